@@ -1,0 +1,110 @@
+package peerlink.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * Frames a client sends to the router. Requests carry a client-chosen {@code id} that the reply echoes;
+ * for {@code send} the id is also the idempotency key: resending the same id never creates a second message.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = ClientFrame.Register.class, name = "register"),
+  @JsonSubTypes.Type(value = ClientFrame.Login.class, name = "login"),
+  @JsonSubTypes.Type(value = ClientFrame.Send.class, name = "send"),
+  @JsonSubTypes.Type(value = ClientFrame.CreateGroup.class, name = "create_group"),
+  @JsonSubTypes.Type(value = ClientFrame.JoinGroup.class, name = "join_group"),
+  @JsonSubTypes.Type(value = ClientFrame.LeaveGroup.class, name = "leave_group"),
+  @JsonSubTypes.Type(value = ClientFrame.ListGroups.class, name = "groups"),
+  @JsonSubTypes.Type(value = ClientFrame.ListMembers.class, name = "members"),
+  @JsonSubTypes.Type(value = ClientFrame.QueryStatus.class, name = "status"),
+  @JsonSubTypes.Type(value = ClientFrame.Ack.class, name = "ack"),
+})
+public sealed interface ClientFrame {
+
+  /** A frame that expects exactly one reply carrying the same id. */
+  sealed interface Request extends ClientFrame {
+    String id();
+  }
+
+  /** Claims a peer ID with an Ed25519 public key, proving the key by signing the server's nonce. */
+  record Register(String id, Integer version, String peer, String publicKey, String signature, Long lastSeq)
+      implements Request {
+    public Register {
+      Fields.require(id, "id");
+      Fields.require(peer, "peer");
+      Fields.require(publicKey, "publicKey");
+      Fields.require(signature, "signature");
+    }
+  }
+
+  /** Proves the key of an already registered peer; {@code lastSeq} says what this client already has. */
+  record Login(String id, Integer version, String peer, String signature, Long lastSeq) implements Request {
+    public Login {
+      Fields.require(id, "id");
+      Fields.require(peer, "peer");
+      Fields.require(signature, "signature");
+    }
+  }
+
+  /** A message to a peer or to a group (the router tells which by the name). */
+  record Send(String id, String to, String body) implements Request {
+    public Send {
+      Fields.require(id, "id");
+      Fields.require(to, "to");
+      Fields.require(body, "body");
+    }
+  }
+
+  record CreateGroup(String id, String group) implements Request {
+    public CreateGroup {
+      Fields.require(id, "id");
+      Fields.require(group, "group");
+    }
+  }
+
+  record JoinGroup(String id, String group) implements Request {
+    public JoinGroup {
+      Fields.require(id, "id");
+      Fields.require(group, "group");
+    }
+  }
+
+  record LeaveGroup(String id, String group) implements Request {
+    public LeaveGroup {
+      Fields.require(id, "id");
+      Fields.require(group, "group");
+    }
+  }
+
+  record ListGroups(String id) implements Request {
+    public ListGroups {
+      Fields.require(id, "id");
+    }
+  }
+
+  record ListMembers(String id, String group) implements Request {
+    public ListMembers {
+      Fields.require(id, "id");
+      Fields.require(group, "group");
+    }
+  }
+
+  /** Asks for the state of a message this peer sent. */
+  record QueryStatus(String id, String msgId) implements Request {
+    public QueryStatus {
+      Fields.require(id, "id");
+      Fields.require(msgId, "msgId");
+    }
+  }
+
+  /** Cumulative acknowledgement: the client has everything pushed to it up to and including {@code upTo}. */
+  record Ack(Long upTo) implements ClientFrame {
+    public Ack {
+      Fields.require(upTo, "upTo");
+      if (upTo < 0) {
+        throw new ProtocolException(ErrorCode.BAD_FRAME, "Field 'upTo' must not be negative.");
+      }
+    }
+  }
+}

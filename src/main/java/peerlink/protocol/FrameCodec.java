@@ -1,0 +1,114 @@
+package peerlink.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.nio.charset.StandardCharsets;
+
+/** Reads and writes protocol frames as JSON text, turning every kind of bad input into a ProtocolException. */
+public final class FrameCodec {
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .build();
+
+  private final Limits limits;
+
+  public FrameCodec(Limits limits) {
+    this.limits = limits;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  public ClientFrame decodeClient(String text) {
+    checkSize(text);
+    return read(text, ClientFrame.class);
+  }
+
+  public ServerFrame decodeServer(String text) {
+    return read(text, ServerFrame.class);
+  }
+
+  public static String encode(ClientFrame frame) {
+    return write(frame, ClientFrame.class);
+  }
+
+  public static String encode(ServerFrame frame) {
+    return write(frame, ServerFrame.class);
+  }
+
+  /** The shared mapper, for edges (the console's --json output) that print protocol-shaped JSON. */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  private void checkSize(String text) {
+    // Cheap bound first: a UTF-8 byte is at least one char, at most three per char.
+    if (text.length() > limits.maxFrameBytes()
+        || (text.length() * 3L > limits.maxFrameBytes()
+            && text.getBytes(StandardCharsets.UTF_8).length > limits.maxFrameBytes())) {
+      throw new ProtocolException(
+          ErrorCode.FRAME_TOO_LARGE, "Frame exceeds " + limits.maxFrameBytes() + " bytes.");
+    }
+  }
+
+  private static <T> String write(T frame, Class<T> type) {
+    try {
+      return MAPPER.writerFor(type).writeValueAsString(frame);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + frame, e);
+    }
+  }
+
+  private static <T> T read(String text, Class<T> type) {
+    try {
+      T frame = MAPPER.readValue(text, type);
+      if (frame == null) {
+        throw new ProtocolException(ErrorCode.BAD_FRAME, "The frame is not a JSON object.");
+      }
+      return frame;
+    } catch (InvalidTypeIdException e) {
+      if (e.getTypeId() == null) {
+        throw new ProtocolException(ErrorCode.BAD_FRAME, "Missing field 'type'.");
+      }
+      throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "Unknown frame type '" + e.getTypeId() + "'.");
+    } catch (ValueInstantiationException e) {
+      if (e.getCause() instanceof ProtocolException pe) {
+        throw pe;
+      }
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "Invalid frame: " + e.getOriginalMessage());
+    } catch (MismatchedInputException e) {
+      String field = fieldPath(e);
+      throw new ProtocolException(
+          ErrorCode.BAD_FRAME,
+          field.isEmpty() ? "The frame is not a JSON object of the expected shape." : "Field '" + field + "' has the wrong type.");
+    } catch (JsonMappingException e) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "Invalid frame: " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "Malformed JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  private static String fieldPath(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (path.length() > 0) path.append('.');
+        path.append(ref.getFieldName());
+      }
+    }
+    return path.toString();
+  }
+}

@@ -1,0 +1,19 @@
+package peerlink.protocol;
+
+import java.util.List;
+
+/** Constants every side of the protocol agrees on. */
+public final class Protocol {
+  private Protocol() {}
+
+  /** The protocol versions this build speaks, newest last. */
+  public static final List<Integer> VERSIONS = List.of(1);
+
+  public static final int CURRENT_VERSION = 1;
+
+  /** HTTP path of the WebSocket endpoint. */
+  public static final String WEBSOCKET_PATH = "ws";
+
+  /** Prefix of the text a client signs to prove its key, so a signature is never valid elsewhere. */
+  public static final String AUTH_CONTEXT = "peerlink-auth-v1";
+}

@@ -1,0 +1,72 @@
+package peerlink.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/**
+ * Frames the router sends to a client: the greeting, one reply per request, and pushes. Pushes
+ * ({@link Message}, {@link Delivered}) carry a per-peer sequence number that the client acknowledges.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = ServerFrame.Welcome.class, name = "welcome"),
+  @JsonSubTypes.Type(value = ServerFrame.Ok.class, name = "ok"),
+  @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error"),
+  @JsonSubTypes.Type(value = ServerFrame.GroupList.class, name = "group_list"),
+  @JsonSubTypes.Type(value = ServerFrame.MemberList.class, name = "member_list"),
+  @JsonSubTypes.Type(value = ServerFrame.MessageStatus.class, name = "message_status"),
+  @JsonSubTypes.Type(value = ServerFrame.Message.class, name = "message"),
+  @JsonSubTypes.Type(value = ServerFrame.Delivered.class, name = "delivered"),
+})
+public sealed interface ServerFrame {
+
+  /** First frame on every connection: the versions spoken and the nonce to sign. */
+  record Welcome(List<Integer> versions, String nonce, String server) implements ServerFrame {}
+
+  /**
+   * Success. For {@code send}: the router-assigned {@code msgId}, {@code state} ("SENT" or later when the id
+   * was a duplicate), the number of {@code recipients} and {@code duplicate}. For register and login:
+   * {@code peer} and {@code lastSeq}, the highest sequence number the router has pushed to this peer.
+   */
+  record Ok(
+      String id, String peer, Long lastSeq, String msgId, String state, Integer recipients, Boolean duplicate)
+      implements ServerFrame {
+    public static Ok plain(String id) {
+      return new Ok(id, null, null, null, null, null, null);
+    }
+
+    public static Ok authenticated(String id, String peer, long lastSeq) {
+      return new Ok(id, peer, lastSeq, null, null, null, null);
+    }
+
+    public static Ok sent(String id, String msgId, String state, int recipients, boolean duplicate) {
+      return new Ok(id, null, null, msgId, state, recipients, duplicate ? Boolean.TRUE : null);
+    }
+  }
+
+  /** A refused frame or request; {@code id} is absent when the frame could not be read. */
+  record Error(String id, String code, String message) implements ServerFrame {
+    public static Error of(String id, ProtocolException e) {
+      return new Error(id, e.code().name(), e.getMessage());
+    }
+  }
+
+  record GroupList(String id, List<GroupInfo> groups) implements ServerFrame {}
+
+  record GroupInfo(String name, int members, boolean member) {}
+
+  record MemberList(String id, String group, List<String> members) implements ServerFrame {}
+
+  /** The state of a sent message: SENT until every recipient has it, then DELIVERED. */
+  record MessageStatus(String id, String msgId, String state, List<String> recipients, List<String> delivered)
+      implements ServerFrame {}
+
+  /** A pushed message; {@code group} is set for group messages, where {@code to} is the receiving member. */
+  record Message(long seq, String msgId, String from, String to, String group, String body, long sentAt)
+      implements ServerFrame {}
+
+  /** A pushed state change of a message this peer sent: {@code recipient} has acknowledged it. */
+  record Delivered(long seq, String msgId, String recipient, int deliveredCount, int recipientCount)
+      implements ServerFrame {}
+}
