@@ -62,11 +62,20 @@ public sealed interface ServerFrame {
   record MessageStatus(String id, String msgId, String state, List<String> recipients, List<String> delivered)
       implements ServerFrame {}
 
+  /** A frame pushed to a peer under its own sequence number; the peer acknowledges pushes cumulatively. */
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = ServerFrame.Message.class, name = "message"),
+    @JsonSubTypes.Type(value = ServerFrame.Delivered.class, name = "delivered"),
+  })
+  sealed interface Push extends ServerFrame {
+    long seq();
+  }
+
   /** A pushed message; {@code group} is set for group messages, where {@code to} is the receiving member. */
   record Message(long seq, String msgId, String from, String to, String group, String body, long sentAt)
-      implements ServerFrame {}
+      implements Push {}
 
   /** A pushed state change of a message this peer sent: {@code recipient} has acknowledged it. */
   record Delivered(long seq, String msgId, String recipient, int deliveredCount, int recipientCount)
-      implements ServerFrame {}
+      implements Push {}
 }

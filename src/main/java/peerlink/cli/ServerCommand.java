@@ -1,0 +1,59 @@
+package peerlink.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import peerlink.node.DataDirLock;
+import peerlink.node.NodeOptions;
+import peerlink.node.RouterNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code peerlink server}: runs a router node until it is stopped (Ctrl-C / SIGTERM leave gracefully). */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Run a PeerLink router node.")
+public final class ServerCommand implements Callable<Integer> {
+  @Option(names = "--port", description = "WebSocket port (default: peerlink.node.port in conf, 8008).")
+  Integer port;
+
+  @Option(names = "--host", description = "Address to bind and advertise (default: 127.0.0.1).")
+  String host;
+
+  @Option(names = "--data", description = "Data directory (default: data/<port>).")
+  Path data;
+
+  @Option(names = "--cluster-port", description = "Cluster port (default: WebSocket port + 1000).")
+  Integer clusterPort;
+
+  @Option(names = "--seeds", split = ",", description = "Cluster seed nodes as host:clusterPort,...; none forms a new cluster.")
+  List<String> seeds;
+
+  @Option(names = "--check-config", description = "Validate the configuration, print the effective node settings and exit.")
+  boolean checkConfig;
+
+  @Override
+  public Integer call() throws Exception {
+    Config config = ConfigFactory.load();
+    NodeOptions options = NodeOptions.from(config, host, port, clusterPort, data, seeds);
+    if (checkConfig) {
+      Config effective = options.applyTo(config);
+      peerlink.router.RegistrySettings.from(effective);
+      peerlink.session.SessionSettings.from(effective);
+      System.out.println("configuration OK: " + options);
+      return 0;
+    }
+    DataDirLock lock;
+    try {
+      lock = DataDirLock.acquire(options.dataDir());
+    } catch (java.io.IOException e) {
+      System.err.println("peerlink server: " + e.getMessage());
+      return 2;
+    }
+    ActorSystem<Void> system = RouterNode.start(options, config);
+    system.getWhenTerminated().toCompletableFuture().join();
+    lock.release();
+    return 0;
+  }
+}

@@ -1,0 +1,248 @@
+package peerlink.router;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import peerlink.protocol.ClientFrame;
+import peerlink.protocol.ErrorCode;
+import peerlink.protocol.Limits;
+import peerlink.protocol.Names;
+import peerlink.protocol.ProtocolException;
+import peerlink.protocol.ServerFrame;
+import peerlink.protocol.Signatures;
+
+/**
+ * The router's rules: decides a batch of commands against the current state, producing the events to
+ * persist and the replies to send once they are durable. Pure: no actors run, no I/O, the time is given.
+ *
+ * <p>A batch holds only commands that do not change peers or groups (see {@link #changesStructure}), so every
+ * command in it can be decided against the state as it was before the batch; the one thing that can
+ * repeat within a batch, a resent client message id, is tracked here.
+ */
+final class Decisions {
+  private final RouterState state;
+  private final Limits limits;
+  private final long now;
+  private final List<RouterEvent> events = new ArrayList<>();
+  private final List<RouterCommand.Delivery> replies = new ArrayList<>();
+  private final Map<String, ServerFrame.Ok> sentInBatch = new HashMap<>();
+  private long acceptedInBatch;
+
+  record Decided(List<RouterEvent> events, List<RouterCommand.Delivery> replies) {}
+
+  private Decisions(RouterState state, Limits limits, long now) {
+    this.state = state;
+    this.limits = limits;
+    this.now = now;
+  }
+
+  static Decided decide(RouterState state, List<RouterCommand.Decidable> batch, Limits limits, long now) {
+    Decisions decisions = new Decisions(state, limits, now);
+    for (RouterCommand.Decidable command : batch) {
+      decisions.decide(command);
+    }
+    return new Decided(decisions.events, decisions.replies);
+  }
+
+  /** Commands that create peers or change groups must be decided alone, never batched with others. */
+  static boolean changesStructure(RouterCommand.Decidable command) {
+    if (command instanceof RouterCommand.Execute e) {
+      return e.request() instanceof ClientFrame.CreateGroup
+          || e.request() instanceof ClientFrame.JoinGroup
+          || e.request() instanceof ClientFrame.LeaveGroup;
+    }
+    return command instanceof RouterCommand.RegisterPeer;
+  }
+
+  private void decide(RouterCommand.Decidable command) {
+    try {
+      if (command instanceof RouterCommand.Execute e) {
+        execute(e.peer(), e.request(), e.session());
+      } else if (command instanceof RouterCommand.Acknowledge a) {
+        acknowledge(a);
+      } else if (command instanceof RouterCommand.Authenticate a) {
+        authenticate(a);
+      } else if (command instanceof RouterCommand.RegisterPeer r) {
+        register(r);
+      }
+    } catch (ProtocolException e) {
+      reply(command.session(), ServerFrame.Error.of(requestId(command), e));
+    }
+  }
+
+  private void authenticate(RouterCommand.Authenticate a) {
+    PeerRecord peer = state.peer(a.peer());
+    if (peer == null) {
+      throw new ProtocolException(ErrorCode.UNKNOWN_PEER, "No peer is registered as '" + a.peer() + "'.");
+    }
+    if (!Signatures.verify(peer.publicKey(), a.nonce(), a.peer(), a.signature())) {
+      throw new ProtocolException(ErrorCode.AUTH_FAILED);
+    }
+    attach(a.requestId(), a.peer(), peer, a.lastSeq(), a.session());
+  }
+
+  private void register(RouterCommand.RegisterPeer r) {
+    Names.requireValid("Peer ID", r.peer());
+    Signatures.requirePublicKey(r.publicKey());
+    if (!Signatures.verify(r.publicKey(), r.nonce(), r.peer(), r.signature())) {
+      throw new ProtocolException(ErrorCode.AUTH_FAILED, "The signature does not match the public key offered.");
+    }
+    PeerRecord existing = state.peer(r.peer());
+    if (existing != null) {
+      if (!existing.publicKey().equals(r.publicKey())) {
+        throw new ProtocolException(ErrorCode.ID_TAKEN, "'" + r.peer() + "' is already registered with another key.");
+      }
+      attach(r.requestId(), r.peer(), existing, r.lastSeq(), r.session()); // same key: registering again is a login
+      return;
+    }
+    if (state.group(r.peer()) != null) {
+      throw new ProtocolException(ErrorCode.NAME_TAKEN, "'" + r.peer() + "' is the name of a group.");
+    }
+    events.add(new RouterEvent.PeerRegistered(r.peer(), r.publicKey(), now));
+    replyTo(r.session(), new ToSession.Attached(r.peer(), ServerFrame.Ok.authenticated(r.requestId(), r.peer(), 0), List.of()));
+  }
+
+  /** The client's resume point counts as an acknowledgement: it has everything up to it. */
+  private void attach(String requestId, String id, PeerRecord peer, long clientSeq, ActorRef<ToSession> session) {
+    long resumeFrom = Math.min(clientSeq, peer.lastSeq());
+    if (resumeFrom > peer.ackedSeq()) {
+      events.add(new RouterEvent.InboxAcked(id, resumeFrom));
+    }
+    long from = Math.max(resumeFrom, peer.ackedSeq());
+    replyTo(session, new ToSession.Attached(id, ServerFrame.Ok.authenticated(requestId, id, peer.lastSeq()), peer.pushesAfter(from)));
+  }
+
+  private void execute(String peer, ClientFrame.Request request, ActorRef<ToSession> session) {
+    reply(session, answer(peer, request));
+  }
+
+  private ServerFrame answer(String peer, ClientFrame.Request request) {
+    if (request instanceof ClientFrame.Send s) return send(peer, s);
+    if (request instanceof ClientFrame.CreateGroup c) return createGroup(peer, c);
+    if (request instanceof ClientFrame.JoinGroup j) return joinGroup(peer, j);
+    if (request instanceof ClientFrame.LeaveGroup l) return leaveGroup(peer, l);
+    if (request instanceof ClientFrame.ListGroups g) return listGroups(peer, g);
+    if (request instanceof ClientFrame.ListMembers m) {
+      return new ServerFrame.MemberList(m.id(), m.group(), List.copyOf(existingGroup(m.group()).members()));
+    }
+    if (request instanceof ClientFrame.QueryStatus q) return status(peer, q);
+    throw new ProtocolException(ErrorCode.ALREADY_AUTHENTICATED); // register and login
+  }
+
+  private ServerFrame send(String from, ClientFrame.Send s) {
+    String known = state.peer(from).msgIdFor(s.id());
+    if (known != null) {
+      MessageRecord record = state.message(known);
+      return ServerFrame.Ok.sent(s.id(), known, record.state().name(), record.recipients().size(), true);
+    }
+    ServerFrame.Ok earlierInBatch = sentInBatch.get(from + '\u0000' + s.id());
+    if (earlierInBatch != null) {
+      return ServerFrame.Ok.sent(s.id(), earlierInBatch.msgId(), earlierInBatch.state(), earlierInBatch.recipients(), true);
+    }
+    int size = s.body().getBytes(StandardCharsets.UTF_8).length;
+    if (size > limits.maxMessageBytes()) {
+      throw new ProtocolException(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          "The message is " + size + " bytes; the limit is " + limits.maxMessageBytes() + " bytes.");
+    }
+    Names.requireValid("Receiver", s.to());
+    String group = null;
+    List<String> recipients;
+    if (state.peer(s.to()) != null) {
+      recipients = List.of(s.to());
+    } else if (state.group(s.to()) != null) {
+      GroupRecord target = state.group(s.to());
+      if (!target.hasMember(from)) {
+        throw new ProtocolException(ErrorCode.NOT_A_MEMBER, "You are not a member of group '" + s.to() + "'.");
+      }
+      group = s.to();
+      recipients = target.members().stream().filter(m -> !m.equals(from)).toList();
+    } else {
+      throw new ProtocolException(ErrorCode.UNKNOWN_RECIPIENT, "No peer or group is named '" + s.to() + "'.");
+    }
+    String msgId = "m" + (state.messageCount() + ++acceptedInBatch);
+    ServerFrame.Ok accepted = ServerFrame.Ok.sent(s.id(), msgId, MessageState.SENT.name(), recipients.size(), false);
+    sentInBatch.put(from + '\u0000' + s.id(), accepted);
+    events.add(new RouterEvent.MessageAccepted(msgId, s.id(), from, s.to(), group, recipients, s.body(), now));
+    return accepted;
+  }
+
+  private ServerFrame createGroup(String peer, ClientFrame.CreateGroup c) {
+    Names.requireValid("Group name", c.group());
+    if (state.group(c.group()) != null) {
+      throw new ProtocolException(ErrorCode.GROUP_EXISTS, "Group '" + c.group() + "' already exists.");
+    }
+    if (state.peer(c.group()) != null) {
+      throw new ProtocolException(ErrorCode.NAME_TAKEN, "'" + c.group() + "' is the ID of a peer.");
+    }
+    events.add(new RouterEvent.GroupCreated(c.group(), peer, now));
+    return ServerFrame.Ok.plain(c.id());
+  }
+
+  private ServerFrame joinGroup(String peer, ClientFrame.JoinGroup j) {
+    if (!existingGroup(j.group()).hasMember(peer)) {
+      events.add(new RouterEvent.GroupJoined(j.group(), peer));
+    }
+    return ServerFrame.Ok.plain(j.id()); // joining twice is harmless, so a retried join succeeds
+  }
+
+  private ServerFrame leaveGroup(String peer, ClientFrame.LeaveGroup l) {
+    if (!existingGroup(l.group()).hasMember(peer)) {
+      throw new ProtocolException(ErrorCode.NOT_A_MEMBER, "You are not a member of group '" + l.group() + "'.");
+    }
+    events.add(new RouterEvent.GroupLeft(l.group(), peer));
+    return ServerFrame.Ok.plain(l.id());
+  }
+
+  private ServerFrame listGroups(String peer, ClientFrame.ListGroups g) {
+    List<ServerFrame.GroupInfo> groups = new ArrayList<>();
+    state.groups().forEach((name, group) -> groups.add(new ServerFrame.GroupInfo(name, group.members().size(), group.hasMember(peer))));
+    return new ServerFrame.GroupList(g.id(), groups);
+  }
+
+  private ServerFrame status(String peer, ClientFrame.QueryStatus q) {
+    MessageRecord record = state.message(q.msgId());
+    if (record == null || !record.from().equals(peer)) {
+      // Someone else's message is reported as unknown too, so ids reveal nothing about other peers.
+      throw new ProtocolException(ErrorCode.UNKNOWN_MESSAGE, "You sent no message with ID '" + q.msgId() + "'.");
+    }
+    return new ServerFrame.MessageStatus(q.id(), q.msgId(), record.state().name(), record.recipients(), record.delivered());
+  }
+
+  private void acknowledge(RouterCommand.Acknowledge a) {
+    PeerRecord peer = state.peer(a.peer());
+    if (a.upTo() > peer.lastSeq()) {
+      throw new ProtocolException(
+          ErrorCode.BAD_ACK, "Acknowledged " + a.upTo() + " but the last push to you was " + peer.lastSeq() + ".");
+    }
+    if (a.upTo() > peer.ackedSeq()) {
+      events.add(new RouterEvent.InboxAcked(a.peer(), a.upTo()));
+    }
+  }
+
+  private GroupRecord existingGroup(String name) {
+    GroupRecord group = state.group(name);
+    if (group == null) {
+      throw new ProtocolException(ErrorCode.UNKNOWN_GROUP, "No group is named '" + name + "'.");
+    }
+    return group;
+  }
+
+  private void reply(ActorRef<ToSession> session, ServerFrame frame) {
+    replyTo(session, new ToSession.Reply(frame));
+  }
+
+  private void replyTo(ActorRef<ToSession> session, ToSession message) {
+    replies.add(new RouterCommand.Delivery(session, message));
+  }
+
+  private static String requestId(RouterCommand.Decidable command) {
+    if (command instanceof RouterCommand.Execute e) return e.request().id();
+    if (command instanceof RouterCommand.Authenticate a) return a.requestId();
+    if (command instanceof RouterCommand.RegisterPeer r) return r.requestId();
+    return null; // acknowledgements carry no id
+  }
+}

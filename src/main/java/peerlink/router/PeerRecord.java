@@ -1,0 +1,84 @@
+package peerlink.router;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import peerlink.protocol.ServerFrame;
+
+/** A registered peer: its key, its inbox of unacknowledged pushes, and the ids of the messages it sent. */
+public final class PeerRecord {
+  @JsonProperty private String publicKey;
+  /** Highest sequence number ever pushed to this peer. */
+  @JsonProperty private long lastSeq;
+  /** Pushes not yet acknowledged, in sequence order. */
+  @JsonProperty private ArrayDeque<ServerFrame.Push> inbox = new ArrayDeque<>();
+  /** Client message id to router message id, so a resent id is recognised as a duplicate. */
+  @JsonProperty private Map<String, String> sentIds = new HashMap<>();
+
+  private PeerRecord() {}
+
+  PeerRecord(String publicKey) {
+    this.publicKey = publicKey;
+  }
+
+  public String publicKey() {
+    return publicKey;
+  }
+
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  /** The sequence number the next push to this peer will get. */
+  long nextSeq() {
+    return lastSeq + 1;
+  }
+
+  /** The highest sequence number this peer has acknowledged. */
+  public long ackedSeq() {
+    ServerFrame.Push head = inbox.peekFirst();
+    return head == null ? lastSeq : head.seq() - 1;
+  }
+
+  public int inboxSize() {
+    return inbox.size();
+  }
+
+  String msgIdFor(String clientId) {
+    return sentIds.get(clientId);
+  }
+
+  void rememberSent(String clientId, String msgId) {
+    sentIds.put(clientId, msgId);
+  }
+
+  void push(ServerFrame.Push item) {
+    lastSeq = item.seq();
+    inbox.addLast(item);
+  }
+
+  /** Removes and returns the pushes up to and including {@code upTo}. */
+  List<ServerFrame.Push> acknowledge(long upTo) {
+    List<ServerFrame.Push> acked = new ArrayList<>();
+    while (!inbox.isEmpty() && inbox.peekFirst().seq() <= upTo) {
+      acked.add(inbox.pollFirst());
+    }
+    return acked;
+  }
+
+  /** The pushes after {@code seq}, oldest first: what a resuming client is missing. */
+  public List<ServerFrame.Push> pushesAfter(long seq) {
+    List<ServerFrame.Push> newest = new ArrayList<>();
+    for (Iterator<ServerFrame.Push> it = inbox.descendingIterator(); it.hasNext(); ) {
+      ServerFrame.Push item = it.next();
+      if (item.seq() <= seq) break;
+      newest.add(item);
+    }
+    java.util.Collections.reverse(newest);
+    return newest;
+  }
+}

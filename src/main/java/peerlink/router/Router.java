@@ -1,0 +1,117 @@
+package peerlink.router;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import peerlink.protocol.ServerFrame;
+
+/**
+ * The router singleton: queues commands from sessions in arrival order, hands them to the {@link Registry}
+ * in batches (the next batch forms while the previous one is being written, so one fsync covers many
+ * sends), and routes replies and pushes to the sessions of the peers that are connected.
+ *
+ * <p>Presence (which session serves which peer) lives here, not in the registry: it is not durable, and
+ * it must survive a restart of the registry after a failed write.
+ */
+public final class Router extends AbstractBehavior<RouterCommand> {
+  private final ActorRef<Registry.Decide> registry;
+  private final RegistrySettings settings;
+  private final ArrayDeque<RouterCommand.Decidable> queue = new ArrayDeque<>();
+  private final Map<String, ActorRef<ToSession>> sessions = new HashMap<>();
+  /** True while the registry recovers or writes a batch; commands wait in the queue meanwhile. */
+  private boolean registryBusy = true;
+
+  public static Behavior<RouterCommand> create(RegistrySettings settings, Clock clock) {
+    return Behaviors.setup(context -> new Router(context, settings, clock));
+  }
+
+  private Router(ActorContext<RouterCommand> context, RegistrySettings settings, Clock clock) {
+    super(context);
+    this.settings = settings;
+    Behavior<Registry.Decide> supervised =
+        Behaviors.supervise(Registry.create(context.getSelf(), settings, clock))
+            .onFailure(
+                SupervisorStrategy.restartWithBackoff(
+                    settings.restartBackoff(), settings.restartBackoff().multipliedBy(10), 0.2));
+    this.registry = context.spawn(supervised, "registry");
+  }
+
+  @Override
+  public Receive<RouterCommand> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(RouterCommand.Decidable.class, this::enqueue)
+        .onMessage(RouterCommand.BatchDone.class, this::batchDone)
+        .onMessage(RouterCommand.RegistryReady.class, ready -> registryIdle())
+        .onMessage(RouterCommand.SessionEnded.class, this::sessionEnded)
+        .build();
+  }
+
+  private Behavior<RouterCommand> enqueue(RouterCommand.Decidable command) {
+    queue.addLast(command);
+    return flush();
+  }
+
+  private Behavior<RouterCommand> batchDone(RouterCommand.BatchDone done) {
+    for (RouterCommand.Delivery reply : done.replies()) {
+      if (reply.message() instanceof ToSession.Attached attached) {
+        attach(attached.peer(), reply.to());
+      }
+      reply.to().tell(reply.message());
+    }
+    done.pushes().forEach(this::push);
+    return registryIdle();
+  }
+
+  /** The registry takes the next batch; a batch lost in a registry restart is retried by its clients. */
+  private Behavior<RouterCommand> registryIdle() {
+    registryBusy = false;
+    return flush();
+  }
+
+  private Behavior<RouterCommand> flush() {
+    if (registryBusy || queue.isEmpty()) {
+      return this;
+    }
+    List<RouterCommand.Decidable> batch = new ArrayList<>();
+    if (Decisions.changesStructure(queue.peekFirst())) {
+      batch.add(queue.pollFirst());
+    } else {
+      while (!queue.isEmpty() && batch.size() < settings.maxBatch() && !Decisions.changesStructure(queue.peekFirst())) {
+        batch.add(queue.pollFirst());
+      }
+    }
+    registry.tell(new Registry.Decide(batch));
+    registryBusy = true;
+    return this;
+  }
+
+  private void attach(String peer, ActorRef<ToSession> session) {
+    ActorRef<ToSession> previous = sessions.put(peer, session);
+    if (previous != null && !previous.equals(session)) {
+      previous.tell(new ToSession.Replaced());
+    }
+    getContext().watchWith(session, new RouterCommand.SessionEnded(peer, session));
+  }
+
+  private void push(String peer, List<ServerFrame.Push> pushes) {
+    ActorRef<ToSession> session = sessions.get(peer);
+    if (session != null) {
+      session.tell(new ToSession.Pushed(pushes));
+    }
+  }
+
+  private Behavior<RouterCommand> sessionEnded(RouterCommand.SessionEnded ended) {
+    sessions.remove(ended.peer(), ended.session());
+    return this;
+  }
+}

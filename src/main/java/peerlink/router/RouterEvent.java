@@ -1,0 +1,27 @@
+package peerlink.router;
+
+import java.util.List;
+
+/** What the registry journals. Each event is a fact already validated; applying it cannot fail. */
+public sealed interface RouterEvent extends CborSerializable {
+
+  record PeerRegistered(String peer, String publicKey, long at) implements RouterEvent {}
+
+  /** The creator becomes the first member. */
+  record GroupCreated(String group, String creator, long at) implements RouterEvent {}
+
+  record GroupJoined(String group, String peer) implements RouterEvent {}
+
+  record GroupLeft(String group, String peer) implements RouterEvent {}
+
+  /**
+   * A message accepted for delivery: it goes into every recipient's inbox under the next sequence number.
+   * {@code group} is null for a direct message; {@code clientId} is the sender's idempotency key.
+   */
+  record MessageAccepted(
+      String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at)
+      implements RouterEvent {}
+
+  /** The peer has every push up to and including {@code upTo}; acknowledged messages become DELIVERED. */
+  record InboxAcked(String peer, long upTo) implements RouterEvent {}
+}

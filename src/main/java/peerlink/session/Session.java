@@ -1,0 +1,237 @@
+package peerlink.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import peerlink.protocol.ClientFrame;
+import peerlink.protocol.ErrorCode;
+import peerlink.protocol.FrameCodec;
+import peerlink.protocol.Protocol;
+import peerlink.protocol.ProtocolException;
+import peerlink.protocol.ServerFrame;
+import peerlink.protocol.Signatures;
+import peerlink.router.RouterCommand;
+import peerlink.router.ToSession;
+
+/**
+ * One connected client: greets it with a nonce, authenticates it through the router, forwards its requests
+ * under its proven identity, and writes replies and pushes back (pushes windowed by the client's acks).
+ * A bad frame gets an error and the connection stays open.
+ */
+public final class Session extends AbstractBehavior<SessionMessage> {
+  private final ActorRef<RouterCommand> router;
+  private final ActorRef<Outgoing> out;
+  private final SessionSettings settings;
+  private final TimerScheduler<SessionMessage> timers;
+  private final FrameCodec codec;
+  private final ActorRef<ToSession> routerReplies;
+  private final String nonce = Signatures.newNonce();
+  private final Set<String> pending = new HashSet<>();
+  private final PushWindow pushes;
+  /** The authenticated peer, or null before authentication. */
+  private String peer;
+  /** The id of the register or login request in flight, or null. */
+  private String authenticating;
+
+  public static Behavior<SessionMessage> create(
+      ActorRef<RouterCommand> router, ActorRef<Outgoing> out, SessionSettings settings) {
+    return Behaviors.setup(
+        context -> Behaviors.withTimers(timers -> new Session(context, timers, router, out, settings)));
+  }
+
+  private Session(
+      ActorContext<SessionMessage> context,
+      TimerScheduler<SessionMessage> timers,
+      ActorRef<RouterCommand> router,
+      ActorRef<Outgoing> out,
+      SessionSettings settings) {
+    super(context);
+    this.timers = timers;
+    this.router = router;
+    this.out = out;
+    this.settings = settings;
+    this.codec = new FrameCodec(settings.limits());
+    this.pushes = new PushWindow(settings.pushWindow());
+    this.routerReplies = context.messageAdapter(ToSession.class, SessionMessage.FromRouter::new);
+    write(new ServerFrame.Welcome(Protocol.VERSIONS, nonce, settings.serverName()));
+  }
+
+  @Override
+  public Receive<SessionMessage> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(SessionMessage.FromClient.class, this::fromClient)
+        .onMessage(SessionMessage.FromRouter.class, this::fromRouter)
+        .onMessage(SessionMessage.RequestTimedOut.class, this::timedOut)
+        .onMessage(SessionMessage.ClientGone.class, gone -> Behaviors.stopped())
+        .build();
+  }
+
+  private Behavior<SessionMessage> fromClient(SessionMessage.FromClient message) {
+    ClientFrame frame;
+    try {
+      frame = codec.decodeClient(message.text());
+    } catch (ProtocolException e) {
+      write(ServerFrame.Error.of(requestIdOf(message.text()), e));
+      return this;
+    }
+    try {
+      handle(frame);
+    } catch (ProtocolException e) {
+      write(ServerFrame.Error.of(frame instanceof ClientFrame.Request r ? r.id() : null, e));
+    }
+    return this;
+  }
+
+  private void handle(ClientFrame frame) {
+    if (frame instanceof ClientFrame.Ack ack) {
+      acknowledge(ack.upTo());
+    } else if (frame instanceof ClientFrame.Register r) {
+      requireUnauthenticated(r.version());
+      ask(r.id(), new RouterCommand.RegisterPeer(r.id(), r.peer(), r.publicKey(), nonce, r.signature(), seq(r.lastSeq()), routerReplies));
+      authenticating = r.id();
+    } else if (frame instanceof ClientFrame.Login l) {
+      requireUnauthenticated(l.version());
+      ask(l.id(), new RouterCommand.Authenticate(l.id(), l.peer(), nonce, l.signature(), seq(l.lastSeq()), routerReplies));
+      authenticating = l.id();
+    } else if (frame instanceof ClientFrame.Request request) {
+      if (peer == null) {
+        throw new ProtocolException(ErrorCode.NOT_AUTHENTICATED);
+      }
+      ask(request.id(), new RouterCommand.Execute(peer, request, routerReplies));
+    }
+  }
+
+  private void requireUnauthenticated(Integer version) {
+    if (peer != null) {
+      throw new ProtocolException(ErrorCode.ALREADY_AUTHENTICATED);
+    }
+    if (authenticating != null) {
+      throw new ProtocolException(ErrorCode.ALREADY_AUTHENTICATED, "An authentication is already in progress.");
+    }
+    if (version != null && !Protocol.VERSIONS.contains(version)) {
+      throw new ProtocolException(
+          ErrorCode.UNSUPPORTED_VERSION, "Version " + version + " is not supported; this server speaks " + Protocol.VERSIONS + ".");
+    }
+  }
+
+  private void acknowledge(long upTo) {
+    if (peer == null) {
+      throw new ProtocolException(ErrorCode.NOT_AUTHENTICATED);
+    }
+    long before = pushes.ackedUpTo();
+    if (!pushes.acknowledge(upTo)) {
+      throw new ProtocolException(ErrorCode.BAD_ACK, "Acknowledged " + upTo + " but was sent only up to a lower sequence number.");
+    }
+    if (upTo > before) {
+      router.tell(new RouterCommand.Acknowledge(peer, upTo, routerReplies));
+      pump();
+    }
+  }
+
+  private void ask(String id, RouterCommand command) {
+    pending.add(id);
+    timers.startSingleTimer(id, new SessionMessage.RequestTimedOut(id), settings.requestTimeout());
+    router.tell(command);
+  }
+
+  private Behavior<SessionMessage> fromRouter(SessionMessage.FromRouter message) {
+    ToSession reply = message.message();
+    if (reply instanceof ToSession.Pushed pushed) {
+      if (peer != null) {
+        pushes.offer(pushed.pushes());
+        pump();
+      }
+    } else if (reply instanceof ToSession.Reply r) {
+      answer(r.frame());
+    } else if (reply instanceof ToSession.Attached attached) {
+      attached(attached);
+    } else if (reply instanceof ToSession.Replaced) {
+      write(ServerFrame.Error.of(null, new ProtocolException(ErrorCode.SESSION_REPLACED)));
+      out.tell(new Outgoing.Close());
+      return Behaviors.stopped();
+    }
+    return this;
+  }
+
+  private void answer(ServerFrame frame) {
+    String id = replyId(frame);
+    if (id == null) {
+      write(frame); // an error about an acknowledgement
+      return;
+    }
+    if (!pending.remove(id)) {
+      return; // the client was already told this request timed out; it will retry
+    }
+    timers.cancel(id);
+    if (id.equals(authenticating)) {
+      authenticating = null; // a failed register or login: the client may try again
+    }
+    write(frame);
+  }
+
+  private void attached(ToSession.Attached attached) {
+    if (!pending.remove(attached.reply().id())) {
+      return;
+    }
+    timers.cancel(attached.reply().id());
+    authenticating = null;
+    peer = attached.peer();
+    getContext().getLog().debug("Session authenticated as {}", peer);
+    long resumeAfter =
+        attached.backlog().isEmpty() ? attached.reply().lastSeq() : attached.backlog().get(0).seq() - 1;
+    pushes.start(resumeAfter);
+    write(attached.reply());
+    pushes.offer(attached.backlog());
+    pump();
+  }
+
+  private Behavior<SessionMessage> timedOut(SessionMessage.RequestTimedOut timeout) {
+    if (pending.remove(timeout.id())) {
+      if (timeout.id().equals(authenticating)) {
+        authenticating = null;
+      }
+      write(ServerFrame.Error.of(timeout.id(), new ProtocolException(ErrorCode.UNAVAILABLE, "The router did not answer in time; retry.")));
+    }
+    return this;
+  }
+
+  private void pump() {
+    for (ServerFrame.Push push = pushes.next(); push != null; push = pushes.next()) {
+      write(push);
+    }
+  }
+
+  private void write(ServerFrame frame) {
+    out.tell(new Outgoing.Text(FrameCodec.encode(frame)));
+  }
+
+  private static long seq(Long lastSeq) {
+    return lastSeq == null ? 0 : lastSeq;
+  }
+
+  private static String replyId(ServerFrame frame) {
+    if (frame instanceof ServerFrame.Ok ok) return ok.id();
+    if (frame instanceof ServerFrame.Error error) return error.id();
+    if (frame instanceof ServerFrame.GroupList list) return list.id();
+    if (frame instanceof ServerFrame.MemberList list) return list.id();
+    if (frame instanceof ServerFrame.MessageStatus status) return status.id();
+    return null;
+  }
+
+  /** The id of a request whose frame could not be decoded, when the JSON at least has one. */
+  private static String requestIdOf(String text) {
+    try {
+      JsonNode id = FrameCodec.mapper().readTree(text).get("id");
+      return id != null && id.isTextual() ? id.asText() : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package peerlink.testing;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorSystem;
+import peerlink.node.NodeOptions;
+import peerlink.node.RouterNode;
+
+/**
+ * A router node inside the test JVM on free ports and a given data directory; returns once its
+ * WebSocket endpoint answers. For tests that do not need process-level failures.
+ */
+public final class InProcessNode implements AutoCloseable {
+  private final ActorSystem<Void> system;
+  private final int port;
+
+  private InProcessNode(ActorSystem<Void> system, int port) {
+    this.system = system;
+    this.port = port;
+  }
+
+  public static InProcessNode start(Path dataDir) {
+    int port = FreePorts.next();
+    NodeOptions options = new NodeOptions("127.0.0.1", port, FreePorts.next(), dataDir, List.of());
+    ActorSystem<Void> system =
+        RouterNode.start(options, ConfigFactory.parseResources("node-test.conf").withFallback(ConfigFactory.load()));
+    Poll.until(Duration.ofSeconds(60), () -> Http.answers(port), "node on port " + port + " to answer");
+    return new InProcessNode(system, port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  @Override
+  public void close() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+}

@@ -1,0 +1,92 @@
+package peerlink.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A bare WebSocket (the JDK's client, not ours) for tests that speak the protocol frame by frame:
+ * send exact text, read each frame the server sends.
+ */
+public final class RawSocket implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+  private final WebSocket socket;
+  private volatile boolean closed;
+
+  private RawSocket(URI uri) {
+    StringBuilder partial = new StringBuilder();
+    this.socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .buildAsync(
+                uri,
+                new WebSocket.Listener() {
+                  @Override
+                  public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                    partial.append(data);
+                    if (last) {
+                      frames.add(partial.toString());
+                      partial.setLength(0);
+                    }
+                    ws.request(1);
+                    return null;
+                  }
+
+                  @Override
+                  public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+                    closed = true;
+                    return null;
+                  }
+
+                  @Override
+                  public void onError(WebSocket ws, Throwable error) {
+                    closed = true;
+                  }
+                })
+            .join();
+  }
+
+  public static RawSocket connect(int port) {
+    return new RawSocket(URI.create("ws://127.0.0.1:" + port + "/ws"));
+  }
+
+  public void send(String text) {
+    socket.sendText(text, true).join();
+  }
+
+  /** The next frame as JSON, failing the test if none arrives within the deadline. */
+  public JsonNode next() {
+    try {
+      String frame = frames.poll(15, TimeUnit.SECONDS);
+      if (frame == null) {
+        throw new AssertionError("no frame from the server within 15 s");
+      }
+      return JSON.readTree(frame);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** True if no frame arrives within {@code millis}. */
+  public boolean quietFor(long millis) throws InterruptedException {
+    return frames.poll(millis, TimeUnit.MILLISECONDS) == null;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+  }
+}
