@@ -1,0 +1,51 @@
+package peerlink.storage;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The narrow storage contract behind PeerLink's journal and snapshot-store plugins: a durable,
+ * per-entity log of serialized events plus the entities' snapshots.
+ *
+ * <p>Implementations must be thread-safe: the plugins call them from several futures at once. Keeping
+ * this interface free of Pekko and LevelDB types is what lets a replicated implementation slot in
+ * later without touching the plugins.
+ */
+public interface EventLog extends AutoCloseable {
+
+  /**
+   * Stores all entries atomically (all or none) and returns only when they are durable on disk.
+   * Callers write the entries of one persistence id in sequence-number order and never concurrently
+   * with another append for the same id (Pekko guarantees this for persistent actors).
+   */
+  void append(List<LogEntry> entries);
+
+  /**
+   * Feeds {@code each} the entries of {@code persistenceId} with {@code fromSequenceNr <= seqNr <=
+   * toSequenceNr}, in order, at most {@code max} of them; entries deleted by {@link #deleteTo} are skipped.
+   */
+  void replay(String persistenceId, long fromSequenceNr, long toSequenceNr, long max, Consumer<LogEntry> each);
+
+  /** The highest sequence number ever appended for the id, even if it was deleted since; 0 if none. */
+  long highestSequenceNr(String persistenceId);
+
+  /** Deletes the entries of the id up to and including {@code toSequenceNr} (which may exceed the highest). */
+  void deleteTo(String persistenceId, long toSequenceNr);
+
+  /** Stores a snapshot durably, replacing any earlier snapshot of the same id and sequence number. */
+  void saveSnapshot(StoredSnapshot snapshot);
+
+  /** The snapshot of the id with the highest sequence number among those the criteria select. */
+  Optional<StoredSnapshot> latestSnapshot(String persistenceId, SnapshotCriteria criteria);
+
+  /** Deletes the snapshot of the id taken at that sequence number, if there is one. */
+  void deleteSnapshot(String persistenceId, long sequenceNr);
+
+  /** Deletes every snapshot of the id that the criteria select. */
+  void deleteSnapshots(String persistenceId, SnapshotCriteria criteria);
+
+  /** Releases the storage (and its directory lock); later calls fail. Closing twice is harmless. */
+  @Override
+  void close();
+}

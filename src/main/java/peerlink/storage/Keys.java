@@ -1,0 +1,55 @@
+package peerlink.storage;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * LevelDB key layout of the event log.
+ *
+ * <p>Every key starts with a one-byte key space, so journal, snapshot and metadata keys never mix, then
+ * the persistence id as a 4-byte length and its UTF-8 bytes. The length (rather than a separator)
+ * keeps ids unambiguous whatever characters they hold: "a" can never be a prefix of "ab"'s keys.
+ * Journal and snapshot keys end with the sequence number as 8 big-endian bytes, so LevelDB's bytewise
+ * order is sequence-number order within one id (sequence numbers are never negative).
+ */
+final class Keys {
+
+  static final byte JOURNAL = 1;
+  static final byte SNAPSHOT = 2;
+  static final byte METADATA = 3;
+
+  private Keys() {
+  }
+
+  /** The bytes shared by every key of this space and id; also the whole metadata key. */
+  static byte[] prefix(byte space, String persistenceId) {
+    byte[] id = persistenceId.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(1 + Integer.BYTES + id.length).put(space).putInt(id.length).put(id).array();
+  }
+
+  static byte[] withSequenceNr(byte[] prefix, long sequenceNr) {
+    return ByteBuffer.allocate(prefix.length + Long.BYTES).put(prefix).putLong(sequenceNr).array();
+  }
+
+  static byte[] journal(String persistenceId, long sequenceNr) {
+    return withSequenceNr(prefix(JOURNAL, persistenceId), sequenceNr);
+  }
+
+  static byte[] snapshot(String persistenceId, long sequenceNr) {
+    return withSequenceNr(prefix(SNAPSHOT, persistenceId), sequenceNr);
+  }
+
+  static byte[] metadata(String persistenceId) {
+    return prefix(METADATA, persistenceId);
+  }
+
+  /** Whether {@code key} is a sequenced key directly under {@code prefix}. */
+  static boolean isUnder(byte[] key, byte[] prefix) {
+    return key.length == prefix.length + Long.BYTES
+        && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  static long sequenceNr(byte[] key) {
+    return ByteBuffer.wrap(key, key.length - Long.BYTES, Long.BYTES).getLong();
+  }
+}

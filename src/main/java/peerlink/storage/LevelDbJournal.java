@@ -1,0 +1,91 @@
+package peerlink.storage;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.apache.pekko.dispatch.Futures;
+import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.journal.japi.AsyncWriteJournal;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Pekko Persistence journal plugin that keeps events in the node's {@link EventLog}.
+ *
+ * <p>Configured under a plugin path such as {@code peerlink.storage.journal}; its {@code dir} key names
+ * the node's data directory. Blocking storage calls run on the plugin's own dispatcher (the actor's),
+ * never on the default one.
+ */
+public final class LevelDbJournal extends AsyncWriteJournal {
+
+  private final EventLog log;
+  private final Serialization serialization;
+
+  /** Pekko calls this with the plugin's config section and its path (see {@code Persistence.createPlugin}). */
+  public LevelDbJournal(Config config, String configPath) {
+    this.log = EventLogs.get(context().system()).forDirectory(Path.of(config.getString("dir")));
+    this.serialization = SerializationExtension.get(context().system());
+  }
+
+  /**
+   * Writes every AtomicWrite of the call in one batch, so one fsync covers them all. A write that
+   * cannot be serialized is rejected on its own (the entity keeps running); a storage failure fails
+   * the whole call. Calls run concurrently, which is safe because a persistent actor never sends its
+   * next write before the previous one completed, so one id's writes never race.
+   */
+  @Override
+  public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
+    return blocking(() -> {
+      List<Optional<Exception>> results = new ArrayList<>();
+      List<LogEntry> entries = new ArrayList<>();
+      for (AtomicWrite write : messages) {
+        try {
+          List<LogEntry> encoded = new ArrayList<>();
+          for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
+            encoded.add(new LogEntry(repr.persistenceId(), repr.sequenceNr(), serialization.serialize(repr).get()));
+          }
+          entries.addAll(encoded);
+          results.add(Optional.empty());
+        } catch (Exception e) {
+          results.add(Optional.of(e));
+        }
+      }
+      log.append(entries);
+      return results;
+    });
+  }
+
+  @Override
+  public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
+    return blocking(() -> {
+      log.deleteTo(persistenceId, toSequenceNr);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> doAsyncReplayMessages(
+      String persistenceId, long fromSequenceNr, long toSequenceNr, long max, Consumer<PersistentRepr> replay) {
+    return blocking(() -> {
+      log.replay(persistenceId, fromSequenceNr, toSequenceNr, max,
+          entry -> replay.accept(serialization.deserialize(entry.payload(), PersistentRepr.class).get()));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
+    return blocking(() -> log.highestSequenceNr(persistenceId));
+  }
+
+  private <T> Future<T> blocking(Callable<T> call) {
+    return Futures.future(call, context().dispatcher());
+  }
+}

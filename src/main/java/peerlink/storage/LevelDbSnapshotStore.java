@@ -1,0 +1,102 @@
+package peerlink.storage;
+
+import com.typesafe.config.Config;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.pekko.dispatch.Futures;
+import org.apache.pekko.persistence.SelectedSnapshot;
+import org.apache.pekko.persistence.SnapshotMetadata;
+import org.apache.pekko.persistence.SnapshotSelectionCriteria;
+import org.apache.pekko.persistence.snapshot.japi.SnapshotStore;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import scala.concurrent.Future;
+
+/**
+ * Pekko Persistence snapshot-store plugin that keeps snapshots in the node's {@link EventLog}, the same
+ * LevelDB as the journal.
+ *
+ * <p>A snapshot is stored as serializer id, manifest and bytes, so whatever serializer is bound to the
+ * state class (jackson-cbor for PeerLink) reads it back.
+ */
+public final class LevelDbSnapshotStore extends SnapshotStore {
+
+  private final EventLog log;
+  private final Serialization serialization;
+
+  /** Pekko calls this with the plugin's config section and its path (see {@code Persistence.createPlugin}). */
+  public LevelDbSnapshotStore(Config config, String configPath) {
+    this.log = EventLogs.get(context().system()).forDirectory(Path.of(config.getString("dir")));
+    this.serialization = SerializationExtension.get(context().system());
+  }
+
+  /**
+   * Loads the newest selected snapshot. One that cannot be deserialized fails the load instead of being
+   * skipped: falling back to an older snapshot could silently lose state if the events in between
+   * were deleted.
+   */
+  @Override
+  public Future<Optional<SelectedSnapshot>> doLoadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
+    return blocking(() -> log.latestSnapshot(persistenceId, bounds(criteria)).map(stored -> SelectedSnapshot.create(
+        new SnapshotMetadata(persistenceId, stored.sequenceNr(), stored.timestamp()), decode(stored.payload()))));
+  }
+
+  @Override
+  public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
+    return blocking(() -> {
+      log.saveSnapshot(new StoredSnapshot(
+          metadata.persistenceId(), metadata.sequenceNr(), metadata.timestamp(), encode(snapshot)));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
+    return blocking(() -> {
+      log.deleteSnapshot(metadata.persistenceId(), metadata.sequenceNr());
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
+    return blocking(() -> {
+      log.deleteSnapshots(persistenceId, bounds(criteria));
+      return null;
+    });
+  }
+
+  private static SnapshotCriteria bounds(SnapshotSelectionCriteria criteria) {
+    return new SnapshotCriteria(
+        criteria.maxSequenceNr(), criteria.maxTimestamp(), criteria.minSequenceNr(), criteria.minTimestamp());
+  }
+
+  /** Layout: serializer id (4 bytes), manifest length (4 bytes), manifest (UTF-8), serialized snapshot. */
+  private byte[] encode(Object snapshot) {
+    // serialize() (unlike Serializer.toBinary) sets up the transport information ActorRef fields need.
+    byte[] bytes = serialization.serialize(snapshot).get();
+    Serializer serializer = serialization.findSerializerFor(snapshot);
+    byte[] manifest = Serializers.manifestFor(serializer, snapshot).getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(2 * Integer.BYTES + manifest.length + bytes.length)
+        .putInt(serializer.identifier()).putInt(manifest.length).put(manifest).put(bytes).array();
+  }
+
+  private Object decode(byte[] stored) {
+    ByteBuffer buffer = ByteBuffer.wrap(stored);
+    int serializerId = buffer.getInt();
+    byte[] manifest = new byte[buffer.getInt()];
+    buffer.get(manifest);
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.get(bytes);
+    return serialization.deserialize(bytes, serializerId, new String(manifest, StandardCharsets.UTF_8)).get();
+  }
+
+  private <T> Future<T> blocking(Callable<T> call) {
+    return Futures.future(call, context().dispatcher());
+  }
+}
