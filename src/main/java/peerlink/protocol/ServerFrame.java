@@ -21,6 +21,11 @@ import java.util.List;
 })
 public sealed interface ServerFrame {
 
+  /** The one answer to a client request, carrying the request's id (absent for errors about unreadable frames). */
+  sealed interface Reply extends ServerFrame {
+    String id();
+  }
+
   /** First frame on every connection: the versions spoken and the nonce to sign. */
   record Welcome(List<Integer> versions, String nonce, String server) implements ServerFrame {}
 
@@ -30,8 +35,7 @@ public sealed interface ServerFrame {
    * {@code peer} and {@code lastSeq}, the highest sequence number the router has pushed to this peer.
    */
   record Ok(
-      String id, String peer, Long lastSeq, String msgId, String state, Integer recipients, Boolean duplicate)
-      implements ServerFrame {
+      String id, String peer, Long lastSeq, String msgId, String state, Integer recipients, Boolean duplicate) implements Reply {
     public static Ok plain(String id) {
       return new Ok(id, null, null, null, null, null, null);
     }
@@ -46,21 +50,20 @@ public sealed interface ServerFrame {
   }
 
   /** A refused frame or request; {@code id} is absent when the frame could not be read. */
-  record Error(String id, String code, String message) implements ServerFrame {
+  record Error(String id, String code, String message) implements Reply {
     public static Error of(String id, ProtocolException e) {
       return new Error(id, e.code().name(), e.getMessage());
     }
   }
 
-  record GroupList(String id, List<GroupInfo> groups) implements ServerFrame {}
+  record GroupList(String id, List<GroupInfo> groups) implements Reply {}
 
   record GroupInfo(String name, int members, boolean member) {}
 
-  record MemberList(String id, String group, List<String> members) implements ServerFrame {}
+  record MemberList(String id, String group, List<String> members) implements Reply {}
 
   /** The state of a sent message: SENT until every recipient has it, then DELIVERED. */
-  record MessageStatus(String id, String msgId, String state, List<String> recipients, List<String> delivered)
-      implements ServerFrame {}
+  record MessageStatus(String id, String msgId, String state, List<String> recipients, List<String> delivered) implements Reply {}
 
   /** A frame pushed to a peer under its own sequence number; the peer acknowledges pushes cumulatively. */
   @JsonSubTypes({

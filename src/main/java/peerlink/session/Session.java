@@ -161,7 +161,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private void answer(ServerFrame frame) {
-    String id = replyId(frame);
+    String id = frame instanceof ServerFrame.Reply reply ? reply.id() : null;
     if (id == null) {
       write(frame); // an error about an acknowledgement
       return;
@@ -216,14 +216,6 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     return lastSeq == null ? 0 : lastSeq;
   }
 
-  private static String replyId(ServerFrame frame) {
-    if (frame instanceof ServerFrame.Ok ok) return ok.id();
-    if (frame instanceof ServerFrame.Error error) return error.id();
-    if (frame instanceof ServerFrame.GroupList list) return list.id();
-    if (frame instanceof ServerFrame.MemberList list) return list.id();
-    if (frame instanceof ServerFrame.MessageStatus status) return status.id();
-    return null;
-  }
 
   /** The id of a request whose frame could not be decoded, when the JSON at least has one. */
   private static String requestIdOf(String text) {

@@ -1,0 +1,369 @@
+package peerlink.client;
+
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.typed.javadsl.ActorSink;
+import org.apache.pekko.stream.typed.javadsl.ActorSource;
+import peerlink.protocol.ClientFrame;
+import peerlink.protocol.ErrorCode;
+import peerlink.protocol.FrameCodec;
+import peerlink.protocol.Limits;
+import peerlink.protocol.Protocol;
+import peerlink.protocol.ProtocolException;
+import peerlink.protocol.ServerFrame;
+import peerlink.protocol.Signatures;
+
+/**
+ * The actor behind one {@link PeerLinkClient}: owns the WebSocket to one router node at a time, logs in (or
+ * registers), resends every unanswered request after a reconnect (same ids, so sends are never doubled),
+ * hands each push to the listener once and in order, and acknowledges pushes in batches.
+ */
+final class ClientConnection extends AbstractBehavior<ClientCommand> {
+  /** Compared by identity: the one string that closes the socket instead of being sent. */
+  private static final String CLOSE_SOCKET = new String("close-socket");
+  private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(30);
+  private static final int ACK_EVERY = 256;
+
+  private final ClientOptions options;
+  private final ClientListener listener;
+  private final TimerScheduler<ClientCommand> timers;
+  private final FrameCodec codec = new FrameCodec(Limits.DEFAULT);
+  private final Materializer materializer;
+  /** Unanswered requests in submission order; all are resent after each new login. */
+  private final Map<String, ClientFrame.Request> pending = new LinkedHashMap<>();
+  private final Map<String, CompletableFuture<ServerFrame>> replies = new LinkedHashMap<>();
+
+  private int generation;
+  private int serverIndex = -1;
+  private String server;
+  private ActorRef<String> out;
+  private Duration backoff;
+  private String nonce;
+  private String authId;
+  private boolean authenticated;
+  private CompletableFuture<ServerFrame.Ok> registration;
+  private long lastSeq;
+  private long ackedUpTo;
+  private boolean ackScheduled;
+  private CompletableFuture<Void> closing;
+  private boolean replaced;
+
+  static Behavior<ClientCommand> create(ClientOptions options, ClientListener listener) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ClientConnection(context, timers, options, listener)));
+  }
+
+  private ClientConnection(
+      ActorContext<ClientCommand> context, TimerScheduler<ClientCommand> timers, ClientOptions options, ClientListener listener) {
+    super(context);
+    this.options = options;
+    this.listener = listener;
+    this.timers = timers;
+    this.materializer = Materializer.matFromSystem(context.getSystem());
+    this.backoff = options.minBackoff();
+    this.lastSeq = options.resume().load();
+    this.ackedUpTo = lastSeq;
+    context.getSelf().tell(new ClientCommand.Connect());
+  }
+
+  @Override
+  public Receive<ClientCommand> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(ClientCommand.Submit.class, this::submit)
+        .onMessage(ClientCommand.Register.class, this::register)
+        .onMessage(ClientCommand.Close.class, this::close)
+        .onMessage(ClientCommand.Connect.class, c -> connect())
+        .onMessage(ClientCommand.Upgraded.class, u -> this)
+        .onMessage(ClientCommand.ConnectFailed.class, f -> lost(f.generation(), f.reason()))
+        .onMessage(ClientCommand.Closed.class, c -> lost(c.generation(), "connection closed"))
+        .onMessage(ClientCommand.Received.class, this::received)
+        .onMessage(ClientCommand.FlushAck.class, f -> flushAck())
+        .onMessage(ClientCommand.ResendPending.class, r -> resendPending())
+        .onMessage(ClientCommand.CloseDeadline.class, d -> finish())
+        .onMessage(ClientCommand.Socket.class, s -> this)
+        .build();
+  }
+
+  // ---- the application's calls
+
+  private Behavior<ClientCommand> submit(ClientCommand.Submit submit) {
+    if (closing != null) {
+      submit.reply().completeExceptionally(new PeerLinkException(ErrorCode.NOT_CONNECTED, "The client is closing."));
+      return this;
+    }
+    pending.put(submit.request().id(), submit.request());
+    replies.put(submit.request().id(), submit.reply());
+    if (authenticated) {
+      write(submit.request());
+    }
+    return this;
+  }
+
+  private Behavior<ClientCommand> register(ClientCommand.Register register) {
+    if (authenticated) {
+      register.reply().complete(ServerFrame.Ok.authenticated(authId, options.peer(), lastSeq));
+      return this;
+    }
+    registration = register.reply();
+    if (nonce != null && authId == null) {
+      authenticate();
+    }
+    return this;
+  }
+
+  private Behavior<ClientCommand> close(ClientCommand.Close close) {
+    closing = close.done();
+    if (pending.isEmpty()) {
+      return finish();
+    }
+    timers.startSingleTimer(new ClientCommand.CloseDeadline(), CLOSE_DEADLINE);
+    return this;
+  }
+
+  private Behavior<ClientCommand> finish() {
+    flushAck();
+    replies.values().forEach(f -> f.completeExceptionally(new PeerLinkException(ErrorCode.NOT_CONNECTED, "The client closed before the router answered.")));
+    if (out != null) {
+      out.tell(CLOSE_SOCKET);
+    }
+    if (closing != null) {
+      closing.complete(null);
+    }
+    return Behaviors.stopped();
+  }
+
+  // ---- the connection
+
+  private Behavior<ClientCommand> connect() {
+    generation++;
+    int current = generation;
+    serverIndex = (serverIndex + 1) % options.servers().size();
+    server = options.servers().get(serverIndex);
+    Source<Message, ActorRef<String>> outgoing =
+        ActorSource.<String>actorRef(s -> s == CLOSE_SOCKET, s -> Optional.empty(), 100_000, OverflowStrategy.fail())
+            .map(text -> (Message) TextMessage.create(text));
+    Sink<Message, NotUsed> incoming =
+        Flow.<Message>create()
+            .filter(Message::isText)
+            .mapAsync(1, message -> message.asTextMessage().toStrict(10_000, materializer))
+            .map(text -> (ClientCommand) new ClientCommand.Received(current, text.getStrictText()))
+            .to(ActorSink.actorRef(getContext().getSelf(), new ClientCommand.Closed(current), failure -> new ClientCommand.Closed(current)));
+    Pair<CompletionStage<WebSocketUpgradeResponse>, ActorRef<String>> socket =
+        Http.get(getContext().getSystem())
+            .singleWebSocketRequest(
+                WebSocketRequest.create("ws://" + server + "/" + Protocol.WEBSOCKET_PATH),
+                Flow.fromSinkAndSourceCoupledMat(incoming, outgoing, Keep.right()),
+                materializer);
+    out = socket.second();
+    getContext()
+        .pipeToSelf(
+            socket.first(),
+            (response, failure) -> {
+              if (failure != null) return new ClientCommand.ConnectFailed(current, failure.getMessage());
+              int status = response.response().status().intValue();
+              return status == 101 ? new ClientCommand.Upgraded(current) : new ClientCommand.ConnectFailed(current, "HTTP " + status);
+            });
+    return this;
+  }
+
+  private Behavior<ClientCommand> lost(int lostGeneration, String reason) {
+    if (lostGeneration != generation) {
+      return this; // an older connection's last words
+    }
+    generation++;
+    boolean wasAuthenticated = authenticated;
+    out = null;
+    nonce = null;
+    authId = null;
+    authenticated = false;
+    if (wasAuthenticated || closing == null) {
+      listener.onDisconnected(server, reason);
+    }
+    if (closing != null) {
+      return finish();
+    }
+    if (!replaced) {
+      timers.startSingleTimer(new ClientCommand.Connect(), backoff);
+      backoff = backoff.multipliedBy(2).compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : backoff.multipliedBy(2);
+    }
+    return this;
+  }
+
+  private Behavior<ClientCommand> received(ClientCommand.Received received) {
+    if (received.generation() != generation) {
+      return this;
+    }
+    ServerFrame frame;
+    try {
+      frame = codec.decodeServer(received.text());
+    } catch (ProtocolException e) {
+      listener.onNotice(ErrorCode.BAD_FRAME, "The router sent a frame this client cannot read: " + e.getMessage());
+      return this;
+    }
+    if (frame instanceof ServerFrame.Push push) {
+      pushed(push);
+    } else if (frame instanceof ServerFrame.Welcome welcome) {
+      nonce = welcome.nonce();
+      if (!welcome.versions().contains(Protocol.CURRENT_VERSION)) {
+        listener.onNotice(ErrorCode.UNSUPPORTED_VERSION, "The router speaks versions " + welcome.versions() + "; this client speaks " + Protocol.CURRENT_VERSION + ".");
+      }
+      authenticate();
+    } else {
+      answered(((ServerFrame.Reply) frame).id(), frame);
+    }
+    return this;
+  }
+
+  private void authenticate() {
+    Optional<KeyPair> keys = options.keys().load();
+    long resumeFrom = lastSeq;
+    if (registration != null) {
+      KeyPair pair = keys.orElseGet(() -> options.keys().create());
+      authId = "auth-" + generation;
+      write(new ClientFrame.Register(authId, Protocol.CURRENT_VERSION, options.peer(), Signatures.encode(pair.getPublic()), Signatures.sign(pair.getPrivate(), nonce, options.peer()), resumeFrom));
+    } else if (keys.isPresent()) {
+      authId = "auth-" + generation;
+      write(new ClientFrame.Login(authId, Protocol.CURRENT_VERSION, options.peer(), Signatures.sign(keys.get().getPrivate(), nonce, options.peer()), resumeFrom));
+    } else {
+      listener.onNeedsRegistration(server);
+    }
+  }
+
+  private void answered(String id, ServerFrame frame) {
+    if (id != null && id.equals(authId)) {
+      authAnswered(frame);
+      return;
+    }
+    if (frame instanceof ServerFrame.Error error) {
+      if (error.id() == null || !pending.containsKey(error.id())) {
+        notice(error);
+        return;
+      }
+      if (ErrorCode.UNAVAILABLE.name().equals(error.code())) {
+        timers.startSingleTimer(new ClientCommand.ResendPending(), options.retryDelay()); // same id: never a second message
+        return;
+      }
+    }
+    if (id == null || pending.remove(id) == null) {
+      return; // the answer to a resent request that was already answered
+    }
+    CompletableFuture<ServerFrame> reply = replies.remove(id);
+    if (frame instanceof ServerFrame.Error error) {
+      reply.completeExceptionally(PeerLinkException.of(error));
+    } else {
+      reply.complete(frame);
+    }
+    if (closing != null && pending.isEmpty()) {
+      getContext().getSelf().tell(new ClientCommand.CloseDeadline());
+    }
+  }
+
+  private void authAnswered(ServerFrame frame) {
+    if (frame instanceof ServerFrame.Ok ok) {
+      authenticated = true;
+      backoff = options.minBackoff();
+      ackedUpTo = lastSeq; // the resume point in the login was an acknowledgement
+      if (registration != null) {
+        registration.complete(ok);
+        registration = null;
+      }
+      listener.onConnected(server, options.peer());
+      new ArrayList<>(pending.values()).forEach(this::write);
+      return;
+    }
+    ServerFrame.Error error = (ServerFrame.Error) frame;
+    authId = null;
+    if (ErrorCode.UNAVAILABLE.name().equals(error.code())) {
+      timers.startSingleTimer(new ClientCommand.ResendPending(), options.retryDelay());
+      return;
+    }
+    if (registration != null) {
+      registration.completeExceptionally(PeerLinkException.of(error));
+      registration = null;
+    }
+    notice(error);
+  }
+
+  private Behavior<ClientCommand> resendPending() {
+    if (authenticated) {
+      new ArrayList<>(pending.values()).forEach(this::write);
+    } else if (nonce != null && authId == null) {
+      authenticate();
+    }
+    return this;
+  }
+
+  private void notice(ServerFrame.Error error) {
+    if (ErrorCode.SESSION_REPLACED.name().equals(error.code())) {
+      replaced = true; // another connection of this peer took over: do not fight it by reconnecting
+    }
+    ErrorCode code;
+    try {
+      code = ErrorCode.valueOf(error.code());
+    } catch (IllegalArgumentException e) {
+      code = ErrorCode.BAD_FRAME;
+    }
+    listener.onNotice(code, error.message());
+  }
+
+  // ---- pushes and acknowledgements
+
+  private void pushed(ServerFrame.Push push) {
+    if (push.seq() > lastSeq) {
+      lastSeq = push.seq();
+      if (push instanceof ServerFrame.Message message) {
+        listener.onMessage(message);
+      } else if (push instanceof ServerFrame.Delivered delivered) {
+        listener.onDelivered(delivered);
+      }
+      options.resume().save(lastSeq);
+    }
+    if (lastSeq - ackedUpTo >= ACK_EVERY) {
+      flushAck();
+    } else if (!ackScheduled) {
+      ackScheduled = true;
+      timers.startSingleTimer(new ClientCommand.FlushAck(), options.ackDelay());
+    }
+  }
+
+  private Behavior<ClientCommand> flushAck() {
+    ackScheduled = false;
+    if (authenticated && lastSeq > ackedUpTo) {
+      write(new ClientFrame.Ack(lastSeq));
+      ackedUpTo = lastSeq;
+    }
+    return this;
+  }
+
+  private void write(ClientFrame frame) {
+    if (out != null) {
+      out.tell(FrameCodec.encode(frame));
+    }
+  }
+
+}
