@@ -306,6 +306,10 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
       registration.completeExceptionally(PeerLinkException.of(error));
       registration = null;
     }
+    // Nothing queued can be sent without an identity: fail it with the reason instead of waiting forever.
+    replies.values().forEach(reply -> reply.completeExceptionally(PeerLinkException.of(error)));
+    replies.clear();
+    pending.clear();
     notice(error);
   }
 

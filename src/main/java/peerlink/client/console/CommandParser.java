@@ -1,0 +1,76 @@
+package peerlink.client.console;
+
+import java.util.Locale;
+import peerlink.protocol.ErrorCode;
+import peerlink.protocol.ProtocolException;
+
+/** Parses console lines; command words are case-insensitive, the message is the rest of the line as typed. */
+final class CommandParser {
+  static final String HELP =
+      """
+      Commands (case-insensitive):
+        REGISTER                      claim this console's peer ID with its key
+        SEND_MSG <receiver> <message> send to a peer ID or a group name; the message is the rest of the line
+        CREATE_GROUP <name>           create a group; you become its first member
+        JOIN_GROUP <name>             join a group
+        LEAVE_GROUP <name>            leave a group
+        GROUPS                        list all groups
+        MEMBERS <group>               list a group's members
+        STATUS <message-id>           show the state of a message you sent
+        HELP                          this text
+        QUIT                          wait for pending sends, then exit""";
+
+  private CommandParser() {}
+
+  static ConsoleCommand parse(String line) {
+    String trimmed = line.strip();
+    if (trimmed.isEmpty()) {
+      return new ConsoleCommand.Nothing();
+    }
+    String[] words = trimmed.split("\\s+", 2);
+    String word = words[0].toUpperCase(Locale.ROOT);
+    String rest = words.length > 1 ? words[1] : "";
+    return switch (word) {
+      case "REGISTER" -> new ConsoleCommand.Register();
+      case "SEND_MSG", "SEND" -> sendMsg(word, rest);
+      case "CREATE_GROUP" -> new ConsoleCommand.CreateGroup(single(word, rest, "<name>"));
+      case "JOIN_GROUP" -> new ConsoleCommand.JoinGroup(single(word, rest, "<name>"));
+      case "LEAVE_GROUP" -> new ConsoleCommand.LeaveGroup(single(word, rest, "<name>"));
+      case "GROUPS" -> new ConsoleCommand.Groups();
+      case "MEMBERS" -> new ConsoleCommand.Members(single(word, rest, "<group>"));
+      case "STATUS" -> new ConsoleCommand.Status(single(word, rest, "<message-id>"));
+      case "HELP", "?" -> new ConsoleCommand.Help();
+      case "QUIT", "EXIT" -> new ConsoleCommand.Quit();
+      default -> throw new ProtocolException(ErrorCode.UNKNOWN_COMMAND, "Unknown command '" + words[0] + "'; type HELP for the list.");
+    };
+  }
+
+  /** The canonical command word of a line, for error reports. */
+  static String commandWord(String line) {
+    String trimmed = line.strip();
+    return trimmed.isEmpty() ? "" : trimmed.split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
+  }
+
+  private static ConsoleCommand sendMsg(String word, String rest) {
+    String[] parts = rest.split("\\s+", 2);
+    if (parts.length < 2 || parts[0].isEmpty() || parts[1].isBlank()) {
+      throw missing(word, "<receiver> <message>");
+    }
+    return new ConsoleCommand.SendMsg(parts[0], parts[1]);
+  }
+
+  private static String single(String word, String rest, String what) {
+    String[] parts = rest.strip().split("\\s+");
+    if (parts.length == 0 || parts[0].isEmpty()) {
+      throw missing(word, what);
+    }
+    if (parts.length > 1) {
+      throw new ProtocolException(ErrorCode.MISSING_ARGUMENT, word + " takes one argument: " + word + " " + what + ".");
+    }
+    return parts[0];
+  }
+
+  private static ProtocolException missing(String word, String what) {
+    return new ProtocolException(ErrorCode.MISSING_ARGUMENT, "Usage: " + word + " " + what + ".");
+  }
+}

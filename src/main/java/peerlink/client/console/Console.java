@@ -1,0 +1,231 @@
+package peerlink.client.console;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import peerlink.client.ClientListener;
+import peerlink.client.ClientOptions;
+import peerlink.client.ClientRuntime;
+import peerlink.client.PeerDirectory;
+import peerlink.client.PeerLinkClient;
+import peerlink.client.PeerLinkException;
+import peerlink.protocol.ErrorCode;
+import peerlink.protocol.ProtocolException;
+import peerlink.protocol.ServerFrame;
+
+/**
+ * The console peer: reads commands (from a JLine prompt on a terminal, else line by line from standard
+ * input), runs them through the client library, and prints replies and pushes as they arrive.
+ */
+public final class Console {
+  private final PeerLinkClient client;
+  private final ConsoleOutput output;
+  private final PeerDirectory directory;
+  private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+  private volatile boolean registered;
+
+  private Console(PeerLinkClient client, ConsoleOutput output, PeerDirectory directory) {
+    this.client = client;
+    this.output = output;
+    this.directory = directory;
+    this.registered = directory.keys().load().isPresent();
+  }
+
+  /** Runs the console until QUIT or end of input; returns the process exit code. */
+  public static int run(String peer, List<String> servers, boolean json, Path home) throws IOException {
+    PeerDirectory directory = new PeerDirectory(home, peer);
+    boolean terminal = System.console() != null;
+    Terminal term = terminal ? TerminalBuilder.builder().system(true).build() : null;
+    LineReader reader = terminal ? LineReaderBuilder.builder().terminal(term).build() : null;
+    PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    Consumer<String> printer = terminal ? reader::printAbove : line -> printLine(stdout, line);
+    ConsoleOutput output = json ? new JsonOutput(printer) : new HumanOutput(printer);
+    try (ClientRuntime runtime = new ClientRuntime()) {
+      ConsoleListener listener = new ConsoleListener(output);
+      PeerLinkClient client =
+          PeerLinkClient.start(runtime, ClientOptions.of(peer, servers, directory.keys(), directory.resume()), listener);
+      Console console = new Console(client, output, directory);
+      if (!json) {
+        output.help("PeerLink console for " + peer + " (servers " + String.join(",", servers) + "). Type HELP for commands.");
+      }
+      if (terminal) {
+        console.readTerminal(reader);
+      } else {
+        console.readLines(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+      }
+      console.finish();
+    }
+    return 0;
+  }
+
+  private static synchronized void printLine(PrintStream out, String line) {
+    out.println(line);
+  }
+
+  private void readTerminal(LineReader reader) {
+    while (true) {
+      String line;
+      try {
+        line = reader.readLine(directoryName() + "> ");
+      } catch (EndOfFileException | UserInterruptException e) {
+        return;
+      }
+      if (!execute(line)) {
+        return;
+      }
+    }
+  }
+
+  private void readLines(BufferedReader in) throws IOException {
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (!execute(line)) {
+        return;
+      }
+    }
+  }
+
+  private String directoryName() {
+    return directory.dir().getFileName().toString();
+  }
+
+  /** Runs one line; returns false when the console should end. */
+  boolean execute(String line) {
+    String word = CommandParser.commandWord(line);
+    ConsoleCommand command;
+    try {
+      command = CommandParser.parse(line);
+      if (needsRegistration(command) && !registered) {
+        throw new ProtocolException(ErrorCode.NOT_REGISTERED);
+      }
+    } catch (ProtocolException e) {
+      output.error(word, e.code().name(), e.getMessage());
+      return true;
+    }
+    if (command instanceof ConsoleCommand.Quit) {
+      return false;
+    }
+    dispatch(command, word);
+    return true;
+  }
+
+  private void dispatch(ConsoleCommand command, String word) {
+    if (command instanceof ConsoleCommand.SendMsg s) {
+      track(client.send(s.receiver(), s.body()), word, ok -> output.sent(ok.msgId(), s.receiver(), ok.recipients(), Boolean.TRUE.equals(ok.duplicate())));
+    } else if (command instanceof ConsoleCommand.Register) {
+      registered = true; // commands typed from now on queue behind the registration, and fail with it
+      track(client.register(), word, ok -> output.ok(word, "registered as " + ok.peer()));
+    } else if (command instanceof ConsoleCommand.CreateGroup c) {
+      track(client.createGroup(c.group()), word, ok -> output.ok(word, "created group " + c.group()));
+    } else if (command instanceof ConsoleCommand.JoinGroup j) {
+      track(client.joinGroup(j.group()), word, ok -> output.ok(word, "joined group " + j.group()));
+    } else if (command instanceof ConsoleCommand.LeaveGroup l) {
+      track(client.leaveGroup(l.group()), word, ok -> output.ok(word, "left group " + l.group()));
+    } else if (command instanceof ConsoleCommand.Groups) {
+      track(client.groups(), word, list -> output.groups(list.groups()));
+    } else if (command instanceof ConsoleCommand.Members m) {
+      track(client.members(m.group()), word, list -> output.members(list.group(), list.members()));
+    } else if (command instanceof ConsoleCommand.Status s) {
+      track(client.status(s.msgId()), word, output::status);
+    } else if (command instanceof ConsoleCommand.Help) {
+      output.help(CommandParser.HELP);
+    }
+  }
+
+  private static boolean needsRegistration(ConsoleCommand command) {
+    return !(command instanceof ConsoleCommand.Register
+        || command instanceof ConsoleCommand.Help
+        || command instanceof ConsoleCommand.Quit
+        || command instanceof ConsoleCommand.Nothing);
+  }
+
+  private <T> void track(CompletionStage<T> reply, String word, Consumer<T> onSuccess) {
+    CompletableFuture<T> future = reply.toCompletableFuture();
+    outstanding.add(future);
+    future.whenComplete(
+        (value, failure) -> {
+          outstanding.remove(future);
+          if (failure == null) {
+            onSuccess.accept(value);
+          } else {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof PeerLinkException e) {
+              output.error(word, e.code(), e.getMessage());
+            } else {
+              output.error(word, ErrorCode.UNAVAILABLE.name(), String.valueOf(cause.getMessage()));
+            }
+          }
+        });
+  }
+
+  /** End of input or QUIT: wait until every command has its answer (sends are SENT), then disconnect. */
+  private void finish() {
+    try {
+      // A failed command was already reported; only the wait for answers matters here.
+      CompletableFuture.allOf(outstanding.stream().map(f -> f.exceptionally(failure -> null)).toArray(CompletableFuture[]::new))
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      output.notice(ErrorCode.UNAVAILABLE.name(), "Closing with " + outstanding.size() + " commands still unanswered.");
+    }
+    try {
+      client.close().toCompletableFuture().get(35, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // the connection is going away anyway; nothing is left to wait for
+    }
+  }
+
+  /** Turns the client library's callbacks into console output. */
+  private static final class ConsoleListener implements ClientListener {
+    private final ConsoleOutput output;
+
+    ConsoleListener(ConsoleOutput output) {
+      this.output = output;
+    }
+
+    @Override
+    public void onMessage(ServerFrame.Message message) {
+      output.message(message);
+    }
+
+    @Override
+    public void onDelivered(ServerFrame.Delivered delivered) {
+      output.delivered(delivered);
+    }
+
+    @Override
+    public void onConnected(String server, String peer) {
+      output.connected(server, peer);
+    }
+
+    @Override
+    public void onDisconnected(String server, String reason) {
+      output.disconnected(server, reason);
+    }
+
+    @Override
+    public void onNeedsRegistration(String server) {
+      output.notice(ErrorCode.NOT_REGISTERED.name(), "Connected to " + server + "; this peer has no key yet: type REGISTER.");
+    }
+
+    @Override
+    public void onNotice(ErrorCode code, String message) {
+      output.notice(code.name(), message);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package peerlink.client.console;
+
+import java.util.List;
+import peerlink.protocol.ServerFrame;
+
+/** Everything the console shows, in one place per format (human or --json). Thread-safe. */
+interface ConsoleOutput {
+  void ok(String command, String detail);
+
+  void sent(String msgId, String receiver, int recipients, boolean duplicate);
+
+  void error(String command, String code, String message);
+
+  void message(ServerFrame.Message message);
+
+  void delivered(ServerFrame.Delivered delivered);
+
+  void status(ServerFrame.MessageStatus status);
+
+  void groups(List<ServerFrame.GroupInfo> groups);
+
+  void members(String group, List<String> members);
+
+  void connected(String server, String peer);
+
+  void disconnected(String server, String reason);
+
+  /** A notice not tied to a command (e.g. login refused, session replaced, must register). */
+  void notice(String code, String message);
+
+  void help(String text);
+}
