@@ -1,0 +1,79 @@
+package peerlink.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import peerlink.testing.FreePorts;
+import peerlink.testing.Http;
+import peerlink.testing.Poll;
+
+/** A {@code bin/peerlink server} process on a free port; restartable on the same port and data directory. */
+final class ServerProcess implements AutoCloseable {
+  private final Path dataDir;
+  private final Path log;
+  private final int port = FreePorts.next();
+  private final int clusterPort = FreePorts.next();
+  private Process process;
+
+  ServerProcess(Path workDir, String name) {
+    this.dataDir = workDir.resolve(name + "-data");
+    this.log = workDir.resolve(name + ".log");
+  }
+
+  ServerProcess start() throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Launcher.bin().toString(), "server",
+                "--port", String.valueOf(port),
+                "--cluster-port", String.valueOf(clusterPort),
+                "--data", dataDir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Launcher.environment(builder);
+    process = builder.start();
+    Poll.until(Duration.ofSeconds(90), () -> Http.answers(port) || !process.isAlive(), "server on port " + port + " (log " + log + ")");
+    if (!process.isAlive()) {
+      throw new AssertionError("server exited with " + process.exitValue() + "; see " + log);
+    }
+    return this;
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, exactly like a crash. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  int port() {
+    return port;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  Path log() {
+    return log;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      kill();
+    }
+  }
+
+  static List<String> addresses(ServerProcess... servers) {
+    return java.util.Arrays.stream(servers).map(ServerProcess::address).toList();
+  }
+
+  static File logFile(ServerProcess server) {
+    return server.log.toFile();
+  }
+}
