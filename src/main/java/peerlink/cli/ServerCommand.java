@@ -13,7 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code peerlink server}: runs a router node until it is stopped (Ctrl-C / SIGTERM leave gracefully). */
-@Command(name = "server", mixinStandardHelpOptions = true, description = "Run a PeerLink router node.")
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    description = "Run a PeerLink router node. The first one started (without --backup) forms the cluster and becomes the primary.")
 public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--port", description = "WebSocket port (default: peerlink.node.port in conf, 8008).")
   Integer port;
@@ -27,8 +30,11 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--cluster-port", description = "Cluster port (default: WebSocket port + 1000).")
   Integer clusterPort;
 
-  @Option(names = "--seeds", split = ",", description = "Cluster seed nodes as host:clusterPort,...; none forms a new cluster.")
+  @Option(names = "--seeds", split = ",", description = "Cluster seed nodes as host:clusterPort,... (default: peerlink.cluster.seeds in conf).")
   List<String> seeds;
+
+  @Option(names = "--backup", description = "Join an existing cluster as a backup; never form a cluster alone.")
+  boolean backup;
 
   @Option(names = "--check-config", description = "Validate the configuration, print the effective node settings and exit.")
   boolean checkConfig;
@@ -36,7 +42,7 @@ public final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Config config = ConfigFactory.load();
-    NodeOptions options = NodeOptions.from(config, host, port, clusterPort, data, seeds);
+    NodeOptions options = NodeOptions.router(config, host, port, clusterPort, data, seeds, backup);
     if (checkConfig) {
       Config effective = options.applyTo(config);
       peerlink.router.RegistrySettings.from(effective);

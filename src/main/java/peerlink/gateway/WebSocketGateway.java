@@ -4,6 +4,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -24,6 +28,7 @@ import peerlink.protocol.Protocol;
 import peerlink.router.RouterCommand;
 import peerlink.session.Outgoing;
 import peerlink.session.Session;
+import peerlink.session.SessionDirectory;
 import peerlink.session.SessionMessage;
 import peerlink.session.SessionSettings;
 
@@ -41,8 +46,20 @@ public final class WebSocketGateway extends AllDirectives {
   private final AtomicLong connections = new AtomicLong();
   private final Materializer materializer;
 
-  public WebSocketGateway(ActorSystem<?> system, ActorRef<RouterCommand> router, SessionSettings settings) {
+  private final Supplier<CompletionStage<String>> status;
+
+  /** {@code status} produces the JSON served at {@code /status}. */
+  private final ActorRef<SessionDirectory.Command> directory;
+
+  public WebSocketGateway(
+      ActorSystem<?> system,
+      ActorRef<RouterCommand> router,
+      SessionSettings settings,
+      ActorRef<SessionDirectory.Command> directory,
+      Supplier<CompletionStage<String>> status) {
     this.system = system;
+    this.directory = directory;
+    this.status = status;
     this.router = router;
     this.settings = settings;
     this.materializer = Materializer.matFromSystem(system);
@@ -51,7 +68,8 @@ public final class WebSocketGateway extends AllDirectives {
   public Route route() {
     return concat(
         path(Protocol.WEBSOCKET_PATH, () -> extractRequest(request -> handleWebSocketMessages(newConnection()))),
-        path("health", () -> get(() -> complete("ok\n"))));
+        path("health", () -> get(() -> complete("ok\n"))),
+        path("status", () -> get(() -> onSuccess(status.get(), json -> complete(StatusCodes.OK, HttpEntities.create(ContentTypes.APPLICATION_JSON, json))))));
   }
 
   private Flow<Message, Message, NotUsed> newConnection() {
@@ -64,7 +82,7 @@ public final class WebSocketGateway extends AllDirectives {
             .preMaterialize(system);
     ActorRef<SessionMessage> session =
         system.systemActorOf(
-            Session.create(router, outgoing.first(), settings),
+            Session.create(router, outgoing.first(), settings, directory),
             "session-" + connections.incrementAndGet(),
             Props.empty());
     Sink<Message, NotUsed> incoming =

@@ -2,31 +2,28 @@ package peerlink.node;
 
 import com.typesafe.config.Config;
 import java.time.Clock;
-import java.util.List;
-import org.apache.pekko.actor.Address;
-import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.cluster.typed.JoinSeedNodes;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.Http;
 import org.slf4j.Logger;
 import peerlink.gateway.WebSocketGateway;
+import peerlink.replication.RmCommand;
 import peerlink.router.RegistrySettings;
 import peerlink.router.Router;
 import peerlink.router.RouterCommand;
+import peerlink.session.SessionDirectory;
 import peerlink.session.SessionSettings;
 
 /**
- * Boots a router node: joins (or forms) the cluster, starts the router singleton on a node with role
- * {@code router} (a proxy to it everywhere), and serves the WebSocket gateway.
+ * Boots a router node: joins the cluster, starts its replica and replication leader, the router
+ * singleton (on the oldest router node: the primary; a proxy everywhere), and the WebSocket gateway.
  */
 public final class RouterNode {
   public static final String SYSTEM_NAME = "peerlink";
@@ -40,36 +37,32 @@ public final class RouterNode {
   private static Behavior<Void> guardian(NodeOptions options) {
     return Behaviors.setup(
         context -> {
-          joinCluster(context, options);
+          ActorRef<RmCommand> rm = Replication.rm(context);
+          Replication.startOnRouter(context, options, rm);
+          ClusterJoin.join(context.getSystem(), options);
           ActorRef<RouterCommand> router = startRouterSingleton(context.getSystem());
-          serveGateway(context, options, router);
+          serveGateway(context, options, router, rm);
           return Behaviors.empty();
         });
-  }
-
-  private static void joinCluster(ActorContext<Void> context, NodeOptions options) {
-    Cluster cluster = Cluster.get(context.getSystem());
-    if (options.seeds().isEmpty()) {
-      cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    } else {
-      List<Address> seeds =
-          options.seeds().stream().map(seed -> AddressFromURIString.parse("pekko://" + SYSTEM_NAME + "@" + seed)).toList();
-      cluster.manager().tell(new JoinSeedNodes(seeds));
-    }
   }
 
   private static ActorRef<RouterCommand> startRouterSingleton(ActorSystem<?> system) {
     RegistrySettings settings = RegistrySettings.from(system.settings().config());
     return ClusterSingleton.get(system)
         .init(
-            SingletonActor.of(Router.create(settings, Clock.systemUTC()), "router")
+            SingletonActor.of(
+                    // A bug must not stop routing for good: restart (sessions re-attach to the new instance).
+                    Behaviors.supervise(Router.create(settings, Clock.systemUTC())).onFailure(SupervisorStrategy.restart()),
+                    "router")
                 .withSettings(ClusterSingletonSettings.create(system).withRole("router")));
   }
 
-  private static void serveGateway(ActorContext<Void> context, NodeOptions options, ActorRef<RouterCommand> router) {
+  private static void serveGateway(ActorContext<Void> context, NodeOptions options, ActorRef<RouterCommand> router, ActorRef<RmCommand> rm) {
     ActorSystem<Void> system = context.getSystem();
     Logger log = context.getLog();
-    WebSocketGateway gateway = new WebSocketGateway(system, router, SessionSettings.from(system.settings().config()));
+    StatusSource status = new StatusSource(system, rm, options.dataDir().resolve("store"));
+    ActorRef<SessionDirectory.Command> directory = context.spawn(SessionDirectory.create(), "sessions");
+    WebSocketGateway gateway = new WebSocketGateway(system, router, SessionSettings.from(system.settings().config()), directory, status::json);
     Http.get(system)
         .newServerAt(options.host(), options.port())
         .bind(gateway.route())
@@ -80,8 +73,8 @@ public final class RouterNode {
                 system.terminate();
               } else {
                 log.info(
-                    "PeerLink router node listening on ws://{}:{}/ws (cluster port {}, data {})",
-                    options.host(), options.port(), options.clusterPort(), options.dataDir());
+                    "PeerLink router node listening on ws://{}:{}/ws (cluster {}, data {})",
+                    options.host(), options.port(), options.self(), options.dataDir());
               }
             });
   }

@@ -67,6 +67,8 @@ final class Decisions {
         authenticate(a);
       } else if (command instanceof RouterCommand.RegisterPeer r) {
         register(r);
+      } else if (command instanceof RouterCommand.Resume r) {
+        resume(r);
       }
     } catch (ProtocolException e) {
       reply(command.session(), ServerFrame.Error.of(requestId(command), e));
@@ -82,6 +84,13 @@ final class Decisions {
       throw new ProtocolException(ErrorCode.AUTH_FAILED);
     }
     attach(a.requestId(), a.peer(), peer, a.lastSeq(), a.session());
+  }
+
+  private void resume(RouterCommand.Resume r) {
+    PeerRecord peer = state.peer(r.peer());
+    if (peer != null) {
+      replyTo(r.session(), new ToSession.Resumed(r.peer(), peer.pushesAfter(Math.max(r.ackedUpTo(), peer.ackedSeq()))));
+    }
   }
 
   private void register(RouterCommand.RegisterPeer r) {
@@ -243,6 +252,6 @@ final class Decisions {
     if (command instanceof RouterCommand.Execute e) return e.request().id();
     if (command instanceof RouterCommand.Authenticate a) return a.requestId();
     if (command instanceof RouterCommand.RegisterPeer r) return r.requestId();
-    return null; // acknowledgements carry no id
+    return null; // acknowledgements and resumes carry no id
   }
 }

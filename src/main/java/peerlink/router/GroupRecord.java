@@ -16,6 +16,13 @@ public final class GroupRecord {
     members.add(creator);
   }
 
+  GroupRecord copy() {
+    GroupRecord copy = new GroupRecord();
+    copy.creator = creator;
+    copy.members = new TreeSet<>(members);
+    return copy;
+  }
+
   public String creator() {
     return creator;
   }

@@ -20,6 +20,12 @@ public final class MessageRecord {
     this.recipients = List.copyOf(recipients);
   }
 
+  MessageRecord copy() {
+    MessageRecord copy = new MessageRecord(from, to, recipients);
+    copy.delivered = new LinkedHashSet<>(delivered);
+    return copy;
+  }
+
   public String from() {
     return from;
   }

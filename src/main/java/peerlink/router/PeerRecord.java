@@ -25,6 +25,14 @@ public final class PeerRecord {
     this.publicKey = publicKey;
   }
 
+  PeerRecord copy() {
+    PeerRecord copy = new PeerRecord(publicKey);
+    copy.lastSeq = lastSeq;
+    copy.inbox = new ArrayDeque<>(inbox);
+    copy.sentIds = new HashMap<>(sentIds);
+    return copy;
+  }
+
   public String publicKey() {
     return publicKey;
   }

@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -75,7 +76,29 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
+    // Events before the older kept snapshot are deleted, so a catching-up backup copies the latest
+    // checkpoint plus the log after it, not the whole history.
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2).withDeleteEventsOnSnapshot();
+  }
+
+  /**
+   * The state changes in place, but the snapshot store serializes a snapshot asynchronously (and the
+   * recovered one may be the store's own object): both directions get a copy, so a snapshot never
+   * contains events after its sequence number.
+   */
+  @Override
+  public SnapshotAdapter<RouterState> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(RouterState state) {
+        return state.copy();
+      }
+
+      @Override
+      public RouterState fromJournal(Object from) {
+        return ((RouterState) from).copy();
+      }
+    };
   }
 
   @Override

@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.pubsub.Topic;
 import peerlink.protocol.ServerFrame;
 
 /**
@@ -24,10 +25,14 @@ import peerlink.protocol.ServerFrame;
  * it must survive a restart of the registry after a failed write.
  */
 public final class Router extends AbstractBehavior<RouterCommand> {
+  /** Bounds one write (and one replication message) whatever the message sizes. */
+  private static final long MAX_BATCH_BYTES = 2 * 1024 * 1024;
   private final ActorRef<Registry.Decide> registry;
   private final RegistrySettings settings;
   private final ArrayDeque<RouterCommand.Decidable> queue = new ArrayDeque<>();
   private final Map<String, ActorRef<ToSession>> sessions = new HashMap<>();
+  private final ActorRef<Topic.Command<RouterStarted>> announcements;
+  private boolean announced;
   /** True while the registry recovers or writes a batch; commands wait in the queue meanwhile. */
   private boolean registryBusy = true;
 
@@ -44,6 +49,7 @@ public final class Router extends AbstractBehavior<RouterCommand> {
                 SupervisorStrategy.restartWithBackoff(
                     settings.restartBackoff(), settings.restartBackoff().multipliedBy(10), 0.2));
     this.registry = context.spawn(supervised, "registry");
+    this.announcements = context.spawn(RouterStarted.topic(), "announcements");
   }
 
   @Override
@@ -51,7 +57,7 @@ public final class Router extends AbstractBehavior<RouterCommand> {
     return newReceiveBuilder()
         .onMessage(RouterCommand.Decidable.class, this::enqueue)
         .onMessage(RouterCommand.BatchDone.class, this::batchDone)
-        .onMessage(RouterCommand.RegistryReady.class, ready -> registryIdle())
+        .onMessage(RouterCommand.RegistryReady.class, ready -> registryReady())
         .onMessage(RouterCommand.SessionEnded.class, this::sessionEnded)
         .build();
   }
@@ -65,10 +71,21 @@ public final class Router extends AbstractBehavior<RouterCommand> {
     for (RouterCommand.Delivery reply : done.replies()) {
       if (reply.message() instanceof ToSession.Attached attached) {
         attach(attached.peer(), reply.to());
+      } else if (reply.message() instanceof ToSession.Resumed resumed) {
+        attach(resumed.peer(), reply.to());
       }
       reply.to().tell(reply.message());
     }
     done.pushes().forEach(this::push);
+    return registryIdle();
+  }
+
+  private Behavior<RouterCommand> registryReady() {
+    if (!announced) {
+      // Sessions attached to an earlier instance (on another node, before a failover) re-attach here.
+      announcements.tell(Topic.publish(new RouterStarted(getContext().getSelf())));
+      announced = true;
+    }
     return registryIdle();
   }
 
@@ -86,8 +103,13 @@ public final class Router extends AbstractBehavior<RouterCommand> {
     if (Decisions.changesStructure(queue.peekFirst())) {
       batch.add(queue.pollFirst());
     } else {
-      while (!queue.isEmpty() && batch.size() < settings.maxBatch() && !Decisions.changesStructure(queue.peekFirst())) {
-        batch.add(queue.pollFirst());
+      long bytes = 0;
+      while (!queue.isEmpty() && batch.size() < settings.maxBatch() && bytes < MAX_BATCH_BYTES && !Decisions.changesStructure(queue.peekFirst())) {
+        RouterCommand.Decidable next = queue.pollFirst();
+        batch.add(next);
+        if (next instanceof RouterCommand.Execute e && e.request() instanceof peerlink.protocol.ClientFrame.Send send) {
+          bytes += send.body().length();
+        }
       }
     }
     registry.tell(new Registry.Decide(batch));
@@ -96,10 +118,14 @@ public final class Router extends AbstractBehavior<RouterCommand> {
   }
 
   private void attach(String peer, ActorRef<ToSession> session) {
+    // A session serves one peer, but one whose earlier login timed out may come back as another peer:
+    // forget the old mapping, and re-watch (watchWith with a different message throws).
+    sessions.values().removeIf(session::equals);
     ActorRef<ToSession> previous = sessions.put(peer, session);
     if (previous != null && !previous.equals(session)) {
       previous.tell(new ToSession.Replaced());
     }
+    getContext().unwatch(session);
     getContext().watchWith(session, new RouterCommand.SessionEnded(peer, session));
   }
 

@@ -33,6 +33,12 @@ public sealed interface RouterCommand extends CborSerializable {
       ActorRef<ToSession> session)
       implements Decidable {}
 
+  /**
+   * A session that was attached to an earlier router instance (before a failover) attaches to this one;
+   * the session's node already authenticated the peer, so no signature is needed.
+   */
+  record Resume(String peer, long ackedUpTo, ActorRef<ToSession> session) implements Decidable {}
+
   /** Any other request of an authenticated peer (send, groups, status...). */
   record Execute(String peer, ClientFrame.Request request, ActorRef<ToSession> session) implements Decidable {}
 

@@ -70,6 +70,19 @@ public final class RouterState implements CborSerializable {
     return this;
   }
 
+  /**
+   * A deep copy, for snapshots: the snapshot store reads a snapshot asynchronously, while this state keeps
+   * changing in place.
+   */
+  RouterState copy() {
+    RouterState copy = new RouterState();
+    peers.forEach((id, peer) -> copy.peers.put(id, peer.copy()));
+    groups.forEach((name, group) -> copy.groups.put(name, group.copy()));
+    messages.forEach((msgId, message) -> copy.messages.put(msgId, message.copy()));
+    copy.messageCount = messageCount;
+    return copy;
+  }
+
   /** Returns and forgets the pushes added since the last call, so the router can forward them live. */
   public Map<String, List<ServerFrame.Push>> drainNewPushes() {
     Map<String, List<ServerFrame.Push>> drained = newPushes;

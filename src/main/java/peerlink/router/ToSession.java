@@ -12,6 +12,9 @@ public sealed interface ToSession extends CborSerializable {
   /** Authentication succeeded: the reply, then every push the client is missing, oldest first. */
   record Attached(String peer, ServerFrame.Ok reply, List<ServerFrame.Push> backlog) implements ToSession {}
 
+  /** Re-attached to a new router instance: every push after the session's acknowledged point. */
+  record Resumed(String peer, List<ServerFrame.Push> backlog) implements ToSession {}
+
   /** New pushes for the session's peer, in sequence order. */
   record Pushed(List<ServerFrame.Push> pushes) implements ToSession {}
 

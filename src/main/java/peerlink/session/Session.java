@@ -1,8 +1,8 @@
 package peerlink.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -33,7 +33,8 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private final FrameCodec codec;
   private final ActorRef<ToSession> routerReplies;
   private final String nonce = Signatures.newNonce();
-  private final Set<String> pending = new HashSet<>();
+  /** Requests sent to the router and not answered yet, to resend if the router fails over. */
+  private final Map<String, RouterCommand> pending = new LinkedHashMap<>();
   private final PushWindow pushes;
   /** The authenticated peer, or null before authentication. */
   private String peer;
@@ -41,9 +42,12 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private String authenticating;
 
   public static Behavior<SessionMessage> create(
-      ActorRef<RouterCommand> router, ActorRef<Outgoing> out, SessionSettings settings) {
+      ActorRef<RouterCommand> router, ActorRef<Outgoing> out, SessionSettings settings, ActorRef<SessionDirectory.Command> directory) {
     return Behaviors.setup(
-        context -> Behaviors.withTimers(timers -> new Session(context, timers, router, out, settings)));
+        context -> {
+          directory.tell(new SessionDirectory.Register(context.getSelf()));
+          return Behaviors.withTimers(timers -> new Session(context, timers, router, out, settings));
+        });
   }
 
   private Session(
@@ -69,6 +73,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
         .onMessage(SessionMessage.FromClient.class, this::fromClient)
         .onMessage(SessionMessage.FromRouter.class, this::fromRouter)
         .onMessage(SessionMessage.RequestTimedOut.class, this::timedOut)
+        .onMessage(SessionMessage.RouterRestarted.class, r -> routerRestarted())
         .onMessage(SessionMessage.ClientGone.class, gone -> Behaviors.stopped())
         .build();
   }
@@ -136,7 +141,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private void ask(String id, RouterCommand command) {
-    pending.add(id);
+    pending.put(id, command);
     timers.startSingleTimer(id, new SessionMessage.RequestTimedOut(id), settings.requestTimeout());
     router.tell(command);
   }
@@ -152,6 +157,11 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       answer(r.frame());
     } else if (reply instanceof ToSession.Attached attached) {
       attached(attached);
+    } else if (reply instanceof ToSession.Resumed resumed) {
+      if (peer != null) {
+        pushes.offer(resumed.backlog());
+        pump();
+      }
     } else if (reply instanceof ToSession.Replaced) {
       write(ServerFrame.Error.of(null, new ProtocolException(ErrorCode.SESSION_REPLACED)));
       out.tell(new Outgoing.Close());
@@ -166,7 +176,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       write(frame); // an error about an acknowledgement
       return;
     }
-    if (!pending.remove(id)) {
+    if (pending.remove(id) == null) {
       return; // the client was already told this request timed out; it will retry
     }
     timers.cancel(id);
@@ -177,7 +187,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private void attached(ToSession.Attached attached) {
-    if (!pending.remove(attached.reply().id())) {
+    if (pending.remove(attached.reply().id()) == null) {
       return;
     }
     timers.cancel(attached.reply().id());
@@ -192,8 +202,17 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     pump();
   }
 
+  /** Requests the old instance never answered are resent with their ids, so none is lost or doubled. */
+  private Behavior<SessionMessage> routerRestarted() {
+    if (peer != null) {
+      router.tell(new RouterCommand.Resume(peer, pushes.ackedUpTo(), routerReplies));
+    }
+    pending.values().forEach(router::tell);
+    return this;
+  }
+
   private Behavior<SessionMessage> timedOut(SessionMessage.RequestTimedOut timeout) {
-    if (pending.remove(timeout.id())) {
+    if (pending.remove(timeout.id()) != null) {
       if (timeout.id().equals(authenticating)) {
         authenticating = null;
       }

@@ -13,6 +13,9 @@ public sealed interface SessionMessage {
 
   record FromRouter(ToSession message) implements SessionMessage {}
 
+  /** A new router instance started (a failover): re-attach to it and resend what it never answered. */
+  record RouterRestarted() implements SessionMessage {}
+
   /** The router did not answer request {@code id} in time. */
   record RequestTimedOut(String id) implements SessionMessage {}
 }

@@ -47,6 +47,34 @@ public final class EventLogs implements Extension {
     return open.computeIfAbsent(directory.toAbsolutePath().normalize(), LevelDbEventLog::open);
   }
 
+  /** The node's own LevelDB in {@code directory}, opened on first use; for the replication layer. */
+  public synchronized LevelDbEventLog openLocal(Path directory) {
+    EventLog log = forDirectory(directory);
+    if (!(log instanceof LevelDbEventLog local)) {
+      throw new IllegalStateException(directory + " is already served by " + log);
+    }
+    return local;
+  }
+
+  /** The replication position of the node's local store (see {@link LevelDbEventLog#position}). */
+  public synchronized StorePosition openLocalPosition(Path directory) {
+    EventLog log = open.get(directory.toAbsolutePath().normalize());
+    return log instanceof LevelDbEventLog local ? local.position() : log instanceof Positioned p ? p.position() : StorePosition.EMPTY;
+  }
+
+  /** An installed log that can tell its store's position. */
+  public interface Positioned {
+    StorePosition position();
+  }
+
+  /**
+   * Makes the plugins of {@code directory} use {@code log} (a replicated log around the local one) from
+   * now on. Must happen before the first persistent actor of the node starts.
+   */
+  public synchronized void install(Path directory, EventLog log) {
+    open.put(directory.toAbsolutePath().normalize(), log);
+  }
+
   private synchronized void closeAll() {
     terminated = true;
     for (EventLog log : open.values()) {

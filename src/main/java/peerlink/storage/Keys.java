@@ -17,6 +17,11 @@ final class Keys {
   static final byte JOURNAL = 1;
   static final byte SNAPSHOT = 2;
   static final byte METADATA = 3;
+  /** The node's replication position; never copied between nodes. */
+  static final byte POSITION = 4;
+  static final byte[] POSITION_KEY = {POSITION};
+  /** Present once the store has had another replica; copied with the store. */
+  static final byte[] REPLICATED_KEY = {5};
 
   private Keys() {
   }

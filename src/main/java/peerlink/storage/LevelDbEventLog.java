@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -76,8 +77,12 @@ public final class LevelDbEventLog implements EventLog {
     if (entries.isEmpty()) {
       return;
     }
-    guarded(() -> write(batch -> entries.forEach(
-        e -> batch.put(Keys.journal(e.persistenceId(), e.sequenceNr()), e.payload()))));
+    apply(planAppend(entries));
+  }
+
+  /** The mutations that append these entries. */
+  public List<Mutation> planAppend(List<LogEntry> entries) {
+    return entries.stream().map(e -> Mutation.put(Keys.journal(e.persistenceId(), e.sequenceNr()), e.payload())).toList();
   }
 
   @Override
@@ -108,34 +113,43 @@ public final class LevelDbEventLog implements EventLog {
 
   @Override
   public void deleteTo(String persistenceId, long toSequenceNr) {
-    guarded(() -> {
-      synchronized (metadataLock) {
-        Metadata meta = metadata(persistenceId);
-        // The highest number is recorded with the mark because deleting may remove the entry that held it.
-        long highest = highest(persistenceId, meta);
-        long upTo = Math.min(toSequenceNr, highest);
-        if (upTo <= meta.deletedTo()) {
-          return null;
-        }
-        return write(batch -> {
-          scan(Keys.prefix(Keys.JOURNAL, persistenceId), meta.deletedTo() + 1, e -> {
-            if (Keys.sequenceNr(e.getKey()) > upTo) {
-              return false;
-            }
-            batch.delete(e.getKey());
-            return true;
-          });
-          batch.put(Keys.metadata(persistenceId), new Metadata(upTo, highest).encode());
-        });
+    synchronized (metadataLock) {
+      apply(planDeleteTo(persistenceId, toSequenceNr));
+    }
+  }
+
+  /** The mutations that delete the id's entries up to {@code toSequenceNr}; empty if nothing is left to delete. */
+  public List<Mutation> planDeleteTo(String persistenceId, long toSequenceNr) {
+    return guarded(() -> {
+      Metadata meta = metadata(persistenceId);
+      // The highest number is recorded with the mark because deleting may remove the entry that held it.
+      long highest = highest(persistenceId, meta);
+      long upTo = Math.min(toSequenceNr, highest);
+      List<Mutation> plan = new ArrayList<>();
+      if (upTo <= meta.deletedTo()) {
+        return plan;
       }
+      scan(Keys.prefix(Keys.JOURNAL, persistenceId), meta.deletedTo() + 1, e -> {
+        if (Keys.sequenceNr(e.getKey()) > upTo) {
+          return false;
+        }
+        plan.add(Mutation.delete(e.getKey()));
+        return true;
+      });
+      plan.add(Mutation.put(Keys.metadata(persistenceId), new Metadata(upTo, highest).encode()));
+      return plan;
     });
   }
 
   @Override
   public void saveSnapshot(StoredSnapshot snapshot) {
+    apply(planSaveSnapshot(snapshot));
+  }
+
+  public List<Mutation> planSaveSnapshot(StoredSnapshot snapshot) {
     byte[] value = ByteBuffer.allocate(Long.BYTES + snapshot.payload().length)
         .putLong(snapshot.timestamp()).put(snapshot.payload()).array();
-    guarded(() -> db.put(Keys.snapshot(snapshot.persistenceId(), snapshot.sequenceNr()), value, DURABLE));
+    return List.of(Mutation.put(Keys.snapshot(snapshot.persistenceId(), snapshot.sequenceNr()), value));
   }
 
   @Override
@@ -150,13 +164,102 @@ public final class LevelDbEventLog implements EventLog {
 
   @Override
   public void deleteSnapshot(String persistenceId, long sequenceNr) {
-    guarded(() -> db.delete(Keys.snapshot(persistenceId, sequenceNr), DURABLE));
+    apply(planDeleteSnapshot(persistenceId, sequenceNr));
+  }
+
+  public List<Mutation> planDeleteSnapshot(String persistenceId, long sequenceNr) {
+    return List.of(Mutation.delete(Keys.snapshot(persistenceId, sequenceNr)));
   }
 
   @Override
   public void deleteSnapshots(String persistenceId, SnapshotCriteria criteria) {
-    guarded(() -> write(batch -> scanSnapshots(persistenceId, criteria,
-        (seqNr, value) -> batch.delete(Keys.snapshot(persistenceId, seqNr)))));
+    apply(planDeleteSnapshots(persistenceId, criteria));
+  }
+
+  public List<Mutation> planDeleteSnapshots(String persistenceId, SnapshotCriteria criteria) {
+    return guarded(() -> {
+      List<Mutation> plan = new ArrayList<>();
+      scanSnapshots(persistenceId, criteria, (seqNr, value) -> plan.add(Mutation.delete(Keys.snapshot(persistenceId, seqNr))));
+      return plan;
+    });
+  }
+
+  /** Writes the mutations atomically with fsync. */
+  public void apply(List<Mutation> mutations) {
+    if (!mutations.isEmpty()) {
+      guarded(() -> write(batch -> fill(batch, mutations)));
+    }
+  }
+
+  /** Writes the mutations and the new replication position atomically with fsync. */
+  public void apply(List<Mutation> mutations, StorePosition position) {
+    guarded(() -> write(batch -> {
+      fill(batch, mutations);
+      batch.put(Keys.POSITION_KEY, position.encode());
+    }));
+  }
+
+  /** Where this store is in the replicated history; {@link StorePosition#EMPTY} for a new store. */
+  public StorePosition position() {
+    return guarded(() -> {
+      byte[] value = db.get(Keys.POSITION_KEY);
+      return value == null ? StorePosition.EMPTY : StorePosition.decode(value);
+    });
+  }
+
+  /**
+   * The mark a primary writes (replicated like any write) once a backup has joined it: from then on
+   * this store may not be the only copy, so only the rm may decide it is the latest.
+   */
+  public static Mutation replicatedMarker() {
+    return Mutation.put(Keys.REPLICATED_KEY, new byte[] {1});
+  }
+
+  public boolean wasReplicated() {
+    return guarded(() -> db.get(Keys.REPLICATED_KEY) != null);
+  }
+
+  /** Every key and value of the store but its position: what a catching-up replica copies. */
+  public List<Mutation> exportAll() {
+    return guarded(() -> {
+      List<Mutation> all = new ArrayList<>();
+      try (DBIterator it = db.iterator()) {
+        for (it.seekToFirst(); it.hasNext(); ) {
+          Map.Entry<byte[], byte[]> entry = it.next();
+          if (entry.getKey().length > 0 && entry.getKey()[0] != Keys.POSITION) {
+            all.add(Mutation.put(entry.getKey(), entry.getValue()));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading the event log in " + directory, e);
+      }
+      return all;
+    });
+  }
+
+  /** Replaces the whole content with {@code content} and sets the position, in one atomic write. */
+  public void replaceAll(List<Mutation> content, StorePosition position) {
+    guarded(() -> write(batch -> {
+      try (DBIterator it = db.iterator()) {
+        for (it.seekToFirst(); it.hasNext(); ) {
+          batch.delete(it.next().getKey());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading the event log in " + directory, e);
+      }
+      fill(batch, content);
+      batch.put(Keys.POSITION_KEY, position.encode());
+    }));
+  }
+
+  private static void fill(WriteBatch batch, List<Mutation> mutations) {
+    for (Mutation m : mutations) {
+      if (m.isDelete()) {
+        batch.delete(m.key());
+      } else {
+        batch.put(m.key(), m.value());
+      }
+    }
   }
 
   @Override

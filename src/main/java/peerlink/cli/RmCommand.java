@@ -1,0 +1,52 @@
+package peerlink.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import peerlink.node.DataDirLock;
+import peerlink.node.NodeOptions;
+import peerlink.node.RmNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code peerlink rm}: the replication manager, shown live. */
+@Command(
+    name = "rm",
+    mixinStandardHelpOptions = true,
+    description = "Run the replication manager: the third voter that lets primary and backup fail over safely, and a live view of replication.")
+public final class RmCommand implements Callable<Integer> {
+  @Option(names = "--host", description = "Address to bind and advertise (default: 127.0.0.1).")
+  String host;
+
+  @Option(names = "--cluster-port", description = "Cluster port (default: peerlink.rm.cluster-port in conf, 9007).")
+  Integer clusterPort;
+
+  @Option(names = "--data", description = "Data directory (default: data/rm).")
+  Path data;
+
+  @Option(names = "--seeds", split = ",", description = "Cluster seed nodes as host:clusterPort,... (default: peerlink.cluster.seeds in conf).")
+  List<String> seeds;
+
+  @Option(names = "--quiet", description = "Do not print the live view (the log still says what happens).")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    Config config = ConfigFactory.load();
+    NodeOptions options = NodeOptions.rm(config, host, clusterPort, data, seeds);
+    DataDirLock lock;
+    try {
+      lock = DataDirLock.acquire(options.dataDir());
+    } catch (java.io.IOException e) {
+      System.err.println("peerlink rm: " + e.getMessage());
+      return 2;
+    }
+    ActorSystem<Void> system = RmNode.start(options, config, !quiet);
+    system.getWhenTerminated().toCompletableFuture().join();
+    lock.release();
+    return 0;
+  }
+}

@@ -1,0 +1,47 @@
+package peerlink.node;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.typed.Cluster;
+import peerlink.protocol.FrameCodec;
+import peerlink.replication.RmCommand;
+import peerlink.replication.RmStatus;
+import peerlink.storage.EventLogs;
+import peerlink.storage.StorePosition;
+
+/** The JSON at a router node's {@code /status}: this node's store position plus what the rm knows. */
+public final class StatusSource {
+  private final ActorSystem<?> system;
+  private final ActorRef<RmCommand> rm;
+  private final Path store;
+
+  public StatusSource(ActorSystem<?> system, ActorRef<RmCommand> rm, Path store) {
+    this.system = system;
+    this.rm = rm;
+    this.store = store;
+  }
+
+  public CompletionStage<String> json() {
+    return AskPattern.<RmCommand, RmStatus>ask(rm, RmCommand.GetStatus::new, Duration.ofSeconds(3), system.scheduler())
+        .handle((status, failure) -> render(status, failure));
+  }
+
+  private String render(RmStatus status, Throwable failure) {
+    ObjectNode json = FrameCodec.mapper().createObjectNode();
+    json.put("node", Cluster.get(system).selfMember().address().toString());
+    StorePosition position = EventLogs.get(Adapter.toClassic(system)).openLocalPosition(store);
+    json.putObject("store").put("epoch", position.epoch()).put("writeId", position.writeId());
+    if (status != null) {
+      json.set("rm", FrameCodec.mapper().valueToTree(status));
+    } else {
+      json.put("rmError", "the replication manager did not answer: " + failure.getMessage());
+    }
+    return json.toString();
+  }
+}

@@ -1,0 +1,53 @@
+package peerlink.node;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import peerlink.replication.ReplicationReport;
+import peerlink.replication.RmStatus;
+
+/** Renders what the rm knows as the text table shown by {@code bin/peerlink rm} and {@code bin/peerlink status}. */
+public final class StatusTable {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+
+  private StatusTable() {}
+
+  public static String render(RmStatus status) {
+    StringBuilder out = new StringBuilder();
+    out.append("primary: ").append(status.primary() == null ? "(none yet)" : status.primary())
+        .append("   epoch: ").append(status.epoch())
+        .append("   in sync: ").append(status.isr()).append('\n');
+    out.append(String.format("%-36s %-8s %-8s %-10s %s%n", "member", "roles", "status", "reachable", "replication"));
+    ReplicationReport report = status.lastReport();
+    for (RmStatus.Member m : status.members()) {
+      out.append(String.format("%-36s %-8s %-8s %-10s %s%n", m.address(), String.join(",", m.roles()), m.status(), m.reachable() ? "yes" : "NO", replication(m.address(), status, report)));
+    }
+    if (report != null) {
+      out.append("writes: ").append(report.writeId()).append(" in epoch ").append(report.epoch());
+      if (report.checkpointSeqNr() > 0) {
+        out.append("   last checkpoint: event ").append(report.checkpointSeqNr()).append(" at ").append(TIME.format(Instant.ofEpochMilli(report.checkpointAt())));
+      }
+      out.append("   (reported ").append(TIME.format(Instant.ofEpochMilli(report.at()))).append(")\n");
+    }
+    return out.toString();
+  }
+
+  public static String historyLine(RmStatus.HistoryEntry entry) {
+    return TIME.format(Instant.ofEpochMilli(entry.at())) + "  " + entry.kind() + ": " + entry.text();
+  }
+
+  private static String replication(String address, RmStatus status, ReplicationReport report) {
+    if (address.equals(status.primary())) {
+      return "PRIMARY";
+    }
+    if (report != null) {
+      for (ReplicationReport.BackupProgress b : report.backups()) {
+        if (b.node().equals(address)) {
+          long lag = b.ackedWriteId() < 0 ? -1 : report.writeId() - b.ackedWriteId();
+          return b.state() + (lag < 0 ? " (copying)" : ", " + lag + " writes behind");
+        }
+      }
+    }
+    return status.isr().contains(address) ? "in-sync" : "";
+  }
+}

@@ -1,0 +1,140 @@
+package peerlink.replication;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import peerlink.storage.LevelDbEventLog;
+import peerlink.storage.Mutation;
+import peerlink.storage.StorePosition;
+
+/**
+ * The only writer of a router node's store. Applies the primary's writes in order, each with its
+ * position in one synced batch, and refuses writes from an older epoch: that refusal is the fence that
+ * stops a stale primary. Also installs and hands out full copies for catch-up.
+ */
+public final class Replica extends AbstractBehavior<Replica.Command> {
+  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "peerlink-replica");
+  /** Catch-up copies travel in chunks of about this many bytes. */
+  static final int CHUNK_BYTES = 512 * 1024;
+
+  public sealed interface Command extends ReplicationSerializable {}
+
+  /** Write {@code writeId} of {@code epoch}: apply it if it is the next one. */
+  public record Replicate(long epoch, long writeId, List<Mutation> mutations, ActorRef<ReplicaReply> replyTo)
+      implements Command {}
+
+  /** Part of a full copy taken at (epoch, writeId); the last part installs it. */
+  public record CopyChunk(long epoch, long writeId, int index, boolean last, List<Mutation> content, ActorRef<ReplicaReply> replyTo)
+      implements Command {}
+
+  /** Send a full copy of this store to {@code target}, whose replies go to {@code replyTo}. */
+  public record ProvideCopy(ActorRef<Command> target, ActorRef<ReplicaReply> replyTo) implements Command {}
+
+  /** Start epoch {@code epoch} here (a promotion): from now on older epochs are refused. Local only. */
+  public record Fence(long epoch, ActorRef<StorePosition> replyTo) implements Command {}
+
+  private final LevelDbEventLog store;
+  private final String node;
+  private final List<Mutation> copy = new ArrayList<>();
+
+  public static Behavior<Command> create(LevelDbEventLog store, String node) {
+    return Behaviors.setup(
+        context -> {
+          context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
+          return new Replica(context, store, node);
+        });
+  }
+
+  private Replica(ActorContext<Command> context, LevelDbEventLog store, String node) {
+    super(context);
+    this.store = store;
+    this.node = node;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Replicate.class, this::replicate)
+        .onMessage(CopyChunk.class, this::copyChunk)
+        .onMessage(ProvideCopy.class, this::provideCopy)
+        .onMessage(Fence.class, this::fence)
+        .build();
+  }
+
+  private Behavior<Command> replicate(Replicate write) {
+    StorePosition at = store.position();
+    if (write.epoch() < at.epoch()) {
+      write.replyTo().tell(new ReplicaReply.Refused(node, at.epoch()));
+    } else if (write.epoch() == at.epoch() && write.writeId() <= at.writeId()) {
+      write.replyTo().tell(new ReplicaReply.Acked(node, write.epoch(), write.writeId())); // a resend
+    } else if (write.epoch() == at.epoch() && write.writeId() == at.writeId() + 1) {
+      store.apply(write.mutations(), new StorePosition(write.epoch(), write.writeId()));
+      write.replyTo().tell(new ReplicaReply.Acked(node, write.epoch(), write.writeId()));
+    } else {
+      write.replyTo().tell(new ReplicaReply.OutOfSync(node, at));
+    }
+    return this;
+  }
+
+  private Behavior<Command> copyChunk(CopyChunk chunk) {
+    StorePosition at = store.position();
+    if (chunk.epoch() < at.epoch()) {
+      copy.clear();
+      chunk.replyTo().tell(new ReplicaReply.Refused(node, at.epoch()));
+      return this;
+    }
+    if (chunk.index() == 0) {
+      copy.clear();
+    }
+    copy.addAll(chunk.content());
+    if (chunk.last()) {
+      StorePosition position = new StorePosition(chunk.epoch(), chunk.writeId());
+      store.replaceAll(copy, position);
+      getContext().getLog().info("Installed a full copy of {} entries at {}", copy.size(), position);
+      copy.clear();
+      chunk.replyTo().tell(new ReplicaReply.CopyApplied(node, position));
+    }
+    return this;
+  }
+
+  private Behavior<Command> provideCopy(ProvideCopy request) {
+    sendCopy(store, request.target(), request.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> fence(Fence fence) {
+    StorePosition at = store.position();
+    if (fence.epoch() > at.epoch()) {
+      at = new StorePosition(fence.epoch(), 0);
+      store.apply(List.of(), at);
+    }
+    fence.replyTo().tell(at);
+    return this;
+  }
+
+  /** Sends the whole store, as of now, in chunks; the receiver installs it atomically with the last one. */
+  static void sendCopy(LevelDbEventLog store, ActorRef<Command> target, ActorRef<ReplicaReply> replyTo) {
+    StorePosition position = store.position();
+    List<Mutation> all = store.exportAll();
+    List<Mutation> chunk = new ArrayList<>();
+    int bytes = 0;
+    int index = 0;
+    for (Mutation m : all) {
+      chunk.add(m);
+      bytes += m.key().length + (m.value() == null ? 0 : m.value().length);
+      if (bytes >= CHUNK_BYTES) {
+        target.tell(new CopyChunk(position.epoch(), position.writeId(), index++, false, chunk, replyTo));
+        chunk = new ArrayList<>();
+        bytes = 0;
+      }
+    }
+    target.tell(new CopyChunk(position.epoch(), position.writeId(), index, true, chunk, replyTo));
+  }
+}

@@ -1,0 +1,525 @@
+package peerlink.replication;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+import peerlink.storage.LevelDbEventLog;
+import peerlink.storage.Mutation;
+import peerlink.storage.SnapshotCriteria;
+import peerlink.storage.StorePosition;
+
+/**
+ * Runs on every router node and becomes active on the node that hosts the registry (the primary).
+ * There it turns each store write into a numbered replicated write, sends it to every replica (its own
+ * included), and completes it only when the primary and every in-sync backup have it on disk. It changes
+ * the in-sync set only through the rm, only after the cluster (the Split Brain Resolver) removed a
+ * backup or a backup has caught up, and it steps down the moment a replica says a newer epoch exists.
+ */
+public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.Command> {
+  public static final String REGISTRY_ID = "peerlink-registry";
+  private static final Duration TICK = Duration.ofSeconds(1);
+  private static final Duration RM_TIMEOUT = Duration.ofSeconds(5);
+
+  public sealed interface Command {}
+
+  /** Make this node the primary (at registry recovery); completes when it may write, fails with why not. */
+  public record EnsurePrimary(CompletableFuture<Void> done) implements Command {}
+
+  /** A store write, planned against the primary's store when its turn comes. */
+  public record Write(Function<LevelDbEventLog, List<Mutation>> plan, CompletableFuture<Void> done) implements Command {}
+
+  private record FromReplica(ReplicaReply reply) implements Command {}
+
+  private record Promotion(RmCommand.PromoteReply reply, Throwable failure) implements Command {}
+
+  private record Fenced(long epoch, StorePosition position, Throwable failure) implements Command {}
+
+  private record IsrAnswer(RmCommand.IsrReply reply, Throwable failure) implements Command {}
+
+  private record MemberChange(ClusterEvent.MemberEvent event) implements Command {}
+
+  private record ReplicasChanged(Receptionist.Listing listing) implements Command {}
+
+  private record Tick() implements Command {}
+
+  private record InFlight(long writeId, List<Mutation> mutations, CompletableFuture<Void> done, Set<String> ackedBy) {}
+
+  private final LevelDbEventLog store;
+  private final ActorRef<Replica.Command> localReplica;
+  private final ActorRef<RmCommand> rm;
+  private final String self;
+  private final ActorRef<ReplicaReply> replies;
+  private final Map<String, ActorRef<Replica.Command>> replicas = new HashMap<>();
+  private final Set<String> routerMembers = new HashSet<>();
+  private final List<CompletableFuture<Void>> waitingForPromotion = new ArrayList<>();
+  private boolean promoting;
+  private String lastRefusal;
+  private String copiedFrom;
+  private long copiedEpoch;
+
+  // Primary state; epoch 0 means this node is not the primary.
+  private long epoch;
+  private long writeId;
+  private Set<String> isr = new TreeSet<>();
+  private final Map<String, Long> learners = new HashMap<>();
+  private final Map<String, Long> ackedByNode = new HashMap<>();
+  private final Set<String> pendingCopies = new LinkedHashSet<>();
+  private final ArrayDeque<Write> queue = new ArrayDeque<>();
+  private InFlight inFlight;
+  private Set<String> proposedIsr;
+  private String proposedReason;
+  private long proposedAt;
+
+  public static Behavior<Command> create(LevelDbEventLog store, ActorRef<Replica.Command> localReplica, ActorRef<RmCommand> rm) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ReplicationLeader(context, timers, store, localReplica, rm)));
+  }
+
+  private ReplicationLeader(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      LevelDbEventLog store,
+      ActorRef<Replica.Command> localReplica,
+      ActorRef<RmCommand> rm) {
+    super(context);
+    this.store = store;
+    this.localReplica = localReplica;
+    this.rm = rm;
+    Cluster cluster = Cluster.get(context.getSystem());
+    this.self = cluster.selfMember().address().toString();
+    this.replies = context.messageAdapter(ReplicaReply.class, FromReplica::new);
+    cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(ClusterEvent.MemberEvent.class, MemberChange::new), ClusterEvent.MemberEvent.class));
+    context.getSystem().receptionist().tell(Receptionist.subscribe(Replica.KEY, context.messageAdapter(Receptionist.Listing.class, ReplicasChanged::new)));
+    timers.startTimerWithFixedDelay(new Tick(), TICK);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(EnsurePrimary.class, this::ensurePrimary)
+        .onMessage(Write.class, this::write)
+        .onMessage(FromReplica.class, r -> fromReplica(r.reply()))
+        .onMessage(Promotion.class, this::promotion)
+        .onMessage(Fenced.class, this::fenced)
+        .onMessage(IsrAnswer.class, this::isrAnswer)
+        .onMessage(MemberChange.class, m -> memberChange(m.event()))
+        .onMessage(ReplicasChanged.class, this::replicasChanged)
+        .onMessage(Tick.class, t -> tick())
+        .build();
+  }
+
+  // ---- becoming primary
+
+  private Behavior<Command> ensurePrimary(EnsurePrimary request) {
+    if (epoch > 0) {
+      request.done().complete(null);
+      return this;
+    }
+    waitingForPromotion.add(request.done());
+    if (!promoting) {
+      promote();
+    }
+    return this;
+  }
+
+  private void promote() {
+    promoting = true;
+    StorePosition position = store.position();
+    if (rmIsUp()) {
+      getContext().ask(RmCommand.PromoteReply.class, rm, RM_TIMEOUT,
+          replyTo -> new RmCommand.Promote(self, position.epoch(), copiedFrom, copiedEpoch, replyTo), Promotion::new);
+    } else if (!store.wasReplicated()) {
+      // No other node ever held a copy of this store, so nobody can have newer data: start alone.
+      getContext().getSelf().tell(new Promotion(new RmCommand.Granted(position.epoch() + 1), null));
+    } else {
+      refuse("waiting for the replication manager: this store has been replicated, so only the rm can tell whether it is the latest copy");
+    }
+  }
+
+  private Behavior<Command> promotion(Promotion result) {
+    if (result.failure() != null) {
+      refuse("the replication manager did not answer: " + result.failure().getMessage());
+    } else if (result.reply() instanceof RmCommand.Denied denied) {
+      refuse(denied.reason());
+      catchUpFromInSyncMember(denied.isr());
+    } else {
+      long granted = ((RmCommand.Granted) result.reply()).epoch();
+      getContext().ask(StorePosition.class, localReplica, RM_TIMEOUT, replyTo -> new Replica.Fence(granted, replyTo),
+          (position, failure) -> new Fenced(granted, position, failure));
+    }
+    return this;
+  }
+
+  private Behavior<Command> fenced(Fenced fenced) {
+    promoting = false;
+    if (fenced.failure() != null) {
+      refuse("could not start epoch " + fenced.epoch() + " in the local store: " + fenced.failure().getMessage());
+      return this;
+    }
+    epoch = fenced.epoch();
+    writeId = fenced.position().writeId();
+    isr = new TreeSet<>(Set.of(self));
+    learners.clear();
+    ackedByNode.clear();
+    lastRefusal = null;
+    copiedFrom = null;
+    getContext().getLog().info("This node is the primary now, at epoch {}; backups catch up before they count as in sync", epoch);
+    waitingForPromotion.forEach(f -> f.complete(null));
+    waitingForPromotion.clear();
+    routerMembers.stream().filter(m -> !m.equals(self)).forEach(pendingCopies::add);
+    pump();
+    return this;
+  }
+
+  private void refuse(String reason) {
+    promoting = false;
+    if (!reason.equals(lastRefusal)) {
+      getContext().getLog().warn("Not taking over as primary: {}", reason);
+      lastRefusal = reason;
+    }
+    IllegalStateException failure = new IllegalStateException("not the primary: " + reason);
+    waitingForPromotion.forEach(f -> f.completeExceptionally(failure));
+    waitingForPromotion.clear();
+  }
+
+  /** Refused because this store may be behind: copy the store of an in-sync node that is up, then ask again. */
+  private void catchUpFromInSyncMember(List<String> inSync) {
+    for (String node : inSync) {
+      ActorRef<Replica.Command> source = replicas.get(node);
+      if (source != null && !node.equals(self) && routerMembers.contains(node)) {
+        getContext().getLog().info("Copying the store of in-sync node {} before asking again", node);
+        source.tell(new Replica.ProvideCopy(localReplica, replies));
+        copiedFrom = node;
+        return;
+      }
+    }
+  }
+
+  // ---- the write path
+
+  private Behavior<Command> write(Write w) {
+    if (epoch == 0) {
+      w.done().completeExceptionally(new IllegalStateException("this node is not the primary"));
+      return this;
+    }
+    queue.addLast(w);
+    pump();
+    return this;
+  }
+
+  /** Starts the next write when none is in flight; copies for new backups are taken between writes. */
+  private void pump() {
+    if (epoch == 0 || inFlight != null) {
+      return;
+    }
+    for (String node : List.copyOf(pendingCopies)) {
+      startCopy(node);
+    }
+    Write next = queue.pollFirst();
+    if (next == null) {
+      return;
+    }
+    List<Mutation> mutations;
+    try {
+      mutations = next.plan().apply(store);
+    } catch (RuntimeException e) {
+      next.done().completeExceptionally(e);
+      pump();
+      return;
+    }
+    inFlight = new InFlight(++writeId, mutations, next.done(), new HashSet<>());
+    sendInFlight();
+  }
+
+  private void sendInFlight() {
+    Replica.Replicate replicate = new Replica.Replicate(epoch, inFlight.writeId(), inFlight.mutations(), replies);
+    for (String node : receivers()) {
+      ActorRef<Replica.Command> replica = node.equals(self) ? localReplica : replicas.get(node);
+      if (replica != null && !inFlight.ackedBy().contains(node)) {
+        replica.tell(replicate);
+      }
+    }
+  }
+
+  private Set<String> receivers() {
+    Set<String> all = new TreeSet<>(isr);
+    learners.forEach((node, acked) -> all.add(node));
+    return all;
+  }
+
+  /** The replicas whose acknowledgement a write needs: the in-sync set, plus a backup about to join it. */
+  private Set<String> required() {
+    Set<String> needed = new TreeSet<>(isr);
+    if (proposedIsr != null) {
+      needed.addAll(proposedIsr);
+    }
+    return needed;
+  }
+
+  private Behavior<Command> fromReplica(ReplicaReply reply) {
+    if (reply instanceof ReplicaReply.Acked acked) {
+      acknowledged(acked);
+    } else if (reply instanceof ReplicaReply.Refused refused) {
+      if (epoch > 0 && refused.epoch() > epoch) {
+        stepDown(refused.node() + " follows epoch " + refused.epoch());
+      }
+    } else if (reply instanceof ReplicaReply.OutOfSync outOfSync) {
+      outOfSync(outOfSync);
+    } else if (reply instanceof ReplicaReply.CopyApplied applied) {
+      copyApplied(applied);
+    }
+    return this;
+  }
+
+  private void acknowledged(ReplicaReply.Acked acked) {
+    if (acked.epoch() != epoch) {
+      return;
+    }
+    ackedByNode.merge(acked.node(), acked.writeId(), Math::max);
+    learners.computeIfPresent(acked.node(), (node, before) -> Math.max(before, acked.writeId()));
+    if (inFlight != null && acked.writeId() == inFlight.writeId()) {
+      inFlight.ackedBy().add(acked.node());
+      completeIfReplicated();
+    }
+    proposeGrowIfCaughtUp(acked.node());
+  }
+
+  private void completeIfReplicated() {
+    if (inFlight != null && inFlight.ackedBy().containsAll(required())) {
+      inFlight.done().complete(null);
+      inFlight = null;
+      pump();
+    }
+  }
+
+  private void outOfSync(ReplicaReply.OutOfSync reply) {
+    if (epoch == 0) {
+      return;
+    }
+    if (reply.node().equals(self)) {
+      stepDown("the local store is at " + reply.position() + ", not at epoch " + epoch);
+      return;
+    }
+    learners.remove(reply.node());
+    if (isr.contains(reply.node())) {
+      Set<String> smaller = new TreeSet<>(isr);
+      smaller.remove(reply.node());
+      proposeIsr(smaller, reply.node() + " fell out of sync");
+    }
+    pendingCopies.add(reply.node());
+  }
+
+  // ---- backups catching up
+
+  private void startCopy(String node) {
+    ActorRef<Replica.Command> replica = replicas.get(node);
+    if (replica == null || !routerMembers.contains(node)) {
+      return; // started again when the node's replica registers
+    }
+    pendingCopies.remove(node);
+    learners.put(node, -1L);
+    getContext().getLog().info("Sending a full copy at epoch {} write {} to {}", epoch, writeId, node);
+    Replica.sendCopy(store, replica, replies);
+  }
+
+  private void copyApplied(ReplicaReply.CopyApplied applied) {
+    if (epoch == 0) {
+      if (applied.node().equals(self) && copiedFrom != null) {
+        copiedEpoch = applied.position().epoch(); // a copy this node asked for while it was not in sync
+        getContext().getLog().info("Copied the store of {} at {}", copiedFrom, applied.position());
+      }
+      return;
+    }
+    if (applied.position().epoch() == epoch && learners.containsKey(applied.node())) {
+      learners.put(applied.node(), applied.position().writeId());
+      proposeGrowIfCaughtUp(applied.node());
+    }
+  }
+
+  /** A learner that has every completed write joins the in-sync set (through the rm). */
+  private void proposeGrowIfCaughtUp(String node) {
+    Long acked = learners.get(node);
+    long completed = inFlight == null ? writeId : writeId - 1;
+    if (acked != null && acked >= completed && proposedIsr == null && !isr.contains(node)) {
+      Set<String> bigger = new TreeSet<>(isr);
+      bigger.add(node);
+      proposeIsr(bigger, node + " caught up");
+    }
+  }
+
+  private void proposeIsr(Set<String> next, String reason) {
+    if (proposedIsr != null) {
+      return; // one change at a time; the next one is found again when this one is answered
+    }
+    proposedIsr = next;
+    proposedReason = reason;
+    proposedAt = System.nanoTime();
+    if (!rmIsUp() && !store.wasReplicated() && next.size() <= isr.size()) {
+      getContext().getSelf().tell(new IsrAnswer(new RmCommand.IsrChanged(epoch, List.copyOf(next)), null));
+      return;
+    }
+    long askedEpoch = epoch;
+    getContext().ask(RmCommand.IsrReply.class, rm, RM_TIMEOUT,
+        replyTo -> new RmCommand.ChangeIsr(askedEpoch, self, List.copyOf(next), reason, replyTo), IsrAnswer::new);
+  }
+
+  private Behavior<Command> isrAnswer(IsrAnswer answer) {
+    if (epoch == 0 || proposedIsr == null) {
+      return this;
+    }
+    if (answer.failure() != null) {
+      proposedAt = 0; // the tick asks again
+      return this;
+    }
+    if (answer.reply() instanceof RmCommand.IsrRefused refused) {
+      stepDown("the rm refused an in-sync change: " + refused.reason());
+      return this;
+    }
+    Set<String> grown = new TreeSet<>(proposedIsr);
+    grown.removeAll(isr);
+    isr = new TreeSet<>(proposedIsr);
+    getContext().getLog().info("In-sync set is now {} ({})", isr, proposedReason);
+    grown.forEach(learners::remove);
+    proposedIsr = null;
+    if (isr.size() > 1 && !store.wasReplicated()) {
+      queue.addFirst(new Write(s -> List.of(LevelDbEventLog.replicatedMarker()), new CompletableFuture<>()));
+    }
+    completeIfReplicated();
+    reconsiderMembership();
+    pump();
+    return this;
+  }
+
+  private void reconsiderMembership() {
+    for (String node : isr) {
+      if (!node.equals(self) && !routerMembers.contains(node)) {
+        Set<String> smaller = new TreeSet<>(isr);
+        smaller.remove(node);
+        proposeIsr(smaller, node + " left the cluster");
+        return;
+      }
+    }
+    learners.keySet().forEach(this::proposeGrowIfCaughtUp);
+  }
+
+  private void stepDown(String reason) {
+    getContext().getLog().error("Stepping down as primary of epoch {}: {}. Nothing more is acknowledged from this node.", epoch, reason);
+    IllegalStateException failure = new IllegalStateException("no longer the primary: " + reason);
+    if (inFlight != null) {
+      inFlight.done().completeExceptionally(failure);
+      inFlight = null;
+    }
+    queue.forEach(w -> w.done().completeExceptionally(failure));
+    queue.clear();
+    epoch = 0;
+    isr = new TreeSet<>();
+    learners.clear();
+    pendingCopies.clear();
+    proposedIsr = null;
+  }
+
+  // ---- cluster membership and replica discovery
+
+  private Behavior<Command> memberChange(ClusterEvent.MemberEvent event) {
+    Member member = event.member();
+    if (!member.hasRole("router")) {
+      return this;
+    }
+    String node = member.address().toString();
+    if (event instanceof ClusterEvent.MemberUp) {
+      routerMembers.add(node);
+      if (epoch > 0 && !node.equals(self) && !isr.contains(node) && !learners.containsKey(node)) {
+        pendingCopies.add(node);
+        pump();
+      }
+    } else if (event instanceof ClusterEvent.MemberDowned || event instanceof ClusterEvent.MemberRemoved || event instanceof ClusterEvent.MemberExited) {
+      routerMembers.remove(node);
+      learners.remove(node);
+      pendingCopies.remove(node);
+      if (epoch > 0 && isr.contains(node)) {
+        getContext().getLog().warn("Backup {} is out of the cluster ({}); removing it from the in-sync set", node, event.getClass().getSimpleName());
+        reconsiderMembership();
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> replicasChanged(ReplicasChanged changed) {
+    replicas.clear();
+    for (ActorRef<Replica.Command> replica : changed.listing().getServiceInstances(Replica.KEY)) {
+      String node = replica.path().address().hasLocalScope() ? self : replica.path().address().toString();
+      replicas.put(node, replica);
+    }
+    if (epoch > 0 && inFlight == null) {
+      pump();
+    }
+    return this;
+  }
+
+  private boolean rmIsUp() {
+    for (Member m : Cluster.get(getContext().getSystem()).state().getMembers()) {
+      if (m.hasRole("rm") && m.status() == MemberStatus.up()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // ---- periodic work: resends and the report to the rm
+
+  private Behavior<Command> tick() {
+    if (epoch == 0) {
+      return this;
+    }
+    if (inFlight != null) {
+      sendInFlight(); // messages to a replica can be lost while it is unreachable; replicas ignore repeats
+    }
+    if (proposedIsr != null && System.nanoTime() - proposedAt > RM_TIMEOUT.toNanos()) {
+      Set<String> retry = proposedIsr;
+      proposedIsr = null;
+      proposeIsr(retry, proposedReason);
+    }
+    if (rmIsUp()) {
+      rm.tell(new RmCommand.Report(report()));
+    }
+    return this;
+  }
+
+  private ReplicationReport report() {
+    List<ReplicationReport.BackupProgress> backups = new ArrayList<>();
+    for (String node : receivers()) {
+      if (!node.equals(self)) {
+        backups.add(new ReplicationReport.BackupProgress(node, isr.contains(node) ? "in-sync" : "catching-up", ackedByNode.getOrDefault(node, learners.getOrDefault(node, -1L))));
+      }
+    }
+    long checkpointSeqNr = 0;
+    long checkpointAt = 0;
+    var snapshot = store.latestSnapshot(REGISTRY_ID, SnapshotCriteria.latest());
+    if (snapshot.isPresent()) {
+      checkpointSeqNr = snapshot.get().sequenceNr();
+      checkpointAt = snapshot.get().timestamp();
+    }
+    return new ReplicationReport(System.currentTimeMillis(), epoch, self, writeId, backups, checkpointSeqNr, checkpointAt);
+  }
+}
