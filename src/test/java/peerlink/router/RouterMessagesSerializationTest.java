@@ -1,0 +1,103 @@
+package peerlink.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.NotSerializableException;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import peerlink.protocol.ClientFrame;
+import peerlink.protocol.ServerFrame;
+
+/**
+ * Sessions live on the gateway's node and the router singleton may live on another, so every message
+ * between them (and every journal event) must come back equal from Pekko's Jackson CBOR serializer.
+ */
+class RouterMessagesSerializationTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final ActorRef<ToSession> session = testKit.<ToSession>createTestProbe().ref();
+  private static final long AT = 1_700_000_000_000L;
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  static Stream<Object> sessionToRouter() {
+    return Stream.of(
+        new RouterCommand.RegisterPeer("r1", "alice", "public-key", "nonce", "signature", 0, session),
+        new RouterCommand.Authenticate("l1", "alice", "nonce", "signature", 7, session),
+        new RouterCommand.Execute("alice", new ClientFrame.Send("c1", "bob", "hi ✓"), session),
+        new RouterCommand.Execute("alice", new ClientFrame.CreateGroup("g1", "team"), session),
+        new RouterCommand.Execute("alice", new ClientFrame.JoinGroup("j1", "team"), session),
+        new RouterCommand.Execute("alice", new ClientFrame.LeaveGroup("l1", "team"), session),
+        new RouterCommand.Execute("alice", new ClientFrame.ListGroups("lg"), session),
+        new RouterCommand.Execute("alice", new ClientFrame.ListMembers("lm", "team"), session),
+        new RouterCommand.Execute("alice", new ClientFrame.QueryStatus("s1", "m1"), session),
+        new RouterCommand.Acknowledge("alice", 12, session));
+  }
+
+  static Stream<Object> routerToSession() {
+    ServerFrame.Message direct = new ServerFrame.Message(1, "m1", "bob", "alice", null, "hi", AT);
+    ServerFrame.Message inGroup = new ServerFrame.Message(2, "m2", "bob", "alice", "team", "hi team", AT);
+    ServerFrame.Delivered delivered = new ServerFrame.Delivered(3, "m9", "carol", 1, 2);
+    return Stream.of(
+        new ToSession.Reply(ServerFrame.Ok.sent("c1", "m1", "SENT", 1, false)),
+        new ToSession.Reply(ServerFrame.Ok.sent("c1", "m1", "DELIVERED", 1, true)),
+        new ToSession.Reply(ServerFrame.Ok.plain("g1")),
+        new ToSession.Reply(new ServerFrame.Error("c1", "UNKNOWN_RECIPIENT", "No peer or group is named 'x'.")),
+        new ToSession.Reply(new ServerFrame.Error(null, "BAD_ACK", "Acknowledged 5 but the last push to you was 3.")),
+        new ToSession.Reply(new ServerFrame.GroupList("lg", List.of(new ServerFrame.GroupInfo("team", 3, true)))),
+        new ToSession.Reply(new ServerFrame.MemberList("lm", "team", List.of("alice", "bob"))),
+        new ToSession.Reply(new ServerFrame.MessageStatus("s1", "m1", "SENT", List.of("bob", "carol"), List.of("bob"))),
+        new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 3), List.of(direct, inGroup, delivered)),
+        new ToSession.Attached("alice", ServerFrame.Ok.authenticated("r1", "alice", 0), List.of()),
+        new ToSession.Pushed(List.of(direct, delivered)),
+        new ToSession.Replaced());
+  }
+
+  static Stream<Object> journalEvents() {
+    return Stream.of(
+        new RouterEvent.PeerRegistered("alice", "public-key", AT),
+        new RouterEvent.GroupCreated("team", "alice", AT),
+        new RouterEvent.GroupJoined("team", "bob"),
+        new RouterEvent.GroupLeft("team", "bob"),
+        new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("bob", "carol"), "hi", AT),
+        new RouterEvent.MessageAccepted("m2", "c2", "alice", "bob", null, List.of("bob"), "", AT),
+        new RouterEvent.InboxAcked("bob", 4));
+  }
+
+  @ParameterizedTest
+  @MethodSource("sessionToRouter")
+  void aSessionCommandComesBackEqualFromCbor(Object message) throws NotSerializableException {
+    assertEquals(message, roundTrip(message));
+  }
+
+  @ParameterizedTest
+  @MethodSource("routerToSession")
+  void aRouterAnswerComesBackEqualFromCbor(Object message) throws NotSerializableException {
+    assertEquals(message, roundTrip(message));
+  }
+
+  @ParameterizedTest
+  @MethodSource("journalEvents")
+  void aJournalEventComesBackEqualFromCbor(Object event) throws NotSerializableException {
+    assertEquals(event, roundTrip(event));
+  }
+
+  private static Object roundTrip(Object message) throws NotSerializableException {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    Serializer serializer = serialization.findSerializerFor(message);
+    assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName());
+    byte[] bytes = serialization.serialize(message).get();
+    return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, message)).get();
+  }
+}

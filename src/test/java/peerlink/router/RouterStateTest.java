@@ -1,0 +1,238 @@
+package peerlink.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import peerlink.protocol.ClientFrame;
+import peerlink.protocol.Limits;
+import peerlink.protocol.ServerFrame;
+
+/** The durable state, driven by events only: inboxes, sequence numbers, delivery states, and its snapshot form. */
+class RouterStateTest {
+  private static final long AT = 1_700_000_000_000L;
+
+  private static final ActorTestKit testKit = ActorTestKit.create();
+
+  private final RouterState state = new RouterState();
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void eachRecipientNumbersItsPushesFromOneInTheOrderMessagesWereAccepted() {
+    peers("alice", "bob", "carol");
+
+    state.apply(direct("m1", "alice", "bob", "a1"));
+    state.apply(direct("m2", "carol", "bob", "c1"));
+    state.apply(direct("m3", "alice", "carol", "a2"));
+    state.apply(direct("m4", "alice", "bob", "a3"));
+
+    assertEquals(
+        List.of(message(1, "m1", "alice", "bob", "a1"), message(2, "m2", "carol", "bob", "c1"), message(3, "m4", "alice", "bob", "a3")),
+        state.peer("bob").pushesAfter(0));
+    assertEquals(List.of(message(1, "m3", "alice", "carol", "a2")), state.peer("carol").pushesAfter(0));
+    assertEquals(3, state.peer("bob").lastSeq());
+    assertEquals(1, state.peer("carol").lastSeq());
+    assertEquals(0, state.peer("alice").lastSeq(), "sending pushes nothing to the sender");
+    assertEquals(4, state.messageCount());
+  }
+
+  @Test
+  void newPushesAreReportedOnceInOrderPerPeer() {
+    peers("alice", "bob", "carol");
+    state.drainNewPushes();
+
+    state.apply(direct("m1", "alice", "bob", "one"));
+    state.apply(direct("m2", "alice", "carol", "two"));
+    state.apply(direct("m3", "alice", "bob", "three"));
+
+    Map<String, List<ServerFrame.Push>> drained = state.drainNewPushes();
+    assertEquals(List.of("bob", "carol"), List.copyOf(drained.keySet()));
+    assertEquals(List.of(message(1, "m1", "alice", "bob", "one"), message(2, "m3", "alice", "bob", "three")), drained.get("bob"));
+    assertEquals(Map.of(), state.drainNewPushes(), "drained pushes are not reported again");
+  }
+
+  @Test
+  void anAckRemovesThePushesUpToItAndTellsTheSenderDelivered() {
+    peers("alice", "bob");
+    state.apply(direct("m1", "alice", "bob", "one"));
+    state.apply(direct("m2", "alice", "bob", "two"));
+    state.drainNewPushes();
+
+    state.apply(new RouterEvent.InboxAcked("bob", 1));
+
+    assertEquals(1, state.peer("bob").inboxSize());
+    assertEquals(1, state.peer("bob").ackedSeq());
+    assertEquals(List.of(message(2, "m2", "alice", "bob", "two")), state.peer("bob").pushesAfter(0));
+    ServerFrame.Delivered delivered = new ServerFrame.Delivered(1, "m1", "bob", 1, 1);
+    assertEquals(Map.of("alice", List.of(delivered)), state.drainNewPushes());
+    assertEquals(List.of(delivered), state.peer("alice").pushesAfter(0), "the notice waits in alice's inbox until she acks it");
+    assertEquals(MessageState.DELIVERED, state.message("m1").state());
+    assertEquals(MessageState.SENT, state.message("m2").state());
+  }
+
+  @Test
+  void aGroupMessageBecomesDeliveredOnlyWhenEveryRecipientHasAcked() {
+    peers("alice", "bob", "carol");
+    state.apply(new RouterEvent.GroupCreated("team", "alice", AT));
+    state.apply(new RouterEvent.GroupJoined("team", "bob"));
+    state.apply(new RouterEvent.GroupJoined("team", "carol"));
+    state.apply(new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("bob", "carol"), "hi", AT));
+    assertEquals(new ServerFrame.Message(1, "m1", "alice", "carol", "team", "hi", AT), state.peer("carol").pushesAfter(0).get(0));
+    state.drainNewPushes();
+
+    state.apply(new RouterEvent.InboxAcked("carol", 1));
+    assertEquals(Map.of("alice", List.of(new ServerFrame.Delivered(1, "m1", "carol", 1, 2))), state.drainNewPushes());
+    assertEquals(MessageState.SENT, state.message("m1").state(), "delivered to 1 of 2 is still SENT");
+
+    state.apply(new RouterEvent.InboxAcked("bob", 1));
+    assertEquals(Map.of("alice", List.of(new ServerFrame.Delivered(2, "m1", "bob", 2, 2))), state.drainNewPushes());
+    assertEquals(MessageState.DELIVERED, state.message("m1").state());
+    assertEquals(List.of("carol", "bob"), state.message("m1").delivered());
+  }
+
+  @Test
+  void aRepeatedOrLowerAckChangesNothing() {
+    peers("alice", "bob");
+    state.apply(direct("m1", "alice", "bob", "one"));
+    state.apply(new RouterEvent.InboxAcked("bob", 1));
+    state.drainNewPushes();
+
+    state.apply(new RouterEvent.InboxAcked("bob", 1));
+    state.apply(new RouterEvent.InboxAcked("bob", 0));
+
+    assertEquals(Map.of(), state.drainNewPushes(), "no second Delivered notice");
+    assertEquals(List.of("bob"), state.message("m1").delivered());
+    assertEquals(1, state.peer("alice").lastSeq());
+  }
+
+  @Test
+  void acknowledgingDeliveredNoticesProducesNoFurtherNotices() {
+    peers("alice", "bob");
+    state.apply(direct("m1", "alice", "bob", "one"));
+    state.apply(new RouterEvent.InboxAcked("bob", 1));
+    state.drainNewPushes();
+
+    state.apply(new RouterEvent.InboxAcked("alice", 1));
+
+    assertEquals(Map.of(), state.drainNewPushes());
+    assertEquals(0, state.peer("alice").inboxSize());
+    assertEquals(MessageState.DELIVERED, state.message("m1").state());
+  }
+
+  @Test
+  void pushesAfterGivesAResumingClientExactlyWhatItIsMissing() {
+    peers("alice", "bob");
+    state.apply(direct("m1", "alice", "bob", "one"));
+    state.apply(direct("m2", "alice", "bob", "two"));
+    state.apply(direct("m3", "alice", "bob", "three"));
+
+    assertEquals(List.of(2L, 3L), seqs(state.peer("bob").pushesAfter(1)));
+    assertEquals(List.of(), state.peer("bob").pushesAfter(3));
+
+    state.apply(new RouterEvent.InboxAcked("bob", 2));
+    assertEquals(List.of(3L), seqs(state.peer("bob").pushesAfter(0)), "acknowledged pushes are gone");
+    assertEquals(2, state.peer("bob").ackedSeq());
+    assertEquals(3, state.peer("bob").lastSeq());
+  }
+
+  @Test
+  void aMemberWhoLeftIsNoLongerInTheGroupButTheOthersStay() {
+    peers("alice", "bob");
+    state.apply(new RouterEvent.GroupCreated("team", "alice", AT));
+    state.apply(new RouterEvent.GroupJoined("team", "bob"));
+    state.apply(new RouterEvent.GroupLeft("team", "alice"));
+
+    assertEquals(List.of("bob"), List.copyOf(state.group("team").members()));
+    assertEquals("alice", state.group("team").creator());
+    assertTrue(state.nameInUse("team"));
+    assertTrue(state.nameInUse("alice"));
+  }
+
+  @Test
+  void aSnapshotSerializedWithJacksonCborRestoresAStateThatBehavesTheSame() throws Exception {
+    peers("alice", "bob", "carol");
+    state.apply(new RouterEvent.GroupCreated("team", "alice", AT));
+    state.apply(new RouterEvent.GroupJoined("team", "bob"));
+    state.apply(new RouterEvent.GroupJoined("team", "carol"));
+    state.apply(new RouterEvent.MessageAccepted("m1", "g-1", "alice", "team", "team", List.of("bob", "carol"), "hi team", AT));
+    state.apply(direct("m2", "alice", "bob", "hi bob"));
+    state.apply(direct("m3", "carol", "bob", "héllo ✓"));
+    state.apply(new RouterEvent.InboxAcked("bob", 1));
+    state.drainNewPushes();
+
+    RouterState restored = roundTrip(state);
+
+    assertNotSame(state, restored);
+    for (String peer : List.of("alice", "bob", "carol")) {
+      assertEquals(state.peer(peer).publicKey(), restored.peer(peer).publicKey(), peer);
+      assertEquals(state.peer(peer).lastSeq(), restored.peer(peer).lastSeq(), peer);
+      assertEquals(state.peer(peer).ackedSeq(), restored.peer(peer).ackedSeq(), peer);
+      assertEquals(state.peer(peer).pushesAfter(0), restored.peer(peer).pushesAfter(0), peer);
+    }
+    assertEquals(List.of("alice", "bob", "carol"), List.copyOf(restored.group("team").members()));
+    assertEquals("alice", restored.group("team").creator());
+    assertEquals(3, restored.messageCount());
+    assertEquals(List.of("bob"), restored.message("m1").delivered());
+    assertEquals(List.of("bob", "carol"), restored.message("m1").recipients());
+    assertEquals(Map.of(), restored.drainNewPushes(), "a snapshot carries no pending news");
+
+    // Dedupe ids survive: a retried send is still recognised as the message it was.
+    RouterCommand.Execute retry =
+        new RouterCommand.Execute("alice", new ClientFrame.Send("g-1", "team", "hi team"), testKit.<ToSession>createTestProbe().ref());
+    Decisions.Decided decided = Decisions.decide(restored, List.of(retry), Limits.DEFAULT, AT);
+    assertEquals(List.of(), decided.events());
+    assertEquals(new ToSession.Reply(ServerFrame.Ok.sent("g-1", "m1", "SENT", 2, true)), decided.replies().get(0).message());
+
+    // The same further events lead to the same pushes from both.
+    for (RouterState s : List.of(state, restored)) {
+      s.apply(new RouterEvent.InboxAcked("carol", 1));
+      s.apply(direct("m4", "bob", "carol", "later"));
+    }
+    assertEquals(state.drainNewPushes(), restored.drainNewPushes());
+    assertEquals(state.message("m1").state(), restored.message("m1").state());
+    assertEquals(MessageState.DELIVERED, restored.message("m1").state());
+  }
+
+  // ---- helpers ----
+
+  /** Serializes the state as the snapshot store would (serializer id, manifest, bytes) and reads it back. */
+  private static RouterState roundTrip(RouterState state) throws java.io.NotSerializableException {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    Serializer serializer = serialization.serializerFor(RouterState.class);
+    assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName(), "bound in reference.conf");
+    byte[] bytes = serializer.toBinary(state);
+    String manifest = Serializers.manifestFor(serializer, state);
+    return (RouterState) serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+  }
+
+  private void peers(String... ids) {
+    for (String id : ids) {
+      state.apply(new RouterEvent.PeerRegistered(id, "key-of-" + id, AT));
+    }
+  }
+
+  private static RouterEvent.MessageAccepted direct(String msgId, String from, String to, String body) {
+    return new RouterEvent.MessageAccepted(msgId, "client-" + msgId, from, to, null, List.of(to), body, AT);
+  }
+
+  private static ServerFrame.Message message(long seq, String msgId, String from, String to, String body) {
+    return new ServerFrame.Message(seq, msgId, from, to, null, body, AT);
+  }
+
+  private static List<Long> seqs(List<ServerFrame.Push> pushes) {
+    return pushes.stream().map(ServerFrame.Push::seq).toList();
+  }
+}

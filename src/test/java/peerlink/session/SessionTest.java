@@ -1,0 +1,398 @@
+package peerlink.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import peerlink.protocol.ClientFrame;
+import peerlink.protocol.ErrorCode;
+import peerlink.protocol.FrameCodec;
+import peerlink.protocol.Limits;
+import peerlink.protocol.Protocol;
+import peerlink.protocol.ServerFrame;
+import peerlink.protocol.Signatures;
+import peerlink.router.RouterCommand;
+import peerlink.router.ToSession;
+
+/**
+ * One session actor between a client (JSON text in, {@link Outgoing} out) and a router probe. Each test
+ * reads like the conversation on the wire.
+ */
+class SessionTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final FrameCodec codec = new FrameCodec(Limits.DEFAULT);
+  private static final Duration QUIET = Duration.ofMillis(300);
+  private static final long AT = 1_700_000_000_000L;
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  // ---- greeting and bad input ----
+
+  @Test
+  void theFirstFrameIsAWelcomeWithTheVersionsAndAFreshNonce() {
+    Connection first = new Connection(10, Duration.ofSeconds(10));
+    Connection second = new Connection(10, Duration.ofSeconds(10));
+
+    assertEquals(Protocol.VERSIONS, first.welcome.versions());
+    assertEquals("peerlink/test", first.welcome.server());
+    assertTrue(first.welcome.nonce().length() >= 32, first.welcome.nonce());
+    assertNotEquals(first.welcome.nonce(), second.welcome.nonce(), "every connection signs its own nonce");
+  }
+
+  @Test
+  void aRequestBeforeAuthenticationIsRefusedAndTheSessionKeepsWorking() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+
+    c.client(new ClientFrame.Send("s1", "bob", "hi"));
+    c.expectError("s1", ErrorCode.NOT_AUTHENTICATED);
+    c.client(new ClientFrame.Ack(1L));
+    c.expectError(null, ErrorCode.NOT_AUTHENTICATED);
+    c.router.expectNoMessage(QUIET);
+
+    c.authenticate("alice");
+  }
+
+  @Test
+  void malformedFramesAreRefusedWithTheirIdWhenTheJsonHadOne() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+
+    c.client("{\"type\":\"send\",\"id\":\"s2\",\"to\":\"bob\"}"); // no body
+    c.expectError("s2", ErrorCode.BAD_FRAME);
+    c.client("{\"type\":\"send\",\"id\":\"s3\",");
+    c.expectError(null, ErrorCode.BAD_FRAME);
+    c.client("{\"id\":\"s4\"}");
+    c.expectError("s4", ErrorCode.BAD_FRAME);
+    c.client("{\"type\":\"dance\",\"id\":\"d1\"}");
+    c.expectError("d1", ErrorCode.UNKNOWN_TYPE);
+    c.router.expectNoMessage(QUIET);
+
+    c.authenticate("alice");
+    c.client("{\"type\":\"ack\",\"upTo\":-1}");
+    c.expectError(null, ErrorCode.BAD_FRAME);
+  }
+
+  @Test
+  void aFrameLargerThanTheLimitIsRefusedWithFrameTooLarge() {
+    Connection c = new Connection(Limits.forMessageSize(10), 10, Duration.ofSeconds(10));
+
+    c.client(new ClientFrame.Send("s1", "bob", "x".repeat(5000)));
+
+    c.expectError("s1", ErrorCode.FRAME_TOO_LARGE);
+    c.router.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void anUnsupportedProtocolVersionIsRefusedWithoutAskingTheRouter() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    KeyPair key = Signatures.newKeyPair();
+
+    c.client(new ClientFrame.Register("r1", 2, "alice", Signatures.encode(key.getPublic()), c.sign(key, "alice"), null));
+
+    c.expectError("r1", ErrorCode.UNSUPPORTED_VERSION);
+    c.router.expectNoMessage(QUIET);
+    c.client(new ClientFrame.Register("r2", 1, "alice", Signatures.encode(key.getPublic()), c.sign(key, "alice"), null));
+    assertEquals("r2", c.router.expectMessageClass(RouterCommand.RegisterPeer.class).requestId());
+  }
+
+  // ---- authentication ----
+
+  @Test
+  void registerForwardsTheClaimWithThisConnectionsNonceThenWritesTheOkAndThePushes() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    KeyPair key = Signatures.newKeyPair();
+    String publicKey = Signatures.encode(key.getPublic());
+
+    c.client(new ClientFrame.Register("r1", 1, "alice", publicKey, c.sign(key, "alice"), null));
+
+    RouterCommand.RegisterPeer claim = c.router.expectMessageClass(RouterCommand.RegisterPeer.class);
+    assertEquals("r1", claim.requestId());
+    assertEquals("alice", claim.peer());
+    assertEquals(publicKey, claim.publicKey());
+    assertEquals(c.welcome.nonce(), claim.nonce());
+    assertEquals(0, claim.lastSeq());
+    assertTrue(Signatures.verify(publicKey, claim.nonce(), "alice", claim.signature()));
+
+    claim.session().tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("r1", "alice", 0), List.of()));
+    claim.session().tell(new ToSession.Pushed(List.of(message(1, "hello"))));
+
+    assertEquals(ServerFrame.Ok.authenticated("r1", "alice", 0), c.frame());
+    assertEquals(message(1, "hello"), c.frame());
+  }
+
+  @Test
+  void loginForwardsTheResumePointAndTheBacklogFollowsTheOk() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    KeyPair key = Signatures.newKeyPair();
+
+    c.client(new ClientFrame.Login("l1", null, "alice", c.sign(key, "alice"), 2L));
+
+    RouterCommand.Authenticate login = c.router.expectMessageClass(RouterCommand.Authenticate.class);
+    assertEquals(new RouterCommand.Authenticate("l1", "alice", c.welcome.nonce(), c.sign(key, "alice"), 2, login.session()), login);
+    login.session().tell(
+        new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 4), List.of(message(3, "three"), message(4, "four"))));
+    assertEquals(ServerFrame.Ok.authenticated("l1", "alice", 4), c.frame());
+    assertEquals(message(3, "three"), c.frame());
+    assertEquals(message(4, "four"), c.frame());
+  }
+
+  @Test
+  void requestsAfterAuthenticationGoToTheRouterUnderTheProvenIdentity() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    ActorRef<ToSession> replies = c.authenticate("alice");
+
+    c.client("{\"type\":\"send\",\"id\":\"s1\",\"to\":\"bob\",\"body\":\"hi\",\"from\":\"mallory\"}");
+
+    RouterCommand.Execute execute = c.router.expectMessageClass(RouterCommand.Execute.class);
+    assertEquals("alice", execute.peer(), "the identity is the session's, never the frame's");
+    assertEquals(new ClientFrame.Send("s1", "bob", "hi"), execute.request());
+    replies.tell(new ToSession.Reply(ServerFrame.Ok.sent("s1", "m1", "SENT", 1, false)));
+    assertEquals(ServerFrame.Ok.sent("s1", "m1", "SENT", 1, false), c.frame());
+  }
+
+  @Test
+  void aSecondAuthenticationIsRefusedWhileOneIsInProgressAndAfterItSucceeded() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    KeyPair key = Signatures.newKeyPair();
+    c.client(new ClientFrame.Login("l1", null, "alice", c.sign(key, "alice"), null));
+    RouterCommand.Authenticate login = c.router.expectMessageClass(RouterCommand.Authenticate.class);
+
+    c.client(new ClientFrame.Login("l2", null, "alice", c.sign(key, "alice"), null));
+    c.expectError("l2", ErrorCode.ALREADY_AUTHENTICATED);
+
+    login.session().tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 0), List.of()));
+    assertEquals(ServerFrame.Ok.authenticated("l1", "alice", 0), c.frame());
+    c.client(new ClientFrame.Login("l3", null, "bob", c.sign(key, "bob"), null));
+    c.expectError("l3", ErrorCode.ALREADY_AUTHENTICATED);
+    c.router.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void aRefusedLoginIsReportedAndTheClientMayTryAgain() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    KeyPair key = Signatures.newKeyPair();
+    c.client(new ClientFrame.Login("l1", null, "alice", c.sign(key, "alice"), null));
+    RouterCommand.Authenticate login = c.router.expectMessageClass(RouterCommand.Authenticate.class);
+
+    login.session().tell(new ToSession.Reply(new ServerFrame.Error("l1", "AUTH_FAILED", ErrorCode.AUTH_FAILED.sentence())));
+
+    c.expectError("l1", ErrorCode.AUTH_FAILED);
+    c.client(new ClientFrame.Login("l2", null, "alice", c.sign(key, "alice"), null));
+    assertEquals("l2", c.router.expectMessageClass(RouterCommand.Authenticate.class).requestId());
+  }
+
+  // ---- pushes and acknowledgements ----
+
+  @Test
+  void theWindowHoldsBackPushesUntilTheClientAcknowledges() {
+    Connection c = new Connection(2, Duration.ofSeconds(10));
+    ActorRef<ToSession> replies = c.authenticate("alice");
+
+    replies.tell(new ToSession.Pushed(List.of(message(1, "one"), message(2, "two"), message(3, "three"))));
+
+    assertEquals(message(1, "one"), c.frame());
+    assertEquals(message(2, "two"), c.frame());
+    c.out.expectNoMessage(QUIET);
+
+    c.client(new ClientFrame.Ack(1L));
+
+    assertEquals(new RouterCommand.Acknowledge("alice", 1, replies), c.router.expectMessageClass(RouterCommand.Acknowledge.class));
+    assertEquals(message(3, "three"), c.frame());
+  }
+
+  @Test
+  void aPushTheClientAlreadyHasIsNotWrittenTwice() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    ActorRef<ToSession> replies = c.authenticate("alice");
+
+    replies.tell(new ToSession.Pushed(List.of(message(1, "one"), message(2, "two"))));
+    replies.tell(new ToSession.Pushed(List.of(message(2, "two"), message(3, "three"))));
+
+    assertEquals(List.of(message(1, "one"), message(2, "two"), message(3, "three")), List.of(c.frame(), c.frame(), c.frame()));
+    c.out.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void anAckBeyondWhatWasSentIsRefusedWithBadAckAndNotForwarded() {
+    Connection c = new Connection(2, Duration.ofSeconds(10));
+    ActorRef<ToSession> replies = c.authenticate("alice");
+    replies.tell(new ToSession.Pushed(List.of(message(1, "one"), message(2, "two"), message(3, "three"))));
+    c.frame();
+    c.frame();
+
+    c.client(new ClientFrame.Ack(3L)); // 3 is queued, not sent
+
+    c.expectError(null, ErrorCode.BAD_ACK);
+    c.router.expectNoMessage(QUIET);
+    c.client(new ClientFrame.Ack(2L));
+    assertEquals(2, c.router.expectMessageClass(RouterCommand.Acknowledge.class).upTo());
+    assertEquals(message(3, "three"), c.frame());
+  }
+
+  @Test
+  void aRepeatedAckIsNotForwardedAgain() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    ActorRef<ToSession> replies = c.authenticate("alice");
+    replies.tell(new ToSession.Pushed(List.of(message(1, "one"), message(2, "two"))));
+    c.frame();
+    c.frame();
+    c.client(new ClientFrame.Ack(2L));
+    assertEquals(2, c.router.expectMessageClass(RouterCommand.Acknowledge.class).upTo());
+
+    c.client(new ClientFrame.Ack(2L));
+    c.client(new ClientFrame.Ack(1L));
+
+    c.router.expectNoMessage(QUIET);
+    c.out.expectNoMessage(Duration.ZERO);
+  }
+
+  @Test
+  void anErrorTheRouterReportsAboutAnAckIsWrittenToTheClient() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    ActorRef<ToSession> replies = c.authenticate("alice");
+
+    replies.tell(new ToSession.Reply(new ServerFrame.Error(null, "BAD_ACK", "Acknowledged 9 but the last push to you was 2.")));
+
+    c.expectError(null, ErrorCode.BAD_ACK);
+  }
+
+  // ---- timeouts, replacement, end ----
+
+  @Test
+  void aRequestTheRouterDoesNotAnswerInTimeGetsUnavailableAndTheLateReplyIsDropped() {
+    Connection c = new Connection(10, Duration.ofMillis(500));
+    ActorRef<ToSession> replies = c.authenticate("alice");
+
+    c.client(new ClientFrame.Send("s1", "bob", "anyone?"));
+    c.router.expectMessageClass(RouterCommand.Execute.class);
+
+    ServerFrame.Error error = c.expectError("s1", ErrorCode.UNAVAILABLE, Duration.ofSeconds(5));
+    assertTrue(error.message().contains("retry"), error.message());
+    replies.tell(new ToSession.Reply(ServerFrame.Ok.sent("s1", "m1", "SENT", 1, false)));
+    c.out.expectNoMessage(QUIET);
+
+    c.client(new ClientFrame.Send("s2", "bob", "again"));
+    c.router.expectMessageClass(RouterCommand.Execute.class);
+    replies.tell(new ToSession.Reply(ServerFrame.Ok.sent("s2", "m2", "SENT", 1, false)));
+    assertEquals(ServerFrame.Ok.sent("s2", "m2", "SENT", 1, false), c.frame());
+  }
+
+  @Test
+  void aLoginTheRouterDoesNotAnswerInTimeMayBeTriedAgain() {
+    Connection c = new Connection(10, Duration.ofMillis(500));
+    KeyPair key = Signatures.newKeyPair();
+    c.client(new ClientFrame.Login("l1", null, "alice", c.sign(key, "alice"), null));
+    RouterCommand.Authenticate late = c.router.expectMessageClass(RouterCommand.Authenticate.class);
+
+    c.expectError("l1", ErrorCode.UNAVAILABLE, Duration.ofSeconds(5));
+    late.session().tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 0), List.of()));
+    c.out.expectNoMessage(QUIET);
+
+    c.client(new ClientFrame.Login("l2", null, "alice", c.sign(key, "alice"), null));
+    RouterCommand.Authenticate retry = c.router.expectMessageClass(RouterCommand.Authenticate.class);
+    retry.session().tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l2", "alice", 0), List.of()));
+    assertEquals(ServerFrame.Ok.authenticated("l2", "alice", 0), c.frame());
+  }
+
+  @Test
+  void aReplacedSessionTellsTheClientClosesTheConnectionAndStops() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    ActorRef<ToSession> replies = c.authenticate("alice");
+
+    replies.tell(new ToSession.Replaced());
+
+    ServerFrame.Error error = c.expectError(null, ErrorCode.SESSION_REPLACED);
+    assertEquals(ErrorCode.SESSION_REPLACED.sentence(), error.message());
+    c.out.expectMessage(new Outgoing.Close());
+    testKit.createTestProbe().expectTerminated(c.session);
+  }
+
+  @Test
+  void theSessionStopsWhenTheClientIsGone() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    c.authenticate("alice");
+
+    c.session.tell(new SessionMessage.ClientGone());
+
+    testKit.createTestProbe().expectTerminated(c.session);
+  }
+
+  // ---- helpers ----
+
+  private static ServerFrame.Message message(long seq, String body) {
+    return new ServerFrame.Message(seq, "m" + seq, "bob", "alice", null, body, AT);
+  }
+
+  /** A session with its client side ({@code out}) and its router side ({@code router}), past the welcome. */
+  private static final class Connection {
+    final TestProbe<RouterCommand> router = testKit.createTestProbe(RouterCommand.class);
+    final TestProbe<Outgoing> out = testKit.createTestProbe(Outgoing.class);
+    final ActorRef<SessionMessage> session;
+    final ServerFrame.Welcome welcome;
+
+    Connection(int pushWindow, Duration requestTimeout) {
+      this(Limits.DEFAULT, pushWindow, requestTimeout);
+    }
+
+    Connection(Limits limits, int pushWindow, Duration requestTimeout) {
+      SessionSettings settings = new SessionSettings(limits, pushWindow, requestTimeout, "peerlink/test");
+      session = testKit.spawn(Session.create(router.ref(), out.ref(), settings));
+      welcome = assertInstanceOf(ServerFrame.Welcome.class, frame());
+    }
+
+    void client(String json) {
+      session.tell(new SessionMessage.FromClient(json));
+    }
+
+    void client(ClientFrame frame) {
+      client(FrameCodec.encode(frame));
+    }
+
+    String sign(KeyPair key, String peer) {
+      return Signatures.sign(key.getPrivate(), welcome.nonce(), peer);
+    }
+
+    /** Registers {@code peer} through the router probe; returns where the router's answers go. */
+    ActorRef<ToSession> authenticate(String peer) {
+      KeyPair key = Signatures.newKeyPair();
+      client(new ClientFrame.Register("reg", null, peer, Signatures.encode(key.getPublic()), sign(key, peer), null));
+      RouterCommand.RegisterPeer claim = router.expectMessageClass(RouterCommand.RegisterPeer.class);
+      claim.session().tell(new ToSession.Attached(peer, ServerFrame.Ok.authenticated("reg", peer, 0), List.of()));
+      assertEquals(ServerFrame.Ok.authenticated("reg", peer, 0), frame());
+      return claim.session();
+    }
+
+    ServerFrame frame() {
+      return codec.decodeServer(out.expectMessageClass(Outgoing.Text.class).json());
+    }
+
+    ServerFrame.Error expectError(String id, ErrorCode code) {
+      return expectError(id, code, Duration.ofSeconds(3));
+    }
+
+    ServerFrame.Error expectError(String id, ErrorCode code, Duration within) {
+      String json = out.expectMessageClass(Outgoing.Text.class, within).json();
+      ServerFrame.Error error = assertInstanceOf(ServerFrame.Error.class, codec.decodeServer(json), json);
+      assertEquals(code.name(), error.code(), json);
+      if (id == null) {
+        assertNull(error.id(), json);
+      } else {
+        assertEquals(id, error.id(), json);
+      }
+      assertTrue(error.message() != null && !error.message().isBlank(), "a human sentence: " + json);
+      return error;
+    }
+  }
+}
