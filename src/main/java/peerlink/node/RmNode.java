@@ -44,20 +44,23 @@ public final class RmNode {
           return Behaviors.receiveMessage(
               event -> {
                 String text = null;
+                String kind = "failure";
                 if (event instanceof ClusterEvent.UnreachableMember u) {
-                  text = u.member().address() + " " + u.member().getRoles() + " is unreachable (heartbeats missing)";
+                  text = u.member().address() + " is unreachable (heartbeats missing)";
                 } else if (event instanceof ClusterEvent.ReachableMember r) {
                   text = r.member().address() + " is reachable again";
+                  kind = "membership";
                 } else if (event instanceof ClusterEvent.MemberDowned d) {
                   text = d.member().address() + " was downed by the split brain resolver";
                 } else if (event instanceof ClusterEvent.MemberRemoved r) {
                   text = r.member().address() + " was removed from the cluster";
                 } else if (event instanceof ClusterEvent.MemberUp u) {
-                  text = u.member().address() + " " + u.member().getRoles() + " is up";
+                  text = u.member().address() + " (" + String.join(",", u.member().getRoles().stream().filter(x -> !x.startsWith("dc-")).toList()) + ") is up";
+                  kind = "membership";
                 }
                 if (text != null) {
                   context.getLog().info("Cluster: {}", text);
-                  rm.tell(new RmCommand.ClusterNews(text));
+                  rm.tell(new RmCommand.ClusterNews(kind, text));
                 }
                 return Behaviors.same();
               });

@@ -353,6 +353,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     }
     if (applied.position().epoch() == epoch && learners.containsKey(applied.node())) {
       learners.put(applied.node(), applied.position().writeId());
+      ackedByNode.merge(applied.node(), applied.position().writeId(), Math::max);
       proposeGrowIfCaughtUp(applied.node());
     }
   }

@@ -58,7 +58,7 @@ public final class ReplicationManager extends EventSourcedBehavior<RmCommand, Rm
           return Effect().none();
         })
         .onCommand(RmCommand.ClusterNews.class, (state, item) -> {
-          remember("failure", item.text());
+          remember(item.kind(), item.text());
           return Effect().none();
         })
         .onCommand(RmCommand.GetStatus.class, (state, get) -> {
@@ -120,7 +120,8 @@ public final class ReplicationManager extends EventSourcedBehavior<RmCommand, Rm
     List<RmStatus.Member> members = new ArrayList<>();
     for (Member m : cluster.getMembers()) {
       boolean reachable = StreamSupport.stream(cluster.getUnreachable().spliterator(), false).noneMatch(u -> u.equals(m));
-      members.add(new RmStatus.Member(m.address().toString(), m.status().toString(), List.copyOf(m.getRoles()), reachable));
+      List<String> roles = m.getRoles().stream().filter(r -> !r.startsWith("dc-")).sorted().toList();
+      members.add(new RmStatus.Member(m.address().toString(), m.status().toString(), roles, reachable));
     }
     List<RmStatus.HistoryEntry> history = new ArrayList<>(state.history());
     history.addAll(news);

@@ -21,8 +21,8 @@ public sealed interface RmCommand extends ReplicationSerializable {
 
   record GetStatus(ActorRef<RmStatus> replyTo) implements RmCommand {}
 
-  /** Something the rm node's cluster subscription saw (a member unreachable, downed, removed...). */
-  record ClusterNews(String text) implements RmCommand {}
+  /** Something the rm node's cluster subscription saw; {@code kind} is "failure" or "membership". */
+  record ClusterNews(String kind, String text) implements RmCommand {}
 
   sealed interface PromoteReply extends ReplicationSerializable {}
 
