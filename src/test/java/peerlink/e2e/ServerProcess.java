@@ -28,6 +28,7 @@ final class ServerProcess implements AutoCloseable {
                 Launcher.bin().toString(), "server",
                 "--port", String.valueOf(port),
                 "--cluster-port", String.valueOf(clusterPort),
+                "--seeds", "127.0.0.1:" + clusterPort,
                 "--data", dataDir.toString())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

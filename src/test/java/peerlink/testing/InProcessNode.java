@@ -23,7 +23,7 @@ public final class InProcessNode implements AutoCloseable {
 
   public static InProcessNode start(Path dataDir) {
     int port = FreePorts.next();
-    NodeOptions options = new NodeOptions("127.0.0.1", port, FreePorts.next(), dataDir, List.of());
+    NodeOptions options = new NodeOptions("127.0.0.1", port, FreePorts.next(), dataDir, List.of(), false, "router");
     ActorSystem<Void> system =
         RouterNode.start(options, ConfigFactory.parseResources("node-test.conf").withFallback(ConfigFactory.load()));
     Poll.until(Duration.ofSeconds(60), () -> Http.answers(port), "node on port " + port + " to answer");
