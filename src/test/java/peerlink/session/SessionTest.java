@@ -339,6 +339,7 @@ class SessionTest {
   private static final class Connection {
     final TestProbe<RouterCommand> router = testKit.createTestProbe(RouterCommand.class);
     final TestProbe<Outgoing> out = testKit.createTestProbe(Outgoing.class);
+    final TestProbe<SessionDirectory.Command> directory = testKit.createTestProbe(SessionDirectory.Command.class);
     final ActorRef<SessionMessage> session;
     final ServerFrame.Welcome welcome;
 
@@ -348,7 +349,7 @@ class SessionTest {
 
     Connection(Limits limits, int pushWindow, Duration requestTimeout) {
       SessionSettings settings = new SessionSettings(limits, pushWindow, requestTimeout, "peerlink/test");
-      session = testKit.spawn(Session.create(router.ref(), out.ref(), settings));
+      session = testKit.spawn(Session.create(router.ref(), out.ref(), settings, directory.ref()));
       welcome = assertInstanceOf(ServerFrame.Welcome.class, frame());
     }
 
