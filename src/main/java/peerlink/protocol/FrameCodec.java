@@ -74,7 +74,11 @@ public final class FrameCodec {
 
   private static <T> T read(String text, Class<T> type) {
     try {
-      T frame = MAPPER.readValue(text, type);
+      com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(text);
+      if (tree == null || !tree.isObject()) {
+        throw new ProtocolException(ErrorCode.BAD_FRAME, "The frame is not a JSON object.");
+      }
+      T frame = MAPPER.treeToValue(tree, type);
       if (frame == null) {
         throw new ProtocolException(ErrorCode.BAD_FRAME, "The frame is not a JSON object.");
       }

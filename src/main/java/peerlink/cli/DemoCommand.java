@@ -1,0 +1,56 @@
+package peerlink.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code peerlink demo}: a first look at a fault-tolerant deployment on one machine. Starts the seed's
+ * three processes (primary on 8008, backup on 8009, rm) with the default config, shows the rm's live
+ * view, and stops them all on Ctrl-C.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Start a primary (8008), a backup (8009) and the rm on this machine, with the rm's live view.")
+public final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--data", defaultValue = "data/demo", description = "Where the three nodes keep their data and logs (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Override
+  public Integer call() throws Exception {
+    Path bin = Path.of(System.getProperty("peerlink.home", ".")).resolve("bin/peerlink");
+    Files.createDirectories(data);
+    List<Process> processes = new ArrayList<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(Process::destroy)));
+    processes.add(start(bin, "primary", List.of("server", "--port", "8008", "--data", data.resolve("8008").toString())));
+    processes.add(start(bin, "backup", List.of("server", "--port", "8009", "--backup", "--data", data.resolve("8009").toString())));
+    Process rm = new ProcessBuilder(List.of(bin.toString(), "rm", "--data", data.resolve("rm").toString()))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    processes.add(rm);
+    System.out.printf(
+        "PeerLink demo: primary ws://127.0.0.1:8008/ws, backup ws://127.0.0.1:8009/ws, rm below.%n"
+            + "Node logs: %s. In other terminals:%n"
+            + "  bin/peerlink client --id alice --server localhost:8008,localhost:8009%n"
+            + "  bin/peerlink client --id bob --server localhost:8009,localhost:8008%n"
+            + "  bin/peerlink status%n"
+            + "Kill the primary (kill -9 %d) and watch the backup take over. Ctrl-C stops everything.%n%n",
+        data.toAbsolutePath(), processes.get(0).pid());
+    rm.waitFor();
+    return 0;
+  }
+
+  private Process start(Path bin, String name, List<String> args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(bin.toString());
+    command.addAll(args);
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve(name + ".log").toFile()))
+        .start();
+  }
+}
