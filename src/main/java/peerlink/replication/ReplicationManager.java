@@ -80,6 +80,9 @@ public final class ReplicationManager extends EventSourcedBehavior<RmCommand, Rm
       String why = "not in sync: the in-sync set of epoch " + state.epoch() + " is " + state.isr()
           + "; it will catch up from one of them when one is back";
       context.getLog().warn("Refused promotion of {}: {}", p.node(), why);
+      if (news.isEmpty() || !news.get(news.size() - 1).text().endsWith(why)) {
+        remember("refusal", p.node() + " may not become primary: " + why);
+      }
       p.replyTo().tell(new RmCommand.Denied(state.epoch(), state.isr(), why));
       return Effect().none();
     }
