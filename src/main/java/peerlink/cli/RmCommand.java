@@ -5,8 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.pekko.actor.typed.ActorSystem;
-import peerlink.node.DataDirLock;
+import peerlink.node.NodeProcess;
 import peerlink.node.NodeOptions;
 import peerlink.node.RmNode;
 import picocli.CommandLine.Command;
@@ -37,16 +36,6 @@ public final class RmCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Config config = ConfigFactory.load();
     NodeOptions options = NodeOptions.rm(config, host, clusterPort, data, seeds);
-    DataDirLock lock;
-    try {
-      lock = DataDirLock.acquire(options.dataDir());
-    } catch (java.io.IOException e) {
-      System.err.println("peerlink rm: " + e.getMessage());
-      return 2;
-    }
-    ActorSystem<Void> system = RmNode.start(options, config, !quiet);
-    system.getWhenTerminated().toCompletableFuture().join();
-    lock.release();
-    return 0;
+    return NodeProcess.run("rm", options, () -> RmNode.start(options, config, !quiet));
   }
 }

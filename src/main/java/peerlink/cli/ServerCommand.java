@@ -5,8 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.pekko.actor.typed.ActorSystem;
-import peerlink.node.DataDirLock;
+import peerlink.node.NodeProcess;
 import peerlink.node.NodeOptions;
 import peerlink.node.RouterNode;
 import picocli.CommandLine.Command;
@@ -50,16 +49,6 @@ public final class ServerCommand implements Callable<Integer> {
       System.out.println("configuration OK: " + options);
       return 0;
     }
-    DataDirLock lock;
-    try {
-      lock = DataDirLock.acquire(options.dataDir());
-    } catch (java.io.IOException e) {
-      System.err.println("peerlink server: " + e.getMessage());
-      return 2;
-    }
-    ActorSystem<Void> system = RouterNode.start(options, config);
-    system.getWhenTerminated().toCompletableFuture().join();
-    lock.release();
-    return 0;
+    return NodeProcess.run("server", options, () -> RouterNode.start(options, config));
   }
 }
