@@ -145,7 +145,10 @@ final class Decisions {
     String known = state.peer(from).msgIdFor(s.id());
     if (known != null) {
       MessageRecord record = state.message(known);
-      return ServerFrame.Ok.sent(s.id(), known, record.state().name(), record.recipients().size(), true);
+      // A record is forgotten only long after its message was delivered to everyone.
+      return record == null
+          ? ServerFrame.Ok.sent(s.id(), known, MessageState.DELIVERED.name(), 0, true)
+          : ServerFrame.Ok.sent(s.id(), known, record.state().name(), record.recipients().size(), true);
     }
     ServerFrame.Ok earlierInBatch = sentInBatch.get(from + '\u0000' + s.id());
     if (earlierInBatch != null) {

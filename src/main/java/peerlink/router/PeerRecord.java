@@ -3,7 +3,7 @@ package peerlink.router;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +16,16 @@ public final class PeerRecord {
   @JsonProperty private long lastSeq;
   /** Pushes not yet acknowledged, in sequence order. */
   @JsonProperty private ArrayDeque<ServerFrame.Push> inbox = new ArrayDeque<>();
-  /** Client message id to router message id, so a resent id is recognised as a duplicate. */
-  @JsonProperty private Map<String, String> sentIds = new HashMap<>();
+  /**
+   * Client message id to router message id, so a resent id is recognised as a duplicate. Only the most
+   * recent {@link #SENT_IDS_KEPT} are kept: a client resends only what it has not seen answered yet.
+   */
+  @JsonProperty private LinkedHashMap<String, String> sentIds = new LinkedHashMap<>();
+  /** Ids of this peer's fully delivered messages, oldest first; the router keeps only the newest. */
+  @JsonProperty private ArrayDeque<String> delivered = new ArrayDeque<>();
+
+  static final int SENT_IDS_KEPT = 10_000;
+  static final int DELIVERED_KEPT = 1_000;
 
   private PeerRecord() {}
 
@@ -29,7 +37,8 @@ public final class PeerRecord {
     PeerRecord copy = new PeerRecord(publicKey);
     copy.lastSeq = lastSeq;
     copy.inbox = new ArrayDeque<>(inbox);
-    copy.sentIds = new HashMap<>(sentIds);
+    copy.sentIds = new LinkedHashMap<>(sentIds);
+    copy.delivered = new ArrayDeque<>(delivered);
     return copy;
   }
 
@@ -62,6 +71,15 @@ public final class PeerRecord {
 
   void rememberSent(String clientId, String msgId) {
     sentIds.put(clientId, msgId);
+    if (sentIds.size() > SENT_IDS_KEPT) {
+      sentIds.remove(sentIds.keySet().iterator().next());
+    }
+  }
+
+  /** Records a fully delivered message; returns the id of one to forget, or null. */
+  String rememberDelivered(String msgId) {
+    delivered.addLast(msgId);
+    return delivered.size() > DELIVERED_KEPT ? delivered.pollFirst() : null;
   }
 
   void push(ServerFrame.Push item) {

@@ -105,6 +105,13 @@ public final class RouterState implements CborSerializable {
       if (item instanceof ServerFrame.Message m) {
         MessageRecord record = messages.get(m.msgId());
         record.markDelivered(e.peer());
+        if (record.state() == MessageState.DELIVERED) {
+          // Keeps the state (and every checkpoint) bounded: only recent delivered messages stay queryable.
+          String forget = peers.get(record.from()).rememberDelivered(m.msgId());
+          if (forget != null) {
+            messages.remove(forget);
+          }
+        }
         PeerRecord sender = peers.get(record.from());
         push(
             record.from(),

@@ -50,6 +50,21 @@ class RouterStateTest {
   }
 
   @Test
+  void onlyTheNewestDeliveredMessagesOfASenderStayQueryableSoCheckpointsStayBounded() {
+    peers("alice", "bob");
+    int sent = PeerRecord.DELIVERED_KEPT + 5;
+    for (int i = 1; i <= sent; i++) {
+      state.apply(direct("m" + i, "alice", "bob", "body " + i));
+    }
+    state.apply(new RouterEvent.InboxAcked("bob", sent));
+
+    assertEquals(null, state.message("m5"), "the oldest delivered records are forgotten");
+    assertEquals(MessageState.DELIVERED, state.message("m6").state());
+    assertEquals(MessageState.DELIVERED, state.message("m" + sent).state());
+    assertEquals("m1", state.peer("alice").msgIdFor("client-m1"), "send ids are still recognised as duplicates");
+  }
+
+  @Test
   void newPushesAreReportedOnceInOrderPerPeer() {
     peers("alice", "bob", "carol");
     state.drainNewPushes();
