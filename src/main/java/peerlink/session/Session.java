@@ -40,6 +40,8 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private String peer;
   /** The id of the register or login request in flight, or null. */
   private String authenticating;
+  /** The peer logged in elsewhere; this connection is closing. */
+  private boolean replaced;
 
   public static Behavior<SessionMessage> create(
       ActorRef<RouterCommand> router, ActorRef<Outgoing> out, SessionSettings settings, ActorRef<SessionDirectory.Command> directory) {
@@ -79,6 +81,9 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> fromClient(SessionMessage.FromClient message) {
+    if (replaced) {
+      return this; // closing: this connection no longer speaks for its peer
+    }
     ClientFrame frame;
     try {
       frame = codec.decodeClient(message.text());
@@ -164,8 +169,11 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       }
     } else if (reply instanceof ToSession.Replaced) {
       write(ServerFrame.Error.of(null, new ProtocolException(ErrorCode.SESSION_REPLACED)));
+      // Close after the error is flushed; stopping now would cancel the socket with the frame unsent.
+      // The session stops when the connection is gone (ClientGone).
       out.tell(new Outgoing.Close());
-      return Behaviors.stopped();
+      peer = null;
+      replaced = true;
     }
     return this;
   }

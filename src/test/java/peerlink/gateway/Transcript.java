@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,15 +31,15 @@ record Transcript(String title, int line, List<Step> steps) {
       int start = i + 1;
       String title = null;
       List<Step> steps = new ArrayList<>();
-      for (i = start; !markdown.get(i).strip().equals("```"); i++) {
+      for (i = start; i < markdown.size() && !markdown.get(i).strip().equals("```"); i++) {
         String text = markdown.get(i).strip();
         if (text.startsWith("#")) {
           if (title == null) title = text.substring(1).strip();
         } else if (!text.isEmpty()) {
           steps.add(step(i + 1, text));
         }
-        if (i + 1 == markdown.size()) throw new IllegalArgumentException("line " + start + ": unclosed transcript block");
       }
+      if (i == markdown.size()) throw new IllegalArgumentException("line " + start + ": unclosed transcript block");
       blocks.add(new Transcript(title == null ? "transcript at line " + start : title, start, steps));
     }
     return blocks;
@@ -97,8 +98,8 @@ record Transcript(String title, int line, List<Step> steps) {
     return equal ? null : path + ": expected " + expected + ", got " + actual;
   }
 
-  /** Replaces every {@code $NAME(args)} in {@code text} with what {@code value} gives for it. */
-  static String expand(String text, Map<String, java.util.function.Function<String[], String>> placeholders) {
+  /** Replaces every {@code $NAME(arg,...)} in {@code text} with what the placeholder NAME makes of its args. */
+  static String expand(String text, Map<String, Function<String[], String>> placeholders) {
     Matcher m = Pattern.compile("\\$([A-Z]+)\\(([^)]*)\\)").matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {

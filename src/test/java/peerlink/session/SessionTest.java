@@ -307,7 +307,7 @@ class SessionTest {
   }
 
   @Test
-  void aReplacedSessionTellsTheClientClosesTheConnectionAndStops() {
+  void aReplacedSessionTellsTheClientClosesTheConnectionAndIgnoresItUntilItIsGone() {
     Connection c = new Connection(10, Duration.ofSeconds(10));
     ActorRef<ToSession> replies = c.authenticate("alice");
 
@@ -316,6 +316,11 @@ class SessionTest {
     ServerFrame.Error error = c.expectError(null, ErrorCode.SESSION_REPLACED);
     assertEquals(ErrorCode.SESSION_REPLACED.sentence(), error.message());
     c.out.expectMessage(new Outgoing.Close());
+    // It stays alive until the socket is gone, so the error frame is flushed before the close;
+    // meanwhile it no longer speaks for alice.
+    c.client("{\"type\":\"send\",\"id\":\"s1\",\"to\":\"bob\",\"body\":\"late\"}");
+    c.router.expectNoMessage(Duration.ofMillis(300));
+    c.session.tell(new SessionMessage.ClientGone());
     testKit.createTestProbe().expectTerminated(c.session);
   }
 
