@@ -43,6 +43,9 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
   private final LevelDbEventLog store;
   private final String node;
   private final List<Mutation> copy = new ArrayList<>();
+  // The copy being received: its position, its sender's reply address, and the index its next chunk must have (-1: none).
+  private CopyChunk copyStart;
+  private int nextChunk = -1;
 
   public static Behavior<Command> create(LevelDbEventLog store, String node) {
     return Behaviors.setup(
@@ -87,18 +90,37 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
     StorePosition at = store.position();
     if (chunk.epoch() < at.epoch()) {
       copy.clear();
+      nextChunk = -1;
       chunk.replyTo().tell(new ReplicaReply.Refused(node, at.epoch()));
       return this;
     }
     if (chunk.index() == 0) {
       copy.clear();
+      copyStart = chunk;
+      nextChunk = 0;
     }
+    boolean sameCopy = nextChunk >= 0 && chunk.epoch() == copyStart.epoch() && chunk.writeId() == copyStart.writeId()
+        && chunk.replyTo().equals(copyStart.replyTo());
+    if (!sameCopy || chunk.index() != nextChunk) {
+      // A chunk went missing, or this chunk belongs to a copy that another one replaced: never install
+      // an incomplete or mixed copy. The sender learns that this replica still needs one.
+      if (sameCopy) {
+        copy.clear();
+        nextChunk = -1;
+      }
+      chunk.replyTo().tell(new ReplicaReply.OutOfSync(node, at));
+      return this;
+    }
+    nextChunk++;
     copy.addAll(chunk.content());
     if (chunk.last()) {
       StorePosition position = new StorePosition(chunk.epoch(), chunk.writeId());
+      // A copy is never the only copy: mark it, so this node never starts as primary alone, without the rm.
+      copy.add(LevelDbEventLog.replicatedMarker());
       store.replaceAll(copy, position);
       getContext().getLog().info("Installed a full copy of {} entries at {}", copy.size(), position);
       copy.clear();
+      nextChunk = -1;
       chunk.replyTo().tell(new ReplicaReply.CopyApplied(node, position));
     }
     return this;

@@ -74,6 +74,8 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   private final Map<String, ActorRef<Replica.Command>> replicas = new HashMap<>();
   private final Set<String> routerMembers = new HashSet<>();
   private final List<CompletableFuture<Void>> waitingForPromotion = new ArrayList<>();
+  // Recoveries on the primary wait for the writes before them, so they never read a store that a late write still changes.
+  private final List<CompletableFuture<Void>> waitingForWrites = new ArrayList<>();
   private boolean promoting;
   private String lastRefusal;
   private String copiedFrom;
@@ -133,7 +135,11 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
 
   private Behavior<Command> ensurePrimary(EnsurePrimary request) {
     if (epoch > 0) {
-      request.done().complete(null);
+      if (inFlight == null && queue.isEmpty()) {
+        request.done().complete(null);
+      } else {
+        waitingForWrites.add(request.done());
+      }
       return this;
     }
     waitingForPromotion.add(request.done());
@@ -238,6 +244,8 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     }
     Write next = queue.pollFirst();
     if (next == null) {
+      waitingForWrites.forEach(f -> f.complete(null));
+      waitingForWrites.clear();
       return;
     }
     List<Mutation> mutations;
@@ -433,6 +441,8 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     }
     queue.forEach(w -> w.done().completeExceptionally(failure));
     queue.clear();
+    waitingForWrites.forEach(f -> f.completeExceptionally(failure));
+    waitingForWrites.clear();
     epoch = 0;
     isr = new TreeSet<>();
     learners.clear();

@@ -1,0 +1,347 @@
+package peerlink.replication;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import peerlink.storage.LevelDbEventLog;
+import peerlink.storage.LogEntry;
+import peerlink.storage.Mutation;
+import peerlink.storage.SnapshotCriteria;
+import peerlink.storage.StorePosition;
+import peerlink.storage.StoredSnapshot;
+
+/**
+ * The replica: the only writer of a node's store. It applies a primary's writes in order, refuses older
+ * epochs (the fence that stops a stale primary), and installs or hands out full copies. Each test runs
+ * a real replica on a real LevelDB in a temporary directory; a probe stands in for the primary.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class ReplicaTest {
+  private static final ActorTestKit testKit = ActorTestKit.create();
+  private static final String NODE = "pekko://peerlink@127.0.0.1:9009";
+  private static final String ID = "peerlink-registry";
+
+  @TempDir
+  Path dir;
+
+  private final List<LevelDbEventLog> stores = new ArrayList<>();
+  private final List<ActorRef<Replica.Command>> replicas = new ArrayList<>();
+  private LevelDbEventLog store;
+  private ActorRef<Replica.Command> replica;
+  private TestProbe<ReplicaReply> primary;
+
+  @BeforeEach
+  void start() {
+    store = open("replica");
+    replica = spawn(store, NODE);
+    primary = testKit.createTestProbe(ReplicaReply.class);
+  }
+
+  @AfterEach
+  void stop() {
+    replicas.forEach(testKit::stop); // before the stores close: a replica must never touch a closed store
+    stores.forEach(LevelDbEventLog::close);
+  }
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  private LevelDbEventLog open(String name) {
+    LevelDbEventLog log = LevelDbEventLog.open(dir.resolve(name));
+    stores.add(log);
+    return log;
+  }
+
+  private ActorRef<Replica.Command> spawn(LevelDbEventLog log, String node) {
+    ActorRef<Replica.Command> ref = testKit.spawn(Replica.create(log, node));
+    replicas.add(ref);
+    return ref;
+  }
+
+  private static LogEntry entry(long seqNr) {
+    return new LogEntry(ID, seqNr, ("event " + seqNr).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private List<String> events(LevelDbEventLog log) {
+    List<String> out = new ArrayList<>();
+    log.replay(ID, 0, Long.MAX_VALUE, Long.MAX_VALUE, e -> out.add(new String(e.payload(), StandardCharsets.UTF_8)));
+    return out;
+  }
+
+  private List<Mutation> append(long... seqNrs) {
+    return store.planAppend(Arrays.stream(seqNrs).mapToObj(ReplicaTest::entry).toList());
+  }
+
+  private StorePosition fence(long epoch) {
+    TestProbe<StorePosition> reply = testKit.createTestProbe(StorePosition.class);
+    replica.tell(new Replica.Fence(epoch, reply.getRef()));
+    return reply.receiveMessage();
+  }
+
+  private ReplicaReply replicate(long epoch, long writeId, List<Mutation> mutations) {
+    replica.tell(new Replica.Replicate(epoch, writeId, mutations, primary.getRef()));
+    return primary.receiveMessage();
+  }
+
+  // ---- the write path
+
+  @Test
+  void theNextWriteOfTheEpochIsAppliedWithItsPositionAndAcknowledged() {
+    fence(1);
+
+    assertEquals(new ReplicaReply.Acked(NODE, 1, 1), replicate(1, 1, append(1, 2)));
+    assertEquals(new ReplicaReply.Acked(NODE, 1, 2), replicate(1, 2, append(3)));
+
+    assertEquals(new StorePosition(1, 2), store.position());
+    assertEquals(List.of("event 1", "event 2", "event 3"), events(store));
+  }
+
+  @Test
+  void aResentWriteIsAcknowledgedAgainWithoutBeingAppliedTwice() {
+    fence(1);
+    replicate(1, 1, append(1));
+    replicate(1, 2, append(2));
+
+    // A resend carrying different content shows whether the replica touched its store again.
+    ReplicaReply reply = replicate(1, 1, List.of(Mutation.delete(append(1).get(0).key())));
+
+    assertEquals(new ReplicaReply.Acked(NODE, 1, 1), reply);
+    assertEquals(new StorePosition(1, 2), store.position(), "the position does not move back");
+    assertEquals(List.of("event 1", "event 2"), events(store));
+  }
+
+  @Test
+  void aGapInTheWritesIsAnsweredWithOutOfSyncAndTheReplicasPosition() {
+    fence(1);
+    replicate(1, 1, append(1));
+
+    assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 1)), replicate(1, 3, append(3)));
+
+    assertEquals(new StorePosition(1, 1), store.position());
+    assertEquals(List.of("event 1"), events(store));
+  }
+
+  @Test
+  void aWriteFromAnOlderEpochIsRefusedWithTheNewerEpoch() {
+    fence(3);
+
+    assertEquals(new ReplicaReply.Refused(NODE, 3), replicate(2, 1, append(1)));
+
+    assertEquals(new StorePosition(3, 0), store.position());
+    assertEquals(List.of(), events(store));
+  }
+
+  @Test
+  void aWriteOfANewerEpochNeedsACopyFirst() {
+    fence(1);
+    replicate(1, 1, append(1));
+
+    // A new primary's first write: the replica cannot know what the new epoch started from.
+    assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 1)), replicate(2, 1, append(2)));
+
+    assertEquals(new StorePosition(1, 1), store.position());
+    assertEquals(List.of("event 1"), events(store));
+  }
+
+  @Test
+  void aFenceRaisesTheEpochAndFromThenOnTheOldPrimarysWritesAreRefused() {
+    fence(1);
+    replicate(1, 1, append(1));
+
+    assertEquals(new StorePosition(2, 0), fence(2), "a promotion starts epoch 2 here");
+    assertEquals(new StorePosition(2, 0), store.position(), "durably, before the new primary replays");
+
+    // The stale primary of epoch 1 carries on: its next write and a resend of an acknowledged one.
+    assertEquals(new ReplicaReply.Refused(NODE, 2), replicate(1, 2, append(2)));
+    assertEquals(new ReplicaReply.Refused(NODE, 2), replicate(1, 1, append(1)));
+    assertEquals(List.of("event 1"), events(store));
+    // The new primary's writes go on from the fenced position.
+    assertEquals(new ReplicaReply.Acked(NODE, 2, 1), replicate(2, 1, append(2)));
+  }
+
+  @Test
+  void aFenceWithAnEpochThatIsNotNewerChangesNothing() {
+    fence(3);
+    replicate(3, 1, append(1));
+
+    assertEquals(new StorePosition(3, 1), fence(2));
+    assertEquals(new StorePosition(3, 1), fence(3));
+    assertEquals(new StorePosition(3, 1), store.position());
+  }
+
+  // ---- catch-up copies
+
+  @Test
+  void copyChunksInstallTheWholeContentAtOnceAtTheirPosition() {
+    fence(1);
+    replicate(1, 1, store.planAppend(List.of(new LogEntry("stale", 1, new byte[] {9}))));
+    LevelDbEventLog source = open("source");
+    source.apply(source.planAppend(List.of(entry(5), entry(6))), new StorePosition(4, 9));
+    source.apply(source.planSaveSnapshot(new StoredSnapshot(ID, 4, 1234, new byte[] {4, 4})), new StorePosition(4, 10));
+    List<Mutation> content = source.exportAll();
+    assertEquals(3, content.size());
+
+    replica.tell(new Replica.CopyChunk(4, 10, 0, false, content.subList(0, 1), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(4, 10, 1, false, content.subList(1, 2), primary.getRef()));
+    // Nothing is installed before the last chunk: a fence round trip shows the chunks were handled.
+    assertEquals(new StorePosition(1, 1), fence(1));
+    assertEquals(List.of(), events(store));
+    replica.tell(new Replica.CopyChunk(4, 10, 2, true, content.subList(2, 3), primary.getRef()));
+
+    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(4, 10)), primary.receiveMessage());
+    assertEquals(new StorePosition(4, 10), store.position());
+    assertEquals(List.of("event 5", "event 6"), events(store));
+    assertEquals(6, store.highestSequenceNr(ID));
+    StoredSnapshot snapshot = store.latestSnapshot(ID, SnapshotCriteria.latest()).orElseThrow();
+    assertEquals(4, snapshot.sequenceNr());
+    assertEquals(1234, snapshot.timestamp());
+    assertArrayEquals(new byte[] {4, 4}, snapshot.payload());
+    List<String> stale = new ArrayList<>();
+    store.replay("stale", 0, Long.MAX_VALUE, Long.MAX_VALUE, e -> stale.add("x"));
+    assertEquals(List.of(), stale, "what the replica had before the copy is gone");
+    // Writes of the copy's epoch follow on from the copy's position.
+    assertEquals(new ReplicaReply.Acked(NODE, 4, 11), replicate(4, 11, append(7)));
+  }
+
+  @Test
+  void aCopyFromAnOlderEpochIsRefused() {
+    fence(3);
+    replicate(3, 1, append(1));
+
+    replica.tell(new Replica.CopyChunk(2, 50, 0, true, List.of(), primary.getRef()));
+
+    assertEquals(new ReplicaReply.Refused(NODE, 3), primary.receiveMessage());
+    assertEquals(new StorePosition(3, 1), store.position());
+    assertEquals(List.of("event 1"), events(store));
+  }
+
+  @Test
+  void aCopyWithAMissingChunkIsNeverInstalled() {
+    fence(1);
+    replicate(1, 1, append(1));
+
+    // Chunk 1 of the copy was lost on the way (e.g. dropped as an oversized frame).
+    replica.tell(new Replica.CopyChunk(2, 5, 0, false, append(10), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(2, 5, 2, true, append(12), primary.getRef()));
+
+    assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 1)), primary.receiveMessage());
+    assertEquals(new StorePosition(1, 1), store.position());
+    assertEquals(List.of("event 1"), events(store));
+  }
+
+  @Test
+  void chunksOfTwoInterleavedCopiesAreNotMixed() {
+    fence(1);
+    TestProbe<ReplicaReply> other = testKit.createTestProbe(ReplicaReply.class);
+
+    replica.tell(new Replica.CopyChunk(2, 5, 0, false, append(10), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(3, 7, 0, false, append(20), other.getRef()));
+    replica.tell(new Replica.CopyChunk(2, 5, 1, true, append(11), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(3, 7, 1, true, append(21), other.getRef()));
+
+    // The copy of epoch 3 started last and is complete; the other one must not leak into it.
+    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(3, 7)), other.receiveMessage());
+    assertEquals(List.of("event 20", "event 21"), events(store));
+    assertEquals(new StorePosition(3, 7), store.position());
+  }
+
+  @Test
+  void anInstalledCopyCountsAsReplicatedEvenIfItsSourceHadNoOtherCopyYet() {
+    // The source is a primary that never had an in-sync backup (no rm so far): its store has no marker.
+    LevelDbEventLog source = open("source");
+    source.apply(source.planAppend(List.of(entry(1))), new StorePosition(1, 1));
+    assertFalse(source.wasReplicated());
+
+    replica.tell(new Replica.CopyChunk(1, 1, 0, true, source.exportAll(), primary.getRef()));
+    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(1, 1)), primary.receiveMessage());
+
+    // A copy is by definition not the only one: it must never start as primary alone, without the rm.
+    assertTrue(store.wasReplicated());
+  }
+
+  @Test
+  void provideCopySendsChunksThatAnotherReplicaInstallsCompletely() {
+    String sourceNode = "pekko://peerlink@127.0.0.1:9008";
+    LevelDbEventLog sourceStore = open("source");
+    ActorRef<Replica.Command> source = spawn(sourceStore, sourceNode);
+    byte[] big = new byte[300 * 1024];
+    Arrays.fill(big, (byte) 7);
+    List<LogEntry> entries = List.of(
+        new LogEntry(ID, 1, big), new LogEntry(ID, 2, big), new LogEntry(ID, 3, big), entry(4));
+    sourceStore.apply(sourceStore.planAppend(entries), new StorePosition(6, 42));
+    sourceStore.apply(List.of(LevelDbEventLog.replicatedMarker()), new StorePosition(6, 43));
+    TestProbe<Replica.Command> wire = testKit.createTestProbe(Replica.Command.class);
+
+    source.tell(new Replica.ProvideCopy(wire.getRef(), primary.getRef()));
+
+    // About 900 KiB in chunks of about 512 KiB: numbered from 0, only the last one says so.
+    List<Replica.CopyChunk> chunks = new ArrayList<>();
+    do {
+      chunks.add((Replica.CopyChunk) wire.receiveMessage());
+    } while (!chunks.get(chunks.size() - 1).last());
+    assertEquals(2, chunks.size());
+    for (int i = 0; i < chunks.size(); i++) {
+      assertEquals(i, chunks.get(i).index());
+      assertEquals(6, chunks.get(i).epoch());
+      assertEquals(43, chunks.get(i).writeId());
+    }
+    chunks.forEach(replica::tell);
+
+    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(6, 43)), primary.receiveMessage());
+    assertEquals(new StorePosition(6, 43), store.position());
+    assertEquals(keysAndValues(sourceStore.exportAll()), keysAndValues(store.exportAll()));
+    assertEquals(4, store.highestSequenceNr(ID));
+    assertTrue(store.wasReplicated());
+  }
+
+  // ---- the wire format
+
+  @Test
+  void replicationMessagesSurviveTheConfiguredSerializer() {
+    TestProbe<StorePosition> positions = testKit.createTestProbe(StorePosition.class);
+    List<Mutation> mutations = List.of(Mutation.put(new byte[] {1, 2}, new byte[] {3}), Mutation.delete(new byte[] {4}));
+
+    Replica.Replicate replicate = roundTrip(new Replica.Replicate(2, 3, mutations, primary.getRef()));
+    Replica.CopyChunk chunk = roundTrip(new Replica.CopyChunk(2, 3, 1, true, mutations, primary.getRef()));
+
+    assertEquals(2, replicate.epoch());
+    assertEquals(3, replicate.writeId());
+    assertEquals(primary.getRef(), replicate.replyTo());
+    assertEquals(keysAndValues(mutations), keysAndValues(replicate.mutations()));
+    assertNull(replicate.mutations().get(1).value(), "a delete stays a delete");
+    assertEquals(keysAndValues(mutations), keysAndValues(chunk.content()));
+    assertTrue(chunk.last());
+    assertEquals(new Replica.Fence(4, positions.getRef()), roundTrip(new Replica.Fence(4, positions.getRef())));
+    assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 2)), roundTrip(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 2))));
+    assertEquals(new ReplicaReply.Refused(NODE, 5), roundTrip(new ReplicaReply.Refused(NODE, 5)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T roundTrip(T message) {
+    return (T) testKit.serializationTestKit().verifySerialization(message, false);
+  }
+
+  private static List<String> keysAndValues(List<Mutation> mutations) {
+    return mutations.stream().map(m -> Arrays.toString(m.key()) + "=" + Arrays.toString(m.value())).toList();
+  }
+}

@@ -1,0 +1,192 @@
+package peerlink.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store operations replication is built on: writes planned as raw mutations, applied together with
+ * the replication position in one synced batch, and the full export and atomic replacement that a
+ * catching-up replica uses. Real LevelDB in temporary directories.
+ */
+class LevelDbEventLogReplicationTest {
+
+  @TempDir
+  Path dir;
+
+  private final List<LevelDbEventLog> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() {
+    open.forEach(LevelDbEventLog::close);
+  }
+
+  private LevelDbEventLog store(String name) {
+    LevelDbEventLog log = LevelDbEventLog.open(dir.resolve(name));
+    open.add(log);
+    return log;
+  }
+
+  private static LogEntry entry(String id, long seqNr) {
+    return new LogEntry(id, seqNr, (id + "#" + seqNr).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static StoredSnapshot snapshot(String id, long seqNr) {
+    return new StoredSnapshot(id, seqNr, 1000 + seqNr, ("state of " + id + " at " + seqNr).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static List<String> payloads(LevelDbEventLog log, String id) {
+    List<String> out = new ArrayList<>();
+    log.replay(id, 0, Long.MAX_VALUE, Long.MAX_VALUE, e -> out.add(new String(e.payload(), StandardCharsets.UTF_8)));
+    return out;
+  }
+
+  @Test
+  void aNewStoreIsAtTheEmptyPositionAndWasNeverReplicated() {
+    LevelDbEventLog log = store("a");
+
+    assertEquals(StorePosition.EMPTY, log.position());
+    assertFalse(log.wasReplicated());
+  }
+
+  @Test
+  void plannedMutationsAndThePositionAreWrittenTogetherAndSurviveAReopen() {
+    LevelDbEventLog log = store("a");
+    List<Mutation> plan = new ArrayList<>(log.planAppend(List.of(entry("p", 1), entry("p", 2))));
+    plan.addAll(log.planSaveSnapshot(snapshot("p", 2)));
+
+    assertEquals(List.of(), payloads(log, "p"), "planning alone writes nothing");
+    log.apply(plan, new StorePosition(3, 17));
+    log.close();
+    open.remove(log);
+
+    LevelDbEventLog reopened = store("a");
+    assertEquals(new StorePosition(3, 17), reopened.position());
+    assertEquals(List.of("p#1", "p#2"), payloads(reopened, "p"));
+    assertEquals(2, reopened.highestSequenceNr("p"));
+    assertEquals(2, reopened.latestSnapshot("p", SnapshotCriteria.latest()).orElseThrow().sequenceNr());
+  }
+
+  @Test
+  void aBatchThatFailsWritesNeitherItsMutationsNorThePosition() {
+    LevelDbEventLog log = store("a");
+    log.apply(log.planAppend(List.of(entry("p", 1))), new StorePosition(1, 1));
+    // The second mutation cannot be written (no key): the whole batch, position included, must be dropped.
+    List<Mutation> broken = List.of(log.planAppend(List.of(entry("p", 2))).get(0), Mutation.put(null, new byte[] {1}));
+
+    assertThrows(RuntimeException.class, () -> log.apply(broken, new StorePosition(1, 2)));
+
+    assertEquals(new StorePosition(1, 1), log.position());
+    assertEquals(List.of("p#1"), payloads(log, "p"));
+  }
+
+  @Test
+  void applyingNoMutationsMovesOnlyThePosition() {
+    LevelDbEventLog log = store("a");
+    log.apply(log.planAppend(List.of(entry("p", 1))), new StorePosition(1, 5));
+
+    log.apply(List.of(), new StorePosition(2, 0)); // what a Fence does
+
+    assertEquals(new StorePosition(2, 0), log.position());
+    assertEquals(List.of("p#1"), payloads(log, "p"));
+  }
+
+  @Test
+  void exportAllHoldsEveryKeyButThePosition() {
+    LevelDbEventLog log = store("a");
+    log.apply(log.planAppend(List.of(entry("p", 1), entry("p", 2), entry("q", 1))), new StorePosition(4, 9));
+    log.apply(log.planSaveSnapshot(snapshot("p", 2)), new StorePosition(4, 10));
+    log.apply(log.planDeleteTo("p", 1), new StorePosition(4, 11));
+
+    List<Mutation> all = log.exportAll();
+
+    assertTrue(all.stream().noneMatch(m -> Arrays.equals(m.key(), Keys.POSITION_KEY)), "the position is never copied");
+    assertTrue(all.stream().noneMatch(Mutation::isDelete));
+    assertEquals(List.of(Keys.JOURNAL, Keys.JOURNAL, Keys.SNAPSHOT, Keys.METADATA),
+        all.stream().map(m -> m.key()[0]).toList(), "p#2 and q#1, the snapshot, p's deleted-to mark; in key order");
+  }
+
+  @Test
+  void replaceAllDropsTheOldContentAndInstallsTheNewAtItsPosition() {
+    LevelDbEventLog source = store("source");
+    source.apply(source.planAppend(List.of(entry("p", 1), entry("p", 2))), new StorePosition(2, 2));
+    source.apply(source.planSaveSnapshot(snapshot("p", 2)), new StorePosition(2, 3));
+    LevelDbEventLog target = store("target");
+    target.apply(target.planAppend(List.of(entry("old", 1), entry("p", 1), entry("p", 2), entry("p", 3))), new StorePosition(1, 40));
+    target.apply(target.planSaveSnapshot(snapshot("old", 1)), new StorePosition(1, 41));
+
+    target.replaceAll(source.exportAll(), new StorePosition(2, 3));
+
+    assertEquals(new StorePosition(2, 3), target.position());
+    assertEquals(List.of(), payloads(target, "old"));
+    assertEquals(Optional.empty(), target.latestSnapshot("old", SnapshotCriteria.latest()));
+    assertEquals(List.of("p#1", "p#2"), payloads(target, "p"), "p#3 existed only in the replaced content");
+    assertEquals(2, target.highestSequenceNr("p"));
+    assertArrayEquals(snapshot("p", 2).payload(), target.latestSnapshot("p", SnapshotCriteria.latest()).orElseThrow().payload());
+  }
+
+  @Test
+  void theReplicatedMarkerIsDurableAndTravelsWithACopy() {
+    LevelDbEventLog log = store("a");
+    log.apply(List.of(LevelDbEventLog.replicatedMarker()), new StorePosition(1, 1));
+    log.close();
+    open.remove(log);
+    LevelDbEventLog reopened = store("a");
+    assertTrue(reopened.wasReplicated());
+
+    LevelDbEventLog copy = store("b");
+    copy.replaceAll(reopened.exportAll(), reopened.position());
+    assertTrue(copy.wasReplicated(), "the marker is part of the exported content");
+  }
+
+  @Test
+  void aPlanBuiltOnOneStoreYieldsTheSameContentWhenAppliedToAnother() {
+    LevelDbEventLog primary = store("primary");
+    LevelDbEventLog backup = store("backup");
+    List<Function<LevelDbEventLog, List<Mutation>>> writes = List.of(
+        s -> s.planAppend(List.of(entry("reg", 1), entry("reg", 2), entry("reg", 3))),
+        s -> s.planSaveSnapshot(snapshot("reg", 2)),
+        s -> s.planAppend(List.of(entry("reg", 4), entry("other", 1))),
+        s -> s.planSaveSnapshot(snapshot("reg", 4)),
+        s -> s.planDeleteTo("reg", 2), // reads the store: which entries exist, the old mark
+        s -> s.planDeleteSnapshots("reg", new SnapshotCriteria(3, Long.MAX_VALUE, 0, 0)),
+        s -> s.planAppend(List.of(entry("reg", 5))),
+        s -> s.planDeleteSnapshot("other", 7));
+
+    long writeId = 0;
+    for (Function<LevelDbEventLog, List<Mutation>> write : writes) {
+      List<Mutation> plan = write.apply(primary); // planned on the primary only, as the leader does
+      StorePosition position = new StorePosition(1, ++writeId);
+      primary.apply(plan, position);
+      backup.apply(plan, position);
+    }
+
+    assertEquals(primary.position(), backup.position());
+    for (String id : List.of("reg", "other")) {
+      assertEquals(payloads(primary, id), payloads(backup, id));
+      assertEquals(primary.highestSequenceNr(id), backup.highestSequenceNr(id));
+    }
+    assertEquals(List.of("reg#3", "reg#4", "reg#5"), payloads(backup, "reg"));
+    assertEquals(5, backup.highestSequenceNr("reg"));
+    assertEquals(4, backup.latestSnapshot("reg", SnapshotCriteria.latest()).orElseThrow().sequenceNr());
+    assertEquals(Optional.empty(), backup.latestSnapshot("reg", new SnapshotCriteria(3, Long.MAX_VALUE, 0, 0)));
+    assertEquals(keysAndValues(primary.exportAll()), keysAndValues(backup.exportAll()));
+  }
+
+  private static List<String> keysAndValues(List<Mutation> mutations) {
+    return mutations.stream().map(m -> Arrays.toString(m.key()) + "=" + Arrays.toString(m.value())).toList();
+  }
+}
