@@ -1,0 +1,61 @@
+package peerlink.bench;
+
+import java.nio.file.Path;
+
+/**
+ * Everything {@code bin/peerlink bench} was asked for. Null means "the scenario's default" for the
+ * options whose default depends on the scenario (deployment, rates, clients).
+ */
+public record BenchOptions(
+    String scenario,
+    String deployment,
+    boolean json,
+    double durationPerStep,
+    double warmup,
+    double drain,
+    double finalDrain,
+    Double startRate,
+    Double maxRate,
+    double stepFactor,
+    double p99LimitMs,
+    boolean continuePastLatency,
+    Integer clients,
+    int trials,
+    int members,
+    int peers,
+    int perPeer,
+    int maxConnections,
+    int connectionStep,
+    int window,
+    Double saturationSeconds,
+    Double rate,
+    double killAfterMin,
+    double killAfterMax,
+    double afterKill,
+    double failoverTimeout,
+    Long seed,
+    Path workDir,
+    boolean keepData,
+    String nodeJavaOpts,
+    double startupTimeoutSeconds) {
+
+  String deploymentOr(String fallback) {
+    return deployment != null ? deployment : fallback;
+  }
+
+  double startRateOr(double fallback) {
+    return startRate != null ? startRate : fallback;
+  }
+
+  double maxRateOr(double fallback) {
+    return maxRate != null ? maxRate : fallback;
+  }
+
+  int clientsOr(int fallback) {
+    return clients != null ? clients : fallback;
+  }
+
+  double rateOr(double fallback) {
+    return rate != null ? rate : fallback;
+  }
+}

@@ -1,0 +1,165 @@
+package peerlink.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The router nodes a scenario talks to, on free ports with fresh data directories under one work
+ * directory: {@code single} (one router node) or {@code replicated} (primary, backup and rm; ready once
+ * the backup is in the rm's in-sync set).
+ */
+final class Deployment implements AutoCloseable {
+  static final String SINGLE = "single";
+  static final String REPLICATED = "replicated";
+
+  private final String kind;
+  private final Path dir;
+  private final List<NodeProcess> nodes = new ArrayList<>();
+  private final List<Integer> routerPorts = new ArrayList<>();
+  private final List<Integer> clusterPorts = new ArrayList<>();
+  private NodeProcess primary;
+  private double startupSeconds;
+
+  private Deployment(String kind, Path dir) {
+    this.kind = kind;
+    this.dir = dir;
+  }
+
+  /** Starts the nodes and returns once clients can use them (and, replicated, the backup is in sync). */
+  static Deployment start(String kind, Path dir, BenchOptions options, Progress progress) {
+    Deployment deployment = new Deployment(kind, dir);
+    try {
+      deployment.launch(options, progress);
+      return deployment;
+    } catch (RuntimeException e) {
+      deployment.close();
+      throw e;
+    }
+  }
+
+  private void launch(BenchOptions options, Progress progress) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    long started = System.nanoTime();
+    Map<String, String> env = Map.of("PEERLINK_HOME", dir.resolve("home").toString());
+    if (SINGLE.equals(kind)) {
+      int port = FreePort.next();
+      int cluster = FreePort.next();
+      routerPorts.add(port);
+      clusterPorts.add(cluster);
+      primary = node("router", env, options, "server", "--port", port, "--cluster-port", cluster,
+          "--data", dir.resolve("router-data"), "--seeds", "127.0.0.1:" + cluster);
+    } else if (REPLICATED.equals(kind)) {
+      int p1 = FreePort.next();
+      int p2 = FreePort.next();
+      int c1 = FreePort.next();
+      int c2 = FreePort.next();
+      int c3 = FreePort.next();
+      routerPorts.addAll(List.of(p1, p2));
+      clusterPorts.addAll(List.of(c1, c2, c3));
+      String seeds = "127.0.0.1:" + c1 + ",127.0.0.1:" + c2 + ",127.0.0.1:" + c3;
+      primary = node("primary", env, options, "server", "--port", p1, "--cluster-port", c1, "--data", dir.resolve("primary-data"), "--seeds", seeds);
+      node("backup", env, options, "server", "--port", p2, "--cluster-port", c2, "--data", dir.resolve("backup-data"), "--seeds", seeds, "--backup");
+      node("rm", env, options, "rm", "--cluster-port", c3, "--data", dir.resolve("rm-data"), "--seeds", seeds, "--quiet");
+    } else {
+      throw new BenchException("unknown deployment '" + kind + "' (single or replicated)");
+    }
+    progress.line("starting " + kind + " deployment: " + nodes.stream().map(NodeProcess::toString).toList());
+    long deadline = System.nanoTime() + (long) (options.startupTimeoutSeconds() * 1e9);
+    waitFor("router nodes answer /health", deadline, () -> routerPorts.stream().allMatch(HttpProbe::healthy));
+    if (REPLICATED.equals(kind)) {
+      waitFor("the backup is in the rm's in-sync set", deadline, this::backupInSync);
+    }
+    startupSeconds = (System.nanoTime() - started) / 1e9;
+    progress.line(String.format("%s deployment ready after %.1f s", kind, startupSeconds));
+  }
+
+  private NodeProcess node(String name, Map<String, String> env, BenchOptions options, Object... args) {
+    List<String> arguments = new ArrayList<>();
+    for (Object arg : args) {
+      arguments.add(arg.toString());
+    }
+    Map<String, String> environment = new java.util.HashMap<>(env);
+    if (options.nodeJavaOpts() != null && !options.nodeJavaOpts().isBlank()) {
+      environment.put("JAVA_OPTS", options.nodeJavaOpts().replace("{node}", dir.resolve(name).toString()));
+    }
+    NodeProcess node = new NodeProcess(name, arguments, dir.resolve(name + ".log"), environment).start();
+    nodes.add(node);
+    return node;
+  }
+
+  private boolean backupInSync() {
+    JsonNode status = HttpProbe.status(routerPorts.get(0));
+    if (status == null) {
+      return false;
+    }
+    JsonNode rm = status.path("rm");
+    String primaryAddress = address(clusterPorts.get(0));
+    String backupAddress = address(clusterPorts.get(1));
+    boolean primaryKnown = primaryAddress.equals(rm.path("primary").asText());
+    boolean primaryIn = false;
+    boolean backupIn = false;
+    for (JsonNode member : rm.path("isr")) {
+      primaryIn |= primaryAddress.equals(member.asText());
+      backupIn |= backupAddress.equals(member.asText());
+    }
+    return primaryKnown && primaryIn && backupIn;
+  }
+
+  private static String address(int clusterPort) {
+    return "pekko://peerlink@127.0.0.1:" + clusterPort;
+  }
+
+  private void waitFor(String what, long deadline, java.util.function.BooleanSupplier condition) {
+    while (!condition.getAsBoolean()) {
+      for (NodeProcess node : nodes) {
+        if (!node.alive()) {
+          throw new BenchException(node.name() + " " + node.exitDescription() + " while waiting until " + what + "; see " + node.log());
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new BenchException("timed out waiting until " + what + "; node logs in " + dir);
+      }
+      Sleep.millis(250);
+    }
+  }
+
+  String kind() {
+    return kind;
+  }
+
+  /** host:port of the router nodes, the primary first: what clients are given. */
+  List<String> servers() {
+    return routerPorts.stream().map(p -> "127.0.0.1:" + p).toList();
+  }
+
+  NodeProcess primary() {
+    return primary;
+  }
+
+  double startupSeconds() {
+    return startupSeconds;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  @Override
+  public void close() {
+    nodes.forEach(NodeProcess::requestStop);
+    long deadline = System.currentTimeMillis() + 10_000;
+    for (NodeProcess node : nodes) {
+      node.awaitStopped(deadline - System.currentTimeMillis());
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package peerlink.bench;
+
+import org.HdrHistogram.Histogram;
+
+/** Closed-loop load: keeps at most {@code window} sends awaiting SENT and reports the acknowledged rate. */
+final class Saturation {
+  private final BenchContext ctx;
+  private final Steps steps;
+  private final Workload workload;
+  private long ackedAtEnd;
+
+  Saturation(BenchContext ctx, Steps steps, Workload workload) {
+    this.ctx = ctx;
+    this.steps = steps;
+    this.workload = workload;
+  }
+
+  Step run(int window, double seconds) {
+    Step step = steps.add("saturation", 0);
+    Window slots = new Window(window);
+    ctx.progress.line(String.format("saturation: at most %d sends awaiting SENT, for %.0f s", window, seconds));
+    step.started();
+    ctx.progress.watch(() -> String.format("saturation: %.0f acked/s, %d awaiting SENT, p99 so far %.1f ms",
+        step.acked.sum() / step.seconds(), slots.inFlight(), Step.millis(step.histogram(), 99)));
+    try {
+      long end = System.nanoTime() + (long) (seconds * 1e9);
+      while (System.nanoTime() < end) {
+        slots.acquire(60);
+        workload.send(step).whenComplete((ok, failure) -> slots.release());
+      }
+      step.ended();
+      ackedAtEnd = step.acked.sum();
+      if (!slots.awaitEmpty(60)) {
+        ctx.progress.line("saturation: " + slots.inFlight() + " sends still without an answer after 60 s");
+      }
+    } finally {
+      ctx.progress.unwatch();
+    }
+    return step;
+  }
+
+  ResultRow row(String scenario, String deployment, Step step) {
+    Histogram latency = step.histogram();
+    double secs = step.seconds();
+    long lost = Math.max(0, step.expected.sum() - step.delivered.sum());
+    long dup = step.duplicates.sum();
+    long reordered = step.reordered.sum();
+    return new ResultRow(scenario, deployment, "saturation")
+        .rates(step.issued.sum() / secs, ackedAtEnd / secs)
+        .latencies(latency)
+        .losses(lost, dup)
+        .put("reordered", reordered)
+        .pass(lost == 0 && dup == 0 && reordered == 0 && step.errors.sum() == 0)
+        .put("unit", "acked/s")
+        .put("window", ctx.options.window())
+        .put("sends", step.issued.sum())
+        .put("errors", step.errors.sum());
+  }
+}

@@ -1,0 +1,71 @@
+package peerlink.bench;
+
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Counters and the latency histogram (microseconds) of one measured phase: a rate step, a warm-up, a
+ * saturation run, a failover trial. Written from the sending thread and the clients' actor threads.
+ */
+final class Step {
+  final int index;
+  final String label;
+  /** The offered rate, in the unit the scenario counts (messages or deliveries per second). */
+  final double targetRate;
+  final LongAdder issued = new LongAdder();
+  final LongAdder expected = new LongAdder();
+  final LongAdder delivered = new LongAdder();
+  final LongAdder duplicates = new LongAdder();
+  final LongAdder reordered = new LongAdder();
+  final LongAdder acked = new LongAdder();
+  final LongAdder errors = new LongAdder();
+  private final Recorder recorder = new Recorder(3);
+  private final Histogram total = new Histogram(3);
+  private volatile long startNanos;
+  private volatile long endNanos;
+  /** When not -1, latencies are measured from this instant instead of each message's send time. */
+  volatile long originNanos = -1;
+
+  Step(int index, String label, double targetRate) {
+    this.index = index;
+    this.label = label;
+    this.targetRate = targetRate;
+  }
+
+  void started() {
+    startNanos = System.nanoTime();
+  }
+
+  void ended() {
+    endNanos = System.nanoTime();
+  }
+
+  /** Seconds from start to end of sending (so far, while it runs). */
+  double seconds() {
+    long end = endNanos != 0 ? endNanos : System.nanoTime();
+    return startNanos == 0 ? 0 : Math.max(1e-9, (end - startNanos) / 1e9);
+  }
+
+  long endNanos() {
+    return endNanos;
+  }
+
+  void record(long latencyNanos) {
+    recorder.recordValue(Math.max(1, latencyNanos / 1000));
+  }
+
+  /** Everything recorded so far. */
+  synchronized Histogram histogram() {
+    total.add(recorder.getIntervalHistogram());
+    return total.copy();
+  }
+
+  static double millis(Histogram histogram, double percentile) {
+    return histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile) / 1000.0;
+  }
+
+  static double maxMillis(Histogram histogram) {
+    return histogram.getTotalCount() == 0 ? 0 : histogram.getMaxValue() / 1000.0;
+  }
+}

@@ -1,0 +1,114 @@
+package peerlink.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps {@code bin/peerlink bench} from rotting: every scenario in a tiny configuration through the real
+ * command with {@code --json}. Checks the rows' shape and that nothing was lost or duplicated — never a
+ * timing (the rates are tiny and the p99 limit is generous, so {@code pass} is not asserted for the rate
+ * steps).
+ */
+class BenchSmokeIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> FIELDS =
+      List.of("scenario", "deployment", "offeredRate", "deliveredRate", "p50Ms", "p99Ms", "maxMs", "lost", "dup", "pass");
+
+  @TempDir Path work;
+
+  @Test
+  void everyScenarioRunsAndLosesNothing() throws Exception {
+    // Five scenarios share one single-node deployment; failover runs one trial on its own trio.
+    Process shared = bench(work.resolve("shared"), "direct,durable,offline,fanout,connections",
+        "--deployment", "single", "--warmup", "1", "--duration-per-step", "2", "--drain", "3",
+        "--start-rate", "20", "--max-rate", "30", "--p99-limit", "10000", "--clients", "4",
+        "--saturation-seconds", "2", "--window", "20",
+        "--peers", "10", "--per-peer", "5", "--members", "5",
+        "--max-connections", "20", "--connection-step", "10");
+    Process failover = bench(work.resolve("failover"), "failover",
+        "--trials", "1", "--clients", "4", "--rate", "20", "--kill-after-min", "2", "--kill-after-max", "3", "--after-kill", "1");
+    List<JsonNode> sharedRows = rows(shared, work.resolve("shared"));
+    List<JsonNode> failoverRows = rows(failover, work.resolve("failover"));
+
+    Set<String> scenarios = new TreeSet<>();
+    for (JsonNode row : concat(sharedRows, failoverRows)) {
+      for (String field : FIELDS) {
+        assertTrue(row.has(field), "row lacks '" + field + "': " + row);
+      }
+      assertEquals(0, row.get("lost").asLong(), "lost in " + row);
+      assertEquals(0, row.get("dup").asLong(), "duplicated in " + row);
+      if (row.has("reordered")) {
+        assertEquals(0, row.get("reordered").asLong(), "reordered in " + row);
+      }
+      scenarios.add(row.get("scenario").asText());
+    }
+    assertEquals(new TreeSet<>(List.of("connections", "direct", "durable", "failover", "fanout", "offline")), scenarios);
+    assertTrue(sharedRows.stream().anyMatch(r -> r.get("label").asText().equals("saturation")), "durable has a saturation row");
+    JsonNode offline = sharedRows.stream().filter(r -> r.get("scenario").asText().equals("offline")).findFirst().orElseThrow();
+    assertEquals(50, offline.get("delivered").asLong(), "every queued message arrived: " + offline);
+    JsonNode connections = sharedRows.stream().filter(r -> r.get("scenario").asText().equals("connections")).reduce((a, b) -> b).orElseThrow();
+    assertEquals(20, connections.get("connections").asInt(), "all idle clients held: " + connections);
+    assertTrue(connections.get("rssMiB").asDouble() > 0, "RSS read from /proc: " + connections);
+    JsonNode summary = failoverRows.stream().filter(r -> r.get("label").asText().equals("summary")).findFirst().orElseThrow();
+    assertEquals(1, summary.get("recovered").asInt(), "the cluster accepted sends again after the kill: " + summary);
+    assertTrue(summary.get("p50Ms").asDouble() > 0, "a failover time: " + summary);
+  }
+
+  private static Process bench(Path dir, String scenario, String... options) throws IOException {
+    Files.createDirectories(dir);
+    List<String> command = new ArrayList<>(List.of(bin().toString(), "bench", scenario, "--json", "--work-dir", dir.resolve("nodes").toString(), "--seed", "42"));
+    command.addAll(List.of(options));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectOutput(dir.resolve("stdout.jsonl").toFile())
+        .redirectError(dir.resolve("stderr.log").toFile());
+    builder.environment().put("PEERLINK_NO_BUILD", "1");
+    builder.environment().put("PEERLINK_HEAP", "-Xmx512m");
+    builder.environment().put("PEERLINK_HOME", dir.resolve("home").toString());
+    return builder.start();
+  }
+
+  private static List<JsonNode> rows(Process process, Path dir) throws Exception {
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("bench did not finish in 5 minutes; see " + dir.resolve("stderr.log"));
+    }
+    String stderr = Files.readString(dir.resolve("stderr.log"));
+    assertEquals(0, process.exitValue(), "bench failed:\n" + stderr);
+    List<JsonNode> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("stdout.jsonl"))) {
+      if (!line.isBlank()) {
+        rows.add(JSON.readTree(line));
+      }
+    }
+    assertTrue(!rows.isEmpty(), "no result rows; stderr:\n" + stderr);
+    return rows;
+  }
+
+  private static Path bin() {
+    Path home = Path.of(System.getProperty("peerlink.home", ".")).toAbsolutePath().normalize();
+    Path bin = home.resolve("bin/peerlink");
+    if (!Files.isExecutable(bin) || !Files.exists(home.resolve("target/peerlink.jar"))) {
+      throw new IllegalStateException("Run with 'mvnw verify': the smoke test needs bin/peerlink and target/peerlink.jar");
+    }
+    return bin;
+  }
+
+  private static List<JsonNode> concat(List<JsonNode> a, List<JsonNode> b) {
+    List<JsonNode> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+}

@@ -1,0 +1,200 @@
+package peerlink.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The smallest fault-tolerant PeerLink: a primary router node ({@code p1}), a backup ({@code p2}) and the
+ * replication manager ({@code rm}), each a real {@code bin/peerlink} process on free ports with its own data
+ * directory under {@code work}. Every node is given all three seeds explicitly.
+ */
+final class Cluster3 implements AutoCloseable {
+  static final Duration START = Duration.ofSeconds(120);
+  static final Duration FAILOVER = Duration.ofSeconds(60);
+
+  final NodeProcess p1;
+  final NodeProcess p2;
+  final NodeProcess rm;
+  private final Path work;
+
+  Cluster3(Path work) {
+    this.work = work;
+    this.p1 = NodeProcess.router(work, "p1", false);
+    this.p2 = NodeProcess.router(work, "p2", true);
+    this.rm = NodeProcess.rm(work, "rm");
+    List<String> seeds = List.of(p1.seed(), p2.seed(), rm.seed());
+    for (NodeProcess node : nodes()) {
+      node.seeds(seeds);
+    }
+  }
+
+  List<NodeProcess> nodes() {
+    return List.of(p1, p2, rm);
+  }
+
+  /** Both router nodes' client endpoints, p1 first. */
+  List<String> servers() {
+    return List.of(p1.server(), p2.server());
+  }
+
+  /**
+   * Starts the three processes together (p1 forms the cluster, the others only join) and waits until p1 is
+   * the primary and p2 is in the in-sync set.
+   */
+  Cluster3 start() throws IOException {
+    long t0 = System.nanoTime();
+    for (NodeProcess node : nodes()) {
+      node.launch();
+    }
+    p1.awaitHttp(START);
+    p2.awaitHttp(START);
+    long epoch = awaitPrimary(p1, 1, START);
+    awaitInSync(p2, START);
+    Await.until(START, () -> memberUp(rm), () -> "the rm to be an Up member; rm view: " + rmView());
+    System.out.printf("cluster up in %.1f s: p1=%s p2=%s rm=%s, epoch %d%n", Await.seconds(System.nanoTime() - t0), p1, p2, rm, epoch);
+    return this;
+  }
+
+  /** What the rm reports, asked through any router node that answers; null when none does. */
+  JsonNode rmView() {
+    for (NodeProcess node : List.of(p1, p2)) {
+      JsonNode status = node.status();
+      if (status != null && status.has("rm")) {
+        return status.get("rm");
+      }
+    }
+    return null;
+  }
+
+  /** Waits until the rm names {@code node} primary at an epoch of at least {@code minEpoch} and the node's own
+   * store has started that epoch; returns the epoch. Asks the node itself, as an operator would. */
+  long awaitPrimary(NodeProcess node, long minEpoch, Duration deadline) {
+    long[] epoch = {0};
+    JsonNode[] last = {null};
+    Await.until(
+        deadline,
+        () -> {
+          JsonNode status = node.status();
+          last[0] = status;
+          if (status == null || !status.has("rm")) {
+            return false;
+          }
+          JsonNode rmStatus = status.get("rm");
+          epoch[0] = rmStatus.path("epoch").asLong();
+          return node.address().equals(rmStatus.path("primary").asText())
+              && epoch[0] >= minEpoch
+              && status.path("store").path("epoch").asLong() == epoch[0];
+        },
+        () -> node.name() + " to be primary at epoch >= " + minEpoch + "; its last /status: " + last[0]);
+    return epoch[0];
+  }
+
+  /** Waits until the rm names some router node primary at an epoch of at least {@code minEpoch}; returns it. */
+  NodeProcess awaitAnyPrimary(long minEpoch, Duration deadline) {
+    NodeProcess[] primary = {null};
+    Await.until(deadline, () -> {
+      JsonNode view = rmView();
+      if (view == null || view.path("epoch").asLong() < minEpoch) {
+        return false;
+      }
+      for (NodeProcess node : List.of(p1, p2)) {
+        if (node.address().equals(view.path("primary").asText())) {
+          primary[0] = node;
+        }
+      }
+      return primary[0] != null;
+    }, () -> "a primary at epoch >= " + minEpoch + "; rm view: " + rmView());
+    awaitPrimary(primary[0], minEpoch, deadline);
+    return primary[0];
+  }
+
+  /** Waits until the rm lists {@code node} in the in-sync set. */
+  void awaitInSync(NodeProcess node, Duration deadline) {
+    Await.until(deadline, () -> isr().contains(node.address()), () -> node.name() + " in the in-sync set; rm view: " + rmView());
+  }
+
+  /** Waits until the rm no longer lists {@code node} in the in-sync set (asked through a live router). */
+  void awaitOutOfSync(NodeProcess node, Duration deadline) {
+    Await.until(deadline, () -> {
+      JsonNode view = rmView();
+      return view != null && !strings(view.path("isr")).contains(node.address());
+    }, () -> node.name() + " to leave the in-sync set; rm view: " + rmView());
+  }
+
+  Set<String> isr() {
+    JsonNode view = rmView();
+    return view == null ? Set.of() : strings(view.path("isr"));
+  }
+
+  boolean memberUp(NodeProcess node) {
+    JsonNode view = rmView();
+    if (view == null) {
+      return false;
+    }
+    for (JsonNode member : view.path("members")) {
+      if (member.path("address").asText().equals(node.address()) && member.path("status").asText().equals("Up")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {epoch, writeId} of a router node's own store, from its /status; null when it does not answer. */
+  static long[] storePosition(NodeProcess node) {
+    JsonNode status = node.status();
+    if (status == null) {
+      return null;
+    }
+    return new long[] {status.path("store").path("epoch").asLong(), status.path("store").path("writeId").asLong()};
+  }
+
+  static Set<String> strings(JsonNode array) {
+    Set<String> out = new TreeSet<>();
+    array.forEach(e -> out.add(e.asText()));
+    return out;
+  }
+
+  /** The end of every node's log, for failure messages. */
+  String logTails(int lines) {
+    StringBuilder out = new StringBuilder();
+    for (NodeProcess node : nodes()) {
+      out.append("\n----- ").append(node.name()).append(" (").append(node.log()).append(") -----\n").append(node.tail(lines));
+    }
+    return out.toString();
+  }
+
+  /** Copies the nodes' logs out of the temporary directory so they outlive a failed test. */
+  Path preserveLogs(String label) {
+    Path home = Path.of(System.getProperty("peerlink.home", ".")).toAbsolutePath().normalize();
+    Path target = Path.of(System.getProperty("peerlink.e2e.logs", home.resolve("target/e2e-logs").toString())).resolve(label);
+    try {
+      Files.createDirectories(target);
+      List<Path> logs = new ArrayList<>();
+      try (var files = Files.list(work)) {
+        files.filter(f -> f.getFileName().toString().endsWith(".log")).forEach(logs::add);
+      }
+      for (Path log : logs) {
+        Files.copy(log, target.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return target;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (NodeProcess node : nodes()) {
+      node.close();
+    }
+  }
+}

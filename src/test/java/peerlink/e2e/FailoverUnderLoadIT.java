@@ -1,0 +1,74 @@
+package peerlink.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGKILL of the primary while six clients send 20 messages a second each (DESIGN.md §4 invariants 1–5, issue 3
+ * "what a user can do" 3): the backup takes over at the next epoch and nothing acknowledged is lost, doubled,
+ * reordered or set back. Prints the time from the kill to the first SENT of a send made after it.
+ */
+class FailoverUnderLoadIT {
+  @TempDir Path temp;
+
+  @Test
+  void killingThePrimaryUnderLoadLosesNothingAcknowledgedAndTheBackupTakesOver() throws Exception {
+    List<Double> failovers = new ArrayList<>();
+    Scenario.repeat("FailoverUnderLoadIT", temp, s -> {
+      Cluster3 cluster = s.cluster.start();
+      long epochBefore = cluster.awaitPrimary(cluster.p1, 1, Cluster3.START);
+      List<String> p1First = List.of(cluster.p1.server(), cluster.p2.server());
+      List<String> p2First = List.of(cluster.p2.server(), cluster.p1.server());
+      for (int i = 1; i <= 6; i++) {
+        s.peer("peer" + i, i % 2 == 1 ? p1First : p2First);
+      }
+      s.registerAll();
+      s.startLoad(s.peers, 20);
+
+      Duration beforeKill = s.between(2_000, 6_000);
+      Await.keepRunningFor(beforeKill);
+      List<Ledger.Send> deliveredBeforeKill = s.ledger.deliveredSends();
+      long kill = System.nanoTime();
+      cluster.p1.kill();
+      System.out.printf("SIGKILL of the primary %.1f s into the load (%s)%n", beforeKill.toMillis() / 1000.0, s.ledger.summary());
+
+      long firstNewSent = s.awaitFirstSentAfter(kill, Cluster3.FAILOVER, "the kill of the primary");
+      failovers.add(Await.seconds(firstNewSent));
+      System.out.printf("kill -> first new SENT: %.2f s%n", Await.seconds(firstNewSent));
+      long epochAfter = cluster.awaitPrimary(cluster.p2, epochBefore + 1, Cluster3.FAILOVER);
+      assertEquals(epochBefore + 1, epochAfter, "one promotion, one new epoch");
+      assertPromotionRecorded(cluster, cluster.p2, epochAfter);
+      // States never move backwards across the failover: what was DELIVERED before the kill still is.
+      s.assertStatesAre("DELIVERED", deliveredBeforeKill.subList(Math.max(0, deliveredBeforeKill.size() - 200), deliveredBeforeKill.size()));
+
+      Await.keepRunningFor(Duration.ofSeconds(15));
+      assertTrue(s.ledger.sentSubmittedAfter(kill) > 0);
+      s.drainAndVerify();
+      for (Peer peer : s.peers) {
+        assertEquals(cluster.p2.server(), peer.connectedTo(), peer + " should be on the surviving node; events " + peer.events());
+      }
+    });
+    System.out.println("kill -> first new SENT per run (s): " + failovers);
+  }
+
+  /** The rm's history names the survivor's promotion at the new epoch. */
+  static void assertPromotionRecorded(Cluster3 cluster, NodeProcess node, long epoch) {
+    JsonNode view = cluster.rmView();
+    boolean found = false;
+    for (JsonNode entry : view.path("history")) {
+      String text = entry.path("text").asText();
+      if (entry.path("kind").asText().equals("promotion") && text.contains(node.address()) && text.contains("epoch " + epoch)) {
+        found = true;
+      }
+    }
+    assertTrue(found, "the rm's history should record the promotion of " + node.name() + " at epoch " + epoch + ": " + view.path("history"));
+  }
+}

@@ -1,0 +1,237 @@
+package peerlink.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import peerlink.testing.FreePorts;
+import peerlink.testing.Http;
+
+/**
+ * One {@code bin/peerlink server} or {@code bin/peerlink rm} process of a cluster, on free ports, with its own
+ * data directory and log. It can be killed (SIGKILL), frozen (SIGSTOP), thawed (SIGCONT) and started again
+ * on the same ports and data directory, as a backup or not.
+ */
+final class NodeProcess implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final String name;
+  private final boolean router;
+  private final int port;
+  private final int clusterPort;
+  private final Path dataDir;
+  private final Path log;
+  private List<String> seeds = List.of();
+  private boolean backup;
+  private Process process;
+  private boolean frozen;
+
+  private NodeProcess(Path work, String name, boolean router, boolean backup) {
+    this.name = name;
+    this.router = router;
+    this.backup = backup;
+    this.port = router ? FreePorts.next() : 0;
+    this.clusterPort = FreePorts.next();
+    this.dataDir = work.resolve(name + "-data");
+    this.log = work.resolve(name + ".log");
+  }
+
+  static NodeProcess router(Path work, String name, boolean backup) {
+    return new NodeProcess(work, name, true, backup);
+  }
+
+  static NodeProcess rm(Path work, String name) {
+    return new NodeProcess(work, name, false, true);
+  }
+
+  /** host:clusterPort, as --seeds wants it. */
+  String seed() {
+    return "127.0.0.1:" + clusterPort;
+  }
+
+  void seeds(List<String> all) {
+    this.seeds = List.copyOf(all);
+  }
+
+  /** Whether the next start passes --backup (join only, never form a cluster). */
+  void backup(boolean value) {
+    this.backup = value;
+  }
+
+  /** Starts the process and returns at once; {@link #awaitHttp} waits for a router's endpoint. */
+  NodeProcess launch() throws IOException {
+    if (process != null && process.isAlive()) {
+      throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
+    }
+    List<String> command = new ArrayList<>(List.of(Launcher.bin().toString(), router ? "server" : "rm"));
+    if (router) {
+      command.addAll(List.of("--port", String.valueOf(port)));
+    }
+    command.addAll(List.of("--cluster-port", String.valueOf(clusterPort), "--data", dataDir.toString(), "--seeds", String.join(",", seeds)));
+    if (router && backup) {
+      command.add("--backup");
+    }
+    if (!router) {
+      command.add("--quiet");
+    }
+    Files.writeString(log, "\n===== " + LocalTime.now() + " test starts: " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    Launcher.environment(builder);
+    process = builder.start();
+    frozen = false;
+    return this;
+  }
+
+  /** Waits until the router's HTTP endpoint answers; fails at once if the process exits meanwhile. */
+  void awaitHttp(Duration deadline) {
+    Await.until(deadline, () -> Http.answers(port) || !process.isAlive(), () -> name + " to listen on " + port + " (log " + log + ")");
+    if (!process.isAlive()) {
+      throw new AssertionError(name + " exited with " + process.exitValue() + " while starting; its log ends with:\n" + tail(40));
+    }
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, exactly like a crash. Works on a frozen process too. */
+  void kill() throws InterruptedException {
+    if (process != null) {
+      process.destroyForcibly();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        throw new AssertionError(name + " (pid " + process.pid() + ") survived SIGKILL for 30 s");
+      }
+      frozen = false;
+    }
+  }
+
+  /** SIGSTOP: the process stops dead, its sockets stay open; the rest of the cluster only sees silence. */
+  void freeze() throws IOException, InterruptedException {
+    signal("STOP");
+    frozen = true;
+  }
+
+  /** SIGCONT. */
+  void thaw() throws IOException, InterruptedException {
+    signal("CONT");
+    frozen = false;
+  }
+
+  private void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).redirectErrorStream(true).start();
+    String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + signal + " " + process.pid() + " failed: " + output);
+    }
+  }
+
+  boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  boolean frozen() {
+    return frozen;
+  }
+
+  /** Waits for the process to end by itself; returns its exit code, or null when it is still running. */
+  Integer awaitExit(Duration deadline) throws InterruptedException {
+    return process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** The node's cluster address as the rm and /status name it. */
+  String address() {
+    return "pekko://peerlink@127.0.0.1:" + clusterPort;
+  }
+
+  /** host:port of the WebSocket endpoint, as clients' server lists want it. */
+  String server() {
+    if (!router) {
+      throw new IllegalStateException(name + " is the rm: it has no client endpoint");
+    }
+    return "127.0.0.1:" + port;
+  }
+
+  boolean isRouter() {
+    return router;
+  }
+
+  Path log() {
+    return log;
+  }
+
+  /** GET /status of this router node, or null when it does not answer. */
+  JsonNode status() {
+    if (!router || !alive() || frozen) {
+      return null;
+    }
+    try {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + server() + "/status")).timeout(Duration.ofSeconds(5)).build();
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** The last lines of the node's log (all its runs). */
+  String tail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Whether the log of the node's latest start has a line containing {@code text}. */
+  boolean latestRunLogContains(String text) {
+    try {
+      String all = Files.readString(log, StandardCharsets.UTF_8);
+      return all.substring(Math.max(0, all.lastIndexOf("===== "))).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Whether the node's log (all its runs) has a line containing {@code text}. */
+  boolean logContains(String text) {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (alive()) {
+      kill();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + "(" + (router ? server() + ", " : "") + "cluster " + seed() + ")";
+  }
+}
