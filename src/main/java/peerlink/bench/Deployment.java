@@ -142,6 +142,16 @@ final class Deployment implements AutoCloseable {
     return routerPorts.stream().map(p -> "127.0.0.1:" + p).toList();
   }
 
+  /**
+   * How many store writes (journal batches, each one LevelDB write and one replication round) the primary
+   * has made, from its {@code /status}; -1 if it does not answer. Divided into a step's messages, it shows
+   * how well writes are grouped.
+   */
+  long writes() {
+    JsonNode status = HttpProbe.status(routerPorts.get(0));
+    return status == null ? -1 : status.path("store").path("writeId").asLong(-1);
+  }
+
   NodeProcess primary() {
     return primary;
   }

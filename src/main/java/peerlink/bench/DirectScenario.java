@@ -30,7 +30,7 @@ final class DirectScenario implements Scenario {
     ctx.progress.line(clients + " clients connected and registered");
     PairTraffic traffic = new PairTraffic(peers, ledger, durable, ctx.random);
     List<RateStepper.Judged> judged =
-        new RateStepper(ctx, steps, traffic).run(o.startRateOr(500), o.maxRateOr(100_000));
+        new RateStepper(ctx, steps, traffic, deployment).run(o.startRateOr(500), o.maxRateOr(100_000));
     List<Step> all = new ArrayList<>(judged.stream().map(RateStepper.Judged::step).toList());
     RateStepper.drainAll(ctx, all, o.finalDrain());
     List<ResultRow> rows = new ArrayList<>();
@@ -38,7 +38,7 @@ final class DirectScenario implements Scenario {
       rows.add(RateStepper.row(name, kind, j, traffic));
     }
     if (durable) {
-      Saturation saturation = new Saturation(ctx, steps, traffic);
+      Saturation saturation = new Saturation(ctx, steps, traffic, deployment);
       Step step = saturation.run(o.window(), o.saturationSeconds() != null ? o.saturationSeconds() : o.durationPerStep());
       RateStepper.drainAll(ctx, List.of(step), o.finalDrain());
       rows.add(saturation.row(name, kind, step));

@@ -28,7 +28,7 @@ final class FanoutScenario implements Scenario {
     Peers.each(ctx, "joining the group", peers, p -> p.client().joinGroup(GROUP), 100, Math.max(120, members * 0.2));
     ctx.progress.line(members + " members joined group '" + GROUP + "'");
     GroupTraffic traffic = new GroupTraffic(sender, GROUP, members);
-    List<RateStepper.Judged> judged = new RateStepper(ctx, steps, traffic).run(o.startRateOr(1000), o.maxRateOr(10_000_000));
+    List<RateStepper.Judged> judged = new RateStepper(ctx, steps, traffic, deployment).run(o.startRateOr(1000), o.maxRateOr(10_000_000));
     RateStepper.drainAll(ctx, judged.stream().map(RateStepper.Judged::step).toList(), o.finalDrain());
     List<ResultRow> rows = new ArrayList<>();
     for (RateStepper.Judged j : judged) {

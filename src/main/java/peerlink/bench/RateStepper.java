@@ -12,16 +12,18 @@ import org.HdrHistogram.Histogram;
  */
 final class RateStepper {
   /** A step as judged right after its drain. */
-  record Judged(Step step, Histogram latency, double issuedRate, double completedRate, boolean passedAtDrain, boolean keptUp, String why) {}
+  record Judged(Step step, Histogram latency, double issuedRate, double completedRate, boolean passedAtDrain, boolean keptUp, String why, long writes) {}
 
   private final BenchContext ctx;
   private final Steps steps;
   private final Workload workload;
+  private final Deployment deployment;
 
-  RateStepper(BenchContext ctx, Steps steps, Workload workload) {
+  RateStepper(BenchContext ctx, Steps steps, Workload workload, Deployment deployment) {
     this.ctx = ctx;
     this.steps = steps;
     this.workload = workload;
+    this.deployment = deployment;
   }
 
   List<Judged> run(double startRate, double maxRate) {
@@ -53,6 +55,7 @@ final class RateStepper {
   private Judged offer(Step step, double seconds) {
     BenchOptions o = ctx.options;
     double sendRate = step.targetRate / workload.unitsPerSend();
+    long writesBefore = deployment.writes();
     step.started();
     ctx.progress.watch(() -> status(step));
     try {
@@ -67,6 +70,8 @@ final class RateStepper {
     }
     long now = System.nanoTime();
     long completed = workload.completed(step);
+    long writesAfter = deployment.writes();
+    long writes = writesBefore >= 0 && writesAfter >= 0 ? writesAfter - writesBefore : -1;
     long missing = Math.max(0, workload.expected(step) - completed);
     Histogram latency = step.histogram();
     // Whatever has not arrived yet took at least as long as from the end of sending until now.
@@ -84,7 +89,7 @@ final class RateStepper {
     if (step.errors.sum() > 0) why.add(step.errors.sum() + " sends refused");
     boolean keptUp = why.isEmpty();
     if (p99 >= o.p99LimitMs()) why.add(0, String.format("p99 %.1f ms >= %.0f ms", p99, o.p99LimitMs()));
-    return new Judged(step, latency, issuedRate, completedRate, why.isEmpty(), keptUp, String.join(", ", why));
+    return new Judged(step, latency, issuedRate, completedRate, why.isEmpty(), keptUp, String.join(", ", why), writes);
   }
 
   private String status(Step step) {
@@ -140,6 +145,8 @@ final class RateStepper {
         .put("issuedRate", judged.issuedRate())
         .put("sends", step.issued.sum())
         .put("errors", step.errors.sum())
+        .put("storeWrites", judged.writes() >= 0 ? judged.writes() : null)
+        .put("sendsPerWrite", judged.writes() > 0 ? (double) step.issued.sum() / judged.writes() : null)
         .put("why", why.isEmpty() ? null : why);
   }
 }

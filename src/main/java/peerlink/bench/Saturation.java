@@ -7,17 +7,21 @@ final class Saturation {
   private final BenchContext ctx;
   private final Steps steps;
   private final Workload workload;
+  private final Deployment deployment;
   private long ackedAtEnd;
+  private long writes = -1;
 
-  Saturation(BenchContext ctx, Steps steps, Workload workload) {
+  Saturation(BenchContext ctx, Steps steps, Workload workload, Deployment deployment) {
     this.ctx = ctx;
     this.steps = steps;
     this.workload = workload;
+    this.deployment = deployment;
   }
 
   Step run(int window, double seconds) {
     Step step = steps.add("saturation", 0);
     Window slots = new Window(window);
+    long writesBefore = deployment.writes();
     ctx.progress.line(String.format("saturation: at most %d sends awaiting SENT, for %.0f s", window, seconds));
     step.started();
     ctx.progress.watch(() -> String.format("saturation: %.0f acked/s, %d awaiting SENT, p99 so far %.1f ms",
@@ -30,6 +34,8 @@ final class Saturation {
       }
       step.ended();
       ackedAtEnd = step.acked.sum();
+      long writesAfter = deployment.writes();
+      writes = writesBefore >= 0 && writesAfter >= 0 ? writesAfter - writesBefore : -1;
       if (!slots.awaitEmpty(60)) {
         ctx.progress.line("saturation: " + slots.inFlight() + " sends still without an answer after 60 s");
       }
@@ -54,6 +60,8 @@ final class Saturation {
         .put("unit", "acked/s")
         .put("window", ctx.options.window())
         .put("sends", step.issued.sum())
-        .put("errors", step.errors.sum());
+        .put("errors", step.errors.sum())
+        .put("storeWrites", writes >= 0 ? writes : null)
+        .put("sendsPerWrite", writes > 0 ? (double) step.issued.sum() / writes : null);
   }
 }

@@ -73,6 +73,8 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private boolean ackScheduled;
   private CompletableFuture<Void> closing;
   private boolean replaced;
+  /** A request was refused as UNAVAILABLE and waits to be resent; newer ones wait behind it. */
+  private boolean retrying;
 
   static Behavior<ClientCommand> create(ClientOptions options, ClientListener listener) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ClientConnection(context, timers, options, listener)));
@@ -118,7 +120,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     }
     pending.put(submit.request().id(), submit.request());
     replies.put(submit.request().id(), submit.reply());
-    if (authenticated) {
+    if (authenticated && !retrying) {
       write(submit.request());
     }
     return this;
@@ -265,7 +267,10 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
         return;
       }
       if (ErrorCode.UNAVAILABLE.name().equals(error.code())) {
-        timers.startSingleTimer(new ClientCommand.ResendPending(), options.retryDelay()); // same id: never a second message
+        // Resend with the same id (never a second message); until then send nothing newer, so the
+        // retry cannot land behind a later message of the same sender.
+        retrying = true;
+        timers.startSingleTimer(new ClientCommand.ResendPending(), options.retryDelay());
         return;
       }
     }
@@ -293,6 +298,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
         registration = null;
       }
       listener.onConnected(server, options.peer());
+      retrying = false;
       new ArrayList<>(pending.values()).forEach(this::write);
       return;
     }
@@ -314,6 +320,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   }
 
   private Behavior<ClientCommand> resendPending() {
+    retrying = false;
     if (authenticated) {
       new ArrayList<>(pending.values()).forEach(this::write);
     } else if (nonce != null && authId == null) {

@@ -16,10 +16,41 @@ import org.apache.pekko.cluster.typed.JoinSeedNodes;
 final class ClusterJoin {
   private ClusterJoin() {}
 
+  /**
+   * A router whose store has been replicated first only joins: if a cluster is running, its data is
+   * at best a stale copy, and forming a second cluster would cut it off for good. It forms a cluster
+   * alone only when nothing answered for {@code formAloneAfter} (a whole-cluster restart).
+   */
+  static void join(ActorSystem<?> system, NodeOptions options, boolean storeWasReplicated, java.time.Duration formAloneAfter) {
+    if (options.joinOnly() || !storeWasReplicated) {
+      join(system, options);
+      return;
+    }
+    system.log().info("This node's store has been replicated: joining the running cluster first; forming one alone only after {} s", formAloneAfter.toSeconds());
+    Cluster.get(system).manager().tell(new JoinSeedNodes(seeds(system, options, true)));
+    system.scheduler().scheduleOnce(formAloneAfter, () -> {
+      org.apache.pekko.cluster.MemberStatus status = Cluster.get(system).selfMember().status();
+      if (status != org.apache.pekko.cluster.MemberStatus.up() && status != org.apache.pekko.cluster.MemberStatus.joining()
+          && status != org.apache.pekko.cluster.MemberStatus.weaklyUp()) {
+        system.log().warn("No running cluster answered within {} s: forming the cluster with this node", formAloneAfter.toSeconds());
+        Cluster.get(system).manager().tell(new JoinSeedNodes(seeds(system, options, false)));
+      }
+    }, system.executionContext());
+  }
+
   static void join(ActorSystem<?> system, NodeOptions options) {
+    List<Address> seeds = seeds(system, options, options.joinOnly());
+    if (seeds.isEmpty()) {
+      throw new IllegalArgumentException("no seed nodes to join: give --seeds host:clusterPort,...");
+    }
+    system.log().info("Joining the cluster through {}{}", seeds, options.joinOnly() ? " (never forming one alone)" : "");
+    Cluster.get(system).manager().tell(new JoinSeedNodes(seeds));
+  }
+
+  private static List<Address> seeds(ActorSystem<?> system, NodeOptions options, boolean joinOnly) {
     List<Address> seeds = new ArrayList<>();
     Address self = Cluster.get(system).selfMember().address();
-    if (!options.joinOnly()) {
+    if (!joinOnly) {
       seeds.add(self);
     }
     for (String seed : options.seeds()) {
@@ -28,10 +59,6 @@ final class ClusterJoin {
         seeds.add(address);
       }
     }
-    if (seeds.isEmpty()) {
-      throw new IllegalArgumentException("no seed nodes to join: give --seeds host:clusterPort,...");
-    }
-    system.log().info("Joining the cluster through {}{}", seeds, options.joinOnly() ? " (never forming one alone)" : "");
-    Cluster.get(system).manager().tell(new JoinSeedNodes(seeds));
+    return seeds;
   }
 }

@@ -37,7 +37,8 @@ final class Replication {
    * Opens the node's store, starts its replica and leader, and makes the persistence plugins write
    * through the leader. Must run before the registry singleton can start on this node.
    */
-  static ActorRef<ReplicationLeader.Command> startOnRouter(ActorContext<?> context, NodeOptions options, ActorRef<RmCommand> rm) {
+  /** Returns whether the node's store has ever been replicated (see {@link ClusterJoin}). */
+  static boolean startOnRouter(ActorContext<?> context, NodeOptions options, ActorRef<RmCommand> rm) {
     Path store = options.dataDir().resolve("store");
     EventLogs logs = EventLogs.get(Adapter.toClassic(context.getSystem()));
     LevelDbEventLog local = logs.openLocal(store);
@@ -47,6 +48,6 @@ final class Replication {
     ActorRef<ReplicationLeader.Command> leader = context.spawn(ReplicationLeader.create(local, replica, rm), "replication-leader");
     Duration timeout = context.getSystem().settings().config().getDuration("peerlink.replication.write-timeout");
     logs.install(store, new ReplicatedEventLog(local, leader, timeout));
-    return leader;
+    return local.wasReplicated();
   }
 }

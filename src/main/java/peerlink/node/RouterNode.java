@@ -38,8 +38,9 @@ public final class RouterNode {
     return Behaviors.setup(
         context -> {
           ActorRef<RmCommand> rm = Replication.rm(context);
-          Replication.startOnRouter(context, options, rm);
-          ClusterJoin.join(context.getSystem(), options);
+          boolean replicated = Replication.startOnRouter(context, options, rm);
+          ClusterJoin.join(context.getSystem(), options, replicated,
+              context.getSystem().settings().config().getDuration("peerlink.cluster.form-alone-after"));
           ActorRef<RouterCommand> router = startRouterSingleton(context.getSystem());
           serveGateway(context, options, router, rm);
           return Behaviors.empty();

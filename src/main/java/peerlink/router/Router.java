@@ -36,8 +36,14 @@ public final class Router extends AbstractBehavior<RouterCommand> {
   /** True while the registry recovers or writes a batch; commands wait in the queue meanwhile. */
   private boolean registryBusy = true;
 
+  /** How often a running router repeats its announcement, so nodes that joined later learn of it. */
+  private static final java.time.Duration ANNOUNCE_EVERY = java.time.Duration.ofSeconds(3);
+
   public static Behavior<RouterCommand> create(RegistrySettings settings, Clock clock) {
-    return Behaviors.setup(context -> new Router(context, settings, clock));
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(new RouterCommand.Announce(), ANNOUNCE_EVERY);
+      return new Router(context, settings, clock);
+    }));
   }
 
   private Router(ActorContext<RouterCommand> context, RegistrySettings settings, Clock clock) {
@@ -59,6 +65,12 @@ public final class Router extends AbstractBehavior<RouterCommand> {
         .onMessage(RouterCommand.BatchDone.class, this::batchDone)
         .onMessage(RouterCommand.RegistryReady.class, ready -> registryReady())
         .onMessage(RouterCommand.SessionEnded.class, this::sessionEnded)
+        .onMessage(RouterCommand.Announce.class, a -> {
+          if (announced) {
+            announcements.tell(Topic.publish(new RouterStarted(getContext().getSelf())));
+          }
+          return this;
+        })
         .build();
   }
 

@@ -51,6 +51,9 @@ public sealed interface RouterCommand extends CborSerializable {
   /** From the registry: it has recovered (at start or after a restart) and takes batches. */
   record RegistryReady() implements RouterCommand {}
 
+  /** Timer: repeat the announcement that this instance runs. */
+  record Announce() implements RouterCommand {}
+
   /** A session the router knew has stopped. */
   record SessionEnded(String peer, ActorRef<ToSession> session) implements RouterCommand {}
 

@@ -42,6 +42,10 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private String authenticating;
   /** The peer logged in elsewhere; this connection is closing. */
   private boolean replaced;
+  /** The router instance requests reach through the proxy, once known; watched to notice a failover. */
+  private ActorRef<RouterCommand> instance;
+  /** Between losing the instance and hearing of its successor: requests are kept, not sent. */
+  private boolean holding;
 
   public static Behavior<SessionMessage> create(
       ActorRef<RouterCommand> router, ActorRef<Outgoing> out, SessionSettings settings, ActorRef<SessionDirectory.Command> directory) {
@@ -75,7 +79,9 @@ public final class Session extends AbstractBehavior<SessionMessage> {
         .onMessage(SessionMessage.FromClient.class, this::fromClient)
         .onMessage(SessionMessage.FromRouter.class, this::fromRouter)
         .onMessage(SessionMessage.RequestTimedOut.class, this::timedOut)
-        .onMessage(SessionMessage.RouterRestarted.class, r -> routerRestarted())
+        .onMessage(SessionMessage.RouterKnown.class, this::routerKnown)
+        .onMessage(SessionMessage.RouterLost.class, this::routerLost)
+        .onMessage(SessionMessage.RouterRestarted.class, this::routerRestarted)
         .onMessage(SessionMessage.ClientGone.class, gone -> Behaviors.stopped())
         .build();
   }
@@ -139,7 +145,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     if (!pushes.acknowledge(upTo)) {
       throw new ProtocolException(ErrorCode.BAD_ACK, "Acknowledged " + upTo + " but was sent only up to a lower sequence number.");
     }
-    if (upTo > before) {
+    if (upTo > before && !holding) { // while holding, the resume carries the acknowledgement
       router.tell(new RouterCommand.Acknowledge(peer, upTo, routerReplies));
       pump();
     }
@@ -148,7 +154,9 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private void ask(String id, RouterCommand command) {
     pending.put(id, command);
     timers.startSingleTimer(id, new SessionMessage.RequestTimedOut(id), settings.requestTimeout());
-    router.tell(command);
+    if (!holding) {
+      router.tell(command);
+    }
   }
 
   private Behavior<SessionMessage> fromRouter(SessionMessage.FromRouter message) {
@@ -210,8 +218,31 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     pump();
   }
 
+  private Behavior<SessionMessage> routerKnown(SessionMessage.RouterKnown known) {
+    if (instance == null) {
+      follow(known.router());
+    }
+    return this;
+  }
+
+  /**
+   * The instance is gone: new requests wait, so none can overtake the ones it lost (they are resent
+   * first, in order, to the next instance). Per-sender order survives the failover this way.
+   */
+  private Behavior<SessionMessage> routerLost(SessionMessage.RouterLost lost) {
+    if (lost.router().equals(instance)) {
+      holding = true;
+    }
+    return this;
+  }
+
   /** Requests the old instance never answered are resent with their ids, so none is lost or doubled. */
-  private Behavior<SessionMessage> routerRestarted() {
+  private Behavior<SessionMessage> routerRestarted(SessionMessage.RouterRestarted restarted) {
+    if (restarted.router().equals(instance) && !holding) {
+      return this;
+    }
+    follow(restarted.router());
+    holding = false;
     if (peer != null) {
       router.tell(new RouterCommand.Resume(peer, pushes.ackedUpTo(), routerReplies));
     }
@@ -219,7 +250,21 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     return this;
   }
 
+  private void follow(ActorRef<RouterCommand> next) {
+    if (instance != null) {
+      getContext().unwatch(instance);
+    }
+    instance = next;
+    getContext().watchWith(next, new SessionMessage.RouterLost(next));
+  }
+
   private Behavior<SessionMessage> timedOut(SessionMessage.RequestTimedOut timeout) {
+    if (holding && pending.containsKey(timeout.id())) {
+      // The router is known to be failing over: the request will be resent in order to its successor.
+      // Timing it out now would let the client's retry land behind newer requests.
+      timers.startSingleTimer(timeout.id(), timeout, settings.requestTimeout());
+      return this;
+    }
     if (pending.remove(timeout.id()) != null) {
       if (timeout.id().equals(authenticating)) {
         authenticating = null;

@@ -1,5 +1,7 @@
 package peerlink.session;
 
+import org.apache.pekko.actor.typed.ActorRef;
+import peerlink.router.RouterCommand;
 import peerlink.router.ToSession;
 
 /** What a session actor handles: the client's frames, the router's answers, and its own timers. */
@@ -13,8 +15,14 @@ public sealed interface SessionMessage {
 
   record FromRouter(ToSession message) implements SessionMessage {}
 
+  /** The router instance in charge when this session started. */
+  record RouterKnown(ActorRef<RouterCommand> router) implements SessionMessage {}
+
+  /** The router instance this session follows has stopped (its node left): hold requests until the next one. */
+  record RouterLost(ActorRef<RouterCommand> router) implements SessionMessage {}
+
   /** A new router instance started (a failover): re-attach to it and resend what it never answered. */
-  record RouterRestarted() implements SessionMessage {}
+  record RouterRestarted(ActorRef<RouterCommand> router) implements SessionMessage {}
 
   /** The router did not answer request {@code id} in time. */
   record RequestTimedOut(String id) implements SessionMessage {}

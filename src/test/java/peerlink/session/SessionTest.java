@@ -325,6 +325,26 @@ class SessionTest {
   }
 
   @Test
+  void afterTheRouterIsLostRequestsWaitAndAreResentInOrderToItsSuccessorAfterTheResume() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    c.authenticate("alice");
+    TestProbe<RouterCommand> oldRouter = testKit.createTestProbe(RouterCommand.class);
+    TestProbe<RouterCommand> newRouter = testKit.createTestProbe(RouterCommand.class);
+    c.session.tell(new SessionMessage.RouterKnown(oldRouter.ref()));
+    c.client("{\"type\":\"send\",\"id\":\"s1\",\"to\":\"bob\",\"body\":\"lost with the old router\"}");
+    c.router.expectMessageClass(RouterCommand.Execute.class);
+
+    c.session.tell(new SessionMessage.RouterLost(oldRouter.ref())); // what its watch says when its node leaves
+    c.client("{\"type\":\"send\",\"id\":\"s2\",\"to\":\"bob\",\"body\":\"sent meanwhile\"}");
+    c.router.expectNoMessage(Duration.ofMillis(300));
+
+    c.session.tell(new SessionMessage.RouterRestarted(newRouter.ref()));
+    assertEquals("alice", c.router.expectMessageClass(RouterCommand.Resume.class).peer());
+    assertEquals("s1", ((RouterCommand.Execute) c.router.receiveMessage()).request().id());
+    assertEquals("s2", ((RouterCommand.Execute) c.router.receiveMessage()).request().id());
+  }
+
+  @Test
   void theSessionStopsWhenTheClientIsGone() {
     Connection c = new Connection(10, Duration.ofSeconds(10));
     c.authenticate("alice");
