@@ -25,7 +25,7 @@ public final class PeerRecord {
   @JsonProperty private ArrayDeque<String> delivered = new ArrayDeque<>();
 
   static final int SENT_IDS_KEPT = 10_000;
-  static final int DELIVERED_KEPT = 1_000;
+  static final int DELIVERED_KEPT = 10_000;
 
   private PeerRecord() {}
 

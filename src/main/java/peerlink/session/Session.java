@@ -146,7 +146,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       throw new ProtocolException(ErrorCode.BAD_ACK, "Acknowledged " + upTo + " but was sent only up to a lower sequence number.");
     }
     if (upTo > before && !holding) { // while holding, the resume carries the acknowledgement
-      router.tell(new RouterCommand.Acknowledge(peer, upTo, routerReplies));
+      target().tell(new RouterCommand.Acknowledge(peer, upTo, routerReplies));
       pump();
     }
   }
@@ -155,7 +155,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     pending.put(id, command);
     timers.startSingleTimer(id, new SessionMessage.RequestTimedOut(id), settings.requestTimeout());
     if (!holding) {
-      router.tell(command);
+      target().tell(command);
     }
   }
 
@@ -244,10 +244,19 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     follow(restarted.router());
     holding = false;
     if (peer != null) {
-      router.tell(new RouterCommand.Resume(peer, pushes.ackedUpTo(), routerReplies));
+      target().tell(new RouterCommand.Resume(peer, pushes.ackedUpTo(), routerReplies));
     }
-    pending.values().forEach(router::tell);
+    pending.values().forEach(target()::tell);
     return this;
+  }
+
+  /**
+   * The known router instance, else the singleton proxy. Not the proxy once the instance is known: the
+   * proxy buffers what arrives after it notices a failover and would deliver it ahead of the requests the
+   * old instance lost, which this session resends only when the successor announces itself.
+   */
+  private ActorRef<RouterCommand> target() {
+    return instance != null ? instance : router;
   }
 
   private void follow(ActorRef<RouterCommand> next) {
