@@ -21,16 +21,19 @@ final class Cluster3 implements AutoCloseable {
   static final Duration START = Duration.ofSeconds(120);
   static final Duration FAILOVER = Duration.ofSeconds(60);
 
-  final NodeProcess p1;
-  final NodeProcess p2;
-  final NodeProcess rm;
+  NodeProcess p1;
+  NodeProcess p2;
+  NodeProcess rm;
   private final Path work;
+  private Path dir;
+  private int attempt;
 
   Cluster3(Path work) {
     this.work = work;
-    this.p1 = NodeProcess.router(work, "p1", false);
-    this.p2 = NodeProcess.router(work, "p2", true);
-    this.rm = NodeProcess.rm(work, "rm");
+    this.dir = work;
+    this.p1 = NodeProcess.router(dir, "p1", false);
+    this.p2 = NodeProcess.router(dir, "p2", true);
+    this.rm = NodeProcess.rm(dir, "rm");
     List<String> seeds = List.of(p1.seed(), p2.seed(), rm.seed());
     for (NodeProcess node : nodes()) {
       node.seeds(seeds);
@@ -50,13 +53,35 @@ final class Cluster3 implements AutoCloseable {
    * Starts the three processes together (p1 forms the cluster, the others only join) and waits until p1 is
    * the primary and p2 is in the in-sync set.
    */
-  Cluster3 start() throws IOException {
+  Cluster3 start() throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    for (NodeProcess node : nodes()) {
-      node.launch();
+    while (true) {
+      for (NodeProcess node : nodes()) {
+        node.launch();
+      }
+      try {
+        p1.awaitHttp(START);
+        p2.awaitHttp(START);
+        break;
+      } catch (AssertionError failed) {
+        // A free port can be taken by another process between picking it and binding it: pick new ones.
+        if (attempt >= 2 || nodes().stream().noneMatch(n -> n.latestRunLogContains("Address already in use"))) {
+          throw failed;
+        }
+        System.out.println("a port was taken meanwhile (" + failed.getMessage().lines().findFirst().orElse("") + "); starting the cluster on new ports");
+        close();
+        attempt++;
+        dir = work.resolve("ports-" + (attempt + 1));
+        Files.createDirectories(dir);
+        p1 = NodeProcess.router(dir, "p1", false);
+        p2 = NodeProcess.router(dir, "p2", true);
+        rm = NodeProcess.rm(dir, "rm");
+        List<String> seeds = List.of(p1.seed(), p2.seed(), rm.seed());
+        for (NodeProcess node : nodes()) {
+          node.seeds(seeds);
+        }
+      }
     }
-    p1.awaitHttp(START);
-    p2.awaitHttp(START);
     long epoch = awaitPrimary(p1, 1, START);
     awaitInSync(p2, START);
     Await.until(START, () -> memberUp(rm), () -> "the rm to be an Up member; rm view: " + rmView());
@@ -115,6 +140,19 @@ final class Cluster3 implements AutoCloseable {
     }, () -> "a primary at epoch >= " + minEpoch + "; rm view: " + rmView());
     awaitPrimary(primary[0], minEpoch, deadline);
     return primary[0];
+  }
+
+  /**
+   * Waits until a restarted router node (started without --backup, so it may form a cluster) has joined the
+   * running cluster; fails at once, naming the product bug, when its log shows it formed a cluster of its own.
+   */
+  static void expectRejoin(NodeProcess restarted) {
+    Await.until(START, () -> restarted.latestRunLogContains("Welcome from") || restarted.latestRunLogContains("is JOINING itself"),
+        () -> restarted.name() + " to join a cluster\n" + restarted.tail(20));
+    if (restarted.latestRunLogContains("is JOINING itself")) {
+      throw new AssertionError("bug: the restarted " + restarted.name() + " formed a cluster of its own instead of joining the running one "
+          + "(no InitJoinAck reached it within pekko.cluster.seed-node-timeout), so it can never rejoin; its log:\n" + restarted.tail(15));
+    }
   }
 
   /** Waits until the rm lists {@code node} in the in-sync set. */
@@ -179,11 +217,12 @@ final class Cluster3 implements AutoCloseable {
     try {
       Files.createDirectories(target);
       List<Path> logs = new ArrayList<>();
-      try (var files = Files.list(work)) {
+      try (var files = Files.walk(work, 2)) {
         files.filter(f -> f.getFileName().toString().endsWith(".log")).forEach(logs::add);
       }
       for (Path log : logs) {
-        Files.copy(log, target.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        String name = work.relativize(log).toString().replace('/', '-');
+        Files.copy(log, target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

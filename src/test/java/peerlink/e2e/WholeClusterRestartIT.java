@@ -151,6 +151,18 @@ class WholeClusterRestartIT {
       long waiting = System.nanoTime();
       Await.until(WAIT, () -> cluster.p2.logContains("Not taking over as primary: not in sync"),
           () -> "the stale backup to say in its log why it does not take over\n" + cluster.p2.tail(30));
+      Await.until(WAIT, () -> {
+        JsonNode rmView = cluster.rmView();
+        if (rmView == null) {
+          return false;
+        }
+        for (JsonNode entry : rmView.path("history")) {
+          if (entry.path("text").asText().contains(cluster.p2.address()) && entry.path("text").asText().contains("not in sync")) {
+            return true;
+          }
+        }
+        return false;
+      }, () -> "/status to say why the stale backup does not take over; rm view: " + cluster.rmView());
       bob.send("alice"); // bob is on the stale node now (or reconnecting to it): this must wait
       Await.keepRunningFor(Duration.ofSeconds(5));
       JsonNode view = cluster.rmView();
@@ -165,6 +177,7 @@ class WholeClusterRestartIT {
       long upToDateBack = System.nanoTime();
       // Generous: the stale node retries its promotion only when Pekko's snapshot-store circuit breaker lets
       // it (see the report of issue 3's e2e tests); that can take two breaker resets of 60 s.
+      Cluster3.expectRejoin(cluster.p1);
       NodeProcess primary = cluster.awaitAnyPrimary(epoch + 1, Duration.ofSeconds(200));
       System.out.printf("up-to-date node back -> %s primary at epoch %d: %.1f s%n", primary.name(), epoch + 1, Await.seconds(System.nanoTime() - upToDateBack));
       NodeProcess other = primary == cluster.p1 ? cluster.p2 : cluster.p1;
