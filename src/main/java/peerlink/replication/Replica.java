@@ -21,17 +21,17 @@ import peerlink.storage.StorePosition;
  */
 public final class Replica extends AbstractBehavior<Replica.Command> {
   public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "peerlink-replica");
-  /** Catch-up copies travel in chunks of about this many bytes. */
-  static final int CHUNK_BYTES = 512 * 1024;
-
   public sealed interface Command extends ReplicationSerializable {}
 
-  /** Write {@code writeId} of {@code epoch}: apply it if it is the next one. */
-  public record Replicate(long epoch, long writeId, List<Mutation> mutations, ActorRef<ReplicaReply> replyTo)
+  /**
+   * Part {@code part} of {@code parts} of write {@code writeId} of {@code epoch} (see {@link WireMutations}):
+   * the write is applied when it is the next one and all its parts are here.
+   */
+  public record Replicate(long epoch, long writeId, int part, int parts, byte[] data, ActorRef<ReplicaReply> replyTo)
       implements Command {}
 
-  /** Part of a full copy taken at (epoch, writeId); the last part installs it. */
-  public record CopyChunk(long epoch, long writeId, int index, boolean last, List<Mutation> content, ActorRef<ReplicaReply> replyTo)
+  /** Part of a full copy taken at (epoch, writeId), in {@link WireMutations} form; the last part installs it. */
+  public record CopyChunk(long epoch, long writeId, int index, boolean last, byte[] content, ActorRef<ReplicaReply> replyTo)
       implements Command {}
 
   /** Send a full copy of this store to {@code target}, whose replies go to {@code replyTo}. */
@@ -42,7 +42,12 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
 
   private final LevelDbEventLog store;
   private final String node;
-  private final List<Mutation> copy = new ArrayList<>();
+  private final List<byte[]> copy = new ArrayList<>();
+  // The parts received so far of the next write, while it has more than one.
+  private long partsEpoch = -1;
+  private long partsWriteId = -1;
+  private byte[][] partsReceived;
+  private int partsMissing;
   // The copy being received: its position, its sender's reply address, and the index its next chunk must have (-1: none).
   private CopyChunk copyStart;
   private int nextChunk = -1;
@@ -78,12 +83,40 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
     } else if (write.epoch() == at.epoch() && write.writeId() <= at.writeId()) {
       write.replyTo().tell(new ReplicaReply.Acked(node, write.epoch(), write.writeId())); // a resend
     } else if (write.epoch() == at.epoch() && write.writeId() == at.writeId() + 1) {
-      store.apply(write.mutations(), new StorePosition(write.epoch(), write.writeId()));
-      write.replyTo().tell(new ReplicaReply.Acked(node, write.epoch(), write.writeId()));
+      List<byte[]> complete = collect(write);
+      if (complete != null) {
+        store.apply(WireMutations.join(complete), new StorePosition(write.epoch(), write.writeId()));
+        write.replyTo().tell(new ReplicaReply.Acked(node, write.epoch(), write.writeId()));
+      }
     } else {
       write.replyTo().tell(new ReplicaReply.OutOfSync(node, at));
     }
     return this;
+  }
+
+  /** All parts of the write once {@code part} completes it, else null (repeated parts count once). */
+  private List<byte[]> collect(Replicate part) {
+    if (part.parts() == 1) {
+      return List.of(part.data());
+    }
+    if (part.epoch() != partsEpoch || part.writeId() != partsWriteId || partsReceived.length != part.parts()) {
+      partsEpoch = part.epoch();
+      partsWriteId = part.writeId();
+      partsReceived = new byte[part.parts()][];
+      partsMissing = part.parts();
+    }
+    if (partsReceived[part.part()] == null) {
+      partsReceived[part.part()] = part.data();
+      partsMissing--;
+    }
+    if (partsMissing > 0) {
+      return null;
+    }
+    List<byte[]> complete = List.of(partsReceived);
+    partsEpoch = -1;
+    partsWriteId = -1;
+    partsReceived = null;
+    return complete;
   }
 
   private Behavior<Command> copyChunk(CopyChunk chunk) {
@@ -112,14 +145,15 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
       return this;
     }
     nextChunk++;
-    copy.addAll(chunk.content());
+    copy.add(chunk.content());
     if (chunk.last()) {
       StorePosition position = new StorePosition(chunk.epoch(), chunk.writeId());
-      // A copy is never the only copy: mark it, so this node never starts as primary alone, without the rm.
-      copy.add(LevelDbEventLog.replicatedMarker());
-      store.replaceAll(copy, position);
-      getContext().getLog().info("Installed a full copy of {} entries at {}", copy.size(), position);
+      List<Mutation> content = new ArrayList<>(WireMutations.join(copy));
       copy.clear();
+      // A copy is never the only copy: mark it, so this node never starts as primary alone, without the rm.
+      content.add(LevelDbEventLog.replicatedMarker());
+      store.replaceAll(content, position);
+      getContext().getLog().info("Installed a full copy of {} entries at {}", content.size(), position);
       nextChunk = -1;
       chunk.replyTo().tell(new ReplicaReply.CopyApplied(node, position));
     }
@@ -144,19 +178,9 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
   /** Sends the whole store, as of now, in chunks; the receiver installs it atomically with the last one. */
   static void sendCopy(LevelDbEventLog store, ActorRef<Command> target, ActorRef<ReplicaReply> replyTo) {
     StorePosition position = store.position();
-    List<Mutation> all = store.exportAll();
-    List<Mutation> chunk = new ArrayList<>();
-    int bytes = 0;
-    int index = 0;
-    for (Mutation m : all) {
-      chunk.add(m);
-      bytes += m.key().length + (m.value() == null ? 0 : m.value().length);
-      if (bytes >= CHUNK_BYTES) {
-        target.tell(new CopyChunk(position.epoch(), position.writeId(), index++, false, chunk, replyTo));
-        chunk = new ArrayList<>();
-        bytes = 0;
-      }
+    List<byte[]> parts = WireMutations.split(store.exportAll(), WireMutations.PART_BYTES);
+    for (int index = 0; index < parts.size(); index++) {
+      target.tell(new CopyChunk(position.epoch(), position.writeId(), index, index == parts.size() - 1, parts.get(index), replyTo));
     }
-    target.tell(new CopyChunk(position.epoch(), position.writeId(), index, true, chunk, replyTo));
   }
 }

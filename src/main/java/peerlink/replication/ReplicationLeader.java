@@ -41,6 +41,8 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   public static final String REGISTRY_ID = "peerlink-registry";
   private static final Duration TICK = Duration.ofSeconds(1);
   private static final Duration RM_TIMEOUT = Duration.ofSeconds(5);
+  /** An unanswered write is sent again after this long: a message to an unreachable replica can be lost. */
+  private static final Duration RESEND_AFTER = Duration.ofSeconds(2);
 
   public sealed interface Command {}
 
@@ -64,7 +66,19 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
 
   private record Tick() implements Command {}
 
-  private record InFlight(long writeId, List<Mutation> mutations, CompletableFuture<Void> done, Set<String> ackedBy) {}
+  private static final class InFlight {
+    final long writeId;
+    final List<byte[]> parts;
+    final CompletableFuture<Void> done;
+    final Set<String> ackedBy = new HashSet<>();
+    long sentAt;
+
+    InFlight(long writeId, List<byte[]> parts, CompletableFuture<Void> done) {
+      this.writeId = writeId;
+      this.parts = parts;
+      this.done = done;
+    }
+  }
 
   private final LevelDbEventLog store;
   private final ActorRef<Replica.Command> localReplica;
@@ -248,24 +262,27 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       waitingForWrites.clear();
       return;
     }
-    List<Mutation> mutations;
+    List<byte[]> parts;
     try {
-      mutations = next.plan().apply(store);
+      parts = WireMutations.split(next.plan().apply(store), WireMutations.PART_BYTES);
     } catch (RuntimeException e) {
       next.done().completeExceptionally(e);
       pump();
       return;
     }
-    inFlight = new InFlight(++writeId, mutations, next.done(), new HashSet<>());
+    inFlight = new InFlight(++writeId, parts, next.done());
     sendInFlight();
   }
 
   private void sendInFlight() {
-    Replica.Replicate replicate = new Replica.Replicate(epoch, inFlight.writeId(), inFlight.mutations(), replies);
+    inFlight.sentAt = System.nanoTime();
+    int count = inFlight.parts.size();
     for (String node : receivers()) {
       ActorRef<Replica.Command> replica = node.equals(self) ? localReplica : replicas.get(node);
-      if (replica != null && !inFlight.ackedBy().contains(node)) {
-        replica.tell(replicate);
+      if (replica != null && !inFlight.ackedBy.contains(node)) {
+        for (int part = 0; part < count; part++) {
+          replica.tell(new Replica.Replicate(epoch, inFlight.writeId, part, count, inFlight.parts.get(part), replies));
+        }
       }
     }
   }
@@ -306,16 +323,16 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     }
     ackedByNode.merge(acked.node(), acked.writeId(), Math::max);
     learners.computeIfPresent(acked.node(), (node, before) -> Math.max(before, acked.writeId()));
-    if (inFlight != null && acked.writeId() == inFlight.writeId()) {
-      inFlight.ackedBy().add(acked.node());
+    if (inFlight != null && acked.writeId() == inFlight.writeId) {
+      inFlight.ackedBy.add(acked.node());
       completeIfReplicated();
     }
     proposeGrowIfCaughtUp(acked.node());
   }
 
   private void completeIfReplicated() {
-    if (inFlight != null && inFlight.ackedBy().containsAll(required())) {
-      inFlight.done().complete(null);
+    if (inFlight != null && inFlight.ackedBy.containsAll(required())) {
+      inFlight.done.complete(null);
       inFlight = null;
       pump();
     }
@@ -436,7 +453,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     getContext().getLog().error("Stepping down as primary of epoch {}: {}. Nothing more is acknowledged from this node.", epoch, reason);
     IllegalStateException failure = new IllegalStateException("no longer the primary: " + reason);
     if (inFlight != null) {
-      inFlight.done().completeExceptionally(failure);
+      inFlight.done.completeExceptionally(failure);
       inFlight = null;
     }
     queue.forEach(w -> w.done().completeExceptionally(failure));
@@ -503,7 +520,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     if (epoch == 0) {
       return this;
     }
-    if (inFlight != null) {
+    if (inFlight != null && System.nanoTime() - inFlight.sentAt >= RESEND_AFTER.toNanos()) {
       sendInFlight(); // messages to a replica can be lost while it is unreachable; replicas ignore repeats
     }
     if (proposedIsr != null && System.nanoTime() - proposedAt > RM_TIMEOUT.toNanos()) {

@@ -99,8 +99,13 @@ class ReplicaTest {
   }
 
   private ReplicaReply replicate(long epoch, long writeId, List<Mutation> mutations) {
-    replica.tell(new Replica.Replicate(epoch, writeId, mutations, primary.getRef()));
+    replica.tell(new Replica.Replicate(epoch, writeId, 0, 1, wire(mutations), primary.getRef()));
     return primary.receiveMessage();
+  }
+
+  /** The mutations as one part on the wire. */
+  private static byte[] wire(List<Mutation> mutations) {
+    return WireMutations.split(mutations, Integer.MAX_VALUE).get(0);
   }
 
   // ---- the write path
@@ -128,6 +133,60 @@ class ReplicaTest {
     assertEquals(new ReplicaReply.Acked(NODE, 1, 1), reply);
     assertEquals(new StorePosition(1, 2), store.position(), "the position does not move back");
     assertEquals(List.of("event 1", "event 2"), events(store));
+  }
+
+  @Test
+  void aWriteInSeveralPartsIsAppliedOnceWhenItsLastPartArrivesInWhateverOrder() {
+    fence(1);
+    List<byte[]> parts = WireMutations.split(append(1, 2, 3), 20);
+    assertTrue(parts.size() >= 3, "the write needs several parts: " + parts.size());
+
+    for (int part = parts.size() - 1; part >= 1; part--) {
+      replica.tell(new Replica.Replicate(1, 1, part, parts.size(), parts.get(part), primary.getRef()));
+    }
+    replica.tell(new Replica.Replicate(1, 1, 1, parts.size(), parts.get(1), primary.getRef())); // a resent part
+    // Nothing is applied or acknowledged while a part is missing: a fence round trip shows the parts were handled.
+    assertEquals(new StorePosition(1, 0), fence(1));
+    assertEquals(List.of(), events(store));
+    primary.expectNoMessage(java.time.Duration.ofMillis(100));
+
+    replica.tell(new Replica.Replicate(1, 1, 0, parts.size(), parts.get(0), primary.getRef()));
+
+    assertEquals(new ReplicaReply.Acked(NODE, 1, 1), primary.receiveMessage());
+    assertEquals(List.of("event 1", "event 2", "event 3"), events(store));
+    assertEquals(new StorePosition(1, 1), store.position());
+  }
+
+  @Test
+  void partsOfAnAbandonedWriteAreNotMixedIntoTheNextEpochsWrite() {
+    fence(1);
+    List<byte[]> stale = WireMutations.split(append(1, 2), 20);
+    replica.tell(new Replica.Replicate(1, 1, 0, stale.size(), stale.get(0), primary.getRef()));
+    fence(2); // the old primary died mid-write; the new one starts epoch 2
+
+    List<byte[]> fresh = WireMutations.split(append(7, 8), 20);
+    for (int part = 0; part < fresh.size(); part++) {
+      replica.tell(new Replica.Replicate(2, 1, part, fresh.size(), fresh.get(part), primary.getRef()));
+    }
+
+    assertEquals(new ReplicaReply.Acked(NODE, 2, 1), primary.receiveMessage());
+    assertEquals(List.of("event 7", "event 8"), events(store));
+  }
+
+  @Test
+  void mutationsSurviveBeingCutIntoPartsOfAnySize() {
+    byte[] big = new byte[100_000];
+    Arrays.fill(big, (byte) 3);
+    List<Mutation> mutations = List.of(
+        Mutation.put(new byte[] {1}, big), Mutation.delete(new byte[] {2}), Mutation.put(new byte[] {3}, new byte[0]));
+    for (int partBytes : new int[] {1, 7, 4096, 1 << 20}) {
+      List<byte[]> parts = WireMutations.split(mutations, partBytes);
+      assertTrue(parts.stream().allMatch(p -> p.length <= partBytes), "parts of at most " + partBytes);
+      List<Mutation> back = WireMutations.join(parts);
+      assertEquals(keysAndValues(mutations), keysAndValues(back));
+      assertNull(back.get(1).value(), "a delete stays a delete");
+    }
+    assertEquals(List.of(), WireMutations.join(WireMutations.split(List.of(), 16)));
   }
 
   @Test
@@ -201,12 +260,12 @@ class ReplicaTest {
     List<Mutation> content = source.exportAll();
     assertEquals(3, content.size());
 
-    replica.tell(new Replica.CopyChunk(4, 10, 0, false, content.subList(0, 1), primary.getRef()));
-    replica.tell(new Replica.CopyChunk(4, 10, 1, false, content.subList(1, 2), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(4, 10, 0, false, wire(content.subList(0, 1)), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(4, 10, 1, false, wire(content.subList(1, 2)), primary.getRef()));
     // Nothing is installed before the last chunk: a fence round trip shows the chunks were handled.
     assertEquals(new StorePosition(1, 1), fence(1));
     assertEquals(List.of(), events(store));
-    replica.tell(new Replica.CopyChunk(4, 10, 2, true, content.subList(2, 3), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(4, 10, 2, true, wire(content.subList(2, 3)), primary.getRef()));
 
     assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(4, 10)), primary.receiveMessage());
     assertEquals(new StorePosition(4, 10), store.position());
@@ -228,7 +287,7 @@ class ReplicaTest {
     fence(3);
     replicate(3, 1, append(1));
 
-    replica.tell(new Replica.CopyChunk(2, 50, 0, true, List.of(), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(2, 50, 0, true, wire(List.of()), primary.getRef()));
 
     assertEquals(new ReplicaReply.Refused(NODE, 3), primary.receiveMessage());
     assertEquals(new StorePosition(3, 1), store.position());
@@ -241,8 +300,8 @@ class ReplicaTest {
     replicate(1, 1, append(1));
 
     // Chunk 1 of the copy was lost on the way (e.g. dropped as an oversized frame).
-    replica.tell(new Replica.CopyChunk(2, 5, 0, false, append(10), primary.getRef()));
-    replica.tell(new Replica.CopyChunk(2, 5, 2, true, append(12), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(2, 5, 0, false, wire(append(10)), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(2, 5, 2, true, wire(append(12)), primary.getRef()));
 
     assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 1)), primary.receiveMessage());
     assertEquals(new StorePosition(1, 1), store.position());
@@ -254,10 +313,10 @@ class ReplicaTest {
     fence(1);
     TestProbe<ReplicaReply> other = testKit.createTestProbe(ReplicaReply.class);
 
-    replica.tell(new Replica.CopyChunk(2, 5, 0, false, append(10), primary.getRef()));
-    replica.tell(new Replica.CopyChunk(3, 7, 0, false, append(20), other.getRef()));
-    replica.tell(new Replica.CopyChunk(2, 5, 1, true, append(11), primary.getRef()));
-    replica.tell(new Replica.CopyChunk(3, 7, 1, true, append(21), other.getRef()));
+    replica.tell(new Replica.CopyChunk(2, 5, 0, false, wire(append(10)), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(3, 7, 0, false, wire(append(20)), other.getRef()));
+    replica.tell(new Replica.CopyChunk(2, 5, 1, true, wire(append(11)), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(3, 7, 1, true, wire(append(21)), other.getRef()));
 
     // The copy of epoch 3 started last and is complete; the other one must not leak into it.
     assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(3, 7)), other.receiveMessage());
@@ -272,7 +331,7 @@ class ReplicaTest {
     source.apply(source.planAppend(List.of(entry(1))), new StorePosition(1, 1));
     assertFalse(source.wasReplicated());
 
-    replica.tell(new Replica.CopyChunk(1, 1, 0, true, source.exportAll(), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(1, 1, 0, true, wire(source.exportAll()), primary.getRef()));
     assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(1, 1)), primary.receiveMessage());
 
     // A copy is by definition not the only one: it must never start as primary alone, without the rm.
@@ -321,15 +380,16 @@ class ReplicaTest {
     TestProbe<StorePosition> positions = testKit.createTestProbe(StorePosition.class);
     List<Mutation> mutations = List.of(Mutation.put(new byte[] {1, 2}, new byte[] {3}), Mutation.delete(new byte[] {4}));
 
-    Replica.Replicate replicate = roundTrip(new Replica.Replicate(2, 3, mutations, primary.getRef()));
-    Replica.CopyChunk chunk = roundTrip(new Replica.CopyChunk(2, 3, 1, true, mutations, primary.getRef()));
+    Replica.Replicate replicate = roundTrip(new Replica.Replicate(2, 3, 0, 1, wire(mutations), primary.getRef()));
+    Replica.CopyChunk chunk = roundTrip(new Replica.CopyChunk(2, 3, 1, true, wire(mutations), primary.getRef()));
 
     assertEquals(2, replicate.epoch());
     assertEquals(3, replicate.writeId());
     assertEquals(primary.getRef(), replicate.replyTo());
-    assertEquals(keysAndValues(mutations), keysAndValues(replicate.mutations()));
-    assertNull(replicate.mutations().get(1).value(), "a delete stays a delete");
-    assertEquals(keysAndValues(mutations), keysAndValues(chunk.content()));
+    List<Mutation> received = WireMutations.join(List.of(replicate.data()));
+    assertEquals(keysAndValues(mutations), keysAndValues(received));
+    assertNull(received.get(1).value(), "a delete stays a delete");
+    assertEquals(keysAndValues(mutations), keysAndValues(WireMutations.join(List.of(chunk.content()))));
     assertTrue(chunk.last());
     assertEquals(new Replica.Fence(4, positions.getRef()), roundTrip(new Replica.Fence(4, positions.getRef())));
     assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 2)), roundTrip(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 2))));

@@ -1,5 +1,6 @@
 package peerlink.replication;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -33,7 +34,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.LogEntry;
+import peerlink.storage.SnapshotCriteria;
 import peerlink.storage.StorePosition;
+import peerlink.storage.StoredSnapshot;
 
 /**
  * The replication leader on a one-node cluster (the node joins itself; it binds a loopback port but
@@ -219,7 +222,8 @@ class ReplicationLeaderTest {
     Replica.Replicate replicate = next(replica, Replica.Replicate.class, r -> r.writeId() == 1);
 
     assertEquals(1, replicate.epoch());
-    assertEquals(1, replicate.mutations().size());
+    assertEquals(1, replicate.parts());
+    assertEquals(1, WireMutations.join(List.of(replicate.data())).size());
     assertFalse(first.isDone());
     replicate.replyTo().tell(new ReplicaReply.Acked(self(), 1, 1));
     await(first);
@@ -227,6 +231,23 @@ class ReplicationLeaderTest {
     assertFalse(second.isDone());
     next.replyTo().tell(new ReplicaReply.Acked(self(), 1, 2));
     await(second);
+  }
+
+  @Test
+  void aWriteBiggerThanOneMessageGoesOutInPartsAndLandsWhole() throws Exception {
+    ActorRef<ReplicationLeader.Command> leader = leaderWithRealReplica(alone);
+    await(ensurePrimary(leader));
+    // A checkpoint of a big registry: one value of several parts' worth.
+    byte[] snapshot = new byte[WireMutations.PART_BYTES * 5 / 2];
+    new java.util.Random(7).nextBytes(snapshot);
+
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    leader.tell(new ReplicationLeader.Write(s -> s.planSaveSnapshot(new StoredSnapshot(ID, 9, 1234, snapshot)), done));
+    await(done);
+
+    StoredSnapshot saved = store.latestSnapshot(ID, SnapshotCriteria.latest()).orElseThrow();
+    assertArrayEquals(snapshot, saved.payload());
+    assertEquals(new StorePosition(1, 1), store.position());
   }
 
   @Test

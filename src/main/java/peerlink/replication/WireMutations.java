@@ -1,0 +1,95 @@
+package peerlink.replication;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import peerlink.storage.Mutation;
+
+/**
+ * Store mutations as they travel between replicas: encoded once into one byte stream and cut into parts
+ * of a bounded size, so that no cluster message grows with the write. A checkpoint of a big registry is
+ * one mutation of tens of megabytes; as one message it would exceed Artery's frame size and be dropped
+ * over and over, holding up every write behind it.
+ */
+final class WireMutations {
+  /** Parts are at most this big: well below the large-message frame, small enough to interleave. */
+  static final int PART_BYTES = 512 * 1024;
+
+  private WireMutations() {}
+
+  /** The mutations as parts of at most {@code partBytes} bytes each; always at least one part. */
+  static List<byte[]> split(List<Mutation> mutations, int partBytes) {
+    byte[] all = encode(mutations);
+    List<byte[]> parts = new ArrayList<>(all.length / partBytes + 1);
+    int from = 0;
+    do {
+      int to = (int) Math.min(all.length, (long) from + partBytes);
+      parts.add(Arrays.copyOfRange(all, from, to));
+      from = to;
+    } while (from < all.length);
+    return parts;
+  }
+
+  /** The mutations that {@link #split} cut into {@code parts}, given in order. */
+  static List<Mutation> join(List<byte[]> parts) {
+    int size = 0;
+    for (byte[] part : parts) {
+      size += part.length;
+    }
+    byte[] all = new byte[size];
+    int at = 0;
+    for (byte[] part : parts) {
+      System.arraycopy(part, 0, all, at, part.length);
+      at += part.length;
+    }
+    return decode(all);
+  }
+
+  private static byte[] encode(List<Mutation> mutations) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeInt(mutations.size());
+      for (Mutation m : mutations) {
+        out.writeInt(m.key().length);
+        out.write(m.key());
+        out.writeInt(m.isDelete() ? -1 : m.value().length);
+        if (!m.isDelete()) {
+          out.write(m.value());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Reads one or more encoded lists back to back: parts of separately encoded lists join too. */
+  private static List<Mutation> decode(byte[] all) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all))) {
+      List<Mutation> mutations = new ArrayList<>();
+      while (in.available() > 0) {
+        int count = in.readInt();
+        for (int i = 0; i < count; i++) {
+          byte[] key = readExactly(in, in.readInt());
+          int valueLength = in.readInt();
+          mutations.add(valueLength < 0 ? Mutation.delete(key) : Mutation.put(key, readExactly(in, valueLength)));
+        }
+      }
+      return mutations;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("a replicated write is truncated or corrupt", e);
+    }
+  }
+
+  private static byte[] readExactly(DataInputStream in, int length) throws IOException {
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    return bytes;
+  }
+}
