@@ -1,7 +1,5 @@
 package peerlink.bench;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.FileVisitResult;
@@ -69,7 +67,7 @@ public final class Bench {
     int exit = 0;
     try (Progress progress = new Progress(names.get(0))) {
       progress.line("work directory (node logs): " + workDir + "; seed " + seed + "; bin/peerlink at " + ProjectHome.launcher());
-      CompletableFuture<ClientRuntime> runtime = CompletableFuture.supplyAsync(() -> new ClientRuntime(clientConfig()));
+      CompletableFuture<ClientRuntime> runtime = CompletableFuture.supplyAsync(() -> new ClientRuntime());
       BenchContext ctx = new BenchContext(options, workDir, progress, runtime, seed, scenarios.size() > 1);
       try {
         for (int i = 0; i < scenarios.size(); i++) {
@@ -99,19 +97,6 @@ public final class Bench {
       ResultTable.table(rows, out);
     }
     return exit;
-  }
-
-  /**
-   * The bench's client runtime config. Pekko preallocates stream buffers up to
-   * {@code max-fixed-buffer-size} (default 10^9) in full, so every client connection's 100,000-slot
-   * outgoing buffer costs ~400 KiB of heap up front and a few thousand clients exhaust the bench JVM before
-   * the router. With a smaller threshold the same bounded buffer grows on demand instead (same capacity,
-   * same overflow behaviour). {@code -Dpekko.stream.materializer.max-fixed-buffer-size=...} still wins.
-   */
-  private static Config clientConfig() {
-    return ConfigFactory.systemProperties()
-        .withFallback(ConfigFactory.parseString("pekko.stream.materializer.max-fixed-buffer-size = 1024"))
-        .withFallback(ConfigFactory.load());
   }
 
   /** Removes the nodes' data directories (LevelDB files); logs stay for reading. */
