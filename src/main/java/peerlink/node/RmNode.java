@@ -28,6 +28,7 @@ public final class RmNode {
         context -> {
           ActorRef<RmCommand> rm = Replication.rm(context);
           ClusterJoin.join(context.getSystem(), options);
+          CrashDetector.startIfEnabled(context);
           context.spawn(failureRecorder(rm), "failure-recorder");
           if (liveView) {
             context.spawn(LiveView.create(rm, Duration.ofSeconds(1)), "live-view");

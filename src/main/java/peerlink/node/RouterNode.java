@@ -41,6 +41,7 @@ public final class RouterNode {
           boolean replicated = Replication.startOnRouter(context, options, rm);
           ClusterJoin.join(context.getSystem(), options, replicated,
               context.getSystem().settings().config().getDuration("peerlink.cluster.form-alone-after"));
+          CrashDetector.startIfEnabled(context);
           ActorRef<RouterCommand> router = startRouterSingleton(context.getSystem());
           serveGateway(context, options, router, rm);
           return Behaviors.empty();

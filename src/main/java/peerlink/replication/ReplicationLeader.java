@@ -167,6 +167,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     promoting = true;
     StorePosition position = store.position();
     if (rmIsUp()) {
+      getContext().getLog().info("Asking the rm to make this node the primary (its store is at {})", position);
       getContext().ask(RmCommand.PromoteReply.class, rm, RM_TIMEOUT,
           replyTo -> new RmCommand.Promote(self, position.epoch(), copiedFrom, copiedEpoch, replyTo), Promotion::new);
     } else if (!store.wasReplicated()) {
