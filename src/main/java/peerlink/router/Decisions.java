@@ -80,7 +80,11 @@ final class Decisions {
     if (peer == null) {
       throw new ProtocolException(ErrorCode.UNKNOWN_PEER, "No peer is registered as '" + a.peer() + "'.");
     }
-    if (!Signatures.verify(peer.publicKey(), a.nonce(), a.peer(), a.signature())) {
+    boolean proven =
+        a.verifiedKey() != null
+            ? a.verifiedKey().equals(peer.publicKey()) // the session verified the signature with this key
+            : Signatures.verify(peer.publicKey(), a.nonce(), a.peer(), a.signature());
+    if (!proven) {
       throw new ProtocolException(ErrorCode.AUTH_FAILED);
     }
     attach(a.requestId(), a.peer(), peer, a.lastSeq(), a.session());
@@ -95,10 +99,7 @@ final class Decisions {
 
   private void register(RouterCommand.RegisterPeer r) {
     Names.requireValid("Peer ID", r.peer());
-    Signatures.requirePublicKey(r.publicKey());
-    if (!Signatures.verify(r.publicKey(), r.nonce(), r.peer(), r.signature())) {
-      throw new ProtocolException(ErrorCode.AUTH_FAILED, "The signature does not match the public key offered.");
-    }
+    // The session has verified the signature with r.publicKey() (see RouterCommand.RegisterPeer).
     PeerRecord existing = state.peer(r.peer());
     if (existing != null) {
       if (!existing.publicKey().equals(r.publicKey())) {

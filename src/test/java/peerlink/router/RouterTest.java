@@ -267,14 +267,13 @@ class RouterTest {
 
   private RouterCommand.RegisterPeer registerCommand(String requestId, String peer, TestProbe<ToSession> session) {
     KeyPair key = keys.computeIfAbsent(peer, p -> Signatures.newKeyPair());
-    return new RouterCommand.RegisterPeer(
-        requestId, peer, Signatures.encode(key.getPublic()), NONCE,
-        Signatures.sign(key.getPrivate(), NONCE, peer), 0, session.ref());
+    return new RouterCommand.RegisterPeer(requestId, peer, Signatures.encode(key.getPublic()), 0, session.ref());
   }
 
+  /** A login the registry verifies itself, as from a client that sends no public key. */
   private RouterCommand.Authenticate login(String requestId, String peer, long lastSeq, TestProbe<ToSession> session) {
     return new RouterCommand.Authenticate(
-        requestId, peer, NONCE, Signatures.sign(keys.get(peer).getPrivate(), NONCE, peer), lastSeq, session.ref());
+        requestId, peer, NONCE, Signatures.sign(keys.get(peer).getPrivate(), NONCE, peer), null, lastSeq, session.ref());
   }
 
   private static RouterCommand.Execute send(String from, String id, String to, String body, TestProbe<ToSession> session) {
