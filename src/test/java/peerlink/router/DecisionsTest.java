@@ -192,6 +192,68 @@ class DecisionsTest {
     assertError(garbage, "alice", "l2", ErrorCode.AUTH_FAILED);
   }
 
+  // ---- several registrations in one batch ----
+
+  @Test
+  void registrationsOfDistinctIdsInOneBatchAreAllCreated() {
+    KeyPair alice = Signatures.newKeyPair();
+    KeyPair bob = Signatures.newKeyPair();
+    KeyPair carol = Signatures.newKeyPair();
+
+    Decisions.Decided decided =
+        decide(registerCommand("r1", "alice", alice, 0), registerCommand("r2", "bob", bob, 0), registerCommand("r3", "carol", carol, 0));
+
+    assertEquals(
+        List.of(
+            new RouterEvent.PeerRegistered("alice", Signatures.encode(alice.getPublic()), NOW),
+            new RouterEvent.PeerRegistered("bob", Signatures.encode(bob.getPublic()), NOW),
+            new RouterEvent.PeerRegistered("carol", Signatures.encode(carol.getPublic()), NOW)),
+        decided.events());
+    assertEquals(
+        List.of(
+            new ToSession.Attached("alice", ServerFrame.Ok.authenticated("r1", "alice", 0), List.of()),
+            new ToSession.Attached("bob", ServerFrame.Ok.authenticated("r2", "bob", 0), List.of()),
+            new ToSession.Attached("carol", ServerFrame.Ok.authenticated("r3", "carol", 0), List.of())),
+        messages(decided));
+  }
+
+  @Test
+  void theSameIdRegisteredTwiceInOneBatchWithTheSameKeyIsCreatedOnceThenLoggedIn() {
+    KeyPair key = Signatures.newKeyPair();
+    String publicKey = Signatures.encode(key.getPublic());
+
+    // A client that gave up waiting and registered again on a new connection, with a resume point.
+    Decisions.Decided decided =
+        decide(
+            new RouterCommand.RegisterPeer("r1", "alice", publicKey, 0, session("alice")),
+            new RouterCommand.RegisterPeer("r2", "alice", publicKey, 5, session("alice2")));
+
+    assertEquals(List.of(new RouterEvent.PeerRegistered("alice", publicKey, NOW)), decided.events(), "one peer, no acknowledgement");
+    assertEquals(2, decided.replies().size());
+    assertSame(session("alice"), decided.replies().get(0).to());
+    assertEquals(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("r1", "alice", 0), List.of()), decided.replies().get(0).message());
+    assertSame(session("alice2"), decided.replies().get(1).to());
+    assertEquals(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("r2", "alice", 0), List.of()), decided.replies().get(1).message());
+  }
+
+  @Test
+  void theSameIdRegisteredInOneBatchWithAnotherKeyIsRefusedWithIdTaken() {
+    KeyPair alice = Signatures.newKeyPair();
+    KeyPair mallory = Signatures.newKeyPair();
+
+    Decisions.Decided decided =
+        decide(
+            new RouterCommand.RegisterPeer("r1", "alice", Signatures.encode(alice.getPublic()), 0, session("alice")),
+            new RouterCommand.RegisterPeer("r2", "alice", Signatures.encode(mallory.getPublic()), 0, session("mallory")),
+            registerCommand("r3", "bob", Signatures.newKeyPair(), 0));
+
+    assertEquals(2, decided.events().size(), "alice and bob: " + decided.events());
+    assertEquals(new RouterEvent.PeerRegistered("alice", Signatures.encode(alice.getPublic()), NOW), decided.events().get(0));
+    assertSame(session("mallory"), decided.replies().get(1).to());
+    assertErrorFrame(decided.replies().get(1).message(), "r2", ErrorCode.ID_TAKEN);
+    assertInstanceOf(ToSession.Attached.class, decided.replies().get(2).message());
+  }
+
   // ---- direct messages ----
 
   @Test
