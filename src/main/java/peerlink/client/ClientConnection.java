@@ -250,7 +250,10 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
       write(new ClientFrame.Register(authId, Protocol.CURRENT_VERSION, options.peer(), Signatures.encode(pair.getPublic()), Signatures.sign(pair.getPrivate(), nonce, options.peer()), resumeFrom));
     } else if (keys.isPresent()) {
       authId = "auth-" + generation;
-      write(new ClientFrame.Login(authId, Protocol.CURRENT_VERSION, options.peer(), Signatures.sign(keys.get().getPrivate(), nonce, options.peer()), resumeFrom));
+      // With its public key in the login, the server verifies the signature in the connection's session,
+      // in parallel with other logins, instead of one after another in the router.
+      KeyPair pair = keys.get();
+      write(new ClientFrame.Login(authId, Protocol.CURRENT_VERSION, options.peer(), Signatures.encode(pair.getPublic()), Signatures.sign(pair.getPrivate(), nonce, options.peer()), resumeFrom));
     } else {
       listener.onNeedsRegistration(server);
     }

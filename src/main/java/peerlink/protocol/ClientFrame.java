@@ -38,8 +38,14 @@ public sealed interface ClientFrame {
     }
   }
 
-  /** Proves the key of an already registered peer; {@code lastSeq} says what this client already has. */
-  record Login(String id, Integer version, String peer, String signature, Long lastSeq) implements Request {
+  /**
+   * Proves the key of an already registered peer; {@code lastSeq} says what this client already has.
+   * {@code publicKey} (optional, may be null) is the key the client claims is registered for {@code peer}:
+   * with it the session verifies the signature itself, in parallel with other sessions, and the router only
+   * compares the key with the registered one. Without it the router verifies against the registered key.
+   */
+  record Login(String id, Integer version, String peer, String publicKey, String signature, Long lastSeq)
+      implements Request {
     public Login {
       Fields.require(id, "id");
       Fields.require(peer, "peer");

@@ -18,9 +18,17 @@ import peerlink.protocol.Signatures;
  * The router's rules: decides a batch of commands against the current state, producing the events to
  * persist and the replies to send once they are durable. Pure: no actors run, no I/O, the time is given.
  *
- * <p>A batch holds only commands that do not change peers or groups (see {@link #changesStructure}), so every
- * command in it can be decided against the state as it was before the batch; the one thing that can
- * repeat within a batch, a resent client message id, is tracked here.
+ * <p>A batch is decided against the state as it was before the batch, which is only correct if no command
+ * in it depends on another's effect. So a batch (as {@link Router} forms them) is one of:
+ *
+ * <ul>
+ *   <li>commands that do not change peers or groups (see {@link #changesStructure}); the one thing that can
+ *       repeat among them, a resent client message id, is tracked here;
+ *   <li>consecutive registrations, and nothing else: a registration only adds a peer, and the one way two of
+ *       them interact, the same ID twice, is tracked here (the first creates the peer, a later one with the
+ *       same key is a login of that new peer, with another key {@code ID_TAKEN});
+ *   <li>one other structural command (create, join or leave a group) alone.
+ * </ul>
  */
 final class Decisions {
   private final RouterState state;
@@ -29,6 +37,8 @@ final class Decisions {
   private final List<RouterEvent> events = new ArrayList<>();
   private final List<RouterCommand.Delivery> replies = new ArrayList<>();
   private final Map<String, ServerFrame.Ok> sentInBatch = new HashMap<>();
+  /** Peers registered earlier in this batch (not yet in the state), with their keys. */
+  private final Map<String, String> registeredInBatch = new HashMap<>();
   private long acceptedInBatch;
 
   record Decided(List<RouterEvent> events, List<RouterCommand.Delivery> replies) {}
@@ -47,7 +57,12 @@ final class Decisions {
     return new Decided(decisions.events, decisions.replies);
   }
 
-  /** Commands that create peers or change groups must be decided alone, never batched with others. */
+  /**
+   * Commands that create peers or change groups: they are never batched with other commands, because a later
+   * command in the same batch would not see their effect. Registrations are the exception among them:
+   * consecutive ones may share a batch with each other (and nothing else), since registering only adds a
+   * peer and {@link #register} sees the peers registered earlier in the batch.
+   */
   static boolean changesStructure(RouterCommand.Decidable command) {
     if (command instanceof RouterCommand.Execute e) {
       return e.request() instanceof ClientFrame.CreateGroup
@@ -80,7 +95,11 @@ final class Decisions {
     if (peer == null) {
       throw new ProtocolException(ErrorCode.UNKNOWN_PEER, "No peer is registered as '" + a.peer() + "'.");
     }
-    if (!Signatures.verify(peer.publicKey(), a.nonce(), a.peer(), a.signature())) {
+    boolean proven =
+        a.verifiedKey() != null
+            ? a.verifiedKey().equals(peer.publicKey()) // the session verified the signature with this key
+            : Signatures.verify(peer.publicKey(), a.nonce(), a.peer(), a.signature());
+    if (!proven) {
       throw new ProtocolException(ErrorCode.AUTH_FAILED);
     }
     attach(a.requestId(), a.peer(), peer, a.lastSeq(), a.session());
@@ -95,21 +114,27 @@ final class Decisions {
 
   private void register(RouterCommand.RegisterPeer r) {
     Names.requireValid("Peer ID", r.peer());
-    Signatures.requirePublicKey(r.publicKey());
-    if (!Signatures.verify(r.publicKey(), r.nonce(), r.peer(), r.signature())) {
-      throw new ProtocolException(ErrorCode.AUTH_FAILED, "The signature does not match the public key offered.");
-    }
+    // The session has verified the signature with r.publicKey() (see RouterCommand.RegisterPeer).
     PeerRecord existing = state.peer(r.peer());
-    if (existing != null) {
-      if (!existing.publicKey().equals(r.publicKey())) {
+    String keyInBatch = registeredInBatch.get(r.peer());
+    if (existing != null || keyInBatch != null) {
+      String registeredKey = existing != null ? existing.publicKey() : keyInBatch;
+      if (!registeredKey.equals(r.publicKey())) {
         throw new ProtocolException(ErrorCode.ID_TAKEN, "'" + r.peer() + "' is already registered with another key.");
       }
-      attach(r.requestId(), r.peer(), existing, r.lastSeq(), r.session()); // same key: registering again is a login
+      // Same key: registering again is a login.
+      if (existing != null) {
+        attach(r.requestId(), r.peer(), existing, r.lastSeq(), r.session());
+      } else {
+        // Created earlier in this batch: nothing has been pushed to it yet, so there is no backlog to resume.
+        replyTo(r.session(), new ToSession.Attached(r.peer(), ServerFrame.Ok.authenticated(r.requestId(), r.peer(), 0), List.of()));
+      }
       return;
     }
     if (state.group(r.peer()) != null) {
       throw new ProtocolException(ErrorCode.NAME_TAKEN, "'" + r.peer() + "' is the name of a group.");
     }
+    registeredInBatch.put(r.peer(), r.publicKey());
     events.add(new RouterEvent.PeerRegistered(r.peer(), r.publicKey(), now));
     replyTo(r.session(), new ToSession.Attached(r.peer(), ServerFrame.Ok.authenticated(r.requestId(), r.peer(), 0), List.of()));
   }

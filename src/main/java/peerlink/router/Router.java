@@ -112,7 +112,13 @@ public final class Router extends AbstractBehavior<RouterCommand> {
       return this;
     }
     List<RouterCommand.Decidable> batch = new ArrayList<>();
-    if (Decisions.changesStructure(queue.peekFirst())) {
+    if (queue.peekFirst() instanceof RouterCommand.RegisterPeer) {
+      // Registrations only add peers, and Decisions sees those registered earlier in the batch, so
+      // consecutive ones share one write (1,000 peers registering at once are not 1,000 writes).
+      while (!queue.isEmpty() && batch.size() < settings.maxBatch() && queue.peekFirst() instanceof RouterCommand.RegisterPeer) {
+        batch.add(queue.pollFirst());
+      }
+    } else if (Decisions.changesStructure(queue.peekFirst())) {
       batch.add(queue.pollFirst());
     } else {
       long bytes = 0;

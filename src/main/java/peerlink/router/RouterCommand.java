@@ -9,6 +9,12 @@ import peerlink.protocol.ServerFrame;
 /**
  * Messages to the router singleton. Sessions send the {@link Decidable} ones; {@code peer} in them is always
  * the identity the session authenticated, never a value taken from the client's frame.
+ *
+ * <p>These commands are trusted: only sessions (and the router's own parts) build them, never clients,
+ * which send frames that a session decodes and checks. So when a command says the session verified a
+ * signature ({@link Authenticate#verifiedKey}, {@link RegisterPeer#publicKey}), the registry does not
+ * verify it again; that keeps the Ed25519 arithmetic out of the singleton and spreads it over the session
+ * actors, which run in parallel.
  */
 public sealed interface RouterCommand extends CborSerializable {
 
@@ -17,20 +23,28 @@ public sealed interface RouterCommand extends CborSerializable {
     ActorRef<ToSession> session();
   }
 
-  /** Log in: prove the key registered for {@code peer} by its signature of this connection's nonce. */
+  /**
+   * Log in as {@code peer}. When {@code verifiedKey} is set, the session has already verified
+   * {@code signature} of this connection's {@code nonce} with that key, and the registry only checks that
+   * it is the key registered for {@code peer}; when it is null (a client that sent no public key), the
+   * registry verifies the signature with the registered key.
+   */
   record Authenticate(
-      String requestId, String peer, String nonce, String signature, long lastSeq, ActorRef<ToSession> session)
-      implements Decidable {}
-
-  /** Claim {@code peer} with a public key, proven by the signature of this connection's nonce. */
-  record RegisterPeer(
       String requestId,
       String peer,
-      String publicKey,
       String nonce,
       String signature,
+      String verifiedKey,
       long lastSeq,
       ActorRef<ToSession> session)
+      implements Decidable {}
+
+  /**
+   * Claim {@code peer} with {@code publicKey}. The session has already checked that the name is valid, that
+   * the key is an Ed25519 key and that the client signed this connection's nonce with it; the registry
+   * applies the rules about names and its state (valid name, taken ID, group name) and verifies nothing.
+   */
+  record RegisterPeer(String requestId, String peer, String publicKey, long lastSeq, ActorRef<ToSession> session)
       implements Decidable {}
 
   /**

@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ErrorCode;
 import peerlink.protocol.FrameCodec;
+import peerlink.protocol.Names;
 import peerlink.protocol.Protocol;
 import peerlink.protocol.ProtocolException;
 import peerlink.protocol.ServerFrame;
@@ -24,8 +25,13 @@ import peerlink.router.ToSession;
  * One connected client: greets it with a nonce, authenticates it through the router, forwards its requests
  * under its proven identity, and writes replies and pushes back (pushes windowed by the client's acks).
  * A bad frame gets an error and the connection stays open.
+ *
+ * <p>The signature of a {@code register}, and of a {@code login} that names its public key, is verified
+ * here rather than in the router singleton, so that many logins are verified in parallel; the router is
+ * told which key the session verified.
  */
 public final class Session extends AbstractBehavior<SessionMessage> {
+  private static final String REGISTER_SIGNATURE_MISMATCH = "The signature does not match the public key offered.";
   private final ActorRef<RouterCommand> router;
   private final ActorRef<Outgoing> out;
   private final SessionSettings settings;
@@ -110,17 +116,35 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       acknowledge(ack.upTo());
     } else if (frame instanceof ClientFrame.Register r) {
       requireUnauthenticated(r.version());
-      ask(r.id(), new RouterCommand.RegisterPeer(r.id(), r.peer(), r.publicKey(), nonce, r.signature(), seq(r.lastSeq()), routerReplies));
+      Names.requireValid("Peer ID", r.peer()); // the name is checked before the signature, as before
+      requireSignedBy(r.publicKey(), r.peer(), r.signature(), REGISTER_SIGNATURE_MISMATCH);
+      ask(r.id(), new RouterCommand.RegisterPeer(r.id(), r.peer(), r.publicKey(), seq(r.lastSeq()), routerReplies));
       authenticating = r.id();
     } else if (frame instanceof ClientFrame.Login l) {
       requireUnauthenticated(l.version());
-      ask(l.id(), new RouterCommand.Authenticate(l.id(), l.peer(), nonce, l.signature(), seq(l.lastSeq()), routerReplies));
+      if (l.publicKey() != null) {
+        requireSignedBy(l.publicKey(), l.peer(), l.signature(), ErrorCode.AUTH_FAILED.sentence());
+      }
+      ask(l.id(), new RouterCommand.Authenticate(l.id(), l.peer(), nonce, l.signature(), l.publicKey(), seq(l.lastSeq()), routerReplies));
       authenticating = l.id();
     } else if (frame instanceof ClientFrame.Request request) {
       if (peer == null) {
         throw new ProtocolException(ErrorCode.NOT_AUTHENTICATED);
       }
       ask(request.id(), new RouterCommand.Execute(peer, request, routerReplies));
+    }
+  }
+
+  /**
+   * Verifies here, not in the router singleton, that {@code signature} is this connection's nonce signed for
+   * {@code claimed} with {@code publicKey}: Ed25519 verification is the costly part of a login, and session
+   * actors do it in parallel. A bad key is BAD_FRAME and a bad signature AUTH_FAILED, and the router hears
+   * nothing of either.
+   */
+  private void requireSignedBy(String publicKey, String claimed, String signature, String failure) {
+    Signatures.requirePublicKey(publicKey);
+    if (!Signatures.verify(publicKey, nonce, claimed, signature)) {
+      throw new ProtocolException(ErrorCode.AUTH_FAILED, failure);
     }
   }
 

@@ -110,27 +110,12 @@ class DecisionsTest {
   }
 
   @Test
-  void aSignatureByAnotherKeyThanTheOneOfferedIsRefusedWithAuthFailed() {
-    KeyPair offered = Signatures.newKeyPair();
-    KeyPair signer = Signatures.newKeyPair();
-    RouterCommand.RegisterPeer forged =
-        new RouterCommand.RegisterPeer(
-            "r1", "alice", Signatures.encode(offered.getPublic()), NONCE,
-            Signatures.sign(signer.getPrivate(), NONCE, "alice"), 0, session("alice"));
-
-    Decisions.Decided decided = decide(forged);
-
-    assertEquals(List.of(), decided.events());
-    assertError(decided, "alice", "r1", ErrorCode.AUTH_FAILED);
-  }
-
-  @Test
   void aSignatureOfAnotherConnectionsNonceCannotBeReplayedToLogIn() {
     registered("alice");
     String stolen = Signatures.sign(keys.get("alice").getPrivate(), "nonce-of-another-connection", "alice");
 
     Decisions.Decided decided =
-        decide(new RouterCommand.Authenticate("l1", "alice", NONCE, stolen, 0, session("mallory")));
+        decide(new RouterCommand.Authenticate("l1", "alice", NONCE, stolen, null, 0, session("mallory")));
 
     assertEquals(List.of(), decided.events());
     assertError(decided, "mallory", "l1", ErrorCode.AUTH_FAILED);
@@ -143,7 +128,7 @@ class DecisionsTest {
     String signedByMallory = Signatures.sign(keys.get("mallory").getPrivate(), NONCE, "alice");
 
     Decisions.Decided decided =
-        decide(new RouterCommand.Authenticate("l1", "alice", NONCE, signedByMallory, 0, session("mallory")));
+        decide(new RouterCommand.Authenticate("l1", "alice", NONCE, signedByMallory, null, 0, session("mallory")));
 
     assertError(decided, "mallory", "l1", ErrorCode.AUTH_FAILED);
   }
@@ -154,6 +139,119 @@ class DecisionsTest {
 
     assertEquals(List.of(), decided.events());
     assertError(decided, "ghost", "l1", ErrorCode.UNKNOWN_PEER);
+  }
+
+  @Test
+  void aLoginTheSessionVerifiedWithTheRegisteredKeyAttachesWithoutVerifyingAgain() {
+    registered("alice");
+    registered("bob");
+    apply(decide(send("bob", "c1", "alice", "first")));
+
+    // The session verified the signature; the registry only compares the key, so it never looks at it.
+    Decisions.Decided login = decide(verifiedLoginCommand("l1", "alice", keys.get("alice"), "not checked here", 0));
+
+    ToSession.Attached attached = assertInstanceOf(ToSession.Attached.class, onlyReply(login, "alice"));
+    assertEquals(ServerFrame.Ok.authenticated("l1", "alice", 1), attached.reply());
+    assertEquals(List.of("first"), bodies(attached.backlog()));
+  }
+
+  @Test
+  void aLoginTheSessionVerifiedWithAnotherKeyThanTheRegisteredOneIsRefusedWithAuthFailed() {
+    registered("alice");
+    KeyPair mallory = Signatures.newKeyPair();
+
+    Decisions.Decided decided =
+        decide(verifiedLoginCommand("l1", "alice", mallory, Signatures.sign(mallory.getPrivate(), NONCE, "alice"), 0));
+
+    assertEquals(List.of(), decided.events());
+    assertError(decided, "alice", "l1", ErrorCode.AUTH_FAILED);
+    ServerFrame.Error error = (ServerFrame.Error) ((ToSession.Reply) onlyReply(decided, "alice")).frame();
+    assertEquals(ErrorCode.AUTH_FAILED.sentence(), error.message(), "the same answer as a signature that does not verify");
+  }
+
+  @Test
+  void aLoginTheSessionVerifiedAsAnUnknownPeerIsRefusedWithUnknownPeer() {
+    KeyPair key = Signatures.newKeyPair();
+
+    Decisions.Decided decided =
+        decide(verifiedLoginCommand("l1", "ghost", key, Signatures.sign(key.getPrivate(), NONCE, "ghost"), 0));
+
+    assertEquals(List.of(), decided.events());
+    assertError(decided, "ghost", "l1", ErrorCode.UNKNOWN_PEER);
+  }
+
+  @Test
+  void aLoginWithoutAVerifiedKeyIsStillVerifiedWithTheRegisteredKey() {
+    registered("alice");
+
+    Decisions.Decided good = decide(loginCommand("l1", "alice", keys.get("alice"), 0));
+    Decisions.Decided garbage =
+        decide(new RouterCommand.Authenticate("l2", "alice", NONCE, "not a signature", null, 0, session("alice")));
+
+    assertEquals(ServerFrame.Ok.authenticated("l1", "alice", 0), ((ToSession.Attached) onlyReply(good, "alice")).reply());
+    assertError(garbage, "alice", "l2", ErrorCode.AUTH_FAILED);
+  }
+
+  // ---- several registrations in one batch ----
+
+  @Test
+  void registrationsOfDistinctIdsInOneBatchAreAllCreated() {
+    KeyPair alice = Signatures.newKeyPair();
+    KeyPair bob = Signatures.newKeyPair();
+    KeyPair carol = Signatures.newKeyPair();
+
+    Decisions.Decided decided =
+        decide(registerCommand("r1", "alice", alice, 0), registerCommand("r2", "bob", bob, 0), registerCommand("r3", "carol", carol, 0));
+
+    assertEquals(
+        List.of(
+            new RouterEvent.PeerRegistered("alice", Signatures.encode(alice.getPublic()), NOW),
+            new RouterEvent.PeerRegistered("bob", Signatures.encode(bob.getPublic()), NOW),
+            new RouterEvent.PeerRegistered("carol", Signatures.encode(carol.getPublic()), NOW)),
+        decided.events());
+    assertEquals(
+        List.of(
+            new ToSession.Attached("alice", ServerFrame.Ok.authenticated("r1", "alice", 0), List.of()),
+            new ToSession.Attached("bob", ServerFrame.Ok.authenticated("r2", "bob", 0), List.of()),
+            new ToSession.Attached("carol", ServerFrame.Ok.authenticated("r3", "carol", 0), List.of())),
+        messages(decided));
+  }
+
+  @Test
+  void theSameIdRegisteredTwiceInOneBatchWithTheSameKeyIsCreatedOnceThenLoggedIn() {
+    KeyPair key = Signatures.newKeyPair();
+    String publicKey = Signatures.encode(key.getPublic());
+
+    // A client that gave up waiting and registered again on a new connection, with a resume point.
+    Decisions.Decided decided =
+        decide(
+            new RouterCommand.RegisterPeer("r1", "alice", publicKey, 0, session("alice")),
+            new RouterCommand.RegisterPeer("r2", "alice", publicKey, 5, session("alice2")));
+
+    assertEquals(List.of(new RouterEvent.PeerRegistered("alice", publicKey, NOW)), decided.events(), "one peer, no acknowledgement");
+    assertEquals(2, decided.replies().size());
+    assertSame(session("alice"), decided.replies().get(0).to());
+    assertEquals(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("r1", "alice", 0), List.of()), decided.replies().get(0).message());
+    assertSame(session("alice2"), decided.replies().get(1).to());
+    assertEquals(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("r2", "alice", 0), List.of()), decided.replies().get(1).message());
+  }
+
+  @Test
+  void theSameIdRegisteredInOneBatchWithAnotherKeyIsRefusedWithIdTaken() {
+    KeyPair alice = Signatures.newKeyPair();
+    KeyPair mallory = Signatures.newKeyPair();
+
+    Decisions.Decided decided =
+        decide(
+            new RouterCommand.RegisterPeer("r1", "alice", Signatures.encode(alice.getPublic()), 0, session("alice")),
+            new RouterCommand.RegisterPeer("r2", "alice", Signatures.encode(mallory.getPublic()), 0, session("mallory")),
+            registerCommand("r3", "bob", Signatures.newKeyPair(), 0));
+
+    assertEquals(2, decided.events().size(), "alice and bob: " + decided.events());
+    assertEquals(new RouterEvent.PeerRegistered("alice", Signatures.encode(alice.getPublic()), NOW), decided.events().get(0));
+    assertSame(session("mallory"), decided.replies().get(1).to());
+    assertErrorFrame(decided.replies().get(1).message(), "r2", ErrorCode.ID_TAKEN);
+    assertInstanceOf(ToSession.Attached.class, decided.replies().get(2).message());
   }
 
   // ---- direct messages ----
@@ -531,14 +629,19 @@ class DecisionsTest {
 
   private RouterCommand.RegisterPeer registerCommand(String requestId, String peer, KeyPair key, long lastSeq) {
     keys.putIfAbsent(peer, key);
-    return new RouterCommand.RegisterPeer(
-        requestId, peer, Signatures.encode(key.getPublic()), NONCE,
-        Signatures.sign(key.getPrivate(), NONCE, peer), lastSeq, session(peer));
+    return new RouterCommand.RegisterPeer(requestId, peer, Signatures.encode(key.getPublic()), lastSeq, session(peer));
   }
 
+  /** A login the registry verifies, as from a client that did not send its public key. */
   private RouterCommand.Authenticate loginCommand(String requestId, String peer, KeyPair key, long lastSeq) {
     return new RouterCommand.Authenticate(
-        requestId, peer, NONCE, Signatures.sign(key.getPrivate(), NONCE, peer), lastSeq, session(peer));
+        requestId, peer, NONCE, Signatures.sign(key.getPrivate(), NONCE, peer), null, lastSeq, session(peer));
+  }
+
+  /** A login whose signature the session says it verified with {@code key}. */
+  private RouterCommand.Authenticate verifiedLoginCommand(String requestId, String peer, KeyPair key, String signature, long lastSeq) {
+    return new RouterCommand.Authenticate(
+        requestId, peer, NONCE, signature, Signatures.encode(key.getPublic()), lastSeq, session(peer));
   }
 
   private RouterCommand.Execute send(String from, String clientId, String to, String body) {

@@ -37,7 +37,6 @@ import peerlink.protocol.Signatures;
 @ExtendWith(LogCapturingExtension.class)
 class RegistryTest {
   private static final long NOW = 1_700_000_000_000L;
-  private static final String NONCE = "registry-test-nonce";
 
   /**
    * Events and state (what the journal and snapshot store write) must round-trip through Jackson CBOR. The
@@ -254,9 +253,7 @@ class RegistryTest {
   private void register(String peer) {
     KeyPair key = keys.computeIfAbsent(peer, p -> Signatures.newKeyPair());
     RouterCommand.RegisterPeer command =
-        new RouterCommand.RegisterPeer(
-            "reg-" + peer, peer, Signatures.encode(key.getPublic()), NONCE,
-            Signatures.sign(key.getPrivate(), NONCE, peer), 0, session(peer));
+        new RouterCommand.RegisterPeer("reg-" + peer, peer, Signatures.encode(key.getPublic()), 0, session(peer));
     EventSourcedBehaviorTestKit.CommandResult<Registry.Decide, RouterEvent, RouterState> result =
         registry.runCommand(decide(command));
     assertEquals(List.of(new RouterEvent.PeerRegistered(peer, Signatures.encode(key.getPublic()), NOW)), result.events());

@@ -33,8 +33,9 @@ class RouterMessagesSerializationTest {
 
   static Stream<Object> sessionToRouter() {
     return Stream.of(
-        new RouterCommand.RegisterPeer("r1", "alice", "public-key", "nonce", "signature", 0, session),
-        new RouterCommand.Authenticate("l1", "alice", "nonce", "signature", 7, session),
+        new RouterCommand.RegisterPeer("r1", "alice", "public-key", 0, session),
+        new RouterCommand.Authenticate("l1", "alice", "nonce", "signature", null, 7, session),
+        new RouterCommand.Authenticate("l2", "alice", "nonce", "signature", "verified-public-key", 0, session),
         new RouterCommand.Execute("alice", new ClientFrame.Send("c1", "bob", "hi ✓"), session),
         new RouterCommand.Execute("alice", new ClientFrame.CreateGroup("g1", "team"), session),
         new RouterCommand.Execute("alice", new ClientFrame.JoinGroup("j1", "team"), session),

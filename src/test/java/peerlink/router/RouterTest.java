@@ -14,12 +14,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.JournalOperation;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import org.apache.pekko.persistence.testkit.ProcessingPolicy;
+import org.apache.pekko.persistence.testkit.ProcessingResult;
+import org.apache.pekko.persistence.testkit.ProcessingSuccess;
+import org.apache.pekko.persistence.testkit.WriteEvents;
+import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -255,7 +263,95 @@ class RouterTest {
     assertEquals("m3", reply(bob).msgId());
   }
 
+  @Test
+  void consecutiveRegistrationsShareOneWriteAndAGroupCreationIsWrittenAlone() throws InterruptedException {
+    Writes writes = new Writes();
+    PersistenceTestKit.create(testKit.system()).withPolicy(writes);
+    TestProbe<ToSession> alice = testKit.createTestProbe(ToSession.class);
+    router.tell(registerCommand("reg-alice", "alice", alice));
+    writes.awaitFirstWriteHeld();
+
+    // Queued behind alice's write, in this order: four registrations (bob twice, on two connections with
+    // the same key), a group creation, two more registrations.
+    TestProbe<ToSession> bob = testKit.createTestProbe(ToSession.class);
+    TestProbe<ToSession> bobAgain = testKit.createTestProbe(ToSession.class);
+    TestProbe<ToSession> carol = testKit.createTestProbe(ToSession.class);
+    TestProbe<ToSession> dave = testKit.createTestProbe(ToSession.class);
+    TestProbe<ToSession> erin = testKit.createTestProbe(ToSession.class);
+    TestProbe<ToSession> frank = testKit.createTestProbe(ToSession.class);
+    router.tell(registerCommand("reg-bob", "bob", bob));
+    router.tell(registerCommand("reg-carol", "carol", carol));
+    router.tell(registerCommand("reg-bob-again", "bob", bobAgain));
+    router.tell(registerCommand("reg-dave", "dave", dave));
+    router.tell(new RouterCommand.Execute("alice", new ClientFrame.CreateGroup("g1", "team"), alice.ref()));
+    router.tell(registerCommand("reg-erin", "erin", erin));
+    router.tell(registerCommand("reg-frank", "frank", frank));
+    writes.release();
+
+    assertEquals(ServerFrame.Ok.authenticated("reg-alice", "alice", 0), alice.expectMessageClass(ToSession.Attached.class).reply());
+    assertEquals(ServerFrame.Ok.authenticated("reg-bob", "bob", 0), bob.expectMessageClass(ToSession.Attached.class).reply());
+    assertEquals(ServerFrame.Ok.authenticated("reg-carol", "carol", 0), carol.expectMessageClass(ToSession.Attached.class).reply());
+    // bob's second registration is a login of the peer created earlier in the same write: it replaces bob's
+    // first connection, exactly as if the two had been written one after the other.
+    assertEquals(ServerFrame.Ok.authenticated("reg-bob-again", "bob", 0), bobAgain.expectMessageClass(ToSession.Attached.class).reply());
+    bob.expectMessage(new ToSession.Replaced());
+    assertEquals(ServerFrame.Ok.authenticated("reg-dave", "dave", 0), dave.expectMessageClass(ToSession.Attached.class).reply());
+    assertEquals(ServerFrame.Ok.plain("g1"), reply(alice));
+    assertEquals(ServerFrame.Ok.authenticated("reg-erin", "erin", 0), erin.expectMessageClass(ToSession.Attached.class).reply());
+    assertEquals(ServerFrame.Ok.authenticated("reg-frank", "frank", 0), frank.expectMessageClass(ToSession.Attached.class).reply());
+
+    assertEquals(
+        List.of(List.of("alice"), List.of("bob", "carol", "dave"), List.of("group team"), List.of("erin", "frank")),
+        writes.written(),
+        "one write per batch");
+  }
+
   // ---- helpers ----
+
+  /** Records what each journal write holds, and holds the first write until the test releases it. */
+  private static final class Writes implements ProcessingPolicy<JournalOperation> {
+    private final List<List<String>> written = new ArrayList<>();
+    private final CountDownLatch firstHeld = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    @Override
+    public ProcessingResult tryProcess(String persistenceId, JournalOperation operation) {
+      if (operation instanceof WriteEvents write) {
+        synchronized (written) {
+          written.add(write.getBatch().stream().map(Writes::describe).toList());
+        }
+        if (firstHeld.getCount() > 0) {
+          firstHeld.countDown();
+          try {
+            released.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+      return ProcessingSuccess.getInstance();
+    }
+
+    void awaitFirstWriteHeld() throws InterruptedException {
+      assertEquals(true, firstHeld.await(10, TimeUnit.SECONDS), "the first write reached the journal");
+    }
+
+    void release() {
+      released.countDown();
+    }
+
+    List<List<String>> written() {
+      synchronized (written) {
+        return List.copyOf(written);
+      }
+    }
+
+    private static String describe(Object event) {
+      if (event instanceof RouterEvent.PeerRegistered p) return p.peer();
+      if (event instanceof RouterEvent.GroupCreated g) return "group " + g.group();
+      return event.toString();
+    }
+  }
 
   private TestProbe<ToSession> register(String peer) {
     TestProbe<ToSession> session = testKit.createTestProbe(ToSession.class);
@@ -267,14 +363,13 @@ class RouterTest {
 
   private RouterCommand.RegisterPeer registerCommand(String requestId, String peer, TestProbe<ToSession> session) {
     KeyPair key = keys.computeIfAbsent(peer, p -> Signatures.newKeyPair());
-    return new RouterCommand.RegisterPeer(
-        requestId, peer, Signatures.encode(key.getPublic()), NONCE,
-        Signatures.sign(key.getPrivate(), NONCE, peer), 0, session.ref());
+    return new RouterCommand.RegisterPeer(requestId, peer, Signatures.encode(key.getPublic()), 0, session.ref());
   }
 
+  /** A login the registry verifies itself, as from a client that sends no public key. */
   private RouterCommand.Authenticate login(String requestId, String peer, long lastSeq, TestProbe<ToSession> session) {
     return new RouterCommand.Authenticate(
-        requestId, peer, NONCE, Signatures.sign(keys.get(peer).getPrivate(), NONCE, peer), lastSeq, session.ref());
+        requestId, peer, NONCE, Signatures.sign(keys.get(peer).getPrivate(), NONCE, peer), null, lastSeq, session.ref());
   }
 
   private static RouterCommand.Execute send(String from, String id, String to, String body, TestProbe<ToSession> session) {

@@ -110,7 +110,7 @@ class SessionTest {
   // ---- authentication ----
 
   @Test
-  void registerForwardsTheClaimWithThisConnectionsNonceThenWritesTheOkAndThePushes() {
+  void registerWithAGoodSignatureForwardsTheVerifiedKeyThenWritesTheOkAndThePushes() {
     Connection c = new Connection(10, Duration.ofSeconds(10));
     KeyPair key = Signatures.newKeyPair();
     String publicKey = Signatures.encode(key.getPublic());
@@ -118,12 +118,7 @@ class SessionTest {
     c.client(new ClientFrame.Register("r1", 1, "alice", publicKey, c.sign(key, "alice"), null));
 
     RouterCommand.RegisterPeer claim = c.router.expectMessageClass(RouterCommand.RegisterPeer.class);
-    assertEquals("r1", claim.requestId());
-    assertEquals("alice", claim.peer());
-    assertEquals(publicKey, claim.publicKey());
-    assertEquals(c.welcome.nonce(), claim.nonce());
-    assertEquals(0, claim.lastSeq());
-    assertTrue(Signatures.verify(publicKey, claim.nonce(), "alice", claim.signature()));
+    assertEquals(new RouterCommand.RegisterPeer("r1", "alice", publicKey, 0, claim.session()), claim);
 
     claim.session().tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("r1", "alice", 0), List.of()));
     claim.session().tell(new ToSession.Pushed(List.of(message(1, "hello"))));
@@ -137,15 +132,77 @@ class SessionTest {
     Connection c = new Connection(10, Duration.ofSeconds(10));
     KeyPair key = Signatures.newKeyPair();
 
-    c.client(new ClientFrame.Login("l1", null, "alice", c.sign(key, "alice"), 2L));
+    c.client(new ClientFrame.Login("l1", null, "alice", null, c.sign(key, "alice"), 2L));
 
     RouterCommand.Authenticate login = c.router.expectMessageClass(RouterCommand.Authenticate.class);
-    assertEquals(new RouterCommand.Authenticate("l1", "alice", c.welcome.nonce(), c.sign(key, "alice"), 2, login.session()), login);
+    assertEquals(new RouterCommand.Authenticate("l1", "alice", c.welcome.nonce(), c.sign(key, "alice"), null, 2, login.session()), login);
     login.session().tell(
         new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 4), List.of(message(3, "three"), message(4, "four"))));
     assertEquals(ServerFrame.Ok.authenticated("l1", "alice", 4), c.frame());
     assertEquals(message(3, "three"), c.frame());
     assertEquals(message(4, "four"), c.frame());
+  }
+
+  @Test
+  void aRegisterWithABadKeyOrSignatureIsRefusedHereAndTheRouterHearsNothing() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    KeyPair key = Signatures.newKeyPair();
+    KeyPair other = Signatures.newKeyPair();
+    String publicKey = Signatures.encode(key.getPublic());
+
+    c.client(new ClientFrame.Register("r1", 1, "alice", publicKey, c.sign(other, "alice"), null));
+    assertEquals("The signature does not match the public key offered.", c.expectError("r1", ErrorCode.AUTH_FAILED).message());
+    c.client(new ClientFrame.Register("r2", 1, "alice", publicKey, Signatures.sign(key.getPrivate(), "another-nonce", "alice"), null));
+    c.expectError("r2", ErrorCode.AUTH_FAILED);
+    c.client(new ClientFrame.Register("r3", 1, "alice", publicKey, c.sign(key, "bob"), null));
+    c.expectError("r3", ErrorCode.AUTH_FAILED);
+    c.client(new ClientFrame.Register("r4", 1, "alice", publicKey, "bm90IGEgc2lnbmF0dXJl", null));
+    c.expectError("r4", ErrorCode.AUTH_FAILED);
+    c.client(new ClientFrame.Register("r5", 1, "alice", "bm90IGEga2V5", c.sign(key, "alice"), null));
+    assertEquals(
+        "Field 'publicKey' is not a Base64 X.509 Ed25519 public key.", c.expectError("r5", ErrorCode.BAD_FRAME).message());
+    // The name is checked first, as the protocol document says: this signature is not for "" either.
+    c.client(new ClientFrame.Register("r6", 1, "", publicKey, c.sign(key, "alice"), null));
+    assertEquals("Peer ID is empty.", c.expectError("r6", ErrorCode.INVALID_NAME).message());
+    c.router.expectNoMessage(QUIET);
+
+    // None of these counted as an authentication in progress: the client may try again.
+    c.client(new ClientFrame.Register("r7", 1, "alice", publicKey, c.sign(key, "alice"), null));
+    assertEquals("r7", c.router.expectMessageClass(RouterCommand.RegisterPeer.class).requestId());
+  }
+
+  @Test
+  void aLoginWithItsPublicKeyIsVerifiedHereAndReachesTheRouterMarkedVerified() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    KeyPair key = Signatures.newKeyPair();
+    String publicKey = Signatures.encode(key.getPublic());
+
+    c.client(new ClientFrame.Login("l1", 1, "alice", publicKey, c.sign(key, "alice"), 3L));
+
+    RouterCommand.Authenticate login = c.router.expectMessageClass(RouterCommand.Authenticate.class);
+    assertEquals(
+        new RouterCommand.Authenticate("l1", "alice", c.welcome.nonce(), c.sign(key, "alice"), publicKey, 3, login.session()), login);
+    login.session().tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 3), List.of()));
+    assertEquals(ServerFrame.Ok.authenticated("l1", "alice", 3), c.frame());
+  }
+
+  @Test
+  void aLoginWithItsPublicKeyAndABadSignatureIsRefusedHereAndTheRouterHearsNothing() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    KeyPair key = Signatures.newKeyPair();
+    KeyPair mallory = Signatures.newKeyPair();
+    String publicKey = Signatures.encode(key.getPublic());
+
+    c.client(new ClientFrame.Login("l1", 1, "alice", publicKey, c.sign(mallory, "alice"), null));
+    assertEquals(ErrorCode.AUTH_FAILED.sentence(), c.expectError("l1", ErrorCode.AUTH_FAILED).message());
+    c.client(new ClientFrame.Login("l2", 1, "alice", publicKey, Signatures.sign(key.getPrivate(), "another-nonce", "alice"), null));
+    c.expectError("l2", ErrorCode.AUTH_FAILED);
+    c.client(new ClientFrame.Login("l3", 1, "alice", "bm90IGEga2V5", c.sign(key, "alice"), null));
+    c.expectError("l3", ErrorCode.BAD_FRAME);
+    c.router.expectNoMessage(QUIET);
+
+    c.client(new ClientFrame.Login("l4", 1, "alice", publicKey, c.sign(key, "alice"), null));
+    assertEquals(publicKey, c.router.expectMessageClass(RouterCommand.Authenticate.class).verifiedKey());
   }
 
   @Test
@@ -166,15 +223,15 @@ class SessionTest {
   void aSecondAuthenticationIsRefusedWhileOneIsInProgressAndAfterItSucceeded() {
     Connection c = new Connection(10, Duration.ofSeconds(10));
     KeyPair key = Signatures.newKeyPair();
-    c.client(new ClientFrame.Login("l1", null, "alice", c.sign(key, "alice"), null));
+    c.client(new ClientFrame.Login("l1", null, "alice", null, c.sign(key, "alice"), null));
     RouterCommand.Authenticate login = c.router.expectMessageClass(RouterCommand.Authenticate.class);
 
-    c.client(new ClientFrame.Login("l2", null, "alice", c.sign(key, "alice"), null));
+    c.client(new ClientFrame.Login("l2", null, "alice", null, c.sign(key, "alice"), null));
     c.expectError("l2", ErrorCode.ALREADY_AUTHENTICATED);
 
     login.session().tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 0), List.of()));
     assertEquals(ServerFrame.Ok.authenticated("l1", "alice", 0), c.frame());
-    c.client(new ClientFrame.Login("l3", null, "bob", c.sign(key, "bob"), null));
+    c.client(new ClientFrame.Login("l3", null, "bob", null, c.sign(key, "bob"), null));
     c.expectError("l3", ErrorCode.ALREADY_AUTHENTICATED);
     c.router.expectNoMessage(QUIET);
   }
@@ -183,13 +240,13 @@ class SessionTest {
   void aRefusedLoginIsReportedAndTheClientMayTryAgain() {
     Connection c = new Connection(10, Duration.ofSeconds(10));
     KeyPair key = Signatures.newKeyPair();
-    c.client(new ClientFrame.Login("l1", null, "alice", c.sign(key, "alice"), null));
+    c.client(new ClientFrame.Login("l1", null, "alice", null, c.sign(key, "alice"), null));
     RouterCommand.Authenticate login = c.router.expectMessageClass(RouterCommand.Authenticate.class);
 
     login.session().tell(new ToSession.Reply(new ServerFrame.Error("l1", "AUTH_FAILED", ErrorCode.AUTH_FAILED.sentence())));
 
     c.expectError("l1", ErrorCode.AUTH_FAILED);
-    c.client(new ClientFrame.Login("l2", null, "alice", c.sign(key, "alice"), null));
+    c.client(new ClientFrame.Login("l2", null, "alice", null, c.sign(key, "alice"), null));
     assertEquals("l2", c.router.expectMessageClass(RouterCommand.Authenticate.class).requestId());
   }
 
@@ -293,14 +350,14 @@ class SessionTest {
   void aLoginTheRouterDoesNotAnswerInTimeMayBeTriedAgain() {
     Connection c = new Connection(10, Duration.ofMillis(500));
     KeyPair key = Signatures.newKeyPair();
-    c.client(new ClientFrame.Login("l1", null, "alice", c.sign(key, "alice"), null));
+    c.client(new ClientFrame.Login("l1", null, "alice", null, c.sign(key, "alice"), null));
     RouterCommand.Authenticate late = c.router.expectMessageClass(RouterCommand.Authenticate.class);
 
     c.expectError("l1", ErrorCode.UNAVAILABLE, Duration.ofSeconds(5));
     late.session().tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 0), List.of()));
     c.out.expectNoMessage(QUIET);
 
-    c.client(new ClientFrame.Login("l2", null, "alice", c.sign(key, "alice"), null));
+    c.client(new ClientFrame.Login("l2", null, "alice", null, c.sign(key, "alice"), null));
     RouterCommand.Authenticate retry = c.router.expectMessageClass(RouterCommand.Authenticate.class);
     retry.session().tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l2", "alice", 0), List.of()));
     assertEquals(ServerFrame.Ok.authenticated("l2", "alice", 0), c.frame());
