@@ -182,7 +182,8 @@ final class FailoverScenario implements Scenario {
       return "heartbeat-interval=" + c.getString(fd + "heartbeat-interval")
           + " acceptable-heartbeat-pause=" + c.getString(fd + "acceptable-heartbeat-pause")
           + " stable-after=" + c.getString("pekko.cluster.split-brain-resolver.stable-after")
-          + " down-removal-margin=" + c.getString("pekko.cluster.down-removal-margin");
+          + " down-removal-margin=" + c.getString("pekko.cluster.down-removal-margin")
+          + " crash-detector=" + (c.getBoolean("peerlink.cluster.crash-detector") ? "on" : "off");
     } catch (RuntimeException e) {
       return "unknown (" + e.getMessage() + ")";
     }
