@@ -1,18 +1,12 @@
 package peerlink.testing;
 
-import java.io.IOException;
-import java.net.ServerSocket;
+import peerlink.bench.FreePort;
 
-/** Ports the OS reports free, for servers started by tests. */
+/** Ports the OS reports free, for servers started by tests; never the same one twice (see {@link FreePort}). */
 public final class FreePorts {
   private FreePorts() {}
 
   public static int next() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return FreePort.next();
   }
 }
