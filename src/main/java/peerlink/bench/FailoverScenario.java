@@ -183,6 +183,7 @@ final class FailoverScenario implements Scenario {
           + " acceptable-heartbeat-pause=" + c.getString(fd + "acceptable-heartbeat-pause")
           + " stable-after=" + c.getString("pekko.cluster.split-brain-resolver.stable-after")
           + " down-removal-margin=" + c.getString("pekko.cluster.down-removal-margin")
+          + " gossip-interval=" + c.getString("pekko.cluster.gossip-interval")
           + " crash-detector=" + (c.getBoolean("peerlink.cluster.crash-detector") ? "on" : "off");
     } catch (RuntimeException e) {
       return "unknown (" + e.getMessage() + ")";
