@@ -486,7 +486,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       routerMembers.remove(node);
       learners.remove(node);
       pendingCopies.remove(node);
-      if (epoch > 0 && isr.contains(node)) {
+      if (epoch > 0 && isr.contains(node) && !node.equals(self)) { // this node leaving is a shutdown, not a lost backup
         getContext().getLog().warn("Backup {} is out of the cluster ({}); removing it from the in-sync set", node, event.getClass().getSimpleName());
         reconsiderMembership();
       }
