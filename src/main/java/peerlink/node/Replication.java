@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.persistence.Persistence;
 import peerlink.replication.Replica;
 import peerlink.replication.ReplicatedEventLog;
 import peerlink.replication.ReplicationLeader;
@@ -35,9 +36,9 @@ final class Replication {
 
   /**
    * Opens the node's store, starts its replica and leader, and makes the persistence plugins write
-   * through the leader. Must run before the registry singleton can start on this node.
+   * through the leader. Must run before the registry singleton can start on this node. Returns whether
+   * the node's store has ever been replicated (see {@link ClusterJoin}).
    */
-  /** Returns whether the node's store has ever been replicated (see {@link ClusterJoin}). */
   static boolean startOnRouter(ActorContext<?> context, NodeOptions options, ActorRef<RmCommand> rm) {
     Path store = options.dataDir().resolve("store");
     EventLogs logs = EventLogs.get(Adapter.toClassic(context.getSystem()));
@@ -48,6 +49,10 @@ final class Replication {
     ActorRef<ReplicationLeader.Command> leader = context.spawn(ReplicationLeader.create(local, replica, rm), "replication-leader");
     Duration timeout = context.getSystem().settings().config().getDuration("peerlink.replication.write-timeout");
     logs.install(store, new ReplicatedEventLog(local, leader, timeout));
+    // Pekko starts the persistence plugins with the first persistent actor: on a backup, that is the
+    // registry at a failover. Loading the extension now starts the plugins listed in
+    // pekko.persistence.*.auto-start-* (conf/peerlink.conf), so a takeover does not wait for them.
+    Persistence.get(Adapter.toClassic(context.getSystem()));
     return local.wasReplicated();
   }
 }

@@ -52,7 +52,7 @@ public final class RmNode {
                   text = r.member().address() + " is reachable again";
                   kind = "membership";
                 } else if (event instanceof ClusterEvent.MemberDowned d) {
-                  text = d.member().address() + " was downed by the split brain resolver";
+                  text = d.member().address() + " was downed (its process was gone, or the split brain resolver decided)";
                 } else if (event instanceof ClusterEvent.MemberRemoved r) {
                   text = r.member().address() + " was removed from the cluster";
                 } else if (event instanceof ClusterEvent.MemberUp u) {
