@@ -6,8 +6,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.Address;
@@ -38,12 +38,6 @@ import scala.Option;
 final class CrashDetector {
   /** How often every other member's cluster port is tried: a local connect costs microseconds. */
   static final Duration INTERVAL = Duration.ofMillis(100);
-  /**
-   * Refusals before the member is downed. One is enough: a listening process never refuses (a full
-   * backlog drops the attempt, which times out), and a port rebound by a restart is a new incarnation,
-   * so the member probed is gone either way.
-   */
-  static final int REFUSALS_TO_DOWN = 1;
   private static final int CONNECT_TIMEOUT_MS = 1000;
 
   sealed interface Command {}
@@ -65,16 +59,14 @@ final class CrashDetector {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new Tick(), INTERVAL);
       Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
-      Map<Address, Integer> refusals = new HashMap<>();
-      Map<Address, Boolean> probing = new HashMap<>();
+      Set<Address> probing = new HashSet<>();
       return Behaviors.receive(Command.class)
           .onMessage(Tick.class, tick -> {
             Cluster cluster = Cluster.get(context.getSystem());
             Address self = cluster.selfMember().address();
-            refusals.keySet().removeIf(a -> !isProbed(cluster, a));
             for (Member member : cluster.state().getMembers()) {
               Address address = member.address();
-              if (!address.equals(self) && isProbed(cluster, address) && probing.putIfAbsent(address, true) == null) {
+              if (!address.equals(self) && isProbed(member) && probing.add(address)) {
                 probe(context, blocking, address);
               }
             }
@@ -82,15 +74,14 @@ final class CrashDetector {
           })
           .onMessage(Probed.class, probed -> {
             probing.remove(probed.member());
-            if (!probed.refused()) {
-              refusals.remove(probed.member());
-              return Behaviors.same();
-            }
-            int count = refusals.merge(probed.member(), 1, Integer::sum);
-            Member member = member(Cluster.get(context.getSystem()), probed.member());
-            if (count == REFUSALS_TO_DOWN && member != null && isProbed(Cluster.get(context.getSystem()), probed.member())) {
+            // One refusal is enough: a listening process never refuses (a full backlog drops the attempt,
+            // which times out), and a port rebound by a restart is a new incarnation, so the member
+            // probed is gone either way.
+            Cluster cluster = Cluster.get(context.getSystem());
+            Member member = member(cluster, probed.member());
+            if (probed.refused() && member != null && isProbed(member)) {
               context.getLog().warn("Downing {}: its cluster port refuses connections, so its process is gone", probed.member());
-              Cluster.get(context.getSystem()).manager().tell(new Down(probed.member()));
+              cluster.manager().tell(new Down(probed.member()));
               quarantine(context, member);
             }
             return Behaviors.same();
@@ -123,14 +114,9 @@ final class CrashDetector {
   }
 
   /** Members that are up, or on their way in or out, but not yet downed or removed. */
-  private static boolean isProbed(Cluster cluster, Address address) {
-    for (Member member : cluster.state().getMembers()) {
-      if (member.address().equals(address)) {
-        MemberStatus status = member.status();
-        return status != MemberStatus.down() && status != MemberStatus.removed() && status != MemberStatus.joining();
-      }
-    }
-    return false;
+  private static boolean isProbed(Member member) {
+    MemberStatus status = member.status();
+    return status != MemberStatus.down() && status != MemberStatus.removed() && status != MemberStatus.joining();
   }
 
   private static void probe(ActorContext<Command> context, Executor blocking, Address member) {

@@ -26,6 +26,9 @@ final class WireMutations {
   /** The mutations as parts of at most {@code partBytes} bytes each; always at least one part. */
   static List<byte[]> split(List<Mutation> mutations, int partBytes) {
     byte[] all = encode(mutations);
+    if (all.length <= partBytes) {
+      return List.of(all); // the common case: one part, no copy
+    }
     List<byte[]> parts = new ArrayList<>(all.length / partBytes + 1);
     int from = 0;
     do {
@@ -38,6 +41,9 @@ final class WireMutations {
 
   /** The mutations that {@link #split} cut into {@code parts}, given in order. */
   static List<Mutation> join(List<byte[]> parts) {
+    if (parts.size() == 1) {
+      return decode(parts.get(0));
+    }
     int size = 0;
     for (byte[] part : parts) {
       size += part.length;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,11 +22,7 @@ class BackupCatchUpIT {
     Scenario.repeat("BackupCatchUpIT", temp, s -> {
       Cluster3 cluster = s.cluster.start();
       long epoch = cluster.awaitPrimary(cluster.p1, 1, Cluster3.START);
-      List<String> p1First = List.of(cluster.p1.server(), cluster.p2.server());
-      List<String> p2First = List.of(cluster.p2.server(), cluster.p1.server());
-      for (int i = 1; i <= 4; i++) {
-        s.peer("peer" + i, i % 2 == 1 ? p1First : p2First);
-      }
+      s.peersOnBothNodes(4);
       s.registerAll();
       s.startLoad(s.peers, 20);
       Await.keepRunningFor(s.between(2_000, 5_000));

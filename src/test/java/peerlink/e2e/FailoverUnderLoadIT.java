@@ -25,11 +25,7 @@ class FailoverUnderLoadIT {
     Scenario.repeat("FailoverUnderLoadIT", temp, s -> {
       Cluster3 cluster = s.cluster.start();
       long epochBefore = cluster.awaitPrimary(cluster.p1, 1, Cluster3.START);
-      List<String> p1First = List.of(cluster.p1.server(), cluster.p2.server());
-      List<String> p2First = List.of(cluster.p2.server(), cluster.p1.server());
-      for (int i = 1; i <= 6; i++) {
-        s.peer("peer" + i, i % 2 == 1 ? p1First : p2First);
-      }
+      s.peersOnBothNodes(6);
       s.registerAll();
       s.startLoad(s.peers, 20);
 

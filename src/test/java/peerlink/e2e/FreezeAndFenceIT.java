@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,11 +25,7 @@ class FreezeAndFenceIT {
     Scenario.repeat("FreezeAndFenceIT", temp, s -> {
       Cluster3 cluster = s.cluster.start();
       long epochBefore = cluster.awaitPrimary(cluster.p1, 1, Cluster3.START);
-      List<String> p1First = List.of(cluster.p1.server(), cluster.p2.server());
-      List<String> p2First = List.of(cluster.p2.server(), cluster.p1.server());
-      for (int i = 1; i <= 6; i++) {
-        s.peer("peer" + i, i % 2 == 1 ? p1First : p2First);
-      }
+      s.peersOnBothNodes(6);
       s.registerAll();
       s.startLoad(s.peers, 20);
       Await.keepRunningFor(s.between(2_000, 6_000));

@@ -126,6 +126,18 @@ final class Scenario implements AutoCloseable {
     return peer;
   }
 
+  /**
+   * Peers {@code peer1..peerN}, half of them connected to p1 first and half to p2 first (each with the
+   * other node as its fallback), so a failure of either node hits clients of both kinds.
+   */
+  void peersOnBothNodes(int count) {
+    List<String> p1First = List.of(cluster.p1.server(), cluster.p2.server());
+    List<String> p2First = List.of(cluster.p2.server(), cluster.p1.server());
+    for (int i = 1; i <= count; i++) {
+      peer("peer" + i, i % 2 == 1 ? p1First : p2First);
+    }
+  }
+
   void registerAll() throws Exception {
     for (Peer peer : peers) {
       peer.register(REGISTER);
