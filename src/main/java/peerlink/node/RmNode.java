@@ -47,7 +47,7 @@ public final class RmNode {
                 String text = null;
                 String kind = "failure";
                 if (event instanceof ClusterEvent.UnreachableMember u) {
-                  text = u.member().address() + " is unreachable (heartbeats missing)";
+                  text = u.member().address() + " is unreachable (heartbeats missing, or its process is gone)";
                 } else if (event instanceof ClusterEvent.ReachableMember r) {
                   text = r.member().address() + " is reachable again";
                   kind = "membership";
