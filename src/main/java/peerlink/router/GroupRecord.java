@@ -1,26 +1,29 @@
 package peerlink.router;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Collection;
 import java.util.Set;
-import java.util.TreeSet;
+import org.pcollections.TreePSet;
 
-/** A group and its current members. */
+/** A group and its current members. Immutable: a change returns a new record sharing the rest. */
 public final class GroupRecord {
-  @JsonProperty private String creator;
-  @JsonProperty private TreeSet<String> members = new TreeSet<>();
-
-  private GroupRecord() {}
+  @JsonProperty private final String creator;
+  @JsonProperty private final TreePSet<String> members;
 
   GroupRecord(String creator) {
-    this.creator = creator;
-    members.add(creator);
+    this(creator, TreePSet.singleton(creator));
   }
 
-  GroupRecord copy() {
-    GroupRecord copy = new GroupRecord();
-    copy.creator = creator;
-    copy.members = new TreeSet<>(members);
-    return copy;
+  @JsonCreator
+  private GroupRecord(@JsonProperty("creator") String creator, @JsonProperty("members") Collection<String> members) {
+    this.creator = creator;
+    this.members = TreePSet.from(members);
+  }
+
+  private GroupRecord(String creator, TreePSet<String> members) {
+    this.creator = creator;
+    this.members = members;
   }
 
   public String creator() {
@@ -28,18 +31,18 @@ public final class GroupRecord {
   }
 
   public Set<String> members() {
-    return java.util.Collections.unmodifiableSet(members);
+    return members;
   }
 
   public boolean hasMember(String peer) {
     return members.contains(peer);
   }
 
-  void add(String peer) {
-    members.add(peer);
+  GroupRecord with(String peer) {
+    return new GroupRecord(creator, members.plus(peer));
   }
 
-  void remove(String peer) {
-    members.remove(peer);
+  GroupRecord without(String peer) {
+    return new GroupRecord(creator, members.minus(peer));
   }
 }

@@ -1,29 +1,41 @@
 package peerlink.router;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Collection;
 import java.util.List;
+import org.pcollections.PVector;
+import org.pcollections.TreePVector;
 
-/** What the router remembers of a sent message so its sender can follow its state. */
+/**
+ * What the router remembers of a sent message so its sender can follow its state. Immutable: marking a
+ * delivery returns a new record, so a checkpoint can hold on to this one.
+ */
 public final class MessageRecord {
-  @JsonProperty private String from;
-  @JsonProperty private String to;
-  @JsonProperty private List<String> recipients;
-  @JsonProperty private LinkedHashSet<String> delivered = new LinkedHashSet<>();
-
-  private MessageRecord() {}
+  @JsonProperty private final String from;
+  @JsonProperty private final String to;
+  @JsonProperty private final List<String> recipients;
+  /** The recipients that acknowledged it, in that order; each acknowledges a message once (its inbox entry goes). */
+  @JsonProperty private final PVector<String> delivered;
 
   MessageRecord(String from, String to, List<String> recipients) {
-    this.from = from;
-    this.to = to;
-    this.recipients = List.copyOf(recipients);
+    this(from, to, List.copyOf(recipients), TreePVector.empty());
   }
 
-  MessageRecord copy() {
-    MessageRecord copy = new MessageRecord(from, to, recipients);
-    copy.delivered = new LinkedHashSet<>(delivered);
-    return copy;
+  @JsonCreator
+  private MessageRecord(
+      @JsonProperty("from") String from,
+      @JsonProperty("to") String to,
+      @JsonProperty("recipients") List<String> recipients,
+      @JsonProperty("delivered") Collection<String> delivered) {
+    this(from, to, List.copyOf(recipients), TreePVector.from(delivered));
+  }
+
+  private MessageRecord(String from, String to, List<String> recipients, PVector<String> delivered) {
+    this.from = from;
+    this.to = to;
+    this.recipients = recipients;
+    this.delivered = delivered;
   }
 
   public String from() {
@@ -39,7 +51,7 @@ public final class MessageRecord {
   }
 
   public List<String> delivered() {
-    return new ArrayList<>(delivered);
+    return delivered;
   }
 
   /** SENT until every recipient has acknowledged it; a message with no recipients stays SENT. */
@@ -47,8 +59,8 @@ public final class MessageRecord {
     return !recipients.isEmpty() && delivered.size() == recipients.size() ? MessageState.DELIVERED : MessageState.SENT;
   }
 
-  void markDelivered(String recipient) {
-    delivered.add(recipient);
+  MessageRecord deliveredTo(String recipient) {
+    return new MessageRecord(from, to, recipients, delivered.plus(recipient));
   }
 
   int deliveredCount() {

@@ -1,45 +1,74 @@
 package peerlink.router;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.Iterator;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.pcollections.OrderedPMap;
+import org.pcollections.OrderedPSet;
+import org.pcollections.TreePMap;
 import peerlink.protocol.ServerFrame;
 
-/** A registered peer: its key, its inbox of unacknowledged pushes, and the ids of the messages it sent. */
+/**
+ * A registered peer: its key, its inbox of unacknowledged pushes, and the ids of the messages it sent.
+ * Immutable, on persistent collections: every change returns a new record that shares what did not
+ * change, so a checkpoint of the registry keeps the records it saw without copying them.
+ */
 public final class PeerRecord {
-  @JsonProperty private String publicKey;
+  @JsonProperty private final String publicKey;
   /** Highest sequence number ever pushed to this peer. */
-  @JsonProperty private long lastSeq;
-  /** Pushes not yet acknowledged, in sequence order. */
-  @JsonProperty private ArrayDeque<ServerFrame.Push> inbox = new ArrayDeque<>();
+  @JsonProperty private final long lastSeq;
+  /** Pushes not yet acknowledged, by sequence number. */
+  @JsonIgnore private final TreePMap<Long, ServerFrame.Push> inbox;
   /**
-   * Client message id to router message id, so a resent id is recognised as a duplicate. Only the most
-   * recent {@link #SENT_IDS_KEPT} are kept: a client resends only what it has not seen answered yet.
+   * Client message id to router message id, oldest first, so a resent id is recognised as a duplicate.
+   * Only the most recent {@link #SENT_IDS_KEPT} are kept: a client resends only what it has not seen answered yet.
    */
-  @JsonProperty private LinkedHashMap<String, String> sentIds = new LinkedHashMap<>();
+  @JsonProperty private final OrderedPMap<String, String> sentIds;
   /** Ids of this peer's fully delivered messages, oldest first; the router keeps only the newest. */
-  @JsonProperty private ArrayDeque<String> delivered = new ArrayDeque<>();
+  @JsonProperty private final OrderedPSet<String> delivered;
 
   static final int SENT_IDS_KEPT = 10_000;
   static final int DELIVERED_KEPT = 10_000;
 
-  private PeerRecord() {}
-
   PeerRecord(String publicKey) {
-    this.publicKey = publicKey;
+    this(publicKey, 0, TreePMap.empty(), OrderedPMap.empty(), OrderedPSet.empty());
   }
 
-  PeerRecord copy() {
-    PeerRecord copy = new PeerRecord(publicKey);
-    copy.lastSeq = lastSeq;
-    copy.inbox = new ArrayDeque<>(inbox);
-    copy.sentIds = new LinkedHashMap<>(sentIds);
-    copy.delivered = new ArrayDeque<>(delivered);
-    return copy;
+  @JsonCreator
+  private PeerRecord(
+      @JsonProperty("publicKey") String publicKey,
+      @JsonProperty("lastSeq") long lastSeq,
+      @JsonProperty("inbox") List<ServerFrame.Push> inbox,
+      @JsonProperty("sentIds") Map<String, String> sentIds,
+      @JsonProperty("delivered") Collection<String> delivered) {
+    this(publicKey, lastSeq, bySeq(inbox), OrderedPMap.from(sentIds), OrderedPSet.from(delivered));
+  }
+
+  private PeerRecord(
+      String publicKey, long lastSeq, TreePMap<Long, ServerFrame.Push> inbox, OrderedPMap<String, String> sentIds, OrderedPSet<String> delivered) {
+    this.publicKey = publicKey;
+    this.lastSeq = lastSeq;
+    this.inbox = inbox;
+    this.sentIds = sentIds;
+    this.delivered = delivered;
+  }
+
+  private static TreePMap<Long, ServerFrame.Push> bySeq(List<ServerFrame.Push> pushes) {
+    TreePMap<Long, ServerFrame.Push> inbox = TreePMap.empty();
+    for (ServerFrame.Push push : pushes) {
+      inbox = inbox.plus(push.seq(), push);
+    }
+    return inbox;
+  }
+
+  /** The snapshot form of the inbox: its pushes in sequence order. */
+  @JsonProperty("inbox")
+  private Collection<ServerFrame.Push> inboxInOrder() {
+    return inbox.values();
   }
 
   public String publicKey() {
@@ -57,8 +86,7 @@ public final class PeerRecord {
 
   /** The highest sequence number this peer has acknowledged. */
   public long ackedSeq() {
-    ServerFrame.Push head = inbox.peekFirst();
-    return head == null ? lastSeq : head.seq() - 1;
+    return inbox.isEmpty() ? lastSeq : inbox.firstKey() - 1;
   }
 
   public int inboxSize() {
@@ -69,42 +97,45 @@ public final class PeerRecord {
     return sentIds.get(clientId);
   }
 
-  void rememberSent(String clientId, String msgId) {
-    sentIds.put(clientId, msgId);
-    if (sentIds.size() > SENT_IDS_KEPT) {
-      sentIds.remove(sentIds.keySet().iterator().next());
+  PeerRecord rememberSent(String clientId, String msgId) {
+    OrderedPMap<String, String> kept = sentIds.plus(clientId, msgId);
+    if (kept.size() > SENT_IDS_KEPT) {
+      kept = kept.minus(kept.keySet().iterator().next());
     }
+    return new PeerRecord(publicKey, lastSeq, inbox, kept, delivered);
   }
 
-  /** Records a fully delivered message; returns the id of one to forget, or null. */
-  String rememberDelivered(String msgId) {
-    delivered.addLast(msgId);
-    return delivered.size() > DELIVERED_KEPT ? delivered.pollFirst() : null;
-  }
-
-  void push(ServerFrame.Push item) {
-    lastSeq = item.seq();
-    inbox.addLast(item);
-  }
-
-  /** Removes and returns the pushes up to and including {@code upTo}. */
-  List<ServerFrame.Push> acknowledge(long upTo) {
-    List<ServerFrame.Push> acked = new ArrayList<>();
-    while (!inbox.isEmpty() && inbox.peekFirst().seq() <= upTo) {
-      acked.add(inbox.pollFirst());
+  /** Records a fully delivered message; the id of one that falls out of the kept ones is reported to {@code forgotten}. */
+  PeerRecord rememberDelivered(String msgId, java.util.function.Consumer<String> forgotten) {
+    OrderedPSet<String> kept = delivered.plus(msgId);
+    if (kept.size() > DELIVERED_KEPT) {
+      String oldest = kept.iterator().next();
+      kept = kept.minus(oldest);
+      forgotten.accept(oldest);
     }
-    return acked;
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, kept);
+  }
+
+  PeerRecord push(ServerFrame.Push item) {
+    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, delivered);
+  }
+
+  /** The pushes up to and including {@code upTo}, oldest first: what an acknowledgement removes. */
+  List<ServerFrame.Push> pushesUpTo(long upTo) {
+    return new ArrayList<>(inbox.headMap(upTo, true).values());
+  }
+
+  /** This peer without the pushes up to and including {@code upTo}. */
+  PeerRecord acknowledged(long upTo) {
+    TreePMap<Long, ServerFrame.Push> rest = inbox;
+    while (!rest.isEmpty() && rest.firstKey() <= upTo) {
+      rest = rest.minusFirstEntry();
+    }
+    return new PeerRecord(publicKey, lastSeq, rest, sentIds, delivered);
   }
 
   /** The pushes after {@code seq}, oldest first: what a resuming client is missing. */
   public List<ServerFrame.Push> pushesAfter(long seq) {
-    List<ServerFrame.Push> newest = new ArrayList<>();
-    for (Iterator<ServerFrame.Push> it = inbox.descendingIterator(); it.hasNext(); ) {
-      ServerFrame.Push item = it.next();
-      if (item.seq() <= seq) break;
-      newest.add(item);
-    }
-    java.util.Collections.reverse(newest);
-    return newest;
+    return new ArrayList<>(inbox.tailMap(seq, false).values());
   }
 }
