@@ -27,7 +27,6 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.Mutation;
-import peerlink.storage.SnapshotCriteria;
 import peerlink.storage.StorePosition;
 
 /**
@@ -544,7 +543,9 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     }
     long checkpointSeqNr = 0;
     long checkpointAt = 0;
-    var snapshot = store.latestSnapshot(REGISTRY_ID, SnapshotCriteria.latest());
+    // The info, not the snapshot: this runs every second on the write path's actor, and a checkpoint
+    // can be tens of megabytes.
+    var snapshot = store.latestSnapshotInfo(REGISTRY_ID);
     if (snapshot.isPresent()) {
       checkpointSeqNr = snapshot.get().sequenceNr();
       checkpointAt = snapshot.get().timestamp();

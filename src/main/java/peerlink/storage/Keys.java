@@ -22,6 +22,8 @@ final class Keys {
   static final byte[] POSITION_KEY = {POSITION};
   /** Present once the store has had another replica; copied with the store. */
   static final byte[] REPLICATED_KEY = {5};
+  /** Sequence number and time of an id's latest snapshot, so reading them does not read the snapshot. */
+  static final byte SNAPSHOT_INFO = 6;
 
   private Keys() {
   }
@@ -42,6 +44,10 @@ final class Keys {
 
   static byte[] snapshot(String persistenceId, long sequenceNr) {
     return withSequenceNr(prefix(SNAPSHOT, persistenceId), sequenceNr);
+  }
+
+  static byte[] snapshotInfo(String persistenceId) {
+    return prefix(SNAPSHOT_INFO, persistenceId);
   }
 
   static byte[] metadata(String persistenceId) {

@@ -115,8 +115,8 @@ class LevelDbEventLogReplicationTest {
 
     assertTrue(all.stream().noneMatch(m -> Arrays.equals(m.key(), Keys.POSITION_KEY)), "the position is never copied");
     assertTrue(all.stream().noneMatch(Mutation::isDelete));
-    assertEquals(List.of(Keys.JOURNAL, Keys.JOURNAL, Keys.SNAPSHOT, Keys.METADATA),
-        all.stream().map(m -> m.key()[0]).toList(), "p#2 and q#1, the snapshot, p's deleted-to mark; in key order");
+    assertEquals(List.of(Keys.JOURNAL, Keys.JOURNAL, Keys.SNAPSHOT, Keys.METADATA, Keys.SNAPSHOT_INFO),
+        all.stream().map(m -> m.key()[0]).toList(), "p#2 and q#1, the snapshot, p's deleted-to mark, p's latest snapshot info; in key order");
   }
 
   @Test

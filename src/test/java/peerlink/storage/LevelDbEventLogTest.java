@@ -100,6 +100,16 @@ class LevelDbEventLogTest {
   }
 
   @Test
+  void aDeletionOverAVeryWideRangeFindsTheEntriesInsteadOfNamingEveryNumber() {
+    log.append(List.of(entry("p", 1), entry("p", 2), entry("p", 250_000), entry("p", 250_001)));
+
+    log.deleteTo("p", 250_000);
+
+    assertEquals(List.of(250_001L), seqNrs("p", 1, Long.MAX_VALUE, Long.MAX_VALUE));
+    assertEquals(250_001, log.highestSequenceNr("p"));
+  }
+
+  @Test
   void latestSnapshotIsTheNewestThatMatchesTheCriteria() {
     log.saveSnapshot(new StoredSnapshot("p", 3, 100, new byte[] {3}));
     log.saveSnapshot(new StoredSnapshot("p", 6, 200, new byte[] {6}));
@@ -121,6 +131,27 @@ class LevelDbEventLogTest {
     log.deleteSnapshots("p", new SnapshotCriteria(6, Long.MAX_VALUE, 0, 0));
     assertEquals(Optional.empty(), latestSeqNr("p", SnapshotCriteria.latest()));
     assertEquals(Optional.of(12L), latestSeqNr("q", SnapshotCriteria.latest()), "other ids keep theirs");
+  }
+
+  @Test
+  void theLatestSnapshotsNumberAndTimeAreReadWithoutItsContentAndFollowDeletions() {
+    LevelDbEventLog store = (LevelDbEventLog) log;
+    assertEquals(Optional.empty(), store.latestSnapshotInfo("p"));
+    store.saveSnapshot(new StoredSnapshot("p", 3, 100, new byte[] {3}));
+    store.saveSnapshot(new StoredSnapshot("p", 6, 200, new byte[] {6}));
+    store.saveSnapshot(new StoredSnapshot("q", 12, 400, new byte[] {12}));
+    assertEquals(Optional.of(new SnapshotInfo(6, 200)), store.latestSnapshotInfo("p"));
+    assertEquals(Optional.of(new SnapshotInfo(12, 400)), store.latestSnapshotInfo("q"));
+
+    store.saveSnapshot(new StoredSnapshot("p", 4, 500, new byte[] {4})); // an older one saved late
+    assertEquals(Optional.of(new SnapshotInfo(6, 200)), store.latestSnapshotInfo("p"));
+
+    store.deleteSnapshot("p", 6);
+    assertEquals(Optional.of(new SnapshotInfo(4, 500)), store.latestSnapshotInfo("p"), "the newest one left");
+    store.saveSnapshot(new StoredSnapshot("p", 9, 600, new byte[] {9}));
+    store.deleteSnapshots("p", new SnapshotCriteria(Long.MAX_VALUE, Long.MAX_VALUE, 0, 0));
+    assertEquals(Optional.empty(), store.latestSnapshotInfo("p"));
+    assertEquals(Optional.of(new SnapshotInfo(12, 400)), store.latestSnapshotInfo("q"), "other ids keep theirs");
   }
 
   @Test
