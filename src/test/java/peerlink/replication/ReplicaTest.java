@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -25,6 +26,7 @@ import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.LogEntry;
 import peerlink.storage.Mutation;
 import peerlink.storage.SnapshotCriteria;
+import peerlink.storage.SnapshotInfo;
 import peerlink.storage.StorePosition;
 import peerlink.storage.StoredSnapshot;
 
@@ -258,14 +260,14 @@ class ReplicaTest {
     source.apply(source.planAppend(List.of(entry(5), entry(6))), new StorePosition(4, 9));
     source.apply(source.planSaveSnapshot(new StoredSnapshot(ID, 4, 1234, new byte[] {4, 4})), new StorePosition(4, 10));
     List<Mutation> content = source.exportAll();
-    assertEquals(3, content.size());
+    assertEquals(4, content.size(), "two events, the snapshot and its info");
 
     replica.tell(new Replica.CopyChunk(4, 10, 0, false, wire(content.subList(0, 1)), primary.getRef()));
     replica.tell(new Replica.CopyChunk(4, 10, 1, false, wire(content.subList(1, 2)), primary.getRef()));
     // Nothing is installed before the last chunk: a fence round trip shows the chunks were handled.
     assertEquals(new StorePosition(1, 1), fence(1));
     assertEquals(List.of(), events(store));
-    replica.tell(new Replica.CopyChunk(4, 10, 2, true, wire(content.subList(2, 3)), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(4, 10, 2, true, wire(content.subList(2, 4)), primary.getRef()));
 
     assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(4, 10)), primary.receiveMessage());
     assertEquals(new StorePosition(4, 10), store.position());
@@ -275,6 +277,7 @@ class ReplicaTest {
     assertEquals(4, snapshot.sequenceNr());
     assertEquals(1234, snapshot.timestamp());
     assertArrayEquals(new byte[] {4, 4}, snapshot.payload());
+    assertEquals(Optional.of(new SnapshotInfo(4, 1234)), store.latestSnapshotInfo(ID));
     List<String> stale = new ArrayList<>();
     store.replay("stale", 0, Long.MAX_VALUE, Long.MAX_VALUE, e -> stale.add("x"));
     assertEquals(List.of(), stale, "what the replica had before the copy is gone");
