@@ -127,11 +127,7 @@ public final class PeerRecord {
 
   /** This peer without the pushes up to and including {@code upTo}. */
   PeerRecord acknowledged(long upTo) {
-    TreePMap<Long, ServerFrame.Push> rest = inbox;
-    while (!rest.isEmpty() && rest.firstKey() <= upTo) {
-      rest = rest.minusFirstEntry();
-    }
-    return new PeerRecord(publicKey, lastSeq, rest, sentIds, delivered);
+    return new PeerRecord(publicKey, lastSeq, inbox.tailMap(upTo, false), sentIds, delivered);
   }
 
   /** The pushes after {@code seq}, oldest first: what a resuming client is missing. */
