@@ -28,6 +28,9 @@ sealed interface ClientCommand {
 
   record FlushAck() implements ClientCommand {}
 
+  /** Write the frames batched so far. */
+  record FlushWrites() implements ClientCommand {}
+
   record ResendPending() implements ClientCommand {}
 
   record CloseDeadline() implements ClientCommand {}

@@ -16,11 +16,13 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
@@ -32,6 +34,7 @@ import org.apache.pekko.stream.typed.javadsl.ActorSink;
 import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ErrorCode;
+import peerlink.protocol.FrameBatch;
 import peerlink.protocol.FrameCodec;
 import peerlink.protocol.Limits;
 import peerlink.protocol.Protocol;
@@ -55,6 +58,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private final TimerScheduler<ClientCommand> timers;
   private final FrameCodec codec = new FrameCodec(Limits.DEFAULT);
   private final Materializer materializer;
+  private final ClientConnectionSettings connectionSettings;
   /** Unanswered requests in submission order; all are resent after each new login. */
   private final Map<String, ClientFrame.Request> pending = new LinkedHashMap<>();
   private final Map<String, CompletableFuture<ServerFrame>> replies = new LinkedHashMap<>();
@@ -72,17 +76,27 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private long ackedUpTo;
   private boolean ackScheduled;
   private CompletableFuture<Void> closing;
+  /** The version agreed with the current connection's router (from its welcome). */
+  private int version = Protocol.CURRENT_VERSION;
+  /** Frames for the current connection waiting to leave as one message (version 2), or null. */
+  private FrameBatch batch;
+  private boolean flushQueued;
   private boolean replaced;
   /** A request was refused as UNAVAILABLE and waits to be resent; newer ones wait behind it. */
   private boolean retrying;
 
-  static Behavior<ClientCommand> create(ClientOptions options, ClientListener listener) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ClientConnection(context, timers, options, listener)));
+  static Behavior<ClientCommand> create(ClientOptions options, ClientListener listener, ClientConnectionSettings connectionSettings) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ClientConnection(context, timers, options, listener, connectionSettings)));
   }
 
   private ClientConnection(
-      ActorContext<ClientCommand> context, TimerScheduler<ClientCommand> timers, ClientOptions options, ClientListener listener) {
+      ActorContext<ClientCommand> context,
+      TimerScheduler<ClientCommand> timers,
+      ClientOptions options,
+      ClientListener listener,
+      ClientConnectionSettings connectionSettings) {
     super(context);
+    this.connectionSettings = connectionSettings;
     this.options = options;
     this.listener = listener;
     this.timers = timers;
@@ -105,6 +119,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
         .onMessage(ClientCommand.Closed.class, c -> lost(c.generation(), "connection closed"))
         .onMessage(ClientCommand.Received.class, this::received)
         .onMessage(ClientCommand.FlushAck.class, f -> flushAck())
+        .onMessage(ClientCommand.FlushWrites.class, f -> flushWrites())
         .onMessage(ClientCommand.ResendPending.class, r -> resendPending())
         .onMessage(ClientCommand.CloseDeadline.class, d -> finish())
         .onMessage(ClientCommand.Socket.class, s -> this)
@@ -149,6 +164,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
 
   private Behavior<ClientCommand> finish() {
     flushAck();
+    flushWrites();
     replies.values().forEach(f -> f.completeExceptionally(new PeerLinkException(ErrorCode.NOT_CONNECTED, "The client closed before the router answered.")));
     if (out != null) {
       out.tell(CLOSE_SOCKET);
@@ -180,6 +196,10 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
             .singleWebSocketRequest(
                 WebSocketRequest.create("ws://" + server + "/" + Protocol.WEBSOCKET_PATH),
                 Flow.fromSinkAndSourceCoupledMat(incoming, outgoing, Keep.right()),
+                ConnectionContext.noEncryption(),
+                Optional.empty(),
+                connectionSettings,
+                getContext().getSystem().classicSystem().log(),
                 materializer);
     out = socket.second();
     getContext()
@@ -200,6 +220,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     generation++;
     boolean wasAuthenticated = authenticated;
     out = null;
+    batch = null; // everything in it is pending and is resent after the next login
     nonce = null;
     authId = null;
     authenticated = false;
@@ -220,25 +241,33 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     if (received.generation() != generation) {
       return this;
     }
-    ServerFrame frame;
-    try {
-      frame = codec.decodeServer(received.text());
-    } catch (ProtocolException e) {
-      listener.onNotice(ErrorCode.BAD_FRAME, "The router sent a frame this client cannot read: " + e.getMessage());
-      return this;
-    }
-    if (frame instanceof ServerFrame.Push push) {
-      pushed(push);
-    } else if (frame instanceof ServerFrame.Welcome welcome) {
-      nonce = welcome.nonce();
-      if (!welcome.versions().contains(Protocol.CURRENT_VERSION)) {
-        listener.onNotice(ErrorCode.UNSUPPORTED_VERSION, "The router speaks versions " + welcome.versions() + "; this client speaks " + Protocol.CURRENT_VERSION + ".");
+    for (String text : FrameCodec.serverFrames(received.text())) {
+      ServerFrame frame;
+      try {
+        frame = codec.decodeServer(text);
+      } catch (ProtocolException e) {
+        listener.onNotice(ErrorCode.BAD_FRAME, "The router sent a frame this client cannot read: " + e.getMessage());
+        continue;
       }
-      authenticate();
-    } else {
-      answered(((ServerFrame.Reply) frame).id(), frame);
+      if (frame instanceof ServerFrame.Push push) {
+        pushed(push);
+      } else if (frame instanceof ServerFrame.Welcome welcome) {
+        welcomed(welcome);
+      } else {
+        answered(((ServerFrame.Reply) frame).id(), frame);
+      }
     }
     return this;
+  }
+
+  /** Speaks the newest version both sides know; batches only if that is version 2 or later. */
+  private void welcomed(ServerFrame.Welcome welcome) {
+    nonce = welcome.nonce();
+    version = welcome.versions().stream().filter(Protocol.VERSIONS::contains).max(Integer::compare).orElse(Protocol.CURRENT_VERSION);
+    if (!Protocol.VERSIONS.contains(version) || !welcome.versions().contains(version)) {
+      listener.onNotice(ErrorCode.UNSUPPORTED_VERSION, "The router speaks versions " + welcome.versions() + "; this client speaks " + Protocol.VERSIONS + ".");
+    }
+    authenticate();
   }
 
   private void authenticate() {
@@ -247,13 +276,13 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     if (registration != null) {
       KeyPair pair = keys.orElseGet(() -> options.keys().create());
       authId = "auth-" + generation;
-      write(new ClientFrame.Register(authId, Protocol.CURRENT_VERSION, options.peer(), Signatures.encode(pair.getPublic()), Signatures.sign(pair.getPrivate(), nonce, options.peer()), resumeFrom));
+      write(new ClientFrame.Register(authId, version, options.peer(), Signatures.encode(pair.getPublic()), Signatures.sign(pair.getPrivate(), nonce, options.peer()), resumeFrom));
     } else if (keys.isPresent()) {
       authId = "auth-" + generation;
       // With its public key in the login, the server verifies the signature in the connection's session,
       // in parallel with other logins, instead of one after another in the router.
       KeyPair pair = keys.get();
-      write(new ClientFrame.Login(authId, Protocol.CURRENT_VERSION, options.peer(), Signatures.encode(pair.getPublic()), Signatures.sign(pair.getPrivate(), nonce, options.peer()), resumeFrom));
+      write(new ClientFrame.Login(authId, version, options.peer(), Signatures.encode(pair.getPublic()), Signatures.sign(pair.getPrivate(), nonce, options.peer()), resumeFrom));
     } else {
       listener.onNeedsRegistration(server);
     }
@@ -294,6 +323,9 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private void authAnswered(ServerFrame frame) {
     if (frame instanceof ServerFrame.Ok ok) {
       authenticated = true;
+      if (version >= Protocol.FIRST_BATCHING_VERSION) {
+        batch = new FrameBatch(FrameBatch.DEFAULT_MAX_CHARS);
+      }
       backoff = options.minBackoff();
       ackedUpTo = lastSeq; // the resume point in the login was an acknowledgement
       if (registration != null) {
@@ -374,10 +406,34 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     return this;
   }
 
+  /**
+   * Once logged in with version 2, frames wait in a batch until the commands already in this actor's
+   * mailbox are handled (the flush is queued behind them): a burst of sends leaves as a few messages.
+   */
   private void write(ClientFrame frame) {
-    if (out != null) {
-      out.tell(FrameCodec.encode(frame));
+    if (out == null) {
+      return;
+    }
+    String json = FrameCodec.encode(frame);
+    if (batch == null) {
+      out.tell(json);
+      return;
+    }
+    String full = batch.add(json);
+    if (full != null) {
+      out.tell(full);
+    }
+    if (!flushQueued) {
+      flushQueued = true;
+      getContext().getSelf().tell(new ClientCommand.FlushWrites());
     }
   }
 
+  private Behavior<ClientCommand> flushWrites() {
+    flushQueued = false;
+    if (out != null && batch != null && !batch.isEmpty()) {
+      out.tell(batch.take());
+    }
+    return this;
+  }
 }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.SpawnProtocol;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
 
 /**
  * One local actor system shared by every client in a process: a thousand clients cost a thousand small
@@ -25,6 +26,8 @@ public final class ClientRuntime implements AutoCloseable {
           """);
 
   private final ActorSystem<SpawnProtocol.Command> system;
+  /** Read from the config once: pekko-http would parse it again for every connection otherwise. */
+  private final ClientConnectionSettings connectionSettings;
 
   public ClientRuntime() {
     this(ConfigFactory.load());
@@ -32,10 +35,15 @@ public final class ClientRuntime implements AutoCloseable {
 
   public ClientRuntime(Config base) {
     this.system = ActorSystem.create(SpawnProtocol.create(), "peerlink-client", CLIENT_CONFIG.withFallback(base));
+    this.connectionSettings = ClientConnectionSettings.create(system.classicSystem());
   }
 
   ActorSystem<SpawnProtocol.Command> system() {
     return system;
+  }
+
+  ClientConnectionSettings connectionSettings() {
+    return connectionSettings;
   }
 
   @Override

@@ -3,14 +3,20 @@ package peerlink.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Reads and writes protocol frames as JSON text, turning every kind of bad input into a ProtocolException. */
 public final class FrameCodec {
@@ -35,6 +41,77 @@ public final class FrameCodec {
   public ClientFrame decodeClient(String text) {
     checkSize(text);
     return read(text, ClientFrame.class);
+  }
+
+  /** One frame of a client's message: the frame, or why it was refused and the request id its JSON named. */
+  public record Decoded(ClientFrame frame, ProtocolException error, String id) {
+    static Decoded refused(ProtocolException error, String id) {
+      return new Decoded(null, error, id);
+    }
+  }
+
+  /**
+   * The frames of one WebSocket message from a client, in order: one JSON object, or several separated by
+   * whitespace (a version 2 batch). Each frame is decoded on its own, so one bad frame does not cost the
+   * others; malformed JSON ends the message, since nothing after it can be delimited.
+   */
+  public List<Decoded> decodeClientMessage(String text) {
+    try {
+      checkSize(text);
+    } catch (ProtocolException e) {
+      return List.of(Decoded.refused(e, requestIdOf(text)));
+    }
+    List<Decoded> frames = new ArrayList<>(1);
+    try (JsonParser parser = MAPPER.createParser(text)) {
+      while (true) {
+        JsonNode tree = MAPPER.readTree(parser);
+        if (tree == null) {
+          break;
+        }
+        if (frames.size() == Limits.MAX_FRAMES_PER_MESSAGE) {
+          frames.add(Decoded.refused(new ProtocolException(ErrorCode.FRAME_TOO_LARGE,
+              "A message holds at most " + Limits.MAX_FRAMES_PER_MESSAGE + " frames; the rest of it was not read."), null));
+          break;
+        }
+        frames.add(decodeClientTree(tree));
+      }
+    } catch (JsonProcessingException e) {
+      frames.add(Decoded.refused(new ProtocolException(ErrorCode.BAD_FRAME, "Malformed JSON: " + e.getOriginalMessage()), null));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading a String does no I/O
+    }
+    if (frames.isEmpty()) {
+      frames.add(Decoded.refused(new ProtocolException(ErrorCode.BAD_FRAME, "The frame is not a JSON object."), null));
+    }
+    return frames;
+  }
+
+  private static Decoded decodeClientTree(JsonNode tree) {
+    JsonNode id = tree.get("id");
+    String requestId = id != null && id.isTextual() ? id.asText() : null;
+    try {
+      return new Decoded(bind(tree, ClientFrame.class), null, requestId);
+    } catch (ProtocolException e) {
+      return Decoded.refused(e, requestId);
+    }
+  }
+
+  /** The id of a request whose message is refused as a whole, when its JSON at least has one. */
+  private static String requestIdOf(String text) {
+    try {
+      JsonNode id = MAPPER.readTree(text).get("id");
+      return id != null && id.isTextual() ? id.asText() : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** The frames of one WebSocket message from a server: PeerLink servers put a line feed between frames. */
+  public static List<String> serverFrames(String message) {
+    if (message.indexOf('\n') < 0) {
+      return List.of(message);
+    }
+    return List.of(message.split("\n"));
   }
 
   public ServerFrame decodeServer(String text) {
@@ -73,8 +150,17 @@ public final class FrameCodec {
   }
 
   private static <T> T read(String text, Class<T> type) {
+    JsonNode tree;
     try {
-      com.fasterxml.jackson.databind.JsonNode tree = MAPPER.readTree(text);
+      tree = MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "Malformed JSON: " + e.getOriginalMessage());
+    }
+    return bind(tree, type);
+  }
+
+  private static <T> T bind(JsonNode tree, Class<T> type) {
+    try {
       if (tree == null || !tree.isObject()) {
         throw new ProtocolException(ErrorCode.BAD_FRAME, "The frame is not a JSON object.");
       }

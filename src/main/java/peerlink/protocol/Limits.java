@@ -8,6 +8,8 @@ package peerlink.protocol;
  */
 public record Limits(int maxMessageBytes, int maxFrameBytes) {
   public static final int MAX_NAME_LENGTH = 64;
+  /** Most frames one WebSocket message may carry (a version 2 batch); bounds the errors one message can cause. */
+  public static final int MAX_FRAMES_PER_MESSAGE = 1000;
   public static final Limits DEFAULT = forMessageSize(64 * 1024);
 
   public static Limits forMessageSize(int maxMessageBytes) {

@@ -7,9 +7,12 @@ public final class Protocol {
   private Protocol() {}
 
   /** The protocol versions this build speaks, newest last. */
-  public static final List<Integer> VERSIONS = List.of(1);
+  public static final List<Integer> VERSIONS = List.of(1, 2);
 
-  public static final int CURRENT_VERSION = 1;
+  public static final int CURRENT_VERSION = 2;
+
+  /** From this version on, a WebSocket message may carry several frames (docs/protocol.md, section 1). */
+  public static final int FIRST_BATCHING_VERSION = 2;
 
   /** HTTP path of the WebSocket endpoint. */
   public static final String WEBSOCKET_PATH = "ws";

@@ -1,6 +1,5 @@
 package peerlink.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -12,6 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ErrorCode;
+import peerlink.protocol.FrameBatch;
 import peerlink.protocol.FrameCodec;
 import peerlink.protocol.Names;
 import peerlink.protocol.Protocol;
@@ -52,6 +52,9 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private ActorRef<RouterCommand> instance;
   /** Between losing the instance and hearing of its successor: requests are kept, not sent. */
   private boolean holding;
+  /** Frames waiting to be written as one message; null while the client has not said it reads batches. */
+  private FrameBatch batch;
+  private boolean flushQueued;
 
   public static Behavior<SessionMessage> create(
       ActorRef<RouterCommand> router, ActorRef<Outgoing> out, SessionSettings settings, ActorRef<SessionDirectory.Command> directory) {
@@ -88,25 +91,25 @@ public final class Session extends AbstractBehavior<SessionMessage> {
         .onMessage(SessionMessage.RouterKnown.class, this::routerKnown)
         .onMessage(SessionMessage.RouterLost.class, this::routerLost)
         .onMessage(SessionMessage.RouterRestarted.class, this::routerRestarted)
+        .onMessage(SessionMessage.Flush.class, f -> flush())
         .onMessage(SessionMessage.ClientGone.class, gone -> Behaviors.stopped())
         .build();
   }
 
   private Behavior<SessionMessage> fromClient(SessionMessage.FromClient message) {
-    if (replaced) {
-      return this; // closing: this connection no longer speaks for its peer
-    }
-    ClientFrame frame;
-    try {
-      frame = codec.decodeClient(message.text());
-    } catch (ProtocolException e) {
-      write(ServerFrame.Error.of(requestIdOf(message.text()), e));
-      return this;
-    }
-    try {
-      handle(frame);
-    } catch (ProtocolException e) {
-      write(ServerFrame.Error.of(frame instanceof ClientFrame.Request r ? r.id() : null, e));
+    for (FrameCodec.Decoded decoded : codec.decodeClientMessage(message.text())) {
+      if (replaced) {
+        return this; // closing: this connection no longer speaks for its peer
+      }
+      if (decoded.error() != null) {
+        write(ServerFrame.Error.of(decoded.id(), decoded.error()));
+        continue;
+      }
+      try {
+        handle(decoded.frame());
+      } catch (ProtocolException e) {
+        write(ServerFrame.Error.of(decoded.id(), e));
+      }
     }
     return this;
   }
@@ -118,6 +121,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       requireUnauthenticated(r.version());
       Names.requireValid("Peer ID", r.peer()); // the name is checked before the signature, as before
       requireSignedBy(r.publicKey(), r.peer(), r.signature(), REGISTER_SIGNATURE_MISMATCH);
+      batchFor(r.version());
       ask(r.id(), new RouterCommand.RegisterPeer(r.id(), r.peer(), r.publicKey(), seq(r.lastSeq()), routerReplies));
       authenticating = r.id();
     } else if (frame instanceof ClientFrame.Login l) {
@@ -125,6 +129,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       if (l.publicKey() != null) {
         requireSignedBy(l.publicKey(), l.peer(), l.signature(), ErrorCode.AUTH_FAILED.sentence());
       }
+      batchFor(l.version());
       ask(l.id(), new RouterCommand.Authenticate(l.id(), l.peer(), nonce, l.signature(), l.publicKey(), seq(l.lastSeq()), routerReplies));
       authenticating = l.id();
     } else if (frame instanceof ClientFrame.Request request) {
@@ -145,6 +150,13 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     Signatures.requirePublicKey(publicKey);
     if (!Signatures.verify(publicKey, nonce, claimed, signature)) {
       throw new ProtocolException(ErrorCode.AUTH_FAILED, failure);
+    }
+  }
+
+  /** A client that speaks version 2 reads several frames per message: from now on its frames are batched. */
+  private void batchFor(Integer version) {
+    if (version != null && version >= Protocol.FIRST_BATCHING_VERSION && batch == null) {
+      batch = new FrameBatch(FrameBatch.DEFAULT_MAX_CHARS);
     }
   }
 
@@ -201,6 +213,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       }
     } else if (reply instanceof ToSession.Replaced) {
       write(ServerFrame.Error.of(null, new ProtocolException(ErrorCode.SESSION_REPLACED)));
+      flush();
       // Close after the error is flushed; stopping now would cancel the socket with the frame unsent.
       // The session stops when the connection is gone (ClientGone).
       out.tell(new Outgoing.Close());
@@ -313,8 +326,33 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     }
   }
 
+  /**
+   * Without batching, one frame per message. With it, frames wait in the batch until the messages already
+   * in this actor's mailbox are handled (the flush is queued behind them), so a burst of replies and pushes
+   * leaves as a few messages.
+   */
   private void write(ServerFrame frame) {
-    out.tell(new Outgoing.Text(FrameCodec.encode(frame)));
+    String json = FrameCodec.encode(frame);
+    if (batch == null) {
+      out.tell(new Outgoing.Text(json));
+      return;
+    }
+    String full = batch.add(json);
+    if (full != null) {
+      out.tell(new Outgoing.Text(full));
+    }
+    if (!flushQueued) {
+      flushQueued = true;
+      getContext().getSelf().tell(new SessionMessage.Flush());
+    }
+  }
+
+  private Behavior<SessionMessage> flush() {
+    flushQueued = false;
+    if (batch != null && !batch.isEmpty()) {
+      out.tell(new Outgoing.Text(batch.take()));
+    }
+    return this;
   }
 
   private static long seq(Long lastSeq) {
@@ -322,13 +360,4 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   }
 
 
-  /** The id of a request whose frame could not be decoded, when the JSON at least has one. */
-  private static String requestIdOf(String text) {
-    try {
-      JsonNode id = FrameCodec.mapper().readTree(text).get("id");
-      return id != null && id.isTextual() ? id.asText() : null;
-    } catch (Exception e) {
-      return null;
-    }
-  }
 }

@@ -24,6 +24,9 @@ public sealed interface SessionMessage {
   /** A new router instance started (a failover): re-attach to it and resend what it never answered. */
   record RouterRestarted(ActorRef<RouterCommand> router) implements SessionMessage {}
 
+  /** Write the frames batched so far (queued behind the messages that were waiting when the first was added). */
+  record Flush() implements SessionMessage {}
+
   /** The router did not answer request {@code id} in time. */
   record RequestTimedOut(String id) implements SessionMessage {}
 }

@@ -99,7 +99,7 @@ class SessionTest {
     Connection c = new Connection(10, Duration.ofSeconds(10));
     KeyPair key = Signatures.newKeyPair();
 
-    c.client(new ClientFrame.Register("r1", 2, "alice", Signatures.encode(key.getPublic()), c.sign(key, "alice"), null));
+    c.client(new ClientFrame.Register("r1", 3, "alice", Signatures.encode(key.getPublic()), c.sign(key, "alice"), null));
 
     c.expectError("r1", ErrorCode.UNSUPPORTED_VERSION);
     c.router.expectNoMessage(QUIET);
@@ -125,6 +125,52 @@ class SessionTest {
 
     assertEquals(ServerFrame.Ok.authenticated("r1", "alice", 0), c.frame());
     assertEquals(message(1, "hello"), c.frame());
+  }
+
+  @Test
+  void aVersionTwoClientGetsTheOkAndItsBacklogInOneMessage() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    KeyPair key = Signatures.newKeyPair();
+
+    c.client(new ClientFrame.Login("l1", 2, "alice", null, c.sign(key, "alice"), 0L));
+    RouterCommand.Authenticate login = c.router.expectMessageClass(RouterCommand.Authenticate.class);
+    login.session().tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 0), List.of(message(1, "a"), message(2, "b"))));
+    login.session().tell(new ToSession.Pushed(List.of(message(3, "c"))));
+
+    List<ServerFrame> first = c.message();
+    assertEquals(ServerFrame.Ok.authenticated("l1", "alice", 0), first.get(0));
+    assertEquals(List.of(message(1, "a"), message(2, "b")), first.subList(1, 3));
+    List<ServerFrame> rest = first.size() == 4 ? first.subList(3, 4) : c.message(); // batched or next message
+    assertEquals(List.of(message(3, "c")), rest);
+  }
+
+  @Test
+  void aVersionOneClientGetsOneFramePerMessage() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    KeyPair key = Signatures.newKeyPair();
+
+    c.client(new ClientFrame.Login("l1", 1, "alice", null, c.sign(key, "alice"), 0L));
+    RouterCommand.Authenticate login = c.router.expectMessageClass(RouterCommand.Authenticate.class);
+    login.session().tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 0), List.of(message(1, "a"), message(2, "b"))));
+
+    assertEquals(List.of(ServerFrame.Ok.authenticated("l1", "alice", 0)), c.message());
+    assertEquals(List.of(message(1, "a")), c.message());
+    assertEquals(List.of(message(2, "b")), c.message());
+  }
+
+  @Test
+  void everyFrameOfABatchIsHandledInOrderAndABadOneGetsItsOwnError() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    c.authenticate("alice");
+
+    c.client("{\"type\":\"send\",\"id\":\"s1\",\"to\":\"bob\",\"body\":\"one\"}\n"
+        + "{\"type\":\"send\",\"id\":\"s2\",\"to\":\"bob\"}\n"
+        + "{\"type\":\"send\",\"id\":\"s3\",\"to\":\"bob\",\"body\":\"three\"}");
+
+    c.expectError("s2", ErrorCode.BAD_FRAME);
+    assertEquals(new ClientFrame.Send("s1", "bob", "one"), ((RouterCommand.Execute) c.router.expectMessageClass(RouterCommand.Execute.class)).request());
+    assertEquals(new ClientFrame.Send("s3", "bob", "three"), ((RouterCommand.Execute) c.router.expectMessageClass(RouterCommand.Execute.class)).request());
+    c.router.expectNoMessage(QUIET);
   }
 
   @Test
@@ -460,6 +506,11 @@ class SessionTest {
 
     ServerFrame frame() {
       return codec.decodeServer(out.expectMessageClass(Outgoing.Text.class).json());
+    }
+
+    /** The frames of the next message on the wire (several for a version 2 client). */
+    List<ServerFrame> message() {
+      return FrameCodec.serverFrames(out.expectMessageClass(Outgoing.Text.class).json()).stream().map(codec::decodeServer).toList();
     }
 
     ServerFrame.Error expectError(String id, ErrorCode code) {

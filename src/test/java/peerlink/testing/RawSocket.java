@@ -10,15 +10,17 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A bare WebSocket (the JDK's client, not ours) for tests that speak the protocol frame by frame:
- * send exact text, read each frame the server sends.
+ * send exact text, read each frame the server sends (a batch of several frames is read frame by frame).
  */
 public final class RawSocket implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
   private final WebSocket socket;
+  private final AtomicInteger messages = new AtomicInteger();
   private volatile boolean closed;
 
   private RawSocket(URI uri) {
@@ -34,7 +36,11 @@ public final class RawSocket implements AutoCloseable {
                   public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                     partial.append(data);
                     if (last) {
-                      frames.add(partial.toString());
+                      // A version 2 batch: several frames in one message, a line feed between them.
+                      messages.incrementAndGet();
+                      for (String frame : partial.toString().split("\n")) {
+                        frames.add(frame);
+                      }
                       partial.setLength(0);
                     }
                     ws.request(1);
@@ -79,6 +85,11 @@ public final class RawSocket implements AutoCloseable {
   /** True if no frame arrives within {@code millis}. */
   public boolean quietFor(long millis) throws InterruptedException {
     return frames.poll(millis, TimeUnit.MILLISECONDS) == null;
+  }
+
+  /** WebSocket messages received so far (with batching, fewer than frames). */
+  public int messagesReceived() {
+    return messages.get();
   }
 
   public boolean isClosed() {
