@@ -16,112 +16,141 @@ final class OfflineScenario implements Scenario {
   public List<ResultRow> run(BenchContext ctx) {
     BenchOptions o = ctx.options;
     String kind = o.deploymentOr(Deployment.REPLICATED);
-    int recipients = o.peers();
-    int perPeer = o.perPeer();
-    int senders = o.clientsOr(10);
     Deployment deployment = ctx.deploy(kind);
-    Steps steps = new Steps();
-    Step step = steps.add("reconnect", 0);
-    DeliveryLedger ledger = new DeliveryLedger(recipients);
-    DeliveryListener.Connections before = new DeliveryListener.Connections();
-    List<Peers.Peer> sending = Peers.connectAll(ctx, deployment.servers(), "offline-s", 0, senders, i -> new ClientListener() {});
-    List<Peers.Peer> offline =
-        Peers.connectAll(ctx, deployment.servers(), "offline-r", 0, recipients, i -> new DeliveryListener(i, steps, ledger, true, before));
-    Peers.closeAll(offline, 30);
-    Sleep.millis(1000); // let the router see the sessions end
-    ctx.progress.line(recipients + " recipients registered and disconnected; queueing " + perPeer + " messages for each");
+    if (o.warmup() > 0) {
+      // A reconnect storm runs code nothing before it ran (logins, replays, per-connection streams on both
+      // sides): without a round first, the measured one mostly times the JIT compiling it.
+      int perPeer = Math.max(1, o.perPeer() / 10);
+      ctx.progress.line(String.format("warm-up: one unmeasured round, %d recipients with %d messages each", o.peers(), perPeer));
+      new Round(ctx, deployment, "offline-w", perPeer).run();
+    }
+    Round measured = new Round(ctx, deployment, "offline", o.perPeer());
+    ResultRow row = measured.run();
+    ctx.release(deployment);
+    return List.of(row);
+  }
 
-    // Fill the queues.
-    long total = (long) recipients * perPeer;
-    int[] seqs = new int[senders * recipients];
-    Window window = new Window(o.window());
-    long queueStart = System.nanoTime();
-    ctx.progress.watch(() -> String.format("queueing: %d/%d SENT (%.0f/s), %d awaiting SENT",
-        step.acked.sum(), total, step.acked.sum() / ((System.nanoTime() - queueStart) / 1e9), window.inFlight()));
-    try {
-      for (int k = 0; k < perPeer; k++) {
-        for (int r = 0; r < recipients; r++) {
-          int s = (r + k) % senders;
-          int seq = seqs[s * recipients + r]++;
-          int to = r;
-          window.acquire(120);
-          step.issued.increment();
-          step.expected.increment();
-          sending.get(s).client()
-              .send(offline.get(r).id(), Payload.encode(step.index, s, seq, System.nanoTime()))
-              .whenComplete(
-                  (ok, failure) -> {
-                    if (failure != null) {
-                      step.errors.increment();
-                    } else {
-                      step.acked.increment();
-                      ledger.acked(to, s, seq);
-                    }
-                    window.release();
-                  });
+  /** One fill-and-reconnect round with its own peers (IDs start with {@code prefix}). */
+  private static final class Round {
+    private final BenchContext ctx;
+    private final Deployment deployment;
+    private final String prefix;
+    private final int perPeer;
+
+    Round(BenchContext ctx, Deployment deployment, String prefix, int perPeer) {
+      this.ctx = ctx;
+      this.deployment = deployment;
+      this.prefix = prefix;
+      this.perPeer = perPeer;
+    }
+
+    ResultRow run() {
+      BenchOptions o = ctx.options;
+      String kind = deployment.kind();
+      int recipients = o.peers();
+      int senders = o.clientsOr(10);
+      Steps steps = new Steps();
+      Step step = steps.add("reconnect", 0);
+      DeliveryLedger ledger = new DeliveryLedger(recipients);
+      DeliveryListener.Connections before = new DeliveryListener.Connections();
+      List<Peers.Peer> sending = Peers.connectAll(ctx, deployment.servers(), prefix + "-s", 0, senders, i -> new ClientListener() {});
+      List<Peers.Peer> offline =
+          Peers.connectAll(ctx, deployment.servers(), prefix + "-r", 0, recipients, i -> new DeliveryListener(i, steps, ledger, true, before));
+      Peers.closeAll(offline, 30);
+      Sleep.millis(1000); // let the router see the sessions end
+      ctx.progress.line(recipients + " recipients registered and disconnected; queueing " + perPeer + " messages for each");
+
+      // Fill the queues.
+      long total = (long) recipients * perPeer;
+      int[] seqs = new int[senders * recipients];
+      Window window = new Window(o.window());
+      long queueStart = System.nanoTime();
+      ctx.progress.watch(() -> String.format("queueing: %d/%d SENT (%.0f/s), %d awaiting SENT",
+          step.acked.sum(), total, step.acked.sum() / ((System.nanoTime() - queueStart) / 1e9), window.inFlight()));
+      try {
+        for (int k = 0; k < perPeer; k++) {
+          for (int r = 0; r < recipients; r++) {
+            int s = (r + k) % senders;
+            int seq = seqs[s * recipients + r]++;
+            int to = r;
+            window.acquire(120);
+            step.issued.increment();
+            step.expected.increment();
+            sending.get(s).client()
+                .send(offline.get(r).id(), Payload.encode(step.index, s, seq, System.nanoTime()))
+                .whenComplete(
+                    (ok, failure) -> {
+                      if (failure != null) {
+                        step.errors.increment();
+                      } else {
+                        step.acked.increment();
+                        ledger.acked(to, s, seq);
+                      }
+                      window.release();
+                    });
+          }
         }
+        if (!window.awaitEmpty(120)) {
+          throw new BenchException(window.inFlight() + " sends still without SENT 120 s after the last one was issued");
+        }
+      } finally {
+        ctx.progress.unwatch();
       }
-      if (!window.awaitEmpty(120)) {
-        throw new BenchException(window.inFlight() + " sends still without SENT 120 s after the last one was issued");
-      }
-    } finally {
-      ctx.progress.unwatch();
-    }
-    double queueSeconds = (System.nanoTime() - queueStart) / 1e9;
-    long queued = step.acked.sum();
-    ctx.progress.line(String.format("%d messages SENT in %.1f s (%.0f/s); all %d recipients reconnect now", queued, queueSeconds, queued / queueSeconds, recipients));
+      double queueSeconds = (System.nanoTime() - queueStart) / 1e9;
+      long queued = step.acked.sum();
+      ctx.progress.line(String.format("%d messages SENT in %.1f s (%.0f/s); all %d recipients reconnect now", queued, queueSeconds, queued / queueSeconds, recipients));
 
-    // Everyone comes back at once.
-    DeliveryListener.Connections after = new DeliveryListener.Connections();
-    List<Peers.Peer> back = new ArrayList<>();
-    long origin = System.nanoTime();
-    step.originNanos = origin;
-    step.started();
-    for (Peers.Peer peer : offline) {
-      back.add(Peers.reconnect(ctx, deployment.servers(), peer, new DeliveryListener(peer.index(), steps, ledger, true, after)));
-    }
-    double allConnectedMs = -1;
-    long deadline = origin + (long) (Math.max(120, o.finalDrain()) * 1e9);
-    ctx.progress.watch(() -> String.format("reconnected %d/%d, delivered %d/%d", after.connected.get(), recipients, step.delivered.sum(), queued));
-    try {
-      while (step.delivered.sum() < queued && System.nanoTime() < deadline) {
+      // Everyone comes back at once.
+      DeliveryListener.Connections after = new DeliveryListener.Connections();
+      List<Peers.Peer> back = new ArrayList<>();
+      long origin = System.nanoTime();
+      step.originNanos = origin;
+      step.started();
+      for (Peers.Peer peer : offline) {
+        back.add(Peers.reconnect(ctx, deployment.servers(), peer, new DeliveryListener(peer.index(), steps, ledger, true, after)));
+      }
+      double allConnectedMs = -1;
+      long deadline = origin + (long) (Math.max(120, o.finalDrain()) * 1e9);
+      ctx.progress.watch(() -> String.format("reconnected %d/%d, delivered %d/%d", after.connected.get(), recipients, step.delivered.sum(), queued));
+      try {
+        while (step.delivered.sum() < queued && System.nanoTime() < deadline) {
+          if (allConnectedMs < 0 && after.connected.get() >= recipients) {
+            allConnectedMs = (System.nanoTime() - origin) / 1e6;
+          }
+          Sleep.millis(10);
+        }
         if (allConnectedMs < 0 && after.connected.get() >= recipients) {
           allConnectedMs = (System.nanoTime() - origin) / 1e6;
         }
-        Sleep.millis(10);
+        Sleep.millis(500); // a late duplicate would show up here
+      } finally {
+        ctx.progress.unwatch();
       }
-      if (allConnectedMs < 0 && after.connected.get() >= recipients) {
-        allConnectedMs = (System.nanoTime() - origin) / 1e6;
-      }
-      Sleep.millis(500); // a late duplicate would show up here
-    } finally {
-      ctx.progress.unwatch();
+      step.ended();
+      Histogram latency = step.histogram();
+      long lost = ledger.ackedButMissing();
+      long dup = step.duplicates.sum();
+      long reordered = step.reordered.sum();
+      double maxMs = Step.maxMillis(latency);
+      ResultRow row = new ResultRow("offline", kind, "reconnect")
+          .rates(queued / queueSeconds, maxMs > 0 ? step.delivered.sum() / (maxMs / 1000) : 0)
+          .latencies(latency)
+          .losses(lost, dup)
+          .put("reordered", reordered)
+          .pass(lost == 0 && dup == 0 && reordered == 0 && step.errors.sum() == 0 && step.delivered.sum() >= total)
+          .put("unit", "msg/s")
+          .put("queued", queued)
+          .put("delivered", step.delivered.sum())
+          .put("peers", recipients)
+          .put("perPeer", perPeer)
+          .put("senders", senders)
+          .put("queueSeconds", queueSeconds)
+          .put("allConnectedMs", allConnectedMs)
+          .put("errors", step.errors.sum());
+      List<Peers.Peer> everyone = new ArrayList<>(back);
+      everyone.addAll(sending);
+      Peers.closeAll(everyone, 10);
+      return row;
     }
-    step.ended();
-    Histogram latency = step.histogram();
-    long lost = ledger.ackedButMissing();
-    long dup = step.duplicates.sum();
-    long reordered = step.reordered.sum();
-    double maxMs = Step.maxMillis(latency);
-    ResultRow row = new ResultRow("offline", kind, "reconnect")
-        .rates(queued / queueSeconds, maxMs > 0 ? step.delivered.sum() / (maxMs / 1000) : 0)
-        .latencies(latency)
-        .losses(lost, dup)
-        .put("reordered", reordered)
-        .pass(lost == 0 && dup == 0 && reordered == 0 && step.errors.sum() == 0 && step.delivered.sum() >= total)
-        .put("unit", "msg/s")
-        .put("queued", queued)
-        .put("delivered", step.delivered.sum())
-        .put("peers", recipients)
-        .put("perPeer", perPeer)
-        .put("senders", senders)
-        .put("queueSeconds", queueSeconds)
-        .put("allConnectedMs", allConnectedMs)
-        .put("errors", step.errors.sum());
-    List<Peers.Peer> everyone = new ArrayList<>(back);
-    everyone.addAll(sending);
-    Peers.closeAll(everyone, 10);
-    ctx.release(deployment);
-    return List.of(row);
   }
 }
