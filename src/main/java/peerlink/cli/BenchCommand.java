@@ -43,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   // 30, not 10: on 2 cores the C2 compiler threads of the bench and the router were still busy 25 s in
   // (top -H), and a step measured during that failed at rates that pass afterwards.
-  @Option(names = "--warmup", paramLabel = "S", defaultValue = "30", description = "Seconds of unmeasured load at the start rate first (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", paramLabel = "S", defaultValue = "30", description = "Seconds of unmeasured load at the start rate first (default: ${DEFAULT-VALUE}); offline: any value > 0 runs one unmeasured round with a tenth of the messages first.")
   double warmup;
 
   @Option(names = "--drain", paramLabel = "S", defaultValue = "2", description = "Seconds a step may take after its sending ends to count as done (default: ${DEFAULT-VALUE}).")
