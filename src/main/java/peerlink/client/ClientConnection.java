@@ -264,7 +264,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private void welcomed(ServerFrame.Welcome welcome) {
     nonce = welcome.nonce();
     version = welcome.versions().stream().filter(Protocol.VERSIONS::contains).max(Integer::compare).orElse(Protocol.CURRENT_VERSION);
-    if (!Protocol.VERSIONS.contains(version) || !welcome.versions().contains(version)) {
+    if (!welcome.versions().contains(version)) { // no version in common: try ours, and say why it fails
       listener.onNotice(ErrorCode.UNSUPPORTED_VERSION, "The router speaks versions " + welcome.versions() + "; this client speaks " + Protocol.VERSIONS + ".");
     }
     authenticate();
