@@ -80,7 +80,6 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private int version = Protocol.CURRENT_VERSION;
   /** Frames for the current connection waiting to leave as one message (version 2), or null. */
   private FrameBatch batch;
-  private boolean flushQueued;
   private boolean replaced;
   /** A request was refused as UNAVAILABLE and waits to be resent; newer ones wait behind it. */
   private boolean retrying;
@@ -417,22 +416,14 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     String json = FrameCodec.encode(frame);
     if (batch == null) {
       out.tell(json);
-      return;
-    }
-    String full = batch.add(json);
-    if (full != null) {
-      out.tell(full);
-    }
-    if (!flushQueued) {
-      flushQueued = true;
-      getContext().getSelf().tell(new ClientCommand.FlushWrites());
+    } else {
+      batch.write(json, out::tell, () -> getContext().getSelf().tell(new ClientCommand.FlushWrites()));
     }
   }
 
   private Behavior<ClientCommand> flushWrites() {
-    flushQueued = false;
-    if (out != null && batch != null && !batch.isEmpty()) {
-      out.tell(batch.take());
+    if (out != null && batch != null) {
+      batch.flush(out::tell);
     }
     return this;
   }

@@ -1,5 +1,7 @@
 package peerlink.protocol;
 
+import java.util.function.Consumer;
+
 /**
  * Frames waiting to go out on one connection, joined into as few WebSocket messages as fit a byte budget
  * (protocol version 2, section 1 of docs/protocol.md): one line feed between frames. A message costs both
@@ -13,6 +15,7 @@ public final class FrameBatch {
   private final int maxChars;
   private final StringBuilder text = new StringBuilder();
   private int frames;
+  private boolean flushRequested;
 
   public FrameBatch(int maxChars) {
     this.maxChars = maxChars;
@@ -50,8 +53,27 @@ public final class FrameBatch {
     return message;
   }
 
-  public void clear() {
-    text.setLength(0);
-    frames = 0;
+  /**
+   * For an actor writing to its connection: sends a full batch at once, and asks for one flush per burst
+   * ({@code requestFlush} sends the actor a message to itself, so it comes after what is already queued).
+   */
+  public void write(String json, Consumer<String> send, Runnable requestFlush) {
+    String full = add(json);
+    if (full != null) {
+      send.accept(full);
+    }
+    if (!flushRequested) {
+      flushRequested = true;
+      requestFlush.run();
+    }
+  }
+
+  /** The requested flush: sends what is waiting, if anything. */
+  public void flush(Consumer<String> send) {
+    flushRequested = false;
+    String message = take();
+    if (message != null) {
+      send.accept(message);
+    }
   }
 }

@@ -38,11 +38,6 @@ public final class FrameCodec {
     return limits;
   }
 
-  public ClientFrame decodeClient(String text) {
-    checkSize(text);
-    return read(text, ClientFrame.class);
-  }
-
   /** One frame of a client's message: the frame, or why it was refused and the request id its JSON named. */
   public record Decoded(ClientFrame frame, ProtocolException error, String id) {
     static Decoded refused(ProtocolException error, String id) {

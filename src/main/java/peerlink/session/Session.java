@@ -54,7 +54,6 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private boolean holding;
   /** Frames waiting to be written as one message; null while the client has not said it reads batches. */
   private FrameBatch batch;
-  private boolean flushQueued;
 
   public static Behavior<SessionMessage> create(
       ActorRef<RouterCommand> router, ActorRef<Outgoing> out, SessionSettings settings, ActorRef<SessionDirectory.Command> directory) {
@@ -335,24 +334,20 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     String json = FrameCodec.encode(frame);
     if (batch == null) {
       out.tell(new Outgoing.Text(json));
-      return;
-    }
-    String full = batch.add(json);
-    if (full != null) {
-      out.tell(new Outgoing.Text(full));
-    }
-    if (!flushQueued) {
-      flushQueued = true;
-      getContext().getSelf().tell(new SessionMessage.Flush());
+    } else {
+      batch.write(json, this::send, () -> getContext().getSelf().tell(new SessionMessage.Flush()));
     }
   }
 
   private Behavior<SessionMessage> flush() {
-    flushQueued = false;
-    if (batch != null && !batch.isEmpty()) {
-      out.tell(new Outgoing.Text(batch.take()));
+    if (batch != null) {
+      batch.flush(this::send);
     }
     return this;
+  }
+
+  private void send(String text) {
+    out.tell(new Outgoing.Text(text));
   }
 
   private static long seq(Long lastSeq) {

@@ -37,6 +37,26 @@ class BatchTest {
   }
 
   @Test
+  void anActorAsksForOneFlushPerBurstAndTheFlushSendsWhatWaits() {
+    FrameBatch batch = new FrameBatch(20);
+    List<String> sent = new java.util.ArrayList<>();
+    int[] flushRequests = {0};
+
+    batch.write("{\"a\":1}", sent::add, () -> flushRequests[0]++);
+    batch.write("{\"b\":2}", sent::add, () -> flushRequests[0]++);
+    batch.write("{\"c\":3}", sent::add, () -> flushRequests[0]++); // does not fit: the first two go now
+
+    assertEquals(1, flushRequests[0]);
+    assertEquals(List.of("{\"a\":1}\n{\"b\":2}"), sent);
+    batch.flush(sent::add);
+    assertEquals(List.of("{\"a\":1}\n{\"b\":2}", "{\"c\":3}"), sent);
+    batch.flush(sent::add);
+    assertEquals(2, sent.size(), "nothing waits, nothing is sent");
+    batch.write("{\"d\":4}", sent::add, () -> flushRequests[0]++);
+    assertEquals(2, flushRequests[0], "a new burst asks again");
+  }
+
+  @Test
   void aBatchFromTheServerSplitsIntoItsFrames() {
     FrameBatch batch = new FrameBatch(FrameBatch.DEFAULT_MAX_CHARS);
     batch.add(FrameCodec.encode(ServerFrame.Ok.authenticated("l1", "bob", 0)));
