@@ -142,14 +142,10 @@ final class Deployment implements AutoCloseable {
     return routerPorts.stream().map(p -> "127.0.0.1:" + p).toList();
   }
 
-  /**
-   * How many store writes (journal batches, each one LevelDB write and one replication round) the primary
-   * has made, from its {@code /status}; -1 if it does not answer. Divided into a step's messages, it shows
-   * how well writes are grouped.
-   */
-  long writes() {
-    JsonNode status = HttpProbe.status(routerPorts.get(0));
-    return status == null ? -1 : status.path("store").path("writeId").asLong(-1);
+  /** The write path of the primary (the first router) and, if there is one, the backup, from their {@code /status}. */
+  WritePath writePath() {
+    return WritePath.read(
+        HttpProbe.status(routerPorts.get(0)), routerPorts.size() > 1 ? HttpProbe.status(routerPorts.get(1)) : null);
   }
 
   NodeProcess primary() {

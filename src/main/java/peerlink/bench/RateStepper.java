@@ -12,7 +12,7 @@ import org.HdrHistogram.Histogram;
  */
 final class RateStepper {
   /** A step as judged right after its drain. */
-  record Judged(Step step, Histogram latency, double issuedRate, double completedRate, boolean passedAtDrain, boolean keptUp, String why, long writes) {}
+  record Judged(Step step, Histogram latency, double issuedRate, double completedRate, boolean passedAtDrain, boolean keptUp, String why, WritePath before, WritePath after) {}
 
   private final BenchContext ctx;
   private final Steps steps;
@@ -55,7 +55,7 @@ final class RateStepper {
   private Judged offer(Step step, double seconds) {
     BenchOptions o = ctx.options;
     double sendRate = step.targetRate / workload.unitsPerSend();
-    long writesBefore = deployment.writes();
+    WritePath before = deployment.writePath();
     step.started();
     ctx.progress.watch(() -> status(step));
     try {
@@ -70,8 +70,7 @@ final class RateStepper {
     }
     long now = System.nanoTime();
     long completed = workload.completed(step);
-    long writesAfter = deployment.writes();
-    long writes = writesBefore >= 0 && writesAfter >= 0 ? writesAfter - writesBefore : -1;
+    WritePath after = deployment.writePath();
     long missing = Math.max(0, workload.expected(step) - completed);
     Histogram latency = step.histogram();
     // Whatever has not arrived yet took at least as long as from the end of sending until now.
@@ -89,7 +88,7 @@ final class RateStepper {
     if (step.errors.sum() > 0) why.add(step.errors.sum() + " sends refused");
     boolean keptUp = why.isEmpty();
     if (p99 >= o.p99LimitMs()) why.add(0, String.format("p99 %.1f ms >= %.0f ms", p99, o.p99LimitMs()));
-    return new Judged(step, latency, issuedRate, completedRate, why.isEmpty(), keptUp, String.join(", ", why), writes);
+    return new Judged(step, latency, issuedRate, completedRate, why.isEmpty(), keptUp, String.join(", ", why), before, after);
   }
 
   private String status(Step step) {
@@ -135,7 +134,7 @@ final class RateStepper {
     String why = judged.why();
     if (lost > 0) why = (why.isEmpty() ? "" : why + ", ") + lost + " never arrived";
     if (reordered > 0) why = (why.isEmpty() ? "" : why + ", ") + reordered + " out of order";
-    return new ResultRow(scenario, deployment, step.label)
+    ResultRow row = new ResultRow(scenario, deployment, step.label)
         .rates(step.targetRate, judged.completedRate())
         .latencies(judged.latency())
         .losses(lost, dup)
@@ -145,8 +144,8 @@ final class RateStepper {
         .put("issuedRate", judged.issuedRate())
         .put("sends", step.issued.sum())
         .put("errors", step.errors.sum())
-        .put("storeWrites", judged.writes() >= 0 ? judged.writes() : null)
-        .put("sendsPerWrite", judged.writes() > 0 ? (double) step.issued.sum() / judged.writes() : null)
         .put("why", why.isEmpty() ? null : why);
+    judged.after().addTo(row, judged.before(), step.issued.sum());
+    return row;
   }
 }

@@ -9,7 +9,8 @@ final class Saturation {
   private final Workload workload;
   private final Deployment deployment;
   private long ackedAtEnd;
-  private long writes = -1;
+  private WritePath pathBefore;
+  private WritePath pathAfter;
 
   Saturation(BenchContext ctx, Steps steps, Workload workload, Deployment deployment) {
     this.ctx = ctx;
@@ -21,7 +22,7 @@ final class Saturation {
   Step run(int window, double seconds) {
     Step step = steps.add("saturation", 0);
     Window slots = new Window(window);
-    long writesBefore = deployment.writes();
+    WritePath before = deployment.writePath();
     ctx.progress.line(String.format("saturation: at most %d sends awaiting SENT, for %.0f s", window, seconds));
     step.started();
     ctx.progress.watch(() -> String.format("saturation: %.0f acked/s, %d awaiting SENT, p99 so far %.1f ms",
@@ -34,8 +35,8 @@ final class Saturation {
       }
       step.ended();
       ackedAtEnd = step.acked.sum();
-      long writesAfter = deployment.writes();
-      writes = writesBefore >= 0 && writesAfter >= 0 ? writesAfter - writesBefore : -1;
+      pathBefore = before;
+      pathAfter = deployment.writePath();
       if (!slots.awaitEmpty(60)) {
         ctx.progress.line("saturation: " + slots.inFlight() + " sends still without an answer after 60 s");
       }
@@ -51,7 +52,7 @@ final class Saturation {
     long lost = Math.max(0, step.expected.sum() - step.delivered.sum());
     long dup = step.duplicates.sum();
     long reordered = step.reordered.sum();
-    return new ResultRow(scenario, deployment, "saturation")
+    ResultRow row = new ResultRow(scenario, deployment, "saturation")
         .rates(step.issued.sum() / secs, ackedAtEnd / secs)
         .latencies(latency)
         .losses(lost, dup)
@@ -60,8 +61,10 @@ final class Saturation {
         .put("unit", "acked/s")
         .put("window", ctx.options.window())
         .put("sends", step.issued.sum())
-        .put("errors", step.errors.sum())
-        .put("storeWrites", writes >= 0 ? writes : null)
-        .put("sendsPerWrite", writes > 0 ? (double) step.issued.sum() / writes : null);
+        .put("errors", step.errors.sum());
+    if (pathAfter != null) {
+      pathAfter.addTo(row, pathBefore, step.issued.sum());
+    }
+    return row;
   }
 }

@@ -9,13 +9,17 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.typed.Cluster;
+import peerlink.metrics.StageTimings;
 import peerlink.protocol.FrameCodec;
 import peerlink.replication.RmCommand;
 import peerlink.replication.RmStatus;
 import peerlink.storage.EventLogs;
 import peerlink.storage.StorePosition;
 
-/** The JSON at a router node's {@code /status}: this node's store position plus what the rm knows. */
+/**
+ * The JSON at a router node's {@code /status}: this node's store position, the cumulative timings of its
+ * write path ({@link StageTimings}), and what the rm knows.
+ */
 public final class StatusSource {
   private final ActorSystem<?> system;
   private final ActorRef<RmCommand> rm;
@@ -37,6 +41,9 @@ public final class StatusSource {
     json.put("node", Cluster.get(system).selfMember().address().toString());
     StorePosition position = EventLogs.get(Adapter.toClassic(system)).openLocalPosition(store);
     json.putObject("store").put("epoch", position.epoch()).put("writeId", position.writeId());
+    ObjectNode timings = json.putObject("timings");
+    StageTimings.get(system).read().forEach((stage, t) ->
+        timings.putObject(stage).put("count", t.count()).put("totalNanos", t.totalNanos()).put("maxNanos", t.maxNanos()));
     if (status != null) {
       json.set("rm", FrameCodec.mapper().valueToTree(status));
     } else {

@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import peerlink.metrics.StageTimings;
 import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.Mutation;
 import peerlink.storage.StorePosition;
@@ -85,7 +86,9 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
     } else if (write.epoch() == at.epoch() && write.writeId() == at.writeId() + 1) {
       List<byte[]> complete = collect(write);
       if (complete != null) {
+        long start = System.nanoTime();
         store.apply(WireMutations.join(complete), new StorePosition(write.epoch(), write.writeId()));
+        StageTimings.get(getContext().getSystem()).since("store.apply", start);
         write.replyTo().tell(new ReplicaReply.Acked(node, write.epoch(), write.writeId()));
       }
     } else {

@@ -25,6 +25,7 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
+import peerlink.metrics.StageTimings;
 import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.Mutation;
 import peerlink.storage.StorePosition;
@@ -48,8 +49,13 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   /** Make this node the primary (at registry recovery); completes when it may write, fails with why not. */
   public record EnsurePrimary(CompletableFuture<Void> done) implements Command {}
 
-  /** A store write, planned against the primary's store when its turn comes. */
-  public record Write(Function<LevelDbEventLog, List<Mutation>> plan, CompletableFuture<Void> done) implements Command {}
+  /** A store write, planned against the primary's store when its turn comes; {@code createdNanos} times it. */
+  public record Write(Function<LevelDbEventLog, List<Mutation>> plan, CompletableFuture<Void> done, long createdNanos)
+      implements Command {
+    public Write(Function<LevelDbEventLog, List<Mutation>> plan, CompletableFuture<Void> done) {
+      this(plan, done, System.nanoTime());
+    }
+  }
 
   private record FromReplica(ReplicaReply reply) implements Command {}
 
@@ -69,13 +75,16 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     final long writeId;
     final List<byte[]> parts;
     final CompletableFuture<Void> done;
+    final long createdNanos;
     final Set<String> ackedBy = new HashSet<>();
+    final long firstSentAt = System.nanoTime();
     long sentAt;
 
-    InFlight(long writeId, List<byte[]> parts, CompletableFuture<Void> done) {
+    InFlight(long writeId, List<byte[]> parts, CompletableFuture<Void> done, long createdNanos) {
       this.writeId = writeId;
       this.parts = parts;
       this.done = done;
+      this.createdNanos = createdNanos;
     }
   }
 
@@ -84,6 +93,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   private final ActorRef<RmCommand> rm;
   private final String self;
   private final ActorRef<ReplicaReply> replies;
+  private final StageTimings timings;
   private final Map<String, ActorRef<Replica.Command>> replicas = new HashMap<>();
   private final Set<String> routerMembers = new HashSet<>();
   private final List<CompletableFuture<Void>> waitingForPromotion = new ArrayList<>();
@@ -124,6 +134,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     Cluster cluster = Cluster.get(context.getSystem());
     this.self = cluster.selfMember().address().toString();
     this.replies = context.messageAdapter(ReplicaReply.class, FromReplica::new);
+    this.timings = StageTimings.get(context.getSystem());
     cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(ClusterEvent.MemberEvent.class, MemberChange::new), ClusterEvent.MemberEvent.class));
     context.getSystem().receptionist().tell(Receptionist.subscribe(Replica.KEY, context.messageAdapter(Receptionist.Listing.class, ReplicasChanged::new)));
     timers.startTimerWithFixedDelay(new Tick(), TICK);
@@ -270,7 +281,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       pump();
       return;
     }
-    inFlight = new InFlight(++writeId, parts, next.done());
+    inFlight = new InFlight(++writeId, parts, next.done(), next.createdNanos());
     sendInFlight();
   }
 
@@ -324,7 +335,9 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     ackedByNode.merge(acked.node(), acked.writeId(), Math::max);
     learners.computeIfPresent(acked.node(), (node, before) -> Math.max(before, acked.writeId()));
     if (inFlight != null && acked.writeId() == inFlight.writeId) {
-      inFlight.ackedBy.add(acked.node());
+      if (inFlight.ackedBy.add(acked.node())) {
+        timings.since(acked.node().equals(self) ? "replication.localAck" : "replication.backupAck", inFlight.firstSentAt);
+      }
       completeIfReplicated();
     }
     proposeGrowIfCaughtUp(acked.node());
@@ -332,6 +345,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
 
   private void completeIfReplicated() {
     if (inFlight != null && inFlight.ackedBy.containsAll(required())) {
+      timings.since("replication.write", inFlight.createdNanos);
       inFlight.done.complete(null);
       inFlight = null;
       pump();

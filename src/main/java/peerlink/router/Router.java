@@ -14,6 +14,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.pubsub.Topic;
+import peerlink.metrics.StageTimings;
 import peerlink.protocol.ServerFrame;
 
 /**
@@ -35,6 +36,9 @@ public final class Router extends AbstractBehavior<RouterCommand> {
   private boolean announced;
   /** True while the registry recovers or writes a batch; commands wait in the queue meanwhile. */
   private boolean registryBusy = true;
+  /** When the batch the registry is deciding was handed to it. */
+  private long batchStartedNanos;
+  private final StageTimings timings;
 
   /** How often a running router repeats its announcement, so nodes that joined later learn of it. */
   private static final java.time.Duration ANNOUNCE_EVERY = java.time.Duration.ofSeconds(3);
@@ -49,6 +53,7 @@ public final class Router extends AbstractBehavior<RouterCommand> {
   private Router(ActorContext<RouterCommand> context, RegistrySettings settings, Clock clock) {
     super(context);
     this.settings = settings;
+    this.timings = StageTimings.get(context.getSystem());
     Behavior<Registry.Decide> supervised =
         Behaviors.supervise(Registry.create(context.getSelf(), settings, clock))
             .onFailure(
@@ -80,6 +85,7 @@ public final class Router extends AbstractBehavior<RouterCommand> {
   }
 
   private Behavior<RouterCommand> batchDone(RouterCommand.BatchDone done) {
+    timings.since("router.batch", batchStartedNanos);
     for (RouterCommand.Delivery reply : done.replies()) {
       if (reply.message() instanceof ToSession.Attached attached) {
         attach(attached.peer(), reply.to());
@@ -131,6 +137,7 @@ public final class Router extends AbstractBehavior<RouterCommand> {
       }
     }
     registry.tell(new Registry.Decide(batch));
+    batchStartedNanos = System.nanoTime();
     registryBusy = true;
     return this;
   }

@@ -57,6 +57,10 @@ class BenchSmokeIT {
     }
     assertEquals(new TreeSet<>(List.of("connections", "direct", "durable", "failover", "fanout", "offline")), scenarios);
     assertTrue(sharedRows.stream().anyMatch(r -> r.get("label").asText().equals("saturation")), "durable has a saturation row");
+    JsonNode saturation = sharedRows.stream().filter(r -> r.get("label").asText().equals("saturation")).findFirst().orElseThrow();
+    assertTrue(saturation.get("storeWrites").asLong() > 0, "store writes read from the primary's /status: " + saturation);
+    assertTrue(saturation.get("writeMs").asDouble() > 0 && saturation.get("batchMs").asDouble() >= saturation.get("writeMs").asDouble(),
+        "the write path's stage timings, a batch lasting at least its write: " + saturation);
     JsonNode offline = sharedRows.stream().filter(r -> r.get("scenario").asText().equals("offline")).findFirst().orElseThrow();
     assertEquals(50, offline.get("delivered").asLong(), "every queued message arrived: " + offline);
     JsonNode connections = sharedRows.stream().filter(r -> r.get("scenario").asText().equals("connections")).reduce((a, b) -> b).orElseThrow();
