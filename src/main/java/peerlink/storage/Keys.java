@@ -24,6 +24,11 @@ final class Keys {
   static final byte[] REPLICATED_KEY = {5};
   /** Sequence number and time of an id's latest snapshot, so reading them does not read the snapshot. */
   static final byte SNAPSHOT_INFO = 6;
+  /**
+   * Leading parts of a big snapshot, written ahead of it in writes of their own (space, id, sequence
+   * number, 4-byte part index); the snapshot key itself holds the last part and makes the whole visible.
+   */
+  static final byte SNAPSHOT_PART = 7;
 
   private Keys() {
   }
@@ -44,6 +49,16 @@ final class Keys {
 
   static byte[] snapshot(String persistenceId, long sequenceNr) {
     return withSequenceNr(prefix(SNAPSHOT, persistenceId), sequenceNr);
+  }
+
+  /** The prefix shared by the parts of one snapshot. */
+  static byte[] snapshotParts(String persistenceId, long sequenceNr) {
+    return withSequenceNr(prefix(SNAPSHOT_PART, persistenceId), sequenceNr);
+  }
+
+  static byte[] snapshotPart(String persistenceId, long sequenceNr, int index) {
+    byte[] parts = snapshotParts(persistenceId, sequenceNr);
+    return ByteBuffer.allocate(parts.length + Integer.BYTES).put(parts).putInt(index).array();
   }
 
   static byte[] snapshotInfo(String persistenceId) {

@@ -157,15 +157,72 @@ public final class LevelDbEventLog implements EventLog {
   }
 
   public List<Mutation> planSaveSnapshot(StoredSnapshot snapshot) {
+    return planSaveSnapshot(snapshot, false);
+  }
+
+  /**
+   * Saves a snapshot whose payload is {@code snapshot.payload()}, preceded by the parts written with
+   * {@link #planSaveSnapshotPart} if {@code afterParts}. Without parts, parts left at this sequence
+   * number by an earlier save that never finished are deleted, so they cannot be read as this one's.
+   */
+  public List<Mutation> planSaveSnapshot(StoredSnapshot snapshot, boolean afterParts) {
     byte[] value = ByteBuffer.allocate(Long.BYTES + snapshot.payload().length)
         .putLong(snapshot.timestamp()).put(snapshot.payload()).array();
-    Mutation save = Mutation.put(Keys.snapshot(snapshot.persistenceId(), snapshot.sequenceNr()), value);
-    Optional<SnapshotInfo> latest = guarded(() -> storedSnapshotInfo(snapshot.persistenceId()));
-    if (latest.isPresent() && latest.get().sequenceNr() > snapshot.sequenceNr()) {
-      return List.of(save);
+    List<Mutation> plan = new ArrayList<>();
+    if (!afterParts) {
+      guarded(() -> deletePartsOf(snapshot.persistenceId(), snapshot.sequenceNr(), plan));
     }
-    SnapshotInfo info = new SnapshotInfo(snapshot.sequenceNr(), snapshot.timestamp());
-    return List.of(save, Mutation.put(Keys.snapshotInfo(snapshot.persistenceId()), info.encode()));
+    plan.add(Mutation.put(Keys.snapshot(snapshot.persistenceId(), snapshot.sequenceNr()), value));
+    Optional<SnapshotInfo> latest = guarded(() -> storedSnapshotInfo(snapshot.persistenceId()));
+    if (latest.isEmpty() || latest.get().sequenceNr() <= snapshot.sequenceNr()) {
+      SnapshotInfo info = new SnapshotInfo(snapshot.sequenceNr(), snapshot.timestamp());
+      plan.add(Mutation.put(Keys.snapshotInfo(snapshot.persistenceId()), info.encode()));
+    }
+    return plan;
+  }
+
+  /**
+   * Part {@code index} of a snapshot that is saved in several writes: parts 0, 1, ... in order, then
+   * {@link #planSaveSnapshot(StoredSnapshot, boolean)} with the rest. Nothing is visible before that last
+   * write. Part 0 first deletes the parts of an earlier save of this sequence number that never finished.
+   */
+  public List<Mutation> planSaveSnapshotPart(String persistenceId, long sequenceNr, int index, byte[] part) {
+    List<Mutation> plan = new ArrayList<>();
+    if (index == 0) {
+      guarded(() -> deletePartsOf(persistenceId, sequenceNr, plan));
+    }
+    plan.add(Mutation.put(Keys.snapshotPart(persistenceId, sequenceNr, index), part));
+    return plan;
+  }
+
+  private Void deletePartsOf(String persistenceId, long sequenceNr, List<Mutation> plan) {
+    forEachPart(persistenceId, sequenceNr, (key, value) -> plan.add(Mutation.delete(key)));
+    return null;
+  }
+
+  /** The parts of one snapshot in index order (bytewise order of the big-endian index). */
+  private void forEachPart(String persistenceId, long sequenceNr, java.util.function.BiConsumer<byte[], byte[]> each) {
+    byte[] prefix = Keys.snapshotParts(persistenceId, sequenceNr);
+    try (DBIterator it = db.iterator()) {
+      for (it.seek(prefix); it.hasNext(); ) {
+        Map.Entry<byte[], byte[]> entry = it.next();
+        byte[] key = entry.getKey();
+        if (key.length != prefix.length + Integer.BYTES || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+          return;
+        }
+        each.accept(key, entry.getValue());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the event log in " + directory, e);
+    }
+  }
+
+  /** A snapshot's payload: its parts, if it was saved in several writes, then the rest from its own key. */
+  private byte[] payloadOf(String persistenceId, long sequenceNr, byte[] value) {
+    java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+    forEachPart(persistenceId, sequenceNr, (key, part) -> payload.writeBytes(part));
+    payload.write(value, Long.BYTES, value.length - Long.BYTES);
+    return payload.toByteArray();
   }
 
   /**
@@ -201,10 +258,17 @@ public final class LevelDbEventLog implements EventLog {
   @Override
   public Optional<StoredSnapshot> latestSnapshot(String persistenceId, SnapshotCriteria criteria) {
     return guarded(() -> {
-      StoredSnapshot[] latest = {null};
-      scanSnapshots(persistenceId, criteria, (seqNr, value) -> latest[0] = new StoredSnapshot(
-          persistenceId, seqNr, timestampOf(value), Arrays.copyOfRange(value, Long.BYTES, value.length)));
-      return Optional.ofNullable(latest[0]);
+      long[] latestSeqNr = {-1};
+      byte[][] latestValue = {null};
+      scanSnapshots(persistenceId, criteria, (seqNr, value) -> {
+        latestSeqNr[0] = seqNr;
+        latestValue[0] = value;
+      });
+      if (latestValue[0] == null) {
+        return Optional.<StoredSnapshot>empty();
+      }
+      return Optional.of(new StoredSnapshot(
+          persistenceId, latestSeqNr[0], timestampOf(latestValue[0]), payloadOf(persistenceId, latestSeqNr[0], latestValue[0])));
     });
   }
 
@@ -216,6 +280,7 @@ public final class LevelDbEventLog implements EventLog {
   public List<Mutation> planDeleteSnapshot(String persistenceId, long sequenceNr) {
     return guarded(() -> {
       List<Mutation> plan = new ArrayList<>(List.of(Mutation.delete(Keys.snapshot(persistenceId, sequenceNr))));
+      deletePartsOf(persistenceId, sequenceNr, plan);
       forgetInfoIfDeleted(persistenceId, List.of(sequenceNr), plan);
       return plan;
     });
@@ -232,6 +297,7 @@ public final class LevelDbEventLog implements EventLog {
       List<Long> deleted = new ArrayList<>();
       scanSnapshots(persistenceId, criteria, (seqNr, value) -> {
         plan.add(Mutation.delete(Keys.snapshot(persistenceId, seqNr)));
+        deletePartsOf(persistenceId, seqNr, plan);
         deleted.add(seqNr);
       });
       forgetInfoIfDeleted(persistenceId, deleted, plan);

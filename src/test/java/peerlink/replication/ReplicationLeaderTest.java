@@ -251,6 +251,31 @@ class ReplicationLeaderTest {
   }
 
   @Test
+  void aCheckpointIsWrittenInPartsAndAJournalWriteQueuedMeanwhileGoesBetweenThem() throws Exception {
+    TestProbe<Replica.Command> replica = alone.createTestProbe(Replica.Command.class);
+    ActorRef<ReplicationLeader.Command> leader = leaderWithReplicaProbe(alone, replica);
+    becomePrimaryThroughFence(leader, replica, 1);
+    ReplicatedEventLog log = new ReplicatedEventLog(store, leader, WAIT);
+    byte[] checkpoint = new byte[ReplicatedEventLog.SNAPSHOT_PART_BYTES * 2 + 10]; // two parts and the rest
+
+    CompletableFuture<Void> saved = CompletableFuture.runAsync(() -> log.saveSnapshot(new StoredSnapshot(ID, 9, 1234, checkpoint)));
+    Replica.Replicate firstPart = next(replica, Replica.Replicate.class, r -> r.writeId() == 1);
+    CompletableFuture<Void> appended = write(leader, 10); // queued while the first part is in flight
+    firstPart.replyTo().tell(new ReplicaReply.Acked(self(), 1, 1));
+
+    Replica.Replicate second = next(replica, Replica.Replicate.class, r -> r.writeId() == 2);
+    assertEquals(1, WireMutations.join(List.of(second.data())).size(), "the journal write, not the next 256 KiB part");
+    second.replyTo().tell(new ReplicaReply.Acked(self(), 1, 2));
+    await(appended);
+    assertFalse(saved.isDone(), "the checkpoint still has parts to go");
+    for (long writeId = 3; writeId <= 4; writeId++) {
+      long id = writeId;
+      next(replica, Replica.Replicate.class, r -> r.writeId() == id).replyTo().tell(new ReplicaReply.Acked(self(), 1, id));
+    }
+    await(saved);
+  }
+
+  @Test
   void anAcknowledgementOfAnotherEpochDoesNotCountForAWrite() throws Exception {
     TestProbe<Replica.Command> replica = alone.createTestProbe(Replica.Command.class);
     ActorRef<ReplicationLeader.Command> leader = leaderWithReplicaProbe(alone, replica);

@@ -48,10 +48,59 @@ class LevelDbEventLogReplicationTest {
     return new StoredSnapshot(id, seqNr, 1000 + seqNr, ("state of " + id + " at " + seqNr).getBytes(StandardCharsets.UTF_8));
   }
 
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
   private static List<String> payloads(LevelDbEventLog log, String id) {
     List<String> out = new ArrayList<>();
     log.replay(id, 0, Long.MAX_VALUE, Long.MAX_VALUE, e -> out.add(new String(e.payload(), StandardCharsets.UTF_8)));
     return out;
+  }
+
+  @Test
+  void aSnapshotWrittenInPartsIsReadWholeOnlyOnceItsLastWriteLanded() {
+    LevelDbEventLog log = store("a");
+    log.apply(log.planSaveSnapshot(snapshot("r", 5)));
+    log.apply(log.planSaveSnapshotPart("r", 9, 0, bytes("first ")));
+    log.apply(log.planSaveSnapshotPart("r", 9, 1, bytes("second ")));
+    assertEquals(5, log.latestSnapshot("r", SnapshotCriteria.latest()).orElseThrow().sequenceNr(), "parts alone are not a snapshot");
+
+    log.apply(log.planSaveSnapshot(new StoredSnapshot("r", 9, 1009, bytes("rest")), true));
+
+    StoredSnapshot latest = log.latestSnapshot("r", SnapshotCriteria.latest()).orElseThrow();
+    assertEquals(9, latest.sequenceNr());
+    assertEquals("first second rest", new String(latest.payload(), StandardCharsets.UTF_8));
+    assertEquals(new SnapshotInfo(9, 1009), log.latestSnapshotInfo("r").orElseThrow());
+  }
+
+  @Test
+  void partsOfASaveThatNeverFinishedAreNotReadAsPartOfALaterSaveOfTheSameSequenceNumber() {
+    LevelDbEventLog log = store("a");
+    log.apply(log.planSaveSnapshotPart("r", 9, 0, bytes("stale 0 ")));
+    log.apply(log.planSaveSnapshotPart("r", 9, 1, bytes("stale 1 "))); // then the primary died
+
+    log.apply(log.planSaveSnapshot(new StoredSnapshot("r", 9, 1009, bytes("whole")), false));
+    assertEquals("whole", new String(log.latestSnapshot("r", SnapshotCriteria.latest()).orElseThrow().payload(), StandardCharsets.UTF_8));
+
+    log.apply(log.planSaveSnapshotPart("r", 9, 0, bytes("new 0 ")));
+    log.apply(log.planSaveSnapshot(new StoredSnapshot("r", 9, 1010, bytes("rest")), true));
+    assertEquals("new 0 rest", new String(log.latestSnapshot("r", SnapshotCriteria.latest()).orElseThrow().payload(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void deletingASnapshotDeletesItsParts() {
+    LevelDbEventLog log = store("a");
+    log.apply(log.planSaveSnapshotPart("r", 9, 0, bytes("part ")));
+    log.apply(log.planSaveSnapshot(new StoredSnapshot("r", 9, 1009, bytes("rest")), true));
+    log.apply(log.planSaveSnapshotPart("r", 19, 0, bytes("part ")));
+    log.apply(log.planSaveSnapshot(new StoredSnapshot("r", 19, 1019, bytes("rest")), true));
+
+    log.apply(log.planDeleteSnapshots("r", new SnapshotCriteria(9, Long.MAX_VALUE, 0, 0)));
+    log.apply(log.planDeleteSnapshot("r", 19));
+
+    assertTrue(log.latestSnapshot("r", SnapshotCriteria.latest()).isEmpty());
+    assertEquals(List.of(), log.exportAll().stream().filter(m -> m.key()[0] == Keys.SNAPSHOT_PART).toList(), "no part left behind");
   }
 
   @Test
