@@ -43,6 +43,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
 
   private final LevelDbEventLog store;
   private final String node;
+  private final StageTimings timings;
   private final List<byte[]> copy = new ArrayList<>();
   // The parts received so far of the next write, while it has more than one.
   private long partsEpoch = -1;
@@ -65,6 +66,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
     super(context);
     this.store = store;
     this.node = node;
+    this.timings = StageTimings.get(context.getSystem());
   }
 
   @Override
@@ -88,7 +90,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
       if (complete != null) {
         long start = System.nanoTime();
         store.apply(WireMutations.join(complete), new StorePosition(write.epoch(), write.writeId()));
-        StageTimings.get(getContext().getSystem()).since("store.apply", start);
+        timings.since("store.apply", start);
         write.replyTo().tell(new ReplicaReply.Acked(node, write.epoch(), write.writeId()));
       }
     } else {

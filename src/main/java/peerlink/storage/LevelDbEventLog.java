@@ -1,5 +1,6 @@
 package peerlink.storage;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -168,17 +170,19 @@ public final class LevelDbEventLog implements EventLog {
   public List<Mutation> planSaveSnapshot(StoredSnapshot snapshot, boolean afterParts) {
     byte[] value = ByteBuffer.allocate(Long.BYTES + snapshot.payload().length)
         .putLong(snapshot.timestamp()).put(snapshot.payload()).array();
-    List<Mutation> plan = new ArrayList<>();
-    if (!afterParts) {
-      guarded(() -> deletePartsOf(snapshot.persistenceId(), snapshot.sequenceNr(), plan));
-    }
-    plan.add(Mutation.put(Keys.snapshot(snapshot.persistenceId(), snapshot.sequenceNr()), value));
-    Optional<SnapshotInfo> latest = guarded(() -> storedSnapshotInfo(snapshot.persistenceId()));
-    if (latest.isEmpty() || latest.get().sequenceNr() <= snapshot.sequenceNr()) {
-      SnapshotInfo info = new SnapshotInfo(snapshot.sequenceNr(), snapshot.timestamp());
-      plan.add(Mutation.put(Keys.snapshotInfo(snapshot.persistenceId()), info.encode()));
-    }
-    return plan;
+    return guarded(() -> {
+      List<Mutation> plan = new ArrayList<>();
+      if (!afterParts) {
+        deletePartsOf(snapshot.persistenceId(), snapshot.sequenceNr(), plan);
+      }
+      plan.add(Mutation.put(Keys.snapshot(snapshot.persistenceId(), snapshot.sequenceNr()), value));
+      Optional<SnapshotInfo> latest = storedSnapshotInfo(snapshot.persistenceId());
+      if (latest.isEmpty() || latest.get().sequenceNr() <= snapshot.sequenceNr()) {
+        SnapshotInfo info = new SnapshotInfo(snapshot.sequenceNr(), snapshot.timestamp());
+        plan.add(Mutation.put(Keys.snapshotInfo(snapshot.persistenceId()), info.encode()));
+      }
+      return plan;
+    });
   }
 
   /**
@@ -187,21 +191,22 @@ public final class LevelDbEventLog implements EventLog {
    * write. Part 0 first deletes the parts of an earlier save of this sequence number that never finished.
    */
   public List<Mutation> planSaveSnapshotPart(String persistenceId, long sequenceNr, int index, byte[] part) {
-    List<Mutation> plan = new ArrayList<>();
-    if (index == 0) {
-      guarded(() -> deletePartsOf(persistenceId, sequenceNr, plan));
-    }
-    plan.add(Mutation.put(Keys.snapshotPart(persistenceId, sequenceNr, index), part));
-    return plan;
+    return guarded(() -> {
+      List<Mutation> plan = new ArrayList<>();
+      if (index == 0) {
+        deletePartsOf(persistenceId, sequenceNr, plan);
+      }
+      plan.add(Mutation.put(Keys.snapshotPart(persistenceId, sequenceNr, index), part));
+      return plan;
+    });
   }
 
-  private Void deletePartsOf(String persistenceId, long sequenceNr, List<Mutation> plan) {
+  private void deletePartsOf(String persistenceId, long sequenceNr, List<Mutation> plan) {
     forEachPart(persistenceId, sequenceNr, (key, value) -> plan.add(Mutation.delete(key)));
-    return null;
   }
 
   /** The parts of one snapshot in index order (bytewise order of the big-endian index). */
-  private void forEachPart(String persistenceId, long sequenceNr, java.util.function.BiConsumer<byte[], byte[]> each) {
+  private void forEachPart(String persistenceId, long sequenceNr, BiConsumer<byte[], byte[]> each) {
     byte[] prefix = Keys.snapshotParts(persistenceId, sequenceNr);
     try (DBIterator it = db.iterator()) {
       for (it.seek(prefix); it.hasNext(); ) {
@@ -219,7 +224,7 @@ public final class LevelDbEventLog implements EventLog {
 
   /** A snapshot's payload: its parts, if it was saved in several writes, then the rest from its own key. */
   private byte[] payloadOf(String persistenceId, long sequenceNr, byte[] value) {
-    java.io.ByteArrayOutputStream payload = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream payload = new ByteArrayOutputStream();
     forEachPart(persistenceId, sequenceNr, (key, part) -> payload.writeBytes(part));
     payload.write(value, Long.BYTES, value.length - Long.BYTES);
     return payload.toByteArray();
@@ -258,17 +263,11 @@ public final class LevelDbEventLog implements EventLog {
   @Override
   public Optional<StoredSnapshot> latestSnapshot(String persistenceId, SnapshotCriteria criteria) {
     return guarded(() -> {
-      long[] latestSeqNr = {-1};
-      byte[][] latestValue = {null};
-      scanSnapshots(persistenceId, criteria, (seqNr, value) -> {
-        latestSeqNr[0] = seqNr;
-        latestValue[0] = value;
-      });
-      if (latestValue[0] == null) {
-        return Optional.<StoredSnapshot>empty();
-      }
-      return Optional.of(new StoredSnapshot(
-          persistenceId, latestSeqNr[0], timestampOf(latestValue[0]), payloadOf(persistenceId, latestSeqNr[0], latestValue[0])));
+      // The scan visits every matching snapshot; only the latest one's parts are read.
+      SnapshotKey[] latest = {null};
+      scanSnapshots(persistenceId, criteria, (seqNr, value) -> latest[0] = new SnapshotKey(seqNr, value));
+      return Optional.ofNullable(latest[0]).map(found -> new StoredSnapshot(
+          persistenceId, found.sequenceNr(), timestampOf(found.value()), payloadOf(persistenceId, found.sequenceNr(), found.value())));
     });
   }
 
@@ -440,6 +439,9 @@ public final class LevelDbEventLog implements EventLog {
       throw new UncheckedIOException("reading the event log in " + directory, e);
     }
   }
+
+  /** A snapshot key's sequence number and value (timestamp, then the payload or its last part). */
+  private record SnapshotKey(long sequenceNr, byte[] value) {}
 
   private interface SnapshotVisitor {
     void visit(long sequenceNr, byte[] value);
