@@ -21,6 +21,7 @@ public final class EventLogs implements Extension {
 
   private final ActorSystem system;
   private final Map<Path, EventLog> open = new HashMap<>();
+  private final Map<Path, CheckpointWriter> checkpoints = new HashMap<>();
   private boolean terminated;
 
   private EventLogs(ActorSystem system) {
@@ -45,6 +46,18 @@ public final class EventLogs implements Extension {
       throw new IllegalStateException("the ActorSystem has terminated; not opening " + directory);
     }
     return open.computeIfAbsent(directory.toAbsolutePath().normalize(), LevelDbEventLog::open);
+  }
+
+  /**
+   * The writer of the checkpoints stored in {@code directory}, shared by the snapshot store (which starts
+   * them) and the journal (whose deletions wait for them).
+   */
+  public synchronized CheckpointWriter checkpointsFor(Path directory) {
+    if (terminated) {
+      throw new IllegalStateException("the ActorSystem has terminated; not writing checkpoints to " + directory);
+    }
+    return checkpoints.computeIfAbsent(
+        directory.toAbsolutePath().normalize(), dir -> new CheckpointWriter("peerlink-checkpoint-writer"));
   }
 
   /** The node's own LevelDB in {@code directory}, opened on first use; for the replication layer. */
@@ -77,6 +90,9 @@ public final class EventLogs implements Extension {
 
   private synchronized void closeAll() {
     terminated = true;
+    // Writers first: a checkpoint still being written must not find its store closed under it.
+    checkpoints.values().forEach(CheckpointWriter::close);
+    checkpoints.clear();
     for (EventLog log : open.values()) {
       try {
         log.close();

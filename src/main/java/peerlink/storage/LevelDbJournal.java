@@ -26,11 +26,14 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class LevelDbJournal extends AsyncWriteJournal {
 
   private final EventLog log;
+  private final CheckpointWriter checkpoints;
   private final Serialization serialization;
 
   /** Pekko calls this with the plugin's config section and its path (see {@code Persistence.createPlugin}). */
   public LevelDbJournal(Config config, String configPath) {
-    this.log = EventLogs.get(context().system()).forDirectory(Path.of(config.getString("dir")));
+    Path dir = Path.of(config.getString("dir"));
+    this.log = EventLogs.get(context().system()).forDirectory(dir);
+    this.checkpoints = EventLogs.get(context().system()).checkpointsFor(dir);
     this.serialization = SerializationExtension.get(context().system());
   }
 
@@ -62,9 +65,11 @@ public final class LevelDbJournal extends AsyncWriteJournal {
     });
   }
 
+  /** Pekko deletes events once a checkpoint covers them: only after that checkpoint is on disk. */
   @Override
   public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
     return blocking(() -> {
+      checkpoints.awaitWritten();
       log.deleteTo(persistenceId, toSequenceNr);
       return null;
     });

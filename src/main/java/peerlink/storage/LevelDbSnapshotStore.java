@@ -27,30 +27,45 @@ import scala.concurrent.Future;
 public final class LevelDbSnapshotStore extends SnapshotStore {
 
   private final EventLog log;
+  private final CheckpointWriter checkpoints;
   private final Serialization serialization;
 
   /** Pekko calls this with the plugin's config section and its path (see {@code Persistence.createPlugin}). */
   public LevelDbSnapshotStore(Config config, String configPath) {
-    this.log = EventLogs.get(context().system()).forDirectory(Path.of(config.getString("dir")));
+    Path dir = Path.of(config.getString("dir"));
+    this.log = EventLogs.get(context().system()).forDirectory(dir);
+    this.checkpoints = EventLogs.get(context().system()).checkpointsFor(dir);
     this.serialization = SerializationExtension.get(context().system());
   }
 
   /**
    * Loads the newest selected snapshot. One that cannot be deserialized fails the load instead of being
    * skipped: falling back to an older snapshot could silently lose state if the events in between
-   * were deleted.
+   * were deleted. Checkpoints still being written are waited for, so a save is seen by the next load.
    */
   @Override
   public Future<Optional<SelectedSnapshot>> doLoadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
-    return blocking(() -> log.latestSnapshot(persistenceId, bounds(criteria)).map(stored -> SelectedSnapshot.create(
-        new SnapshotMetadata(persistenceId, stored.sequenceNr(), stored.timestamp()), decode(stored.payload()))));
+    return blocking(() -> {
+      checkpoints.awaitQuietly();
+      return loadLatest(persistenceId, criteria);
+    });
   }
 
+  private Optional<SelectedSnapshot> loadLatest(String persistenceId, SnapshotSelectionCriteria criteria) {
+    return log.latestSnapshot(persistenceId, bounds(criteria)).map(stored -> SelectedSnapshot.create(
+        new SnapshotMetadata(persistenceId, stored.sequenceNr(), stored.timestamp()), decode(stored.payload())));
+  }
+
+  /**
+   * Answers once the checkpoint has <em>started</em>: it is serialized and written in the background by
+   * the {@link CheckpointWriter}, and the actor goes on meanwhile. The deletions Pekko sends after this
+   * answer wait for it to be on disk (see {@link CheckpointWriter}).
+   */
   @Override
   public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
     return blocking(() -> {
-      log.saveSnapshot(new StoredSnapshot(
-          metadata.persistenceId(), metadata.sequenceNr(), metadata.timestamp(), encode(snapshot)));
+      checkpoints.start(metadata.persistenceId() + " at " + metadata.sequenceNr(), () -> log.saveSnapshot(new StoredSnapshot(
+          metadata.persistenceId(), metadata.sequenceNr(), metadata.timestamp(), encode(snapshot))));
       return null;
     });
   }
@@ -58,6 +73,7 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
   @Override
   public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
     return blocking(() -> {
+      checkpoints.awaitWritten();
       log.deleteSnapshot(metadata.persistenceId(), metadata.sequenceNr());
       return null;
     });
@@ -66,6 +82,7 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
   @Override
   public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
     return blocking(() -> {
+      checkpoints.awaitWritten();
       log.deleteSnapshots(persistenceId, bounds(criteria));
       return null;
     });

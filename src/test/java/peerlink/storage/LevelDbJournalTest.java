@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
@@ -30,6 +33,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.apache.pekko.serialization.JSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -119,10 +123,68 @@ class LevelDbJournalTest {
     assertEquals(6L, sequenceNr(kit, again));
   }
 
+  /**
+   * A checkpoint is serialized and written in the background: the entity is not held up by a slow one
+   * (until the next checkpoint is due), and the events it covers are deleted only once it is on disk. A
+   * stop while it is being written loses nothing: recovery replays those events over the checkpoint before.
+   */
+  @Test
+  void aSlowCheckpointDoesNotHoldTheEntityUpAndTheEventsItCoversOutliveIt() {
+    RetentionCriteria deleting = RetentionCriteria.snapshotEvery(2, 1).withDeleteEventsOnSnapshot();
+    GatedItemsSerializer.GATE.drainPermits();
+    ActorTestKit kit = start(gatedConfig(dir));
+    TestProbe<String> probe = kit.createTestProbe();
+    ActorRef<Command> basket = kit.spawn(Basket.create("basket-4", probe.getRef(), deleting));
+    probe.expectMessage("recovered");
+
+    add(kit, basket, "a", "b"); // answered although checkpoint 2 cannot even be serialized yet
+    probe.expectMessage("snapshot 2");
+    add(kit, basket, "c");
+
+    TestProbe<Done> stalled = kit.createTestProbe();
+    basket.tell(new Add(List.of("d"), stalled.getRef())); // checkpoint 4 waits for checkpoint 2
+    stalled.expectNoMessage(Duration.ofMillis(300));
+    GatedItemsSerializer.GATE.release(); // checkpoint 2 is written; checkpoint 4 starts and is stuck
+    stalled.expectMessage(Done.getInstance());
+    probe.expectMessage("snapshot 4");
+    // Pekko now deletes the events up to 2: that waits for checkpoint 4. Stop before it is written.
+    probe.expectNoMessage(Duration.ofMillis(300));
+    kit.shutdownTestKit();
+
+    GatedItemsSerializer.GATE.release(100);
+    ActorTestKit after = start(gatedConfig(dir));
+    TestProbe<String> recovery = after.createTestProbe();
+    ActorRef<Command> again = after.spawn(Basket.create("basket-4", recovery.getRef(), deleting));
+    recovery.expectMessage("replayed c"); // over checkpoint 2: events 3 and 4 are still there
+    recovery.expectMessage("replayed d");
+    recovery.expectMessage("recovered");
+    recovery.expectMessage("snapshot 4"); // Pekko checkpoints after replaying snapshotEvery events
+    assertEquals(List.of("a", "b", "c", "d"), items(after, again));
+
+    add(after, again, "e", "f");
+    recovery.expectMessage("snapshot 6");
+    assertEquals(Set.of("events deleted to 4", "snapshots deleted"), Set.copyOf(recovery.receiveSeveralMessages(2)));
+  }
+
   private ActorTestKit start() {
-    ActorTestKit kit = ActorTestKit.create(config(dir));
+    return start(config(dir));
+  }
+
+  private ActorTestKit start(Config config) {
+    ActorTestKit kit = ActorTestKit.create(config);
     kits.add(kit);
     return kit;
+  }
+
+  /** The test config, with the basket's state serialized by {@link GatedItemsSerializer}. */
+  static Config gatedConfig(Path dir) {
+    return ConfigFactory.parseString("""
+            pekko.actor.serializers.gated-items = "peerlink.storage.LevelDbJournalTest$GatedItemsSerializer"
+            pekko.actor.serialization-bindings {
+              "peerlink.storage.LevelDbJournalTest$Items" = gated-items
+            }
+            """)
+        .withFallback(config(dir));
   }
 
   /** Test config with the storage plugins; falls back to the normal config (reference.conf and all). */
@@ -159,6 +221,41 @@ class LevelDbJournalTest {
     TestProbe<Long> reply = kit.createTestProbe();
     basket.tell(new GetSequenceNr(reply.getRef()));
     return reply.receiveMessage();
+  }
+
+  /**
+   * Serializes the basket's state (its snapshots) only as fast as the test lets it: each serialization
+   * takes a permit of {@link #GATE}. Items are written one per line.
+   */
+  public static final class GatedItemsSerializer extends JSerializer {
+    static final Semaphore GATE = new Semaphore(0);
+
+    @Override
+    public int identifier() {
+      return 741_001;
+    }
+
+    @Override
+    public boolean includeManifest() {
+      return false;
+    }
+
+    @Override
+    public byte[] toBinary(Object state) {
+      try {
+        GATE.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while serializing a checkpoint", e);
+      }
+      return String.join("\n", ((Items) state).items()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Object fromBinaryJava(byte[] bytes, Class<?> manifest) {
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      return new Items(text.isEmpty() ? List.of() : List.of(text.split("\n")));
+    }
   }
 
   /** Marker for what the test entity persists; bound to jackson-cbor in the test config. */

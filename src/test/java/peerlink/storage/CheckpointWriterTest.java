@@ -1,0 +1,104 @@
+package peerlink.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checkpoint writer's promises: starting a checkpoint does not wait for it, deletions wait for it
+ * and refuse to go on when it failed, and checkpoints are written one at a time, in order.
+ */
+class CheckpointWriterTest {
+  private static final long WAIT_S = 10;
+  /** How long a call is given to show that it is (correctly) still waiting. */
+  private static final long STILL_WAITING_MS = 300;
+
+  private final CheckpointWriter writer = new CheckpointWriter("test-checkpoint-writer");
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @AfterEach
+  void close() {
+    release.countDown();
+    writer.close();
+  }
+
+  @Test
+  void startReturnsWhileTheCheckpointIsStillBeingWrittenAndDeletionsWaitForIt() throws Exception {
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    writer.start("p at 10", () -> {
+      await(release);
+      written.complete(null);
+    });
+
+    CompletableFuture<Void> deletion = CompletableFuture.runAsync(writer::awaitWritten);
+    assertThrows(TimeoutException.class, () -> deletion.get(STILL_WAITING_MS, TimeUnit.MILLISECONDS));
+    assertFalse(written.isDone());
+
+    release.countDown();
+    deletion.get(WAIT_S, TimeUnit.SECONDS);
+    assertTrue(written.isDone(), "the deletion went on only after the checkpoint was written");
+  }
+
+  @Test
+  void deletionsAreRefusedWhileTheLatestCheckpointFailedAndAllowedAgainAfterOneIsSaved() {
+    writer.start("p at 10", () -> {
+      throw new IllegalStateException("timed out replicating a write after 10 s");
+    });
+
+    IllegalStateException refused = assertThrows(IllegalStateException.class, writer::awaitWritten);
+    assertEquals(
+        "the latest checkpoint was not saved (timed out replicating a write after 10 s); keeping what it covers",
+        refused.getMessage());
+    writer.awaitQuietly(); // reads go on whatever happened
+
+    writer.start("p at 20", () -> {});
+    writer.awaitWritten();
+  }
+
+  @Test
+  void aCheckpointStartsOnlyAfterThePreviousOneIsWrittenAndTheyAreWrittenInOrder() throws Exception {
+    List<String> order = new CopyOnWriteArrayList<>();
+    writer.start("p at 10", () -> {
+      await(release);
+      order.add("10");
+    });
+
+    CompletableFuture<Void> second = CompletableFuture.runAsync(() -> writer.start("p at 20", () -> order.add("20")));
+    assertThrows(TimeoutException.class, () -> second.get(STILL_WAITING_MS, TimeUnit.MILLISECONDS));
+
+    release.countDown();
+    second.get(WAIT_S, TimeUnit.SECONDS);
+    writer.awaitWritten();
+    assertEquals(List.of("10", "20"), order);
+  }
+
+  @Test
+  void closingInterruptsACheckpointStillBeingWrittenWhichThenCountsAsNotSaved() {
+    writer.start("p at 10", () -> await(release));
+
+    writer.close();
+
+    assertThrows(IllegalStateException.class, writer::awaitWritten);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      if (!latch.await(WAIT_S, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the test never released the checkpoint");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing a checkpoint", e);
+    }
+  }
+}
