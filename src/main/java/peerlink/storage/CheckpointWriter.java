@@ -1,34 +1,49 @@
 package peerlink.storage;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes checkpoints on a thread of its own, one at a time and in the order they were started, so that
- * the persistent actor taking one goes on persisting while it is serialized and written.
+ * Writes checkpoints on a thread of its own, one at a time, so that the persistent actor taking one goes
+ * on persisting while it is serialized and written.
  *
  * <p>Why: Pekko's typed persistence stashes every command of an actor until its snapshot store has
  * answered a save. The registry's checkpoint is the whole router state, megabytes once peers have
  * history, and waiting for it held every acknowledgement up for hundreds of milliseconds.
  *
+ * <p>A checkpoint that is due while an earlier one of the same persistence id is still being written
+ * waits; a newer one replaces it while it waits. So under a load that makes checkpoints due faster than
+ * they can be written, they are written back to back, each of the newest state, and the actor is never
+ * held up; at most one state per id waits here.
+ *
  * <p>What keeps this safe: Pekko deletes the events (and older snapshots) a checkpoint covers as soon as
- * the save was answered. Every deletion calls {@link #awaitWritten} first, which waits until the
- * checkpoints started before it are on disk and fails if the latest of them failed. So no event is
- * deleted before a durable checkpoint covers it; a checkpoint that is lost (a crash, a failed write)
- * leaves the events, and recovery replays them over the previous checkpoint.
+ * the save was answered. Every deletion calls {@link #awaitWritten} first, which waits until the newest
+ * checkpoint started for that id (or the one that replaced it) is on disk, and fails if it failed. That
+ * checkpoint is at least as new as the one the deletion was computed from, so no event is deleted before
+ * a durable checkpoint covers it. A checkpoint that is lost (a crash, a failed write) leaves the events,
+ * and recovery replays them over the previous checkpoint.
  */
 public final class CheckpointWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointWriter.class);
 
   private final ExecutorService thread;
-  /** The checkpoint started last; it finishes after every earlier one (one thread, in order). */
-  private volatile CompletableFuture<Void> latest = CompletableFuture.completedFuture(null);
+  /** Per persistence id: the checkpoint waiting to be written; guarded by {@code this}. */
+  private final Map<String, Waiting> waiting = new LinkedHashMap<>();
+  /** Per persistence id: done when its newest started checkpoint is written; guarded by {@code this}. */
+  private final Map<String, CompletableFuture<Void>> newest = new HashMap<>();
+  private boolean writing;
+
+  private record Waiting(String what, Runnable write, CompletableFuture<Void> done) {}
 
   public CheckpointWriter(String name) {
     this.thread = Executors.newSingleThreadExecutor(run -> {
@@ -39,49 +54,85 @@ public final class CheckpointWriter implements AutoCloseable {
   }
 
   /**
-   * Starts writing a checkpoint once the previous one is written, and returns as soon as it has started.
-   * Waiting for the previous one is the back-pressure: an actor that checkpoints faster than checkpoints
-   * can be written is held up, instead of a queue of states piling up in memory.
+   * Starts writing a checkpoint of {@code persistenceId} and returns at once: now if nothing is being
+   * written, else after the checkpoint being written, replacing one of the same id still waiting.
    *
-   * @param what names the checkpoint in the log if it fails
+   * @param what names the checkpoint in the log
    */
-  public synchronized void start(String what, Runnable write) {
-    awaitQuietly();
-    latest = CompletableFuture.runAsync(write, thread).whenComplete((done, failure) -> {
-      if (failure != null) {
-        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-        LOG.warn("Checkpoint {} not saved ({}); the events it covers are kept", what, cause.toString());
+  public synchronized void start(String persistenceId, String what, Runnable write) {
+    Waiting replaced = waiting.get(persistenceId);
+    CompletableFuture<Void> done = replaced == null ? new CompletableFuture<>() : replaced.done();
+    if (replaced != null) {
+      LOG.debug("Checkpoint {} replaces {}, which was still waiting to be written", what, replaced.what());
+    }
+    waiting.put(persistenceId, new Waiting(what, write, done));
+    newest.put(persistenceId, done);
+    if (!writing) {
+      writing = true;
+      try {
+        thread.execute(this::writeWaiting);
+      } catch (RejectedExecutionException e) {
+        writing = false;
+        waiting.remove(persistenceId);
+        done.completeExceptionally(new IllegalStateException("the checkpoint writer is closed"));
       }
-    });
+    }
+  }
+
+  private void writeWaiting() {
+    while (true) {
+      Waiting next;
+      synchronized (this) {
+        if (waiting.isEmpty() || Thread.currentThread().isInterrupted()) {
+          writing = false;
+          waiting.values().forEach(w -> w.done().completeExceptionally(new IllegalStateException("the store is closing")));
+          waiting.clear();
+          return;
+        }
+        String id = waiting.keySet().iterator().next();
+        next = waiting.remove(id);
+      }
+      try {
+        next.write().run();
+        next.done().complete(null);
+      } catch (Throwable e) { // whatever it was, the thread must go on to the next checkpoint
+        LOG.warn("Checkpoint {} not saved ({}); the events it covers are kept", next.what(), e.toString());
+        next.done().completeExceptionally(e);
+      }
+    }
   }
 
   /**
-   * Waits until every checkpoint started so far is written; call before deleting what a checkpoint
-   * covers.
+   * Waits until the newest checkpoint started for the id is written; call before deleting what a
+   * checkpoint of it covers.
    *
-   * @throws IllegalStateException if the latest of them was not saved
+   * @throws IllegalStateException if that checkpoint was not saved
    */
-  public void awaitWritten() {
+  public void awaitWritten(String persistenceId) {
     try {
-      latest.join();
+      newestOf(persistenceId).join();
     } catch (CompletionException | CancellationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new IllegalStateException("the latest checkpoint was not saved (" + cause.getMessage() + "); keeping what it covers", cause);
     }
   }
 
-  /** Waits until every checkpoint started so far has finished, saved or not; for reads of the store. */
-  public void awaitQuietly() {
+  /** Waits until the newest checkpoint started for the id has finished, saved or not; for reads of the store. */
+  public void awaitQuietly(String persistenceId) {
     try {
-      latest.join();
+      newestOf(persistenceId).join();
     } catch (CompletionException | CancellationException e) {
       // The failure was logged when it happened; the caller reads whatever the store has.
     }
   }
 
+  private synchronized CompletableFuture<Void> newestOf(String persistenceId) {
+    return newest.getOrDefault(persistenceId, CompletableFuture.completedFuture(null));
+  }
+
   /**
-   * Stops the thread. A checkpoint still being written is interrupted where it waits and not saved,
-   * which loses nothing: the events it covers were not deleted.
+   * Stops the thread. A checkpoint still being written is interrupted where it waits and not saved, and
+   * one still waiting is dropped; that loses nothing, as the events they cover were not deleted.
    */
   @Override
   public void close() {
@@ -92,6 +143,10 @@ public final class CheckpointWriter implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      waiting.values().forEach(w -> w.done().completeExceptionally(new IllegalStateException("the store is closing")));
+      waiting.clear();
     }
   }
 }

@@ -69,7 +69,7 @@ public final class LevelDbJournal extends AsyncWriteJournal {
   @Override
   public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
     return blocking(() -> {
-      checkpoints.awaitWritten();
+      checkpoints.awaitWritten(persistenceId);
       log.deleteTo(persistenceId, toSequenceNr);
       return null;
     });

@@ -46,7 +46,7 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
   @Override
   public Future<Optional<SelectedSnapshot>> doLoadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
     return blocking(() -> {
-      checkpoints.awaitQuietly();
+      checkpoints.awaitQuietly(persistenceId);
       return loadLatest(persistenceId, criteria);
     });
   }
@@ -57,23 +57,22 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
   }
 
   /**
-   * Answers once the checkpoint has <em>started</em>: it is serialized and written in the background by
-   * the {@link CheckpointWriter}, and the actor goes on meanwhile. The deletions Pekko sends after this
-   * answer wait for it to be on disk (see {@link CheckpointWriter}).
+   * Answers at once: the checkpoint is serialized and written in the background by the
+   * {@link CheckpointWriter}, and the actor goes on meanwhile. The deletions Pekko sends after this
+   * answer wait until it (or a newer one that replaced it) is on disk.
    */
   @Override
   public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
-    return blocking(() -> {
-      checkpoints.start(metadata.persistenceId() + " at " + metadata.sequenceNr(), () -> log.saveSnapshot(new StoredSnapshot(
-          metadata.persistenceId(), metadata.sequenceNr(), metadata.timestamp(), encode(snapshot))));
-      return null;
-    });
+    String id = metadata.persistenceId();
+    checkpoints.start(id, id + " at " + metadata.sequenceNr(), () -> log.saveSnapshot(
+        new StoredSnapshot(id, metadata.sequenceNr(), metadata.timestamp(), encode(snapshot))));
+    return Futures.successful(null);
   }
 
   @Override
   public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
     return blocking(() -> {
-      checkpoints.awaitWritten();
+      checkpoints.awaitWritten(metadata.persistenceId());
       log.deleteSnapshot(metadata.persistenceId(), metadata.sequenceNr());
       return null;
     });
@@ -82,7 +81,7 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
   @Override
   public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
     return blocking(() -> {
-      checkpoints.awaitWritten();
+      checkpoints.awaitWritten(persistenceId);
       log.deleteSnapshots(persistenceId, bounds(criteria));
       return null;
     });

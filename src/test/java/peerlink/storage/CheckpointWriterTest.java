@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The checkpoint writer's promises: starting a checkpoint does not wait for it, deletions wait for it
- * and refuse to go on when it failed, and checkpoints are written one at a time, in order.
+ * and refuse to go on when it failed, and checkpoints are written one at a time, a newer one of the
+ * same id replacing one still waiting.
  */
 class CheckpointWriterTest {
   private static final long WAIT_S = 10;
@@ -35,12 +36,12 @@ class CheckpointWriterTest {
   @Test
   void startReturnsWhileTheCheckpointIsStillBeingWrittenAndDeletionsWaitForIt() throws Exception {
     CompletableFuture<Void> written = new CompletableFuture<>();
-    writer.start("p at 10", () -> {
+    writer.start("p", "p at 10", () -> {
       await(release);
       written.complete(null);
     });
 
-    CompletableFuture<Void> deletion = CompletableFuture.runAsync(writer::awaitWritten);
+    CompletableFuture<Void> deletion = CompletableFuture.runAsync(() -> writer.awaitWritten("p"));
     assertThrows(TimeoutException.class, () -> deletion.get(STILL_WAITING_MS, TimeUnit.MILLISECONDS));
     assertFalse(written.isDone());
 
@@ -51,44 +52,52 @@ class CheckpointWriterTest {
 
   @Test
   void deletionsAreRefusedWhileTheLatestCheckpointFailedAndAllowedAgainAfterOneIsSaved() {
-    writer.start("p at 10", () -> {
+    writer.start("p", "p at 10", () -> {
       throw new IllegalStateException("timed out replicating a write after 10 s");
     });
 
-    IllegalStateException refused = assertThrows(IllegalStateException.class, writer::awaitWritten);
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> writer.awaitWritten("p"));
     assertEquals(
         "the latest checkpoint was not saved (timed out replicating a write after 10 s); keeping what it covers",
         refused.getMessage());
-    writer.awaitQuietly(); // reads go on whatever happened
+    writer.awaitQuietly("p"); // reads go on whatever happened
 
-    writer.start("p at 20", () -> {});
-    writer.awaitWritten();
+    writer.start("p", "p at 20", () -> {});
+    writer.awaitWritten("p");
   }
 
   @Test
-  void aCheckpointStartsOnlyAfterThePreviousOneIsWrittenAndTheyAreWrittenInOrder() throws Exception {
-    List<String> order = new CopyOnWriteArrayList<>();
-    writer.start("p at 10", () -> {
+  void aCheckpointDueWhileOneIsBeingWrittenWaitsAndANewerOneOfTheSameIdReplacesIt() throws Exception {
+    List<String> written = new CopyOnWriteArrayList<>();
+    CountDownLatch writing = new CountDownLatch(1);
+    writer.start("p", "p at 10", () -> {
+      writing.countDown();
       await(release);
-      order.add("10");
+      written.add("p10");
     });
+    await(writing); // until it is being written, a newer one would replace it as well
+    writer.start("p", "p at 20", () -> written.add("p20"));
+    writer.start("q", "q at 5", () -> written.add("q5"));
+    writer.start("p", "p at 30", () -> written.add("p30")); // replaces p at 20
 
-    CompletableFuture<Void> second = CompletableFuture.runAsync(() -> writer.start("p at 20", () -> order.add("20")));
-    assertThrows(TimeoutException.class, () -> second.get(STILL_WAITING_MS, TimeUnit.MILLISECONDS));
+    CompletableFuture<Void> deletionAfter20 = CompletableFuture.runAsync(() -> writer.awaitWritten("p"));
+    assertThrows(TimeoutException.class, () -> deletionAfter20.get(STILL_WAITING_MS, TimeUnit.MILLISECONDS));
 
     release.countDown();
-    second.get(WAIT_S, TimeUnit.SECONDS);
-    writer.awaitWritten();
-    assertEquals(List.of("10", "20"), order);
+    deletionAfter20.get(WAIT_S, TimeUnit.SECONDS);
+    assertTrue(written.contains("p30"), "a deletion waits for the checkpoint that replaced the one it follows");
+    writer.awaitWritten("q");
+    assertEquals(List.of("p10", "p30", "q5"), written.stream().sorted().toList());
+    assertEquals("p10", written.get(0));
   }
 
   @Test
   void closingInterruptsACheckpointStillBeingWrittenWhichThenCountsAsNotSaved() {
-    writer.start("p at 10", () -> await(release));
+    writer.start("p", "p at 10", () -> await(release));
 
     writer.close();
 
-    assertThrows(IllegalStateException.class, writer::awaitWritten);
+    assertThrows(IllegalStateException.class, () -> writer.awaitWritten("p"));
   }
 
   private static void await(CountDownLatch latch) {

@@ -1,6 +1,7 @@
 package peerlink.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
@@ -124,14 +126,16 @@ class LevelDbJournalTest {
   }
 
   /**
-   * A checkpoint is serialized and written in the background: the entity is not held up by a slow one
-   * (until the next checkpoint is due), and the events it covers are deleted only once it is on disk. A
-   * stop while it is being written loses nothing: recovery replays those events over the checkpoint before.
+   * A checkpoint is serialized and written in the background: a slow one does not hold the entity up,
+   * a newer one waits behind it, and the events they cover are deleted only once the newer one is on
+   * disk. A stop while it is being written loses nothing: recovery replays those events over the
+   * checkpoint before.
    */
   @Test
-  void aSlowCheckpointDoesNotHoldTheEntityUpAndTheEventsItCoversOutliveIt() {
+  void aSlowCheckpointDoesNotHoldTheEntityUpAndTheEventsItCoversOutliveIt() throws InterruptedException {
     RetentionCriteria deleting = RetentionCriteria.snapshotEvery(2, 1).withDeleteEventsOnSnapshot();
     GatedItemsSerializer.GATE.drainPermits();
+    GatedItemsSerializer.ENTERED.drainPermits();
     ActorTestKit kit = start(gatedConfig(dir));
     TestProbe<String> probe = kit.createTestProbe();
     ActorRef<Command> basket = kit.spawn(Basket.create("basket-4", probe.getRef(), deleting));
@@ -139,17 +143,14 @@ class LevelDbJournalTest {
 
     add(kit, basket, "a", "b"); // answered although checkpoint 2 cannot even be serialized yet
     probe.expectMessage("snapshot 2");
-    add(kit, basket, "c");
-
-    TestProbe<Done> stalled = kit.createTestProbe();
-    basket.tell(new Add(List.of("d"), stalled.getRef())); // checkpoint 4 waits for checkpoint 2
-    stalled.expectNoMessage(Duration.ofMillis(300));
-    GatedItemsSerializer.GATE.release(); // checkpoint 2 is written; checkpoint 4 starts and is stuck
-    stalled.expectMessage(Done.getInstance());
+    add(kit, basket, "c", "d"); // checkpoint 4 waits behind checkpoint 2
     probe.expectMessage("snapshot 4");
-    // Pekko now deletes the events up to 2: that waits for checkpoint 4. Stop before it is written.
+
+    GatedItemsSerializer.GATE.release(); // checkpoint 2 is written; checkpoint 4 starts and is stuck
+    assertTrue(GatedItemsSerializer.ENTERED.tryAcquire(2, 15, TimeUnit.SECONDS), "checkpoint 4 never started");
+    // Pekko deletes the events up to 2 after checkpoint 4 was answered: that waits until 4 is on disk.
     probe.expectNoMessage(Duration.ofMillis(300));
-    kit.shutdownTestKit();
+    kit.shutdownTestKit(); // a stop before it is
 
     GatedItemsSerializer.GATE.release(100);
     ActorTestKit after = start(gatedConfig(dir));
@@ -229,6 +230,8 @@ class LevelDbJournalTest {
    */
   public static final class GatedItemsSerializer extends JSerializer {
     static final Semaphore GATE = new Semaphore(0);
+    /** Released each time a serialization begins. */
+    static final Semaphore ENTERED = new Semaphore(0);
 
     @Override
     public int identifier() {
@@ -242,6 +245,7 @@ class LevelDbJournalTest {
 
     @Override
     public byte[] toBinary(Object state) {
+      ENTERED.release();
       try {
         GATE.acquire();
       } catch (InterruptedException e) {
