@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,6 +43,12 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
   @Override
   public void append(List<LogEntry> entries) {
     write(s -> s.planAppend(entries));
+  }
+
+  /** Hands the write to the leader; no thread waits while it is replicated. */
+  @Override
+  public CompletableFuture<Void> appendAsync(List<LogEntry> entries, Executor blocking) {
+    return writeAsync(s -> s.planAppend(entries));
   }
 
   @Override
@@ -113,9 +121,30 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
   }
 
   private void write(Function<LevelDbEventLog, List<Mutation>> plan) {
+    try {
+      writeAsync(plan).get();
+    } catch (ExecutionException e) {
+      throw (IllegalStateException) e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // a checkpoint writer being stopped
+      throw new IllegalStateException("interrupted while replicating a write");
+    }
+  }
+
+  /** The write's outcome, failed with an {@link IllegalStateException} saying why if it was not replicated in time. */
+  private CompletableFuture<Void> writeAsync(Function<LevelDbEventLog, List<Mutation>> plan) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     leader.tell(new ReplicationLeader.Write(plan, done));
-    await(done, "replicating a write");
+    return done.orTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((written, failure) -> {
+      if (failure == null) {
+        return null;
+      }
+      Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+      if (cause instanceof TimeoutException) {
+        throw new IllegalStateException("timed out replicating a write after " + writeTimeout.toSeconds() + " s");
+      }
+      throw new IllegalStateException(cause.getMessage(), cause);
+    });
   }
 
   private void await(CompletableFuture<Void> done, String what) {

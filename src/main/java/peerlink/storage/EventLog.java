@@ -2,6 +2,8 @@ package peerlink.storage;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -20,6 +22,15 @@ public interface EventLog extends AutoCloseable {
    * with another append for the same id (Pekko guarantees this for persistent actors).
    */
   void append(List<LogEntry> entries);
+
+  /**
+   * Like {@link #append}, but returns at once; the future completes when the entries are durable, or
+   * fails with the reason they are not. A log that waits for its own disk does so on {@code blocking};
+   * the replicated log blocks no thread.
+   */
+  default CompletableFuture<Void> appendAsync(List<LogEntry> entries, Executor blocking) {
+    return CompletableFuture.runAsync(() -> append(entries), blocking);
+  }
 
   /**
    * Feeds {@code each} the entries of {@code persistenceId} with {@code fromSequenceNr <= seqNr <=

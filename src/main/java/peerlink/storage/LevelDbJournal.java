@@ -15,6 +15,7 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
+import scala.jdk.javaapi.FutureConverters;
 
 /**
  * Pekko Persistence journal plugin that keeps events in the node's {@link EventLog}.
@@ -40,29 +41,29 @@ public final class LevelDbJournal extends AsyncWriteJournal {
   /**
    * Writes every AtomicWrite of the call in one batch, so one fsync covers them all. A write that
    * cannot be serialized is rejected on its own (the entity keeps running); a storage failure fails
-   * the whole call. Calls run concurrently, which is safe because a persistent actor never sends its
-   * next write before the previous one completed, so one id's writes never race.
+   * the whole call. The events are serialized here, on the plugin's thread, and the log completes the
+   * write: the replicated log without blocking any thread while the write is replicated, the local one
+   * on this plugin's dispatcher, where calls run concurrently and share a disk flush. Concurrent calls
+   * are safe because a persistent actor never sends its next write before the previous one completed.
    */
   @Override
   public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
-    return blocking(() -> {
-      List<Optional<Exception>> results = new ArrayList<>();
-      List<LogEntry> entries = new ArrayList<>();
-      for (AtomicWrite write : messages) {
-        try {
-          List<LogEntry> encoded = new ArrayList<>();
-          for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
-            encoded.add(new LogEntry(repr.persistenceId(), repr.sequenceNr(), serialization.serialize(repr).get()));
-          }
-          entries.addAll(encoded);
-          results.add(Optional.empty());
-        } catch (Exception e) {
-          results.add(Optional.of(e));
+    List<Optional<Exception>> results = new ArrayList<>();
+    List<LogEntry> entries = new ArrayList<>();
+    for (AtomicWrite write : messages) {
+      try {
+        List<LogEntry> encoded = new ArrayList<>();
+        for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
+          encoded.add(new LogEntry(repr.persistenceId(), repr.sequenceNr(), serialization.serialize(repr).get()));
         }
+        entries.addAll(encoded);
+        results.add(Optional.empty());
+      } catch (Exception e) {
+        results.add(Optional.of(e));
       }
-      log.append(entries);
-      return results;
-    });
+    }
+    Iterable<Optional<Exception>> answer = results;
+    return FutureConverters.asScala(log.appendAsync(entries, context().dispatcher()).thenApply(written -> answer));
   }
 
   /** Pekko deletes events once a checkpoint covers them: only after that checkpoint is on disk. */

@@ -276,6 +276,27 @@ class ReplicationLeaderTest {
   }
 
   @Test
+  void theJournalsAppendBlocksNoThreadAndCompletesOnlyWhenReplicatedOrSaysWhyNot() throws Exception {
+    TestProbe<Replica.Command> replica = alone.createTestProbe(Replica.Command.class);
+    ActorRef<ReplicationLeader.Command> leader = leaderWithReplicaProbe(alone, replica);
+    becomePrimaryThroughFence(leader, replica, 1);
+    ReplicatedEventLog log = new ReplicatedEventLog(store, leader, WAIT);
+    java.util.concurrent.Executor noThreads = task -> {
+      throw new AssertionError("the replicated log asked for a thread to wait on");
+    };
+
+    CompletableFuture<Void> appended = log.appendAsync(List.of(new LogEntry(ID, 1, "event 1".getBytes(StandardCharsets.UTF_8))), noThreads);
+    Replica.Replicate replicate = next(replica, Replica.Replicate.class, r -> r.writeId() == 1);
+    assertFalse(appended.isDone(), "not before the replica acknowledged it");
+    replicate.replyTo().tell(new ReplicaReply.Acked(self(), 1, 1));
+    await(appended);
+
+    CompletableFuture<Void> refused = log.appendAsync(List.of(new LogEntry(ID, 2, "event 2".getBytes(StandardCharsets.UTF_8))), noThreads);
+    next(replica, Replica.Replicate.class, r -> r.writeId() == 2).replyTo().tell(new ReplicaReply.Refused(OTHER, 2));
+    assertTrue(failure(refused).startsWith("no longer the primary"), failure(refused));
+  }
+
+  @Test
   void anAcknowledgementOfAnotherEpochDoesNotCountForAWrite() throws Exception {
     TestProbe<Replica.Command> replica = alone.createTestProbe(Replica.Command.class);
     ActorRef<ReplicationLeader.Command> leader = leaderWithReplicaProbe(alone, replica);
