@@ -130,9 +130,19 @@ class ReplicationLeaderTest {
 
   private static CompletableFuture<Void> write(ActorRef<ReplicationLeader.Command> leader, long seqNr) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    leader.tell(new ReplicationLeader.Write(
-        s -> s.planAppend(List.of(new LogEntry(ID, seqNr, ("event " + seqNr).getBytes(StandardCharsets.UTF_8)))), done));
+    leader.tell(new ReplicationLeader.Write(s -> s.planAppend(List.of(entry(seqNr))), done));
     return done;
+  }
+
+  private static LogEntry entry(long seqNr) {
+    return new LogEntry(ID, seqNr, ("event " + seqNr).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A replicated log on a leader that became the primary of epoch 1, with {@code replica} as its own replica. */
+  private ReplicatedEventLog primaryLog(TestProbe<Replica.Command> replica) throws Exception {
+    ActorRef<ReplicationLeader.Command> leader = leaderWithReplicaProbe(alone, replica);
+    becomePrimaryThroughFence(leader, replica, 1);
+    return new ReplicatedEventLog(store, leader, WAIT);
   }
 
   private static void await(CompletableFuture<Void> done) throws Exception {
@@ -253,14 +263,12 @@ class ReplicationLeaderTest {
   @Test
   void aCheckpointIsWrittenInPartsAndAJournalWriteQueuedMeanwhileGoesBetweenThem() throws Exception {
     TestProbe<Replica.Command> replica = alone.createTestProbe(Replica.Command.class);
-    ActorRef<ReplicationLeader.Command> leader = leaderWithReplicaProbe(alone, replica);
-    becomePrimaryThroughFence(leader, replica, 1);
-    ReplicatedEventLog log = new ReplicatedEventLog(store, leader, WAIT);
+    ReplicatedEventLog log = primaryLog(replica);
     byte[] checkpoint = new byte[ReplicatedEventLog.SNAPSHOT_PART_BYTES * 2 + 10]; // two parts and the rest
 
     CompletableFuture<Void> saved = CompletableFuture.runAsync(() -> log.saveSnapshot(new StoredSnapshot(ID, 9, 1234, checkpoint)));
     Replica.Replicate firstPart = next(replica, Replica.Replicate.class, r -> r.writeId() == 1);
-    CompletableFuture<Void> appended = write(leader, 10); // queued while the first part is in flight
+    CompletableFuture<Void> appended = log.appendAsync(List.of(entry(10)), Runnable::run); // queued while the first part is in flight
     firstPart.replyTo().tell(new ReplicaReply.Acked(self(), 1, 1));
 
     Replica.Replicate second = next(replica, Replica.Replicate.class, r -> r.writeId() == 2);
@@ -278,20 +286,18 @@ class ReplicationLeaderTest {
   @Test
   void theJournalsAppendBlocksNoThreadAndCompletesOnlyWhenReplicatedOrSaysWhyNot() throws Exception {
     TestProbe<Replica.Command> replica = alone.createTestProbe(Replica.Command.class);
-    ActorRef<ReplicationLeader.Command> leader = leaderWithReplicaProbe(alone, replica);
-    becomePrimaryThroughFence(leader, replica, 1);
-    ReplicatedEventLog log = new ReplicatedEventLog(store, leader, WAIT);
+    ReplicatedEventLog log = primaryLog(replica);
     java.util.concurrent.Executor noThreads = task -> {
       throw new AssertionError("the replicated log asked for a thread to wait on");
     };
 
-    CompletableFuture<Void> appended = log.appendAsync(List.of(new LogEntry(ID, 1, "event 1".getBytes(StandardCharsets.UTF_8))), noThreads);
+    CompletableFuture<Void> appended = log.appendAsync(List.of(entry(1)), noThreads);
     Replica.Replicate replicate = next(replica, Replica.Replicate.class, r -> r.writeId() == 1);
     assertFalse(appended.isDone(), "not before the replica acknowledged it");
     replicate.replyTo().tell(new ReplicaReply.Acked(self(), 1, 1));
     await(appended);
 
-    CompletableFuture<Void> refused = log.appendAsync(List.of(new LogEntry(ID, 2, "event 2".getBytes(StandardCharsets.UTF_8))), noThreads);
+    CompletableFuture<Void> refused = log.appendAsync(List.of(entry(2)), noThreads);
     next(replica, Replica.Replicate.class, r -> r.writeId() == 2).replyTo().tell(new ReplicaReply.Refused(OTHER, 2));
     assertTrue(failure(refused).startsWith("no longer the primary"), failure(refused));
   }
