@@ -3,7 +3,6 @@ package peerlink.storage;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * held up; at most one state per id waits here.
  *
  * <p>What keeps this safe: Pekko deletes the events (and older snapshots) a checkpoint covers as soon as
- * the save was answered. Every deletion calls {@link #awaitWritten} first, which waits until the newest
+ * the save was answered. Every deletion runs after {@link #written}, which completes when the newest
  * checkpoint started for that id (or the one that replaced it) is on disk, and fails if it failed. That
  * checkpoint is at least as new as the one the deletion was computed from, so no event is deleted before
  * a durable checkpoint covers it. A checkpoint that is lost (a crash, a failed write) leaves the events,
@@ -103,27 +102,23 @@ public final class CheckpointWriter implements AutoCloseable {
   }
 
   /**
-   * Waits until the newest checkpoint started for the id is written; call before deleting what a
-   * checkpoint of it covers.
-   *
-   * @throws IllegalStateException if that checkpoint was not saved
+   * Completes when the newest checkpoint started for the id is on disk, and fails with an
+   * {@link IllegalStateException} if it was not saved. Deletions of what a checkpoint covers run after
+   * it; nothing blocks a thread meanwhile (several deletions may wait at once under a long burst).
    */
-  public void awaitWritten(String persistenceId) {
-    try {
-      newestOf(persistenceId).join();
-    } catch (CompletionException | CancellationException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
+  public CompletableFuture<Void> written(String persistenceId) {
+    return newestOf(persistenceId).handle((saved, failure) -> {
+      if (failure == null) {
+        return null;
+      }
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
       throw new IllegalStateException("the latest checkpoint was not saved (" + cause.getMessage() + "); keeping what it covers", cause);
-    }
+    });
   }
 
-  /** Waits until the newest checkpoint started for the id has finished, saved or not; for reads of the store. */
-  public void awaitQuietly(String persistenceId) {
-    try {
-      newestOf(persistenceId).join();
-    } catch (CompletionException | CancellationException e) {
-      // The failure was logged when it happened; the caller reads whatever the store has.
-    }
+  /** Completes when the newest checkpoint started for the id has finished, saved or not; for reads of the store. */
+  public CompletableFuture<Void> finished(String persistenceId) {
+    return newestOf(persistenceId).handle((saved, failure) -> null);
   }
 
   private synchronized CompletableFuture<Void> newestOf(String persistenceId) {

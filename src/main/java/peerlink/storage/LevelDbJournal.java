@@ -69,11 +69,8 @@ public final class LevelDbJournal extends AsyncWriteJournal {
   /** Pekko deletes events once a checkpoint covers them: only after that checkpoint is on disk. */
   @Override
   public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
-    return blocking(() -> {
-      checkpoints.awaitWritten(persistenceId);
-      log.deleteTo(persistenceId, toSequenceNr);
-      return null;
-    });
+    return FutureConverters.asScala(checkpoints.written(persistenceId)
+        .thenRunAsync(() -> log.deleteTo(persistenceId, toSequenceNr), context().dispatcher()));
   }
 
   @Override

@@ -5,7 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.apache.pekko.dispatch.Futures;
 import org.apache.pekko.persistence.SelectedSnapshot;
 import org.apache.pekko.persistence.SnapshotMetadata;
@@ -16,6 +17,7 @@ import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
 import scala.concurrent.Future;
+import scala.jdk.javaapi.FutureConverters;
 
 /**
  * Pekko Persistence snapshot-store plugin that keeps snapshots in the node's {@link EventLog}, the same
@@ -45,10 +47,7 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
    */
   @Override
   public Future<Optional<SelectedSnapshot>> doLoadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
-    return blocking(() -> {
-      checkpoints.awaitQuietly(persistenceId);
-      return loadLatest(persistenceId, criteria);
-    });
+    return after(checkpoints.finished(persistenceId), () -> loadLatest(persistenceId, criteria));
   }
 
   private Optional<SelectedSnapshot> loadLatest(String persistenceId, SnapshotSelectionCriteria criteria) {
@@ -71,8 +70,7 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
 
   @Override
   public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
-    return blocking(() -> {
-      checkpoints.awaitWritten(metadata.persistenceId());
+    return after(checkpoints.written(metadata.persistenceId()), () -> {
       log.deleteSnapshot(metadata.persistenceId(), metadata.sequenceNr());
       return null;
     });
@@ -80,8 +78,7 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
 
   @Override
   public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
-    return blocking(() -> {
-      checkpoints.awaitWritten(persistenceId);
+    return after(checkpoints.written(persistenceId), () -> {
       log.deleteSnapshots(persistenceId, bounds(criteria));
       return null;
     });
@@ -112,7 +109,11 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
     return serialization.deserialize(bytes, serializerId, new String(manifest, StandardCharsets.UTF_8)).get();
   }
 
-  private <T> Future<T> blocking(Callable<T> call) {
-    return Futures.future(call, context().dispatcher());
+  /**
+   * Runs a blocking store call on the plugin's dispatcher once {@code first} has completed (and fails
+   * with its failure if it failed); no thread waits before.
+   */
+  private <T> Future<T> after(CompletableFuture<Void> first, Supplier<T> call) {
+    return FutureConverters.asScala(first.thenApplyAsync(ready -> call.get(), context().dispatcher()));
   }
 }

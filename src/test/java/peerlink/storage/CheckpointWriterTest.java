@@ -2,6 +2,7 @@ package peerlink.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +43,7 @@ class CheckpointWriterTest {
       written.complete(null);
     });
 
-    CompletableFuture<Void> deletion = CompletableFuture.runAsync(() -> writer.awaitWritten("p"));
+    CompletableFuture<Void> deletion = writer.written("p");
     assertThrows(TimeoutException.class, () -> deletion.get(STILL_WAITING_MS, TimeUnit.MILLISECONDS));
     assertFalse(written.isDone());
 
@@ -51,19 +53,19 @@ class CheckpointWriterTest {
   }
 
   @Test
-  void deletionsAreRefusedWhileTheLatestCheckpointFailedAndAllowedAgainAfterOneIsSaved() {
+  void deletionsAreRefusedWhileTheLatestCheckpointFailedAndAllowedAgainAfterOneIsSaved() throws Exception {
     writer.start("p", "p at 10", () -> {
       throw new IllegalStateException("timed out replicating a write after 10 s");
     });
 
-    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> writer.awaitWritten("p"));
+    IllegalStateException refused = refusal(writer.written("p"));
     assertEquals(
         "the latest checkpoint was not saved (timed out replicating a write after 10 s); keeping what it covers",
         refused.getMessage());
-    writer.awaitQuietly("p"); // reads go on whatever happened
+    writer.finished("p").get(WAIT_S, TimeUnit.SECONDS); // reads go on whatever happened
 
     writer.start("p", "p at 20", () -> {});
-    writer.awaitWritten("p");
+    writer.written("p").get(WAIT_S, TimeUnit.SECONDS);
   }
 
   @Test
@@ -80,24 +82,30 @@ class CheckpointWriterTest {
     writer.start("q", "q at 5", () -> written.add("q5"));
     writer.start("p", "p at 30", () -> written.add("p30")); // replaces p at 20
 
-    CompletableFuture<Void> deletionAfter20 = CompletableFuture.runAsync(() -> writer.awaitWritten("p"));
+    CompletableFuture<Void> deletionAfter20 = writer.written("p");
     assertThrows(TimeoutException.class, () -> deletionAfter20.get(STILL_WAITING_MS, TimeUnit.MILLISECONDS));
 
     release.countDown();
     deletionAfter20.get(WAIT_S, TimeUnit.SECONDS);
     assertTrue(written.contains("p30"), "a deletion waits for the checkpoint that replaced the one it follows");
-    writer.awaitWritten("q");
+    writer.written("q").get(WAIT_S, TimeUnit.SECONDS);
     assertEquals(List.of("p10", "p30", "q5"), written.stream().sorted().toList());
     assertEquals("p10", written.get(0));
   }
 
   @Test
-  void closingInterruptsACheckpointStillBeingWrittenWhichThenCountsAsNotSaved() {
+  void closingInterruptsACheckpointStillBeingWrittenWhichThenCountsAsNotSaved() throws Exception {
     writer.start("p", "p at 10", () -> await(release));
 
     writer.close();
 
-    assertThrows(IllegalStateException.class, () -> writer.awaitWritten("p"));
+    refusal(writer.written("p"));
+  }
+
+  /** The reason a deletion waiting on {@code written} is refused. */
+  private static IllegalStateException refusal(CompletableFuture<Void> written) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> written.get(WAIT_S, TimeUnit.SECONDS));
+    return assertInstanceOf(IllegalStateException.class, e.getCause());
   }
 
   private static void await(CountDownLatch latch) {
