@@ -117,45 +117,41 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
   private void ensurePrimary() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     leader.tell(new ReplicationLeader.EnsurePrimary(done));
-    await(done, "becoming the primary");
+    await(timed(done, "becoming the primary"), "becoming the primary");
   }
 
   private void write(Function<LevelDbEventLog, List<Mutation>> plan) {
-    try {
-      writeAsync(plan).get();
-    } catch (ExecutionException e) {
-      throw (IllegalStateException) e.getCause();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // a checkpoint writer being stopped
-      throw new IllegalStateException("interrupted while replicating a write");
-    }
+    await(writeAsync(plan), "replicating a write");
   }
 
-  /** The write's outcome, failed with an {@link IllegalStateException} saying why if it was not replicated in time. */
   private CompletableFuture<Void> writeAsync(Function<LevelDbEventLog, List<Mutation>> plan) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     leader.tell(new ReplicationLeader.Write(plan, done));
-    return done.orTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((written, failure) -> {
+    return timed(done, "replicating a write");
+  }
+
+  /** The leader's answer, failed with an {@link IllegalStateException} saying why: its reason, or the time-out. */
+  private CompletableFuture<Void> timed(CompletableFuture<Void> done, String what) {
+    return done.orTimeout(writeTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((answered, failure) -> {
       if (failure == null) {
         return null;
       }
       Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
       if (cause instanceof TimeoutException) {
-        throw new IllegalStateException("timed out replicating a write after " + writeTimeout.toSeconds() + " s");
+        throw new IllegalStateException("timed out " + what + " after " + writeTimeout.toSeconds() + " s");
       }
       throw new IllegalStateException(cause.getMessage(), cause);
     });
   }
 
-  private void await(CompletableFuture<Void> done, String what) {
+  /** Waits for a {@link #timed} answer and throws its failure as it is. */
+  private static void await(CompletableFuture<Void> timed, String what) {
     try {
-      done.get(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      timed.get();
     } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("timed out " + what + " after " + writeTimeout.toSeconds() + " s");
+      throw (IllegalStateException) e.getCause();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      Thread.currentThread().interrupt(); // for one, a checkpoint writer being stopped
       throw new IllegalStateException("interrupted while " + what);
     }
   }
