@@ -1,13 +1,14 @@
 package peerlink.storage;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +23,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A checkpoint that is due while an earlier one of the same persistence id is still being written
  * waits; a newer one replaces it while it waits. So under a load that makes checkpoints due faster than
- * they can be written, they are written back to back, each of the newest state, and the actor is never
- * held up; at most one state per id waits here.
+ * they can be written, they are written one after the other, each of the newest state, and the actor is
+ * never held up; at most one state per id waits here.
+ *
+ * <p>The writer is busy at most {@code maxShare} of the time: after a checkpoint that took {@code d}, the
+ * next one starts no earlier than {@code d * (1 - maxShare) / maxShare} later, and never more than
+ * {@code maxPause} later. Why: a checkpoint of a large state is many replicated writes, and written back
+ * to back they left the journal's writes queueing behind a part all the time (a storm of reconnections
+ * took seconds longer). The pause lets checkpoints that come due meanwhile replace one another, so the
+ * events between two checkpoints grow with the time a checkpoint takes, that is with the state, and so
+ * does the replay after a failover; {@code maxPause} bounds that replay when a checkpoint is slow
+ * because the store is busy.
  *
  * <p>What keeps this safe: Pekko deletes the events (and older snapshots) a checkpoint covers as soon as
  * the save was answered. Every deletion runs after {@link #written}, which completes when the newest
@@ -35,17 +45,35 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointWriter.class);
 
-  private final ExecutorService thread;
+  private final ScheduledExecutorService thread;
+  private final double maxShare;
+  private final long maxPauseNanos;
   /** Per persistence id: the checkpoint waiting to be written; guarded by {@code this}. */
   private final Map<String, Waiting> waiting = new LinkedHashMap<>();
   /** Per persistence id: done when its newest started checkpoint is written; guarded by {@code this}. */
   private final Map<String, CompletableFuture<Void>> newest = new HashMap<>();
+  /** True from the moment a write is scheduled until the writer finds nothing waiting; guarded by {@code this}. */
   private boolean writing;
+  /** {@link System#nanoTime} before which the next checkpoint does not start; guarded by {@code this}. */
+  private long notBefore = System.nanoTime();
 
   private record Waiting(String what, Runnable write, CompletableFuture<Void> done) {}
 
-  public CheckpointWriter(String name) {
-    this.thread = Executors.newSingleThreadExecutor(run -> {
+  /**
+   * @param name     of the writer's thread
+   * @param maxShare of the time the writer may be busy, in (0, 1]; 1 writes checkpoints back to back
+   * @param maxPause longest pause after a checkpoint, whatever it took: bounds the events a failover replays
+   */
+  public CheckpointWriter(String name, double maxShare, Duration maxPause) {
+    if (!(maxShare > 0 && maxShare <= 1)) {
+      throw new IllegalArgumentException("the checkpoint writer's share of the time must be in (0, 1], not " + maxShare);
+    }
+    if (maxPause.isNegative()) {
+      throw new IllegalArgumentException("the longest pause between checkpoints cannot be negative: " + maxPause);
+    }
+    this.maxShare = maxShare;
+    this.maxPauseNanos = maxPause.toNanos();
+    this.thread = Executors.newSingleThreadScheduledExecutor(run -> {
       Thread writer = new Thread(run, name);
       writer.setDaemon(true);
       return writer;
@@ -53,8 +81,9 @@ public final class CheckpointWriter implements AutoCloseable {
   }
 
   /**
-   * Starts writing a checkpoint of {@code persistenceId} and returns at once: now if nothing is being
-   * written, else after the checkpoint being written, replacing one of the same id still waiting.
+   * Starts writing a checkpoint of {@code persistenceId} and returns at once: now if the writer is idle
+   * and not pausing, else after the checkpoint being written (and the pause after it), replacing one of
+   * the same id still waiting.
    *
    * @param what names the checkpoint in the log
    */
@@ -68,37 +97,55 @@ public final class CheckpointWriter implements AutoCloseable {
     newest.put(persistenceId, done);
     if (!writing) {
       writing = true;
-      try {
-        thread.execute(this::writeWaiting);
-      } catch (RejectedExecutionException e) {
+      scheduleNext();
+    }
+  }
+
+  /** Writes the first waiting checkpoint, then schedules the next one after the pause it earned. */
+  private void writeNext() {
+    Waiting next;
+    synchronized (this) {
+      if (waiting.isEmpty() || Thread.currentThread().isInterrupted()) {
         writing = false;
-        waiting.remove(persistenceId);
-        done.completeExceptionally(new IllegalStateException("the checkpoint writer is closed"));
+        failWaiting("the store is closing");
+        return;
+      }
+      next = waiting.remove(waiting.keySet().iterator().next());
+    }
+    long started = System.nanoTime();
+    try {
+      next.write().run();
+      next.done().complete(null);
+    } catch (Throwable e) { // whatever it was, the thread must go on to the next checkpoint
+      LOG.warn("Checkpoint {} not saved ({}); the events it covers are kept", next.what(), e.toString());
+      next.done().completeExceptionally(e);
+    }
+    long finished = System.nanoTime();
+    long pause = Math.min(maxPauseNanos, (long) ((finished - started) * (1 - maxShare) / maxShare));
+    LOG.debug("Checkpoint {} took {} ms; the next starts no earlier than {} ms from now",
+        next.what(), TimeUnit.NANOSECONDS.toMillis(finished - started), TimeUnit.NANOSECONDS.toMillis(pause));
+    synchronized (this) {
+      notBefore = finished + pause;
+      if (waiting.isEmpty()) {
+        writing = false;
+      } else {
+        scheduleNext();
       }
     }
   }
 
-  private void writeWaiting() {
-    while (true) {
-      Waiting next;
-      synchronized (this) {
-        if (waiting.isEmpty() || Thread.currentThread().isInterrupted()) {
-          writing = false;
-          waiting.values().forEach(w -> w.done().completeExceptionally(new IllegalStateException("the store is closing")));
-          waiting.clear();
-          return;
-        }
-        String id = waiting.keySet().iterator().next();
-        next = waiting.remove(id);
-      }
-      try {
-        next.write().run();
-        next.done().complete(null);
-      } catch (Throwable e) { // whatever it was, the thread must go on to the next checkpoint
-        LOG.warn("Checkpoint {} not saved ({}); the events it covers are kept", next.what(), e.toString());
-        next.done().completeExceptionally(e);
-      }
+  private synchronized void scheduleNext() {
+    try {
+      thread.schedule(this::writeNext, Math.max(0, notBefore - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      writing = false;
+      failWaiting("the checkpoint writer is closed");
     }
+  }
+
+  private synchronized void failWaiting(String why) {
+    waiting.values().forEach(w -> w.done().completeExceptionally(new IllegalStateException(why)));
+    waiting.clear();
   }
 
   /**
@@ -139,9 +186,6 @@ public final class CheckpointWriter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    synchronized (this) {
-      waiting.values().forEach(w -> w.done().completeExceptionally(new IllegalStateException("the store is closing")));
-      waiting.clear();
-    }
+    failWaiting("the store is closing");
   }
 }

@@ -57,7 +57,11 @@ public final class EventLogs implements Extension {
       throw new IllegalStateException("the ActorSystem has terminated; not writing checkpoints to " + directory);
     }
     return checkpoints.computeIfAbsent(
-        directory.toAbsolutePath().normalize(), dir -> new CheckpointWriter("peerlink-checkpoint-writer"));
+        directory.toAbsolutePath().normalize(),
+        dir -> new CheckpointWriter(
+            "peerlink-checkpoint-writer",
+            system.settings().config().getDouble("peerlink.storage.checkpoint-max-share"),
+            system.settings().config().getDuration("peerlink.storage.checkpoint-max-pause")));
   }
 
   /** The node's own LevelDB in {@code directory}, opened on first use; for the replication layer. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,7 +27,7 @@ class CheckpointWriterTest {
   /** How long a call is given to show that it is (correctly) still waiting. */
   private static final long STILL_WAITING_MS = 300;
 
-  private final CheckpointWriter writer = new CheckpointWriter("test-checkpoint-writer");
+  private final CheckpointWriter writer = new CheckpointWriter("test-checkpoint-writer", 1, Duration.ZERO);
   private final CountDownLatch release = new CountDownLatch(1);
 
   @AfterEach
@@ -94,6 +95,58 @@ class CheckpointWriterTest {
   }
 
   @Test
+  void withAShareOfAQuarterTheNextCheckpointWaitsThreeTimesAsLongAsTheLastTookAndOnlyTheNewestIsWritten() throws Exception {
+    try (CheckpointWriter quarter = new CheckpointWriter("test-checkpoint-writer-quarter", 0.25, Duration.ofMinutes(1))) {
+      long[] firstTook = new long[2];
+      quarter.start("p", "p at 10", () -> {
+        firstTook[0] = System.nanoTime();
+        sleep(200);
+        firstTook[1] = System.nanoTime();
+      });
+      quarter.written("p").get(WAIT_S, TimeUnit.SECONDS);
+
+      List<String> written = new CopyOnWriteArrayList<>();
+      long[] secondStarted = new long[1];
+      quarter.start("p", "p at 20", () -> written.add("p20"));
+      quarter.start("p", "p at 30", () -> {
+        secondStarted[0] = System.nanoTime();
+        written.add("p30");
+      });
+      quarter.written("p").get(WAIT_S, TimeUnit.SECONDS);
+
+      long pauseMs = TimeUnit.NANOSECONDS.toMillis(secondStarted[0] - firstTook[1]);
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(firstTook[1] - firstTook[0]);
+      assertTrue(pauseMs >= 3 * tookMs - 1, "paused " + pauseMs + " ms after a checkpoint that took " + tookMs + " ms");
+      assertEquals(List.of("p30"), written, "the checkpoints due during the pause replaced one another");
+    }
+  }
+
+  @Test
+  void thePauseIsNeverLongerThanTheLongestAllowed() throws Exception {
+    try (CheckpointWriter capped = new CheckpointWriter("test-checkpoint-writer-capped", 0.01, Duration.ofMillis(100))) {
+      long[] firstFinished = new long[1];
+      capped.start("p", "p at 10", () -> {
+        sleep(100); // 99 times this would be a pause of 9.9 s
+        firstFinished[0] = System.nanoTime();
+      });
+      capped.written("p").get(WAIT_S, TimeUnit.SECONDS);
+
+      long[] secondStarted = new long[1];
+      capped.start("p", "p at 20", () -> secondStarted[0] = System.nanoTime());
+      capped.written("p").get(WAIT_S, TimeUnit.SECONDS);
+
+      long pauseMs = TimeUnit.NANOSECONDS.toMillis(secondStarted[0] - firstFinished[0]);
+      assertTrue(pauseMs >= 99 && pauseMs < 5_000, "paused " + pauseMs + " ms, with at most 100 ms allowed");
+    }
+  }
+
+  @Test
+  void aShareOutsideZeroToOneIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CheckpointWriter("w", 0, Duration.ZERO));
+    assertEquals("the checkpoint writer's share of the time must be in (0, 1], not 0.0", e.getMessage());
+  }
+
+  @Test
   void closingInterruptsACheckpointStillBeingWrittenWhichThenCountsAsNotSaved() throws Exception {
     writer.start("p", "p at 10", () -> await(release));
 
@@ -106,6 +159,15 @@ class CheckpointWriterTest {
   private static IllegalStateException refusal(CompletableFuture<Void> written) {
     ExecutionException e = assertThrows(ExecutionException.class, () -> written.get(WAIT_S, TimeUnit.SECONDS));
     return assertInstanceOf(IllegalStateException.class, e.getCause());
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing a checkpoint", e);
+    }
   }
 
   private static void await(CountDownLatch latch) {
