@@ -36,6 +36,6 @@ public final class RmCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Config config = ConfigFactory.load();
     NodeOptions options = NodeOptions.rm(config, host, clusterPort, data, seeds);
-    return NodeProcess.run("rm", options, () -> RmNode.start(options, config, !quiet));
+    return NodeProcess.run("rm", options, config, () -> RmNode.start(options, config, !quiet));
   }
 }

@@ -1,6 +1,7 @@
 package peerlink.cli;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,11 +45,17 @@ public final class ServerCommand implements Callable<Integer> {
     NodeOptions options = NodeOptions.router(config, host, port, clusterPort, data, seeds, backup);
     if (checkConfig) {
       Config effective = options.applyTo(config);
-      peerlink.router.RegistrySettings.from(effective);
-      peerlink.session.SessionSettings.from(effective);
+      try {
+        peerlink.router.RegistrySettings.from(effective);
+        peerlink.session.SessionSettings.from(effective);
+        NodeProcess.checkStoreSettings(effective);
+      } catch (IllegalArgumentException | ConfigException e) {
+        System.err.println("peerlink server: invalid setting: " + e.getMessage());
+        return 2;
+      }
       System.out.println("configuration OK: " + options);
       return 0;
     }
-    return NodeProcess.run("server", options, () -> RouterNode.start(options, config));
+    return NodeProcess.run("server", options, config, () -> RouterNode.start(options, config));
   }
 }

@@ -1,15 +1,29 @@
 package peerlink.node;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import java.io.IOException;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
+import peerlink.storage.CheckpointSettings;
 
 /** Runs a node for the life of the process: holds its data directory, starts it, waits until it stops. */
 public final class NodeProcess {
   private NodeProcess() {}
 
-  /** Returns the exit code: 0 after a normal stop, 2 when another process holds the data directory. */
-  public static int run(String command, NodeOptions options, Supplier<ActorSystem<Void>> start) throws IOException {
+  /**
+   * Returns the exit code: 0 after a normal stop, 2 when the node cannot start (a setting is invalid, or
+   * another process holds the data directory).
+   *
+   * @param config the node's configuration, before {@code options} are applied
+   */
+  public static int run(String command, NodeOptions options, Config config, Supplier<ActorSystem<Void>> start) throws IOException {
+    try {
+      checkStoreSettings(options.applyTo(config));
+    } catch (IllegalArgumentException | ConfigException e) {
+      System.err.println("peerlink " + command + ": invalid setting: " + e.getMessage());
+      return 2;
+    }
     DataDirLock lock;
     try {
       lock = DataDirLock.acquire(options.dataDir());
@@ -21,5 +35,16 @@ public final class NodeProcess {
     system.getWhenTerminated().toCompletableFuture().join();
     lock.release();
     return 0;
+  }
+
+  /**
+   * Checks the settings that only the store's plugins read. Pekko starts those plugins under its own
+   * supervision, which logs a bad setting and carries on: the node would serve with a store that never
+   * opens. Checked here, it does not start at all.
+   *
+   * @throws IllegalArgumentException or {@link ConfigException} naming the setting
+   */
+  public static void checkStoreSettings(Config effective) {
+    CheckpointSettings.from(effective);
   }
 }

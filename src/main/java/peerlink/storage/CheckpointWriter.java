@@ -1,6 +1,5 @@
 package peerlink.storage;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,14 +25,14 @@ import org.slf4j.LoggerFactory;
  * they can be written, they are written one after the other, each of the newest state, and the actor is
  * never held up; at most one state per id waits here.
  *
- * <p>The writer is busy at most {@code maxShare} of the time: after a checkpoint that took {@code d}, the
- * next one starts no earlier than {@code d * (1 - maxShare) / maxShare} later, and never more than
- * {@code maxPause} later. Why: a checkpoint of a large state is many replicated writes, and written back
- * to back they left the journal's writes queueing behind a part all the time (a storm of reconnections
- * took seconds longer). The pause lets checkpoints that come due meanwhile replace one another, so the
- * events between two checkpoints grow with the time a checkpoint takes, that is with the state, and so
- * does the replay after a failover; {@code maxPause} bounds that replay when a checkpoint is slow
- * because the store is busy.
+ * <p>The writer is busy at most {@code maxShare} of the time ({@link CheckpointSettings}): after a
+ * checkpoint that took {@code d}, the next one starts no earlier than {@code d * (1 - maxShare) / maxShare}
+ * later, and never more than {@code maxPause} later. Why: a checkpoint of a large state is many
+ * replicated writes, and written back to back they left the journal's writes queueing behind a part all
+ * the time (a storm of reconnections took seconds longer). The pause lets checkpoints that come due
+ * meanwhile replace one another, so the events between two checkpoints grow with the time a checkpoint
+ * takes, that is with the state, and so does the replay after a failover; {@code maxPause} bounds that
+ * replay when a checkpoint is slow because the store is busy.
  *
  * <p>What keeps this safe: Pekko deletes the events (and older snapshots) a checkpoint covers as soon as
  * the save was answered. Every deletion runs after {@link #written}, which completes when the newest
@@ -59,20 +58,10 @@ public final class CheckpointWriter implements AutoCloseable {
 
   private record Waiting(String what, Runnable write, CompletableFuture<Void> done) {}
 
-  /**
-   * @param name     of the writer's thread
-   * @param maxShare of the time the writer may be busy, in (0, 1]; 1 writes checkpoints back to back
-   * @param maxPause longest pause after a checkpoint, whatever it took: bounds the events a failover replays
-   */
-  public CheckpointWriter(String name, double maxShare, Duration maxPause) {
-    if (!(maxShare > 0 && maxShare <= 1)) {
-      throw new IllegalArgumentException("the checkpoint writer's share of the time must be in (0, 1], not " + maxShare);
-    }
-    if (maxPause.isNegative()) {
-      throw new IllegalArgumentException("the longest pause between checkpoints cannot be negative: " + maxPause);
-    }
-    this.maxShare = maxShare;
-    this.maxPauseNanos = maxPause.toNanos();
+  /** @param name of the writer's thread */
+  public CheckpointWriter(String name, CheckpointSettings settings) {
+    this.maxShare = settings.maxShare();
+    this.maxPauseNanos = settings.maxPause().toNanos();
     this.thread = Executors.newSingleThreadScheduledExecutor(run -> {
       Thread writer = new Thread(run, name);
       writer.setDaemon(true);

@@ -58,10 +58,7 @@ public final class EventLogs implements Extension {
     }
     return checkpoints.computeIfAbsent(
         directory.toAbsolutePath().normalize(),
-        dir -> new CheckpointWriter(
-            "peerlink-checkpoint-writer",
-            system.settings().config().getDouble("peerlink.storage.checkpoint-max-share"),
-            system.settings().config().getDuration("peerlink.storage.checkpoint-max-pause")));
+        dir -> new CheckpointWriter("peerlink-checkpoint-writer", CheckpointSettings.from(system.settings().config())));
   }
 
   /** The node's own LevelDB in {@code directory}, opened on first use; for the replication layer. */

@@ -27,7 +27,7 @@ class CheckpointWriterTest {
   /** How long a call is given to show that it is (correctly) still waiting. */
   private static final long STILL_WAITING_MS = 300;
 
-  private final CheckpointWriter writer = new CheckpointWriter("test-checkpoint-writer", 1, Duration.ZERO);
+  private final CheckpointWriter writer = new CheckpointWriter("test-checkpoint-writer", new CheckpointSettings(1, Duration.ZERO));
   private final CountDownLatch release = new CountDownLatch(1);
 
   @AfterEach
@@ -96,7 +96,7 @@ class CheckpointWriterTest {
 
   @Test
   void withAShareOfAQuarterTheNextCheckpointWaitsThreeTimesAsLongAsTheLastTookAndOnlyTheNewestIsWritten() throws Exception {
-    try (CheckpointWriter quarter = new CheckpointWriter("test-checkpoint-writer-quarter", 0.25, Duration.ofMinutes(1))) {
+    try (CheckpointWriter quarter = new CheckpointWriter("test-checkpoint-writer-quarter", new CheckpointSettings(0.25, Duration.ofMinutes(1)))) {
       long[] firstTook = new long[2];
       quarter.start("p", "p at 10", () -> {
         firstTook[0] = System.nanoTime();
@@ -123,7 +123,7 @@ class CheckpointWriterTest {
 
   @Test
   void thePauseIsNeverLongerThanTheLongestAllowed() throws Exception {
-    try (CheckpointWriter capped = new CheckpointWriter("test-checkpoint-writer-capped", 0.01, Duration.ofMillis(100))) {
+    try (CheckpointWriter capped = new CheckpointWriter("test-checkpoint-writer-capped", new CheckpointSettings(0.01, Duration.ofMillis(100)))) {
       long[] firstFinished = new long[1];
       capped.start("p", "p at 10", () -> {
         sleep(100); // 99 times this would be a pause of 9.9 s
@@ -138,12 +138,6 @@ class CheckpointWriterTest {
       long pauseMs = TimeUnit.NANOSECONDS.toMillis(secondStarted[0] - firstFinished[0]);
       assertTrue(pauseMs >= 99 && pauseMs < 5_000, "paused " + pauseMs + " ms, with at most 100 ms allowed");
     }
-  }
-
-  @Test
-  void aShareOutsideZeroToOneIsRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new CheckpointWriter("w", 0, Duration.ZERO));
-    assertEquals("the checkpoint writer's share of the time must be in (0, 1], not 0.0", e.getMessage());
   }
 
   @Test

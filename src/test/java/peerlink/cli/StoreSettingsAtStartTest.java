@@ -1,0 +1,79 @@
+package peerlink.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * A bad store setting stops {@code server} and {@code rm} before they start, with the setting named, instead
+ * of a node that serves while its store never opens (Pekko's plugin supervision would only log it).
+ */
+class StoreSettingsAtStartTest {
+  @TempDir Path dir;
+
+  @AfterEach
+  void restore() {
+    System.clearProperty("peerlink.storage.checkpoint-max-share");
+    System.clearProperty("peerlink.storage.checkpoint-max-pause");
+    System.clearProperty("config.file");
+    ConfigFactory.invalidateCaches();
+  }
+
+  @Test
+  void aServerWithAShareOfZeroDoesNotStartAndSaysWhich() {
+    Run run = peerlink("peerlink.storage.checkpoint-max-share", "0", "server", "--data", dir.resolve("data").toString(), "--port", "1", "--cluster-port", "1");
+
+    assertEquals(2, run.exitCode);
+    assertEquals(
+        "peerlink server: invalid setting: peerlink.storage.checkpoint-max-share must be more than 0 and at most 1, not 0.0\n",
+        run.stderr);
+    assertFalse(Files.exists(dir.resolve("data")), "nothing was started, not even the data directory's lock");
+  }
+
+  @Test
+  void anRmWithANegativePauseDoesNotStart() {
+    Run run = peerlink("peerlink.storage.checkpoint-max-pause", "-1s", "rm", "--data", dir.resolve("rm").toString(), "--cluster-port", "1");
+
+    assertEquals(2, run.exitCode);
+    assertEquals("peerlink rm: invalid setting: peerlink.storage.checkpoint-max-pause cannot be negative: PT-1S\n", run.stderr);
+  }
+
+  @Test
+  void checkConfigReportsAPauseThatIsNotADuration() {
+    Run run = peerlink("peerlink.storage.checkpoint-max-pause", "soon", "server", "--check-config");
+
+    assertEquals(2, run.exitCode);
+    assertTrue(run.stderr.startsWith("peerlink server: invalid setting: "), run.stderr);
+    assertTrue(run.stderr.contains("peerlink.storage.checkpoint-max-pause"), run.stderr);
+    assertFalse(run.stderr.contains("\tat "), "no stack trace: " + run.stderr);
+  }
+
+  private record Run(int exitCode, String stderr) {}
+
+  private static Run peerlink(String key, String value, String... args) {
+    System.setProperty("config.file", "conf/peerlink.conf"); // as bin/peerlink runs it
+    System.setProperty(key, value);
+    ConfigFactory.invalidateCaches();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream originalErr = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      CommandLine cli = new CommandLine(new Main());
+      int code = cli.execute(args);
+      return new Run(code, err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(originalErr);
+    }
+  }
+}
