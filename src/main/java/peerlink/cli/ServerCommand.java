@@ -1,7 +1,6 @@
 package peerlink.cli;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,12 +44,12 @@ public final class ServerCommand implements Callable<Integer> {
     NodeOptions options = NodeOptions.router(config, host, port, clusterPort, data, seeds, backup);
     if (checkConfig) {
       Config effective = options.applyTo(config);
-      try {
+      boolean valid = NodeProcess.settingsValid("server", () -> {
         peerlink.router.RegistrySettings.from(effective);
         peerlink.session.SessionSettings.from(effective);
         NodeProcess.checkStoreSettings(effective);
-      } catch (IllegalArgumentException | ConfigException e) {
-        System.err.println("peerlink server: invalid setting: " + e.getMessage());
+      });
+      if (!valid) {
         return 2;
       }
       System.out.println("configuration OK: " + options);

@@ -18,10 +18,7 @@ public final class NodeProcess {
    * @param config the node's configuration, before {@code options} are applied
    */
   public static int run(String command, NodeOptions options, Config config, Supplier<ActorSystem<Void>> start) throws IOException {
-    try {
-      checkStoreSettings(options.applyTo(config));
-    } catch (IllegalArgumentException | ConfigException e) {
-      System.err.println("peerlink " + command + ": invalid setting: " + e.getMessage());
+    if (!settingsValid(command, () -> checkStoreSettings(options.applyTo(config)))) {
       return 2;
     }
     DataDirLock lock;
@@ -35,6 +32,20 @@ public final class NodeProcess {
     system.getWhenTerminated().toCompletableFuture().join();
     lock.release();
     return 0;
+  }
+
+  /**
+   * Runs {@code check}; a bad setting it finds is printed as one line that names it, and the answer is
+   * false.
+   */
+  public static boolean settingsValid(String command, Runnable check) {
+    try {
+      check.run();
+      return true;
+    } catch (IllegalArgumentException | ConfigException e) {
+      System.err.println("peerlink " + command + ": invalid setting: " + e.getMessage());
+      return false;
+    }
   }
 
   /**
