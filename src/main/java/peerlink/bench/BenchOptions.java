@@ -12,6 +12,7 @@ public record BenchOptions(
     boolean json,
     double durationPerStep,
     double warmup,
+    double warmupMax,
     double drain,
     double finalDrain,
     Double startRate,

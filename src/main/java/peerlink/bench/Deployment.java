@@ -148,6 +148,11 @@ final class Deployment implements AutoCloseable {
         HttpProbe.status(routerPorts.get(0)), routerPorts.size() > 1 ? HttpProbe.status(routerPorts.get(1)) : null);
   }
 
+  /** The node processes, for watching their JIT compilers. */
+  List<Long> pids() {
+    return nodes.stream().map(NodeProcess::pid).toList();
+  }
+
   NodeProcess primary() {
     return primary;
   }

@@ -2,6 +2,8 @@ package peerlink.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -12,7 +14,13 @@ import org.HdrHistogram.Histogram;
  */
 final class RateStepper {
   /** A step as judged right after its drain. */
-  record Judged(Step step, Histogram latency, double issuedRate, double completedRate, boolean passedAtDrain, boolean keptUp, String why, WritePath before, WritePath after) {}
+  record Judged(
+      Step step, Histogram latency, double issuedRate, double completedRate, boolean passedAtDrain, boolean keptUp, String why,
+      WritePath before, WritePath after, Double jitCores, double warmupSeconds) {
+    Judged withWarmup(double seconds) {
+      return new Judged(step, latency, issuedRate, completedRate, passedAtDrain, keptUp, why, before, after, jitCores, seconds);
+    }
+  }
 
   private final BenchContext ctx;
   private final Steps steps;
@@ -28,17 +36,16 @@ final class RateStepper {
 
   List<Judged> run(double startRate, double maxRate) {
     BenchOptions o = ctx.options;
+    double warmupSeconds = 0;
     if (o.warmup() > 0) {
-      Step warmup = steps.add("warmup", startRate);
-      ctx.progress.line(String.format("warm-up: %.0f %s for %.0f s", startRate, workload.unit(), o.warmup()));
-      offer(warmup, o.warmup());
+      warmupSeconds = warmUp(startRate);
     }
     List<Judged> judged = new ArrayList<>();
     double rate = startRate;
     for (int n = 1; ; n++) {
       Step step = steps.add("step " + n, rate);
       ctx.progress.line(String.format("step %d: offering %.0f %s for %.0f s", n, rate, workload.unit(), o.durationPerStep()));
-      Judged result = offer(step, o.durationPerStep());
+      Judged result = offer(step, o.durationPerStep(), () -> false, () -> "").withWarmup(warmupSeconds);
       judged.add(result);
       ctx.progress.line(String.format("step %d: %s — issued %.0f/s, done %.0f %s, p99 %.1f ms%s",
           n, result.passedAtDrain() ? "pass" : "FAIL", result.issuedRate(), result.completedRate(), workload.unit(),
@@ -51,15 +58,35 @@ final class RateStepper {
     }
   }
 
+  /**
+   * Unmeasured load at the start rate for at least {@code --warmup} seconds, then until the JIT compilers of
+   * the bench and the nodes have settled, for at most {@code --warmup-max} seconds in all. Returns its length.
+   */
+  private double warmUp(double startRate) {
+    BenchOptions o = ctx.options;
+    Step warmup = steps.add("warmup", startRate);
+    WarmUpEnd end = new WarmUpEnd(o.warmup(), JitCpu.benchAndNodes(deployment));
+    double longest = end.watchesJit() ? Math.max(o.warmup(), o.warmupMax()) : o.warmup();
+    ctx.progress.line(longest > o.warmup()
+        ? String.format("warm-up: %.0f %s for %.0f s, then until the JIT compilers settle (at most %.0f s in all)", startRate, workload.unit(), o.warmup(), longest)
+        : String.format("warm-up: %.0f %s for %.0f s", startRate, workload.unit(), o.warmup()));
+    offer(warmup, longest, end, end::describe);
+    double seconds = warmup.seconds();
+    ctx.progress.line(end.outcome(seconds));
+    return seconds;
+  }
+
   /** Offers the step's rate for {@code seconds}, drains, and judges it. */
-  private Judged offer(Step step, double seconds) {
+  private Judged offer(Step step, double seconds, BooleanSupplier stop, Supplier<String> more) {
     BenchOptions o = ctx.options;
     double sendRate = step.targetRate / workload.unitsPerSend();
     WritePath before = deployment.writePath();
+    List<Long> pids = JitCpu.benchAndNodes(deployment);
+    JitCpu.Reading jitBefore = JitCpu.readIfAvailable(pids);
     step.started();
-    ctx.progress.watch(() -> status(step));
+    ctx.progress.watch(() -> status(step) + more.get());
     try {
-      Pacer.run(sendRate, seconds, () -> false, () -> workload.send(step));
+      Pacer.run(sendRate, seconds, stop, () -> workload.send(step));
       step.ended();
       long drainEnd = System.nanoTime() + (long) (o.drain() * 1e9);
       while (workload.completed(step) < workload.expected(step) && System.nanoTime() < drainEnd) {
@@ -69,6 +96,7 @@ final class RateStepper {
       ctx.progress.unwatch();
     }
     long now = System.nanoTime();
+    Double jitCores = JitCpu.coresForRow(pids, jitBefore);
     long completed = workload.completed(step);
     WritePath after = deployment.writePath();
     long missing = Math.max(0, workload.expected(step) - completed);
@@ -88,7 +116,7 @@ final class RateStepper {
     if (step.errors.sum() > 0) why.add(step.errors.sum() + " sends refused");
     boolean keptUp = why.isEmpty();
     if (p99 >= o.p99LimitMs()) why.add(0, String.format("p99 %.1f ms >= %.0f ms", p99, o.p99LimitMs()));
-    return new Judged(step, latency, issuedRate, completedRate, why.isEmpty(), keptUp, String.join(", ", why), before, after);
+    return new Judged(step, latency, issuedRate, completedRate, why.isEmpty(), keptUp, String.join(", ", why), before, after, jitCores, 0);
   }
 
   private String status(Step step) {
@@ -144,7 +172,9 @@ final class RateStepper {
         .put("issuedRate", judged.issuedRate())
         .put("sends", step.issued.sum())
         .put("errors", step.errors.sum())
-        .put("why", why.isEmpty() ? null : why);
+        .put("why", why.isEmpty() ? null : why)
+        .put("jitCores", judged.jitCores())
+        .put("warmupS", Math.round(judged.warmupSeconds() * 10) / 10.0);
     judged.after().addTo(row, judged.before(), step.issued.sum());
     return row;
   }

@@ -1,5 +1,6 @@
 package peerlink.bench;
 
+import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /** Closed-loop load: keeps at most {@code window} sends awaiting SENT and reports the acknowledged rate. */
@@ -9,6 +10,7 @@ final class Saturation {
   private final Workload workload;
   private final Deployment deployment;
   private long ackedAtEnd;
+  private Double jitCores;
   private WritePath pathBefore;
   private WritePath pathAfter;
 
@@ -23,6 +25,8 @@ final class Saturation {
     Step step = steps.add("saturation", 0);
     Window slots = new Window(window);
     WritePath before = deployment.writePath();
+    List<Long> pids = JitCpu.benchAndNodes(deployment);
+    JitCpu.Reading jitBefore = JitCpu.readIfAvailable(pids);
     ctx.progress.line(String.format("saturation: at most %d sends awaiting SENT, for %.0f s", window, seconds));
     step.started();
     ctx.progress.watch(() -> String.format("saturation: %.0f acked/s, %d awaiting SENT, p99 so far %.1f ms",
@@ -35,6 +39,7 @@ final class Saturation {
       }
       step.ended();
       ackedAtEnd = step.acked.sum();
+      jitCores = JitCpu.coresForRow(pids, jitBefore);
       pathBefore = before;
       pathAfter = deployment.writePath();
       if (!slots.awaitEmpty(60)) {
@@ -61,7 +66,8 @@ final class Saturation {
         .put("unit", "acked/s")
         .put("window", ctx.options.window())
         .put("sends", step.issued.sum())
-        .put("errors", step.errors.sum());
+        .put("errors", step.errors.sum())
+        .put("jitCores", jitCores);
     if (pathAfter != null) {
       pathAfter.addTo(row, pathBefore, step.issued.sum());
     }

@@ -33,7 +33,7 @@ class BenchSmokeIT {
   void everyScenarioRunsAndLosesNothing() throws Exception {
     // Five scenarios share one single-node deployment; failover runs one trial on its own trio.
     Process shared = bench(work.resolve("shared"), "direct,durable,offline,fanout,connections",
-        "--deployment", "single", "--warmup", "1", "--duration-per-step", "2", "--drain", "3",
+        "--deployment", "single", "--warmup", "1", "--warmup-max", "1", "--duration-per-step", "2", "--drain", "3",
         "--start-rate", "20", "--max-rate", "30", "--p99-limit", "10000", "--clients", "4",
         "--saturation-seconds", "2", "--window", "20",
         "--peers", "10", "--per-peer", "5", "--members", "5",
@@ -57,6 +57,11 @@ class BenchSmokeIT {
     }
     assertEquals(new TreeSet<>(List.of("connections", "direct", "durable", "failover", "fanout", "offline")), scenarios);
     assertTrue(sharedRows.stream().anyMatch(r -> r.get("label").asText().equals("saturation")), "durable has a saturation row");
+    for (JsonNode step : sharedRows.stream().filter(r -> r.get("label").asText().startsWith("step")).toList()) {
+      // --warmup-max 1: the warm-up did not wait for the JIT compilers, and the row says how busy they were.
+      assertTrue(step.get("warmupS").asDouble() < 5, "warm-up bounded by --warmup-max: " + step);
+      assertTrue(step.has("jitCores"), "the compilers' share is reported: " + step);
+    }
     JsonNode saturation = sharedRows.stream().filter(r -> r.get("label").asText().equals("saturation")).findFirst().orElseThrow();
     assertTrue(saturation.get("storeWrites").asLong() > 0, "store writes read from the primary's /status: " + saturation);
     assertTrue(saturation.get("writeMs").asDouble() > 0 && saturation.get("batchMs").asDouble() >= saturation.get("writeMs").asDouble(),

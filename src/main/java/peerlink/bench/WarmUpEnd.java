@@ -1,0 +1,75 @@
+package peerlink.bench;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * When a warm-up may end: after its minimum, at the first 5-second window in which the JIT compiler threads
+ * of the bench and its nodes used less than {@link #SETTLED_CORES} of a core together. The caller bounds the
+ * warm-up's length; where the threads cannot be read, the minimum is all there is.
+ */
+final class WarmUpEnd implements BooleanSupplier {
+  /** Together, all compilers of the run; about what they use once a run has gone on for several minutes. */
+  static final double SETTLED_CORES = 0.15;
+  private static final long WINDOW_NANOS = 5_000_000_000L;
+
+  private final Supplier<JitCpu.Reading> reader;
+  private final LongSupplier clock;
+  private final long startNanos;
+  private final long minimumNanos;
+  private final long windowNanos;
+  private final boolean measured;
+  private JitCpu.Reading windowStart;
+  private double lastWindowCores = Double.NaN;
+
+  WarmUpEnd(double minimumSeconds, List<Long> pids) {
+    this((long) (minimumSeconds * 1e9), WINDOW_NANOS, JitCpu.available() ? () -> JitCpu.read(pids) : null, System::nanoTime);
+  }
+
+  /** {@code reader} null: the compilers cannot be watched. Readings carry their own time. */
+  WarmUpEnd(long minimumNanos, long windowNanos, Supplier<JitCpu.Reading> reader, LongSupplier clock) {
+    this.reader = reader;
+    this.clock = clock;
+    this.startNanos = clock.getAsLong();
+    this.minimumNanos = minimumNanos;
+    this.windowNanos = windowNanos;
+    this.measured = reader != null;
+    this.windowStart = measured ? reader.get() : null;
+  }
+
+  /** False where the compilers cannot be watched: the warm-up then lasts its minimum. */
+  boolean watchesJit() {
+    return measured;
+  }
+
+  /** Called often by the pacer; reads the threads once per window. */
+  @Override
+  public boolean getAsBoolean() {
+    long now = clock.getAsLong();
+    if (measured && now - windowStart.atNanos() >= windowNanos) {
+      JitCpu.Reading reading = reader.get();
+      lastWindowCores = reading.coresSince(windowStart);
+      windowStart = reading;
+    }
+    boolean minimumDone = now - startNanos >= minimumNanos;
+    return minimumDone && (!measured || lastWindowCores < SETTLED_CORES);
+  }
+
+  /** For the progress line: the compilers' use in the last full window. */
+  String describe() {
+    return Double.isNaN(lastWindowCores) ? "" : String.format(", JIT compilers %.2f cores", lastWindowCores);
+  }
+
+  /** What ended the warm-up, for the progress output. */
+  String outcome(double seconds) {
+    if (!measured) {
+      return String.format("warm-up done after %.0f s (JIT compilers not watched: no /proc/<pid>/task/*/schedstat here)", seconds);
+    }
+    if (lastWindowCores < SETTLED_CORES) {
+      return String.format("warm-up done after %.0f s: the JIT compilers used %.2f cores over the last 5 s", seconds, lastWindowCores);
+    }
+    return String.format("warm-up stopped at its limit, %.0f s, with the JIT compilers still at %.2f cores: the first steps may measure the JIT more than PeerLink (raise --warmup-max)", seconds, lastWindowCores);
+  }
+}

@@ -1,0 +1,59 @@
+package peerlink.bench;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class WarmUpEndTest {
+  private static final long SECOND = 1_000_000_000L;
+  private final AtomicLong now = new AtomicLong();
+  /** Cumulative CPU time of the one compiler thread the fake process has. */
+  private final AtomicLong compiled = new AtomicLong();
+
+  private WarmUpEnd warmUp(long minimumSeconds) {
+    return new WarmUpEnd(minimumSeconds * SECOND, 5 * SECOND,
+        () -> new JitCpu.Reading(now.get(), Map.of("7/8", compiled.get())), now::get);
+  }
+
+  /** The compiler thread is busy for {@code cores} of a core over the next {@code seconds}. */
+  private void run(long seconds, double cores) {
+    now.addAndGet(seconds * SECOND);
+    compiled.addAndGet((long) (cores * seconds * SECOND));
+  }
+
+  @Test
+  void goesOnWhileTheCompilersAreBusyAndEndsInTheFirstQuietWindow() {
+    WarmUpEnd end = warmUp(30);
+
+    run(30, 0.6);
+    assertFalse(end.getAsBoolean(), "minimum done, but the last window had 0.6 cores of compiling");
+    run(5, 0.3);
+    assertFalse(end.getAsBoolean(), "0.3 cores is still busy");
+    run(5, 0.1);
+    assertTrue(end.getAsBoolean(), "0.1 cores is settled");
+  }
+
+  @Test
+  void neverEndsBeforeItsMinimumEvenWithIdleCompilers() {
+    WarmUpEnd end = warmUp(30);
+
+    run(25, 0);
+    assertFalse(end.getAsBoolean());
+    run(5, 0);
+    assertTrue(end.getAsBoolean());
+  }
+
+  @Test
+  void withoutAReadableProcTheMinimumIsAllThereIs() {
+    WarmUpEnd end = new WarmUpEnd(30 * SECOND, 5 * SECOND, null, now::get);
+
+    now.addAndGet(29 * SECOND);
+    assertFalse(end.getAsBoolean());
+    now.addAndGet(SECOND);
+    assertTrue(end.getAsBoolean());
+    assertFalse(end.watchesJit());
+  }
+}
