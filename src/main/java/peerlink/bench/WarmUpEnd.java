@@ -70,6 +70,6 @@ final class WarmUpEnd implements BooleanSupplier {
     if (lastWindowCores < SETTLED_CORES) {
       return String.format("warm-up done after %.0f s: the JIT compilers used %.2f cores over the last 5 s", seconds, lastWindowCores);
     }
-    return String.format("warm-up stopped at its limit, %.0f s, with the JIT compilers still at %.2f cores: the first steps may measure the JIT more than PeerLink (raise --warmup-max)", seconds, lastWindowCores);
+    return String.format("warm-up stopped at its limit, %.0f s, with the JIT compilers still at %.3f cores (settled is below %.2f): the first steps may measure the JIT more than PeerLink (raise --warmup-max)", seconds, lastWindowCores, SETTLED_CORES);
   }
 }
