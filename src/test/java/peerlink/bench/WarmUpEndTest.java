@@ -37,6 +37,19 @@ class WarmUpEndTest {
   }
 
   @Test
+  void theOutcomeSaysWhetherTheCompilersSettledOrTheLimitCameFirst() {
+    WarmUpEnd end = warmUp(30);
+    run(30, 0.4);
+    end.getAsBoolean();
+
+    assertTrue(end.outcome(30).contains("stopped at its limit, 30 s, with the JIT compilers still at 0.400 cores"), end.outcome(30));
+
+    run(5, 0.05);
+    assertTrue(end.getAsBoolean());
+    assertTrue(end.outcome(35).startsWith("warm-up done after 35 s: the JIT compilers used 0.05 cores"), end.outcome(35));
+  }
+
+  @Test
   void neverEndsBeforeItsMinimumEvenWithIdleCompilers() {
     WarmUpEnd end = warmUp(30);
 
