@@ -34,6 +34,22 @@ final class JitCpu {
 
   private JitCpu() {}
 
+  /** The compilers' use over a measured phase: started before it, read for its row after it. */
+  static final class Span {
+    private final List<Long> pids;
+    private final Reading start;
+
+    private Span(List<Long> pids) {
+      this.pids = pids;
+      this.start = available() ? read(pids) : null;
+    }
+
+    /** Cores used since the span started, to two decimals; null where the threads cannot be read. */
+    Double cores() {
+      return start == null ? null : Math.round(read(pids).coresSince(start) * 100) / 100.0;
+    }
+  }
+
   /** The processes a run's measurements depend on: this JVM (the clients) and the deployment's nodes. */
   static List<Long> benchAndNodes(Deployment deployment) {
     List<Long> pids = new ArrayList<>(deployment.pids());
@@ -41,14 +57,9 @@ final class JitCpu {
     return pids;
   }
 
-  /** A reading now, or null where the threads cannot be read. */
-  static Reading readIfAvailable(List<Long> pids) {
-    return available() ? read(pids) : null;
-  }
-
-  /** For a result row: cores used by the compilers since {@code before}, to two decimals; null if unknown. */
-  static Double coresForRow(List<Long> pids, Reading before) {
-    return before == null ? null : Math.round(read(pids).coresSince(before) * 100) / 100.0;
+  /** Starts watching the compilers of the bench and the deployment's nodes. */
+  static Span start(Deployment deployment) {
+    return new Span(benchAndNodes(deployment));
   }
 
   /** True where the threads can be read (Linux with scheduler statistics). */

@@ -16,16 +16,14 @@ final class RateStepper {
   /** A step as judged right after its drain. */
   record Judged(
       Step step, Histogram latency, double issuedRate, double completedRate, boolean passedAtDrain, boolean keptUp, String why,
-      WritePath before, WritePath after, Double jitCores, double warmupSeconds) {
-    Judged withWarmup(double seconds) {
-      return new Judged(step, latency, issuedRate, completedRate, passedAtDrain, keptUp, why, before, after, jitCores, seconds);
-    }
-  }
+      WritePath before, WritePath after, Double jitCores, double warmupSeconds) {}
 
   private final BenchContext ctx;
   private final Steps steps;
   private final Workload workload;
   private final Deployment deployment;
+  /** How long the warm-up before the steps lasted; 0 until it has run (or without one). */
+  private double warmupSeconds;
 
   RateStepper(BenchContext ctx, Steps steps, Workload workload, Deployment deployment) {
     this.ctx = ctx;
@@ -36,7 +34,6 @@ final class RateStepper {
 
   List<Judged> run(double startRate, double maxRate) {
     BenchOptions o = ctx.options;
-    double warmupSeconds = 0;
     if (o.warmup() > 0) {
       warmupSeconds = warmUp(startRate);
     }
@@ -45,7 +42,7 @@ final class RateStepper {
     for (int n = 1; ; n++) {
       Step step = steps.add("step " + n, rate);
       ctx.progress.line(String.format("step %d: offering %.0f %s for %.0f s", n, rate, workload.unit(), o.durationPerStep()));
-      Judged result = offer(step, o.durationPerStep(), () -> false, () -> "").withWarmup(warmupSeconds);
+      Judged result = offer(step, o.durationPerStep(), () -> false, () -> "");
       judged.add(result);
       ctx.progress.line(String.format("step %d: %s — issued %.0f/s, done %.0f %s, p99 %.1f ms%s",
           n, result.passedAtDrain() ? "pass" : "FAIL", result.issuedRate(), result.completedRate(), workload.unit(),
@@ -81,8 +78,7 @@ final class RateStepper {
     BenchOptions o = ctx.options;
     double sendRate = step.targetRate / workload.unitsPerSend();
     WritePath before = deployment.writePath();
-    List<Long> pids = JitCpu.benchAndNodes(deployment);
-    JitCpu.Reading jitBefore = JitCpu.readIfAvailable(pids);
+    JitCpu.Span jit = JitCpu.start(deployment);
     step.started();
     ctx.progress.watch(() -> status(step) + more.get());
     try {
@@ -96,7 +92,7 @@ final class RateStepper {
       ctx.progress.unwatch();
     }
     long now = System.nanoTime();
-    Double jitCores = JitCpu.coresForRow(pids, jitBefore);
+    Double jitCores = jit.cores();
     long completed = workload.completed(step);
     WritePath after = deployment.writePath();
     long missing = Math.max(0, workload.expected(step) - completed);
@@ -116,7 +112,7 @@ final class RateStepper {
     if (step.errors.sum() > 0) why.add(step.errors.sum() + " sends refused");
     boolean keptUp = why.isEmpty();
     if (p99 >= o.p99LimitMs()) why.add(0, String.format("p99 %.1f ms >= %.0f ms", p99, o.p99LimitMs()));
-    return new Judged(step, latency, issuedRate, completedRate, why.isEmpty(), keptUp, String.join(", ", why), before, after, jitCores, 0);
+    return new Judged(step, latency, issuedRate, completedRate, why.isEmpty(), keptUp, String.join(", ", why), before, after, jitCores, warmupSeconds);
   }
 
   private String status(Step step) {

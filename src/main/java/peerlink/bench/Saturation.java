@@ -1,6 +1,5 @@
 package peerlink.bench;
 
-import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /** Closed-loop load: keeps at most {@code window} sends awaiting SENT and reports the acknowledged rate. */
@@ -25,8 +24,7 @@ final class Saturation {
     Step step = steps.add("saturation", 0);
     Window slots = new Window(window);
     WritePath before = deployment.writePath();
-    List<Long> pids = JitCpu.benchAndNodes(deployment);
-    JitCpu.Reading jitBefore = JitCpu.readIfAvailable(pids);
+    JitCpu.Span jit = JitCpu.start(deployment);
     ctx.progress.line(String.format("saturation: at most %d sends awaiting SENT, for %.0f s", window, seconds));
     step.started();
     ctx.progress.watch(() -> String.format("saturation: %.0f acked/s, %d awaiting SENT, p99 so far %.1f ms",
@@ -39,7 +37,7 @@ final class Saturation {
       }
       step.ended();
       ackedAtEnd = step.acked.sum();
-      jitCores = JitCpu.coresForRow(pids, jitBefore);
+      jitCores = jit.cores();
       pathBefore = before;
       pathAfter = deployment.writePath();
       if (!slots.awaitEmpty(60)) {

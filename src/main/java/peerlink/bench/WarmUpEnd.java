@@ -20,7 +20,6 @@ final class WarmUpEnd implements BooleanSupplier {
   private final long startNanos;
   private final long minimumNanos;
   private final long windowNanos;
-  private final boolean measured;
   private JitCpu.Reading windowStart;
   private double lastWindowCores = Double.NaN;
 
@@ -35,26 +34,25 @@ final class WarmUpEnd implements BooleanSupplier {
     this.startNanos = clock.getAsLong();
     this.minimumNanos = minimumNanos;
     this.windowNanos = windowNanos;
-    this.measured = reader != null;
-    this.windowStart = measured ? reader.get() : null;
+    this.windowStart = reader != null ? reader.get() : null;
   }
 
   /** False where the compilers cannot be watched: the warm-up then lasts its minimum. */
   boolean watchesJit() {
-    return measured;
+    return reader != null;
   }
 
   /** Called often by the pacer; reads the threads once per window. */
   @Override
   public boolean getAsBoolean() {
     long now = clock.getAsLong();
-    if (measured && now - windowStart.atNanos() >= windowNanos) {
+    if (watchesJit() && now - windowStart.atNanos() >= windowNanos) {
       JitCpu.Reading reading = reader.get();
       lastWindowCores = reading.coresSince(windowStart);
       windowStart = reading;
     }
     boolean minimumDone = now - startNanos >= minimumNanos;
-    return minimumDone && (!measured || lastWindowCores < SETTLED_CORES);
+    return minimumDone && (!watchesJit() || lastWindowCores < SETTLED_CORES);
   }
 
   /** For the progress line: the compilers' use in the last full window. */
@@ -64,7 +62,7 @@ final class WarmUpEnd implements BooleanSupplier {
 
   /** What ended the warm-up, for the progress output. */
   String outcome(double seconds) {
-    if (!measured) {
+    if (!watchesJit()) {
       return String.format("warm-up done after %.0f s (JIT compilers not watched: no /proc/<pid>/task/*/schedstat here)", seconds);
     }
     if (lastWindowCores < SETTLED_CORES) {
