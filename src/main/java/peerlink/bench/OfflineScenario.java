@@ -17,17 +17,66 @@ final class OfflineScenario implements Scenario {
     BenchOptions o = ctx.options;
     String kind = o.deploymentOr(Deployment.REPLICATED);
     Deployment deployment = ctx.deploy(kind);
-    if (o.warmup() > 0) {
-      // A reconnect storm runs code nothing before it ran (logins, replays, per-connection streams on both
-      // sides): without a round first, the measured one mostly times the JIT compiling it.
-      int perPeer = Math.max(1, o.perPeer() / 10);
-      ctx.progress.line(String.format("warm-up: one unmeasured round, %d recipients with %d messages each", o.peers(), perPeer));
-      new Round(ctx, deployment, "offline-w", perPeer).run();
-    }
+    WarmedUp warmedUp = o.warmup() > 0 ? warmUp(ctx, deployment) : new WarmedUp(0, 0);
     Round measured = new Round(ctx, deployment, "offline", o.perPeer());
-    ResultRow row = measured.run();
+    ResultRow row = measured.run().put("warmupRounds", warmedUp.rounds()).put("warmupS", warmedUp.seconds());
     ctx.release(deployment);
     return List.of(row);
+  }
+
+  private record WarmedUp(int rounds, double seconds) {}
+
+  /** What a warm-up round's reconnect says about the next one. */
+  enum Verdict { SETTLED, AT_LIMIT, UNREADABLE, ANOTHER_ROUND }
+
+  /**
+   * @param cores the compilers' use during the round's reconnect, null where it cannot be read
+   * @param seconds the warm-up so far
+   */
+  static Verdict judge(Double cores, double seconds, double maxSeconds) {
+    if (cores == null) {
+      return Verdict.UNREADABLE;
+    }
+    if (cores < WarmUpEnd.SETTLED_CORES) {
+      return Verdict.SETTLED;
+    }
+    return seconds >= maxSeconds ? Verdict.AT_LIMIT : Verdict.ANOTHER_ROUND;
+  }
+
+  /**
+   * Unmeasured rounds with a tenth of the messages, until the JIT compilers stay below
+   * {@link WarmUpEnd#SETTLED_CORES} through a round's reconnect, for at most {@code --warmup-max} seconds
+   * (one round at least).
+   *
+   * <p>Why rounds and not more messages: a reconnect storm runs code nothing before it ran (logins,
+   * replays, the per-connection streams on both sides). Much of it runs once per connection, so it gets
+   * compiled only after some thousands of connections, whatever the number of messages. Measured with one
+   * round, the compilers took a sixth of the machine through the measured storm (docs/performance.md).
+   */
+  private static WarmedUp warmUp(BenchContext ctx, Deployment deployment) {
+    BenchOptions o = ctx.options;
+    int perPeer = Math.max(1, o.perPeer() / 10);
+    long start = System.nanoTime();
+    for (int round = 1; ; round++) {
+      ctx.progress.line(String.format("warm-up round %d: unmeasured, %d recipients with %d messages each", round, o.peers(), perPeer));
+      Double cores = (Double) new Round(ctx, deployment, "offline-w" + round, perPeer).run().get("jitCores");
+      double seconds = (System.nanoTime() - start) / 1e9;
+      switch (judge(cores, seconds, o.warmupMax())) {
+        case UNREADABLE -> {
+          ctx.progress.line("warm-up done: the JIT compilers' CPU cannot be read here, so one round");
+          return new WarmedUp(round, seconds);
+        }
+        case SETTLED -> {
+          ctx.progress.line(String.format("warm-up done after %d round(s), %.0f s: the JIT compilers used %.2f cores during the last reconnect", round, seconds, cores));
+          return new WarmedUp(round, seconds);
+        }
+        case AT_LIMIT -> {
+          ctx.progress.line(String.format("warm-up stopped at its limit, %.0f s, after %d round(s), with the JIT compilers at %.2f cores during the last reconnect (settled is below %.2f; raise --warmup-max)", seconds, round, cores, WarmUpEnd.SETTLED_CORES));
+          return new WarmedUp(round, seconds);
+        }
+        case ANOTHER_ROUND -> ctx.progress.line(String.format("the JIT compilers used %.2f cores during that reconnect; another round", cores));
+      }
+    }
   }
 
   /** One fill-and-reconnect round with its own peers (IDs start with {@code prefix}). */
@@ -103,6 +152,7 @@ final class OfflineScenario implements Scenario {
       // Everyone comes back at once.
       DeliveryListener.Connections after = new DeliveryListener.Connections();
       List<Peers.Peer> back = new ArrayList<>();
+      JitCpu.Span jit = JitCpu.start(deployment);
       long origin = System.nanoTime();
       step.originNanos = origin;
       step.started();
@@ -127,6 +177,7 @@ final class OfflineScenario implements Scenario {
         ctx.progress.unwatch();
       }
       step.ended();
+      Double jitCores = jit.cores();
       Histogram latency = step.histogram();
       long lost = ledger.ackedButMissing();
       long dup = step.duplicates.sum();
@@ -146,7 +197,8 @@ final class OfflineScenario implements Scenario {
           .put("senders", senders)
           .put("queueSeconds", queueSeconds)
           .put("allConnectedMs", allConnectedMs)
-          .put("errors", step.errors.sum());
+          .put("errors", step.errors.sum())
+          .put("jitCores", jitCores);
       List<Peers.Peer> everyone = new ArrayList<>(back);
       everyone.addAll(sending);
       Peers.closeAll(everyone, 10);

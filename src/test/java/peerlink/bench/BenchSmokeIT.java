@@ -68,6 +68,8 @@ class BenchSmokeIT {
         "the write path's stage timings, a batch lasting at least its write: " + saturation);
     JsonNode offline = sharedRows.stream().filter(r -> r.get("scenario").asText().equals("offline")).findFirst().orElseThrow();
     assertEquals(50, offline.get("delivered").asLong(), "every queued message arrived: " + offline);
+    assertEquals(1, offline.get("warmupRounds").asInt(), "--warmup-max 1: one unmeasured round, however busy the compilers: " + offline);
+    assertTrue(offline.has("jitCores"), "the compilers' share during the reconnect is reported: " + offline);
     JsonNode connections = sharedRows.stream().filter(r -> r.get("scenario").asText().equals("connections")).reduce((a, b) -> b).orElseThrow();
     assertEquals(20, connections.get("connections").asInt(), "all idle clients held: " + connections);
     assertTrue(connections.get("rssMiB").asDouble() > 0, "RSS read from /proc: " + connections);
