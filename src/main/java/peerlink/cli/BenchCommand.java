@@ -43,13 +43,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   // 30, not 10: on 2 cores the C2 compiler threads of the bench and the router were still busy 25 s in
   // (top -H), and a step measured during that failed at rates that pass afterwards.
-  @Option(names = "--warmup", paramLabel = "S", defaultValue = "30", description = "Seconds of unmeasured load at the start rate first, at least (default: ${DEFAULT-VALUE}; 0: none); offline: any value > 0 runs one unmeasured round with a tenth of the messages first.")
+  @Option(names = "--warmup", paramLabel = "S", defaultValue = "30", description = "Seconds of unmeasured load at the start rate first, at least (default: ${DEFAULT-VALUE}; 0: none); offline: any value > 0 runs unmeasured rounds with a tenth of the messages first (see --warmup-max).")
   double warmup;
 
   // The JIT compilers of four JVMs on 2 cores took 60-90 s to settle (docs/performance.md); the limit keeps
   // a slow machine from warming up forever.
   @Option(names = "--warmup-max", paramLabel = "S", defaultValue = "180", description = "After --warmup seconds the warm-up goes on until the JIT compilers of the bench and its nodes together use less than "
-      + "0.15 of a core over 5 s, for at most this many seconds in all (default: ${DEFAULT-VALUE}; at or below --warmup: a fixed warm-up).")
+      + "0.15 of a core over 5 s, for at most this many seconds in all (default: ${DEFAULT-VALUE}; at or below --warmup: a fixed warm-up). "
+      + "offline repeats its round until they use less than that during a round's reconnect, for at most this many seconds (one round at least).")
   double warmupMax;
 
   @Option(names = "--drain", paramLabel = "S", defaultValue = "2", description = "Seconds a step may take after its sending ends to count as done (default: ${DEFAULT-VALUE}).")
