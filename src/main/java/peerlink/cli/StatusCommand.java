@@ -51,8 +51,8 @@ public final class StatusCommand implements Callable<Integer> {
       System.out.println(status.toString());
       return;
     }
-    System.out.println("asked " + server + " (" + status.path("node").asText() + ", store at epoch " + status.path("store").path("epoch").asLong()
-        + " write " + status.path("store").path("writeId").asLong() + ")");
+    System.out.println("asked " + server + " (" + status.path("node").asText() + ", " + status.path("clients").asInt() + " clients connected, store at epoch "
+        + status.path("store").path("epoch").asLong() + " write " + status.path("store").path("writeId").asLong() + ")");
     if (!status.has("rm")) {
       System.out.println(status.path("rmError").asText());
       return;

@@ -1,7 +1,6 @@
 package peerlink.client;
 
 import java.util.concurrent.CompletableFuture;
-import org.apache.pekko.actor.typed.ActorRef;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ServerFrame;
 
@@ -34,7 +33,4 @@ sealed interface ClientCommand {
   record ResendPending() implements ClientCommand {}
 
   record CloseDeadline() implements ClientCommand {}
-
-  /** Socket plumbing: the actor writing to the current connection. */
-  record Socket(int generation, ActorRef<String> out) implements ClientCommand {}
 }

@@ -7,31 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.http.javadsl.ConnectionContext;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
-import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
-import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.OverflowStrategy;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSink;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ErrorCode;
 import peerlink.protocol.FrameBatch;
@@ -48,8 +29,6 @@ import peerlink.protocol.Signatures;
  * hands each push to the listener once and in order, and acknowledges pushes in batches.
  */
 final class ClientConnection extends AbstractBehavior<ClientCommand> {
-  /** Compared by identity: the one string that closes the socket instead of being sent. */
-  private static final String CLOSE_SOCKET = new String("close-socket");
   private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(30);
   private static final int ACK_EVERY = 256;
 
@@ -57,8 +36,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private final ClientListener listener;
   private final TimerScheduler<ClientCommand> timers;
   private final FrameCodec codec = new FrameCodec(Limits.DEFAULT);
-  private final Materializer materializer;
-  private final ClientConnectionSettings connectionSettings;
+  private final ClientRuntime runtime;
   /** Unanswered requests in submission order; all are resent after each new login. */
   private final Map<String, ClientFrame.Request> pending = new LinkedHashMap<>();
   private final Map<String, CompletableFuture<ServerFrame>> replies = new LinkedHashMap<>();
@@ -66,7 +44,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private int generation;
   private int serverIndex = -1;
   private String server;
-  private ActorRef<String> out;
+  private ClientSocket out;
   private Duration backoff;
   private String nonce;
   private String authId;
@@ -84,8 +62,8 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   /** A request was refused as UNAVAILABLE and waits to be resent; newer ones wait behind it. */
   private boolean retrying;
 
-  static Behavior<ClientCommand> create(ClientOptions options, ClientListener listener, ClientConnectionSettings connectionSettings) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ClientConnection(context, timers, options, listener, connectionSettings)));
+  static Behavior<ClientCommand> create(ClientOptions options, ClientListener listener, ClientRuntime runtime) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ClientConnection(context, timers, options, listener, runtime)));
   }
 
   private ClientConnection(
@@ -93,13 +71,12 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
       TimerScheduler<ClientCommand> timers,
       ClientOptions options,
       ClientListener listener,
-      ClientConnectionSettings connectionSettings) {
+      ClientRuntime runtime) {
     super(context);
-    this.connectionSettings = connectionSettings;
+    this.runtime = runtime;
     this.options = options;
     this.listener = listener;
     this.timers = timers;
-    this.materializer = Materializer.matFromSystem(context.getSystem());
     this.backoff = options.minBackoff();
     this.lastSeq = options.resume().load();
     this.ackedUpTo = lastSeq;
@@ -121,7 +98,6 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
         .onMessage(ClientCommand.FlushWrites.class, f -> flushWrites())
         .onMessage(ClientCommand.ResendPending.class, r -> resendPending())
         .onMessage(ClientCommand.CloseDeadline.class, d -> finish())
-        .onMessage(ClientCommand.Socket.class, s -> this)
         .build();
   }
 
@@ -166,7 +142,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     flushWrites();
     replies.values().forEach(f -> f.completeExceptionally(new PeerLinkException(ErrorCode.NOT_CONNECTED, "The client closed before the router answered.")));
     if (out != null) {
-      out.tell(CLOSE_SOCKET);
+      out.close();
     }
     if (closing != null) {
       closing.complete(null);
@@ -181,34 +157,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     int current = generation;
     serverIndex = (serverIndex + 1) % options.servers().size();
     server = options.servers().get(serverIndex);
-    Source<Message, ActorRef<String>> outgoing =
-        ActorSource.<String>actorRef(s -> s == CLOSE_SOCKET, s -> Optional.empty(), 100_000, OverflowStrategy.fail())
-            .map(text -> (Message) TextMessage.create(text));
-    Sink<Message, NotUsed> incoming =
-        Flow.<Message>create()
-            .filter(Message::isText)
-            .mapAsync(1, message -> message.asTextMessage().toStrict(10_000, materializer))
-            .map(text -> (ClientCommand) new ClientCommand.Received(current, text.getStrictText()))
-            .to(ActorSink.actorRef(getContext().getSelf(), new ClientCommand.Closed(current), failure -> new ClientCommand.Closed(current)));
-    Pair<CompletionStage<WebSocketUpgradeResponse>, ActorRef<String>> socket =
-        Http.get(getContext().getSystem())
-            .singleWebSocketRequest(
-                WebSocketRequest.create("ws://" + server + "/" + Protocol.WEBSOCKET_PATH),
-                Flow.fromSinkAndSourceCoupledMat(incoming, outgoing, Keep.right()),
-                ConnectionContext.noEncryption(),
-                Optional.empty(),
-                connectionSettings,
-                getContext().getSystem().classicSystem().log(),
-                materializer);
-    out = socket.second();
-    getContext()
-        .pipeToSelf(
-            socket.first(),
-            (response, failure) -> {
-              if (failure != null) return new ClientCommand.ConnectFailed(current, failure.getMessage());
-              int status = response.response().status().intValue();
-              return status == 101 ? new ClientCommand.Upgraded(current) : new ClientCommand.ConnectFailed(current, "HTTP " + status);
-            });
+    out = ClientSocket.open(runtime, server, current, getContext().getSelf());
     return this;
   }
 
@@ -218,6 +167,9 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     }
     generation++;
     boolean wasAuthenticated = authenticated;
+    if (out != null) {
+      out.close(); // a connection that failed half-way (say, its upgrade timed out) is not left open
+    }
     out = null;
     batch = null; // everything in it is pending and is resent after the next login
     nonce = null;
@@ -415,15 +367,15 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     }
     String json = FrameCodec.encode(frame);
     if (batch == null) {
-      out.tell(json);
+      out.send(json);
     } else {
-      batch.write(json, out::tell, () -> getContext().getSelf().tell(new ClientCommand.FlushWrites()));
+      batch.write(json, out::send, () -> getContext().getSelf().tell(new ClientCommand.FlushWrites()));
     }
   }
 
   private Behavior<ClientCommand> flushWrites() {
     if (out != null && batch != null) {
-      batch.flush(out::tell);
+      batch.flush(out::send);
     }
     return this;
   }

@@ -4,11 +4,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.SpawnProtocol;
-import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
+import peerlink.transport.EventLoops;
 
 /**
- * One local actor system shared by every client in a process: a thousand clients cost a thousand small
- * actors and streams on a few threads, not a thousand threads.
+ * One local actor system and one set of socket threads shared by every client in a process: a thousand
+ * clients cost a thousand small actors and sockets on a few threads, not a thousand threads.
  */
 public final class ClientRuntime implements AutoCloseable {
   private static final Config CLIENT_CONFIG =
@@ -20,14 +20,10 @@ public final class ClientRuntime implements AutoCloseable {
           pekko.log-dead-letters-during-shutdown = off
           pekko.coordinated-shutdown.exit-jvm = off
           pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-          pekko.http.client.connecting-timeout = 30s
-          pekko.http.client.idle-timeout = infinite
-          pekko.http.client.websocket.periodic-keep-alive-max-idle = 20s
           """);
 
   private final ActorSystem<SpawnProtocol.Command> system;
-  /** Read from the config once: pekko-http would parse it again for every connection otherwise. */
-  private final ClientConnectionSettings connectionSettings;
+  private final EventLoops loops;
 
   public ClientRuntime() {
     this(ConfigFactory.load());
@@ -35,20 +31,21 @@ public final class ClientRuntime implements AutoCloseable {
 
   public ClientRuntime(Config base) {
     this.system = ActorSystem.create(SpawnProtocol.create(), "peerlink-client", CLIENT_CONFIG.withFallback(base));
-    this.connectionSettings = ClientConnectionSettings.create(system.classicSystem());
+    this.loops = new EventLoops("peerlink-client-io", Runtime.getRuntime().availableProcessors());
   }
 
   ActorSystem<SpawnProtocol.Command> system() {
     return system;
   }
 
-  ClientConnectionSettings connectionSettings() {
-    return connectionSettings;
+  EventLoops loops() {
+    return loops;
   }
 
   @Override
   public void close() {
     system.terminate();
     system.getWhenTerminated().toCompletableFuture().join();
+    loops.close();
   }
 }

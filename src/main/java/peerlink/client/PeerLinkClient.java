@@ -33,7 +33,7 @@ public final class PeerLinkClient {
 
   public static PeerLinkClient start(ClientRuntime runtime, ClientOptions options, ClientListener listener) {
     ActorRef<ClientCommand> connection =
-        runtime.system().systemActorOf(ClientConnection.create(options, listener, runtime.connectionSettings()), "client-" + INSTANCES.incrementAndGet(), Props.empty());
+        runtime.system().systemActorOf(ClientConnection.create(options, listener, runtime), "client-" + INSTANCES.incrementAndGet(), Props.empty());
     return new PeerLinkClient(connection);
   }
 

@@ -1,115 +1,146 @@
 package peerlink.gateway;
 
-import java.util.Optional;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.NotUsed;
+import java.util.function.IntFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.OverflowStrategy;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.typed.javadsl.ActorSink;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import peerlink.protocol.Protocol;
 import peerlink.router.RouterCommand;
-import peerlink.session.Outgoing;
+import peerlink.session.ClientLink;
 import peerlink.session.Session;
 import peerlink.session.SessionDirectory;
 import peerlink.session.SessionMessage;
 import peerlink.session.SessionSettings;
+import peerlink.transport.EventLoops;
 
 /**
- * The HTTP edge: upgrades {@code /ws} to a WebSocket and couples it to a new {@link Session} actor.
- * It only moves text between the socket and the session; all protocol logic is in the session.
+ * The node's network edge: upgrades {@code /ws} to a WebSocket and couples it to a new {@link Session}
+ * actor, and serves {@code /health} and {@code /status}. It only moves text between sockets and sessions;
+ * all protocol logic is in the session.
  */
-public final class WebSocketGateway extends AllDirectives {
-  /** Replies and pushes a session may have queued for a slow client before the connection is dropped. */
-  private static final int OUTGOING_BUFFER = 32_768;
+public final class WebSocketGateway implements AutoCloseable {
+  /** Largest HTTP request (the upgrade, or a status query) read before it is refused. */
+  private static final int MAX_REQUEST_BYTES = 16 * 1024;
+  /** A single frame this many times over the text limit closes the connection (1009) instead of being read. */
+  private static final int FRAME_LIMIT_FACTOR = 4;
 
   private final ActorSystem<?> system;
   private final ActorRef<RouterCommand> router;
-  private final SessionSettings settings;
-  private final AtomicLong connections = new AtomicLong();
-  private final Materializer materializer;
-
-  private final Supplier<CompletionStage<String>> status;
-
-  /** {@code status} produces the JSON served at {@code /status}. */
+  private final SessionSettings sessionSettings;
+  private final GatewaySettings settings;
   private final ActorRef<SessionDirectory.Command> directory;
+  private final IntFunction<CompletionStage<String>> status;
+  private final AtomicLong connections = new AtomicLong();
+  /** WebSocket connections open now (a session each). */
+  private final AtomicInteger clients = new AtomicInteger();
+  private final EventLoops loops;
+  private final ChannelGroup open = new DefaultChannelGroup("peerlink-clients", GlobalEventExecutor.INSTANCE);
+  private volatile Channel listening;
 
+  /** {@code status} produces the JSON served at {@code /status}, given the number of connected clients. */
   public WebSocketGateway(
       ActorSystem<?> system,
       ActorRef<RouterCommand> router,
-      SessionSettings settings,
+      SessionSettings sessionSettings,
+      GatewaySettings settings,
       ActorRef<SessionDirectory.Command> directory,
-      Supplier<CompletionStage<String>> status) {
+      IntFunction<CompletionStage<String>> status) {
     this.system = system;
+    this.router = router;
+    this.sessionSettings = sessionSettings;
+    this.settings = settings;
     this.directory = directory;
     this.status = status;
-    this.router = router;
-    this.settings = settings;
-    this.materializer = Materializer.matFromSystem(system);
+    this.loops = new EventLoops("peerlink-gateway", settings.ioThreads());
   }
 
-  public Route route() {
-    return concat(
-        path(Protocol.WEBSOCKET_PATH, () -> extractRequest(request -> handleWebSocketMessages(newConnection()))),
-        path("health", () -> get(() -> complete("ok\n"))),
-        path("status", () -> get(() -> onSuccess(status.get(), json -> complete(StatusCodes.OK, HttpEntities.create(ContentTypes.APPLICATION_JSON, json))))));
+  /** Listens on {@code host:port}; completes once connections are accepted, or with why they cannot be. */
+  public CompletionStage<WebSocketGateway> bind(String host, int port) {
+    int maxText = sessionSettings.limits().maxFrameBytes();
+    HttpEndpoints endpoints = new HttpEndpoints(() -> status.apply(clients.get()));
+    WebSocketServerProtocolConfig upgrade =
+        WebSocketServerProtocolConfig.newBuilder()
+            .websocketPath("/" + Protocol.WEBSOCKET_PATH)
+            .maxFramePayloadLength(maxText * FRAME_LIMIT_FACTOR)
+            .handshakeTimeoutMillis(TimeUnit.SECONDS.toMillis(10))
+            .build();
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(loops.group())
+            .channel(loops.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, settings.backlog())
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(settings.maxUnsentBytes() / 2, settings.maxUnsentBytes()))
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel channel) {
+                    open.add(channel);
+                    channel
+                        .pipeline()
+                        .addLast(new HttpServerCodec())
+                        .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                        // Writer idleness counts the socket taking bytes as activity (observeOutput), so
+                        // it finds a client that stopped reading, not one we have nothing to say to.
+                        .addLast(new IdleStateHandler(true, 0, settings.stalledTimeout().toMillis(), settings.keepAliveIdle().toMillis(), TimeUnit.MILLISECONDS))
+                        .addLast(new WebSocketServerProtocolHandler(upgrade))
+                        .addLast(new SessionBridge(WebSocketGateway.this::newSession, clients, maxText))
+                        .addLast(endpoints);
+                  }
+                });
+    CompletableFuture<WebSocketGateway> bound = new CompletableFuture<>();
+    ChannelFuture binding = bootstrap.bind(host, port);
+    binding.addListener(
+        done -> {
+          if (done.isSuccess()) {
+            listening = binding.channel();
+            bound.complete(this);
+          } else {
+            bound.completeExceptionally(done.cause());
+          }
+        });
+    return bound;
   }
 
-  private Flow<Message, Message, NotUsed> newConnection() {
-    Pair<ActorRef<Outgoing>, Source<Outgoing, NotUsed>> outgoing =
-        ActorSource.<Outgoing>actorRef(
-                o -> o instanceof Outgoing.Close,
-                o -> Optional.empty(),
-                OUTGOING_BUFFER,
-                OverflowStrategy.fail())
-            .preMaterialize(system);
-    ActorRef<SessionMessage> session =
-        system.systemActorOf(
-            Session.create(router, outgoing.first(), settings, directory),
-            "session-" + connections.incrementAndGet(),
-            Props.empty());
-    Sink<Message, NotUsed> incoming =
-        Flow.<Message>create()
-            .filter(Message::isText)
-            .mapAsync(1, message -> boundedText(message.asTextMessage()))
-            .map(text -> (SessionMessage) new SessionMessage.FromClient(text))
-            .to(
-                ActorSink.actorRef(
-                    session, new SessionMessage.ClientGone(), failure -> new SessionMessage.ClientGone()));
-    Source<Message, NotUsed> replies =
-        outgoing.second().filter(o -> o instanceof Outgoing.Text).map(o -> TextMessage.create(((Outgoing.Text) o).json()));
-    return Flow.fromSinkAndSourceCoupled(incoming, replies);
+  /** How the sockets are served ({@code epoll} or {@code nio}) and by how many threads, for the start-up log. */
+  public String describeIo() {
+    return loops.kind() + ", " + settings.ioThreads() + " I/O threads";
   }
 
-  /**
-   * Collects a text frame, keeping at most one chunk past the frame limit so an oversize frame costs
-   * bounded memory; the session then rejects it with FRAME_TOO_LARGE and the connection stays open.
-   */
-  private CompletionStage<String> boundedText(TextMessage message) {
-    if (message.isStrict()) {
-      return CompletableFuture.completedFuture(message.getStrictText());
+  private ActorRef<SessionMessage> newSession(ClientLink link) {
+    return system.systemActorOf(
+        Session.create(router, link, sessionSettings, directory), "session-" + connections.incrementAndGet(), Props.empty());
+  }
+
+  /** Stops accepting, closes every client connection (clients fail over to another node), frees the threads. */
+  @Override
+  public void close() {
+    Channel channel = listening;
+    if (channel != null) {
+      channel.close().syncUninterruptibly();
     }
-    int limit = settings.limits().maxFrameBytes();
-    return message
-        .getStreamedText()
-        .runFold(new StringBuilder(), (text, chunk) -> text.length() > limit ? text : text.append(chunk), materializer)
-        .thenApply(StringBuilder::toString);
+    open.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    loops.close();
   }
 }

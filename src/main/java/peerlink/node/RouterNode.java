@@ -11,8 +11,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
-import org.apache.pekko.http.javadsl.Http;
 import org.slf4j.Logger;
+import peerlink.gateway.GatewaySettings;
 import peerlink.gateway.WebSocketGateway;
 import peerlink.replication.RmCommand;
 import peerlink.router.RegistrySettings;
@@ -64,19 +64,22 @@ public final class RouterNode {
     Logger log = context.getLog();
     StatusSource status = new StatusSource(system, rm, options.dataDir().resolve("store"));
     ActorRef<SessionDirectory.Command> directory = context.spawn(SessionDirectory.create(), "sessions");
-    WebSocketGateway gateway = new WebSocketGateway(system, router, SessionSettings.from(system.settings().config()), directory, status::json);
-    Http.get(system)
-        .newServerAt(options.host(), options.port())
-        .bind(gateway.route())
+    WebSocketGateway gateway =
+        new WebSocketGateway(
+            system, router, SessionSettings.from(system.settings().config()), GatewaySettings.from(system.settings().config()), directory, status::json);
+    // Connections end with the node's actors (its sessions); a client cut off then reconnects to another node.
+    system.getWhenTerminated().thenRun(gateway::close);
+    gateway
+        .bind(options.host(), options.port())
         .whenComplete(
-            (binding, failure) -> {
+            (bound, failure) -> {
               if (failure != null) {
                 log.error("Cannot listen on {}:{}: {}", options.host(), options.port(), failure.getMessage());
                 system.terminate();
               } else {
                 log.info(
-                    "PeerLink router node listening on ws://{}:{}/ws (cluster {}, data {})",
-                    options.host(), options.port(), options.self(), options.dataDir());
+                    "PeerLink router node listening on ws://{}:{}/ws (cluster {}, data {}, {})",
+                    options.host(), options.port(), options.self(), options.dataDir(), gateway.describeIo());
               }
             });
   }

@@ -17,8 +17,8 @@ import peerlink.storage.EventLogs;
 import peerlink.storage.StorePosition;
 
 /**
- * The JSON at a router node's {@code /status}: this node's store position, the cumulative timings of its
- * write path ({@link StageTimings}), and what the rm knows.
+ * The JSON at a router node's {@code /status}: this node's client connections, its store position, the
+ * cumulative timings of its write path ({@link StageTimings}), and what the rm knows.
  */
 public final class StatusSource {
   private final ActorSystem<?> system;
@@ -31,14 +31,16 @@ public final class StatusSource {
     this.store = store;
   }
 
-  public CompletionStage<String> json() {
+  /** {@code clients}: the WebSocket connections the node holds now. */
+  public CompletionStage<String> json(int clients) {
     return AskPattern.<RmCommand, RmStatus>ask(rm, RmCommand.GetStatus::new, Duration.ofSeconds(3), system.scheduler())
-        .handle((status, failure) -> render(status, failure));
+        .handle((status, failure) -> render(clients, status, failure));
   }
 
-  private String render(RmStatus status, Throwable failure) {
+  private String render(int clients, RmStatus status, Throwable failure) {
     ObjectNode json = FrameCodec.mapper().createObjectNode();
     json.put("node", Cluster.get(system).selfMember().address().toString());
+    json.put("clients", clients);
     StorePosition position = EventLogs.get(Adapter.toClassic(system)).openLocalPosition(store);
     json.putObject("store").put("epoch", position.epoch()).put("writeId", position.writeId());
     ObjectNode timings = json.putObject("timings");

@@ -33,7 +33,7 @@ import peerlink.router.ToSession;
 public final class Session extends AbstractBehavior<SessionMessage> {
   private static final String REGISTER_SIGNATURE_MISMATCH = "The signature does not match the public key offered.";
   private final ActorRef<RouterCommand> router;
-  private final ActorRef<Outgoing> out;
+  private final ClientLink out;
   private final SessionSettings settings;
   private final TimerScheduler<SessionMessage> timers;
   private final FrameCodec codec;
@@ -56,7 +56,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private FrameBatch batch;
 
   public static Behavior<SessionMessage> create(
-      ActorRef<RouterCommand> router, ActorRef<Outgoing> out, SessionSettings settings, ActorRef<SessionDirectory.Command> directory) {
+      ActorRef<RouterCommand> router, ClientLink out, SessionSettings settings, ActorRef<SessionDirectory.Command> directory) {
     return Behaviors.setup(
         context -> {
           directory.tell(new SessionDirectory.Register(context.getSelf()));
@@ -68,7 +68,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       ActorContext<SessionMessage> context,
       TimerScheduler<SessionMessage> timers,
       ActorRef<RouterCommand> router,
-      ActorRef<Outgoing> out,
+      ClientLink out,
       SessionSettings settings) {
     super(context);
     this.timers = timers;
@@ -215,7 +215,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       flush();
       // Close after the error is flushed; stopping now would cancel the socket with the frame unsent.
       // The session stops when the connection is gone (ClientGone).
-      out.tell(new Outgoing.Close());
+      out.close();
       peer = null;
       replaced = true;
     }
@@ -333,7 +333,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private void write(ServerFrame frame) {
     String json = FrameCodec.encode(frame);
     if (batch == null) {
-      out.tell(new Outgoing.Text(json));
+      out.send(json);
     } else {
       batch.write(json, this::send, () -> getContext().getSelf().tell(new SessionMessage.Flush()));
     }
@@ -347,7 +347,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private void send(String text) {
-    out.tell(new Outgoing.Text(text));
+    out.send(text);
   }
 
   private static long seq(Long lastSeq) {

@@ -478,7 +478,7 @@ class SessionTest {
 
     Connection(Limits limits, int pushWindow, Duration requestTimeout) {
       SessionSettings settings = new SessionSettings(limits, pushWindow, requestTimeout, "peerlink/test");
-      session = testKit.spawn(Session.create(router.ref(), out.ref(), settings, directory.ref()));
+      session = testKit.spawn(Session.create(router.ref(), Outgoing.to(out.ref()), settings, directory.ref()));
       welcome = assertInstanceOf(ServerFrame.Welcome.class, frame());
     }
 

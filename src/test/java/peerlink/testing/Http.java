@@ -1,5 +1,7 @@
 package peerlink.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +13,17 @@ public final class Http {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private Http() {}
+
+  /** The node's {@code /status} report. */
+  public static JsonNode status(int port) {
+    try {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/status")).timeout(Duration.ofSeconds(10)).build();
+      return new ObjectMapper().readTree(CLIENT.send(request, HttpResponse.BodyHandlers.ofString()).body());
+    } catch (Exception e) {
+      throw new AssertionError("no /status from port " + port, e);
+    }
+  }
 
   /** True when the node's health endpoint answers 200. */
   public static boolean answers(int port) {

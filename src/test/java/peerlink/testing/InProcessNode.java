@@ -1,5 +1,6 @@
 package peerlink.testing;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +23,15 @@ public final class InProcessNode implements AutoCloseable {
   }
 
   public static InProcessNode start(Path dataDir) {
+    return start(dataDir, ConfigFactory.empty());
+  }
+
+  /** A node whose config has {@code overrides} on top of the test node's. */
+  public static InProcessNode start(Path dataDir, Config overrides) {
     int port = FreePorts.next();
     NodeOptions options = new NodeOptions("127.0.0.1", port, FreePorts.next(), dataDir, List.of(), false, "router");
     ActorSystem<Void> system =
-        RouterNode.start(options, ConfigFactory.parseResources("node-test.conf").withFallback(ConfigFactory.load()));
+        RouterNode.start(options, overrides.withFallback(ConfigFactory.parseResources("node-test.conf")).withFallback(ConfigFactory.load()));
     Poll.until(Duration.ofSeconds(60), () -> Http.answers(port), "node on port " + port + " to answer");
     return new InProcessNode(system, port);
   }

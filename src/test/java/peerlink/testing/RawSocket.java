@@ -22,6 +22,9 @@ public final class RawSocket implements AutoCloseable {
   private final WebSocket socket;
   private final AtomicInteger messages = new AtomicInteger();
   private volatile boolean closed;
+  /** While set, the socket reads nothing more (the JDK client's own flow control), like a stuck client. */
+  private volatile boolean stalled;
+  private final java.util.concurrent.atomic.AtomicBoolean readOwed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private RawSocket(URI uri) {
     StringBuilder partial = new StringBuilder();
@@ -43,7 +46,11 @@ public final class RawSocket implements AutoCloseable {
                       }
                       partial.setLength(0);
                     }
-                    ws.request(1);
+                    if (stalled) {
+                      readOwed.set(true);
+                    } else {
+                      ws.request(1);
+                    }
                     return null;
                   }
 
@@ -69,6 +76,29 @@ public final class RawSocket implements AutoCloseable {
     socket.sendText(text, true).join();
   }
 
+  /** Sends one text message as several WebSocket frames (a first frame and continuations). */
+  public void sendFragments(String... parts) {
+    for (int i = 0; i < parts.length; i++) {
+      socket.sendText(parts[i], i == parts.length - 1).join();
+    }
+  }
+
+  /** Stops reading: what the server sends piles up in its buffers and the kernel's. */
+  public void stopReading() {
+    stalled = true;
+  }
+
+  public void resumeReading() {
+    stalled = false;
+    if (readOwed.getAndSet(false)) {
+      socket.request(1);
+    }
+  }
+
+  public void sendBinary(byte[] bytes) {
+    socket.sendBinary(java.nio.ByteBuffer.wrap(bytes), true).join();
+  }
+
   /** The next frame as JSON, failing the test if none arrives within the deadline. */
   public JsonNode next() {
     try {
@@ -80,6 +110,11 @@ public final class RawSocket implements AutoCloseable {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** Takes one frame already received and returns true, or returns false if none is waiting. */
+  public boolean skipOne() {
+    return frames.poll() != null;
   }
 
   /** True if no frame arrives within {@code millis}. */
