@@ -44,17 +44,13 @@ public final class ServerCommand implements Callable<Integer> {
     NodeOptions options = NodeOptions.router(config, host, port, clusterPort, data, seeds, backup);
     if (checkConfig) {
       Config effective = options.applyTo(config);
-      boolean valid = NodeProcess.settingsValid("server", () -> {
-        peerlink.router.RegistrySettings.from(effective);
-        peerlink.session.SessionSettings.from(effective);
-        NodeProcess.checkStoreSettings(effective);
-      });
+      boolean valid = NodeProcess.settingsValid("server", () -> NodeProcess.checkRouterSettings(effective));
       if (!valid) {
         return 2;
       }
       System.out.println("configuration OK: " + options);
       return 0;
     }
-    return NodeProcess.run("server", options, config, () -> RouterNode.start(options, config));
+    return NodeProcess.run("server", options, config, NodeProcess::checkRouterSettings, () -> RouterNode.start(options, config));
   }
 }

@@ -3,8 +3,12 @@ package peerlink.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.io.IOException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
+import peerlink.gateway.GatewaySettings;
+import peerlink.router.RegistrySettings;
+import peerlink.session.SessionSettings;
 import peerlink.storage.CheckpointSettings;
 
 /** Runs a node for the life of the process: holds its data directory, starts it, waits until it stops. */
@@ -18,7 +22,13 @@ public final class NodeProcess {
    * @param config the node's configuration, before {@code options} are applied
    */
   public static int run(String command, NodeOptions options, Config config, Supplier<ActorSystem<Void>> start) throws IOException {
-    if (!settingsValid(command, () -> checkStoreSettings(options.applyTo(config)))) {
+    return run(command, options, config, NodeProcess::checkStoreSettings, start);
+  }
+
+  /** As above, with {@code checks} of the effective configuration instead of the store's alone. */
+  public static int run(String command, NodeOptions options, Config config, Consumer<Config> checks, Supplier<ActorSystem<Void>> start)
+      throws IOException {
+    if (!settingsValid(command, () -> checks.accept(options.applyTo(config)))) {
       return 2;
     }
     DataDirLock lock;
@@ -57,5 +67,18 @@ public final class NodeProcess {
    */
   public static void checkStoreSettings(Config effective) {
     CheckpointSettings.from(effective);
+  }
+
+  /**
+   * Checks every setting a router node reads, so that a bad one stops it before it starts instead of
+   * failing inside the actor system.
+   *
+   * @throws IllegalArgumentException or {@link ConfigException} naming the setting
+   */
+  public static void checkRouterSettings(Config effective) {
+    RegistrySettings.from(effective);
+    SessionSettings.from(effective);
+    GatewaySettings.from(effective);
+    checkStoreSettings(effective);
   }
 }

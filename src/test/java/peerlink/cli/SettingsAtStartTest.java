@@ -16,16 +16,19 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * A bad store setting stops {@code server} and {@code rm} before they start, with the setting named, instead
- * of a node that serves while its store never opens (Pekko's plugin supervision would only log it).
+ * A bad setting stops {@code server} and {@code rm} before they start, with the setting named: for the
+ * store, instead of a node that serves while its store never opens (Pekko's plugin supervision would only
+ * log it); for the gateway, instead of an actor system that fails half-started.
  */
-class StoreSettingsAtStartTest {
+class SettingsAtStartTest {
   @TempDir Path dir;
 
   @AfterEach
   void restore() {
     System.clearProperty("peerlink.storage.checkpoint-max-share");
     System.clearProperty("peerlink.storage.checkpoint-max-pause");
+    System.clearProperty("peerlink.gateway.io-threads");
+    System.clearProperty("peerlink.gateway.stalled-timeout");
     System.clearProperty("config.file");
     ConfigFactory.invalidateCaches();
   }
@@ -57,6 +60,23 @@ class StoreSettingsAtStartTest {
     assertTrue(run.stderr.startsWith("peerlink server: invalid setting: "), run.stderr);
     assertTrue(run.stderr.contains("peerlink.storage.checkpoint-max-pause"), run.stderr);
     assertFalse(run.stderr.contains("\tat "), "no stack trace: " + run.stderr);
+  }
+
+  @Test
+  void aServerWithANegativeIoThreadCountDoesNotStartAndSaysWhich() {
+    Run run = peerlink("peerlink.gateway.io-threads", "-1", "server", "--data", dir.resolve("data").toString(), "--port", "1", "--cluster-port", "1");
+
+    assertEquals(2, run.exitCode);
+    assertEquals("peerlink server: invalid setting: peerlink.gateway.io-threads must be 0 (one per core) or more, not -1\n", run.stderr);
+    assertFalse(Files.exists(dir.resolve("data")), "nothing was started, not even the data directory's lock");
+  }
+
+  @Test
+  void checkConfigReportsAStalledTimeoutOfZero() {
+    Run run = peerlink("peerlink.gateway.stalled-timeout", "0s", "server", "--check-config");
+
+    assertEquals(2, run.exitCode);
+    assertEquals("peerlink server: invalid setting: peerlink.gateway.stalled-timeout must be longer than 0, not PT0S\n", run.stderr);
   }
 
   private record Run(int exitCode, String stderr) {}
