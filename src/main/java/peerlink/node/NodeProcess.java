@@ -3,8 +3,10 @@ package peerlink.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import peerlink.gateway.GatewaySettings;
 import peerlink.router.RegistrySettings;
@@ -15,9 +17,18 @@ import peerlink.storage.CheckpointSettings;
 public final class NodeProcess {
   private NodeProcess() {}
 
+  /** A normal stop: Ctrl-C, SIGTERM, or the node leaving the cluster. */
+  public static final int STOPPED = 0;
+
+  /** The cluster stopped the node: it was downed, or could not join, or its configuration is incompatible. */
+  public static final int STOPPED_BY_CLUSTER = 1;
+
+  /** The node could not start: a setting is invalid, another process holds the data directory, or a port is taken. */
+  public static final int CANNOT_START = 2;
+
   /**
-   * Returns the exit code: 0 after a normal stop, 2 when the node cannot start (a setting is invalid, or
-   * another process holds the data directory).
+   * Returns the exit code, {@link #STOPPED}, {@link #STOPPED_BY_CLUSTER} or {@link #CANNOT_START}; why the
+   * node could not start is printed as one line.
    *
    * @param config the node's configuration, before {@code options} are applied
    */
@@ -29,19 +40,52 @@ public final class NodeProcess {
   public static int run(String command, NodeOptions options, Config config, Consumer<Config> checks, Supplier<ActorSystem<Void>> start)
       throws IOException {
     if (!settingsValid(command, () -> checks.accept(options.applyTo(config)))) {
-      return 2;
+      return CANNOT_START;
     }
     DataDirLock lock;
     try {
       lock = DataDirLock.acquire(options.dataDir());
     } catch (IOException e) {
       System.err.println("peerlink " + command + ": " + e.getMessage());
-      return 2;
+      return CANNOT_START;
     }
-    ActorSystem<Void> system = start.get();
-    system.getWhenTerminated().toCompletableFuture().join();
-    lock.release();
-    return 0;
+    try {
+      ActorSystem<Void> system;
+      try {
+        system = start.get();
+      } catch (RuntimeException e) {
+        // The cluster's socket is bound while the actor system is created, which then fails as a whole.
+        Optional<ListenFailed> bind =
+            ListenFailed.ofBindFailure(options.host(), options.clusterPort(), "the cluster", "--cluster-port", e);
+        if (bind.isEmpty()) {
+          throw e;
+        }
+        System.err.println("peerlink " + command + ": " + bind.get().sentence());
+        return CANNOT_START;
+      }
+      system.getWhenTerminated().toCompletableFuture().join();
+      return exitCode(command, CoordinatedShutdown.get(system).getShutdownReason());
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** The exit code for the reason the node's actor system stopped; a start-up failure is also printed. */
+  static int exitCode(String command, Optional<CoordinatedShutdown.Reason> reason) {
+    if (reason.isEmpty()) {
+      return STOPPED;
+    }
+    CoordinatedShutdown.Reason why = reason.get();
+    if (why instanceof ListenFailed failed) {
+      System.err.println("peerlink " + command + ": " + failed.sentence());
+      return CANNOT_START;
+    }
+    if (why == CoordinatedShutdown.clusterDowningReason()
+        || why == CoordinatedShutdown.clusterJoinUnsuccessfulReason()
+        || why == CoordinatedShutdown.incompatibleConfigurationDetectedReason()) {
+      return STOPPED_BY_CLUSTER;
+    }
+    return STOPPED;
   }
 
   /**

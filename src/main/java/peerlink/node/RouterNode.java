@@ -2,6 +2,7 @@ package peerlink.node;
 
 import com.typesafe.config.Config;
 import java.time.Clock;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -74,8 +75,9 @@ public final class RouterNode {
         .whenComplete(
             (bound, failure) -> {
               if (failure != null) {
-                log.error("Cannot listen on {}:{}: {}", options.host(), options.port(), failure.getMessage());
-                system.terminate();
+                ListenFailed reason = ListenFailed.of(options.host(), options.port(), "clients", "--port", failure);
+                log.error("Stopping: {}", reason.sentence());
+                CoordinatedShutdown.get(system).runAll(reason);
               } else {
                 log.info(
                     "PeerLink router node listening on ws://{}:{}/ws (cluster {}, data {}, {})",
