@@ -46,6 +46,7 @@ class FreezeAndFenceIT {
       cluster.p1.thaw();
       Integer exit = cluster.p1.awaitExit(Duration.ofSeconds(60));
       assertNotNull(exit, "the old primary should learn it was downed and exit by itself after SIGCONT\n" + cluster.p1.tail(40));
+      assertEquals(1, exit, "exit code 1 says the cluster stopped it (0 would be a normal stop)\n" + cluster.p1.tail(40));
       System.out.printf("SIGCONT -> old primary exited (code %d) after %.2f s; it %s%n", exit, Await.seconds(System.nanoTime() - thaw),
           cluster.p1.logContains("Stepping down") ? "stepped down after a refused write" : "made no write after SIGCONT");
       JsonNode view = cluster.rmView();
