@@ -15,11 +15,16 @@ public final class MessageRecord {
   @JsonProperty private final String from;
   @JsonProperty private final String to;
   @JsonProperty private final List<String> recipients;
-  /** The recipients that acknowledged it, in that order; each acknowledges a message once (its inbox entry goes). */
-  @JsonProperty private final PVector<String> delivered;
+  /**
+   * The recipients that acknowledged it, in that order; each acknowledges a message once (its inbox entry
+   * goes). Once all have, in the order {@code recipients} lists them (always so with one recipient), this
+   * is {@code recipients} itself: the router keeps many delivered records, and a second list would double
+   * what each costs.
+   */
+  @JsonProperty private final List<String> delivered;
 
   MessageRecord(String from, String to, List<String> recipients) {
-    this(from, to, List.copyOf(recipients), TreePVector.empty());
+    this(from, to, List.copyOf(recipients), TreePVector.<String>empty());
   }
 
   @JsonCreator
@@ -35,7 +40,8 @@ public final class MessageRecord {
     this.from = from;
     this.to = to;
     this.recipients = recipients;
-    this.delivered = delivered;
+    // Compared only when complete: a group of n members would otherwise cost n^2/2 comparisons per message.
+    this.delivered = delivered.size() == recipients.size() && delivered.equals(recipients) ? recipients : delivered;
   }
 
   public String from() {
@@ -60,7 +66,8 @@ public final class MessageRecord {
   }
 
   MessageRecord deliveredTo(String recipient) {
-    return new MessageRecord(from, to, recipients, delivered.plus(recipient));
+    PVector<String> sofar = delivered instanceof PVector<String> partial ? partial : TreePVector.from(delivered);
+    return new MessageRecord(from, to, recipients, sofar.plus(recipient));
   }
 
   int deliveredCount() {

@@ -3,12 +3,18 @@ package peerlink.router;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.pcollections.OrderedPMap;
-import org.pcollections.OrderedPSet;
+import java.util.Set;
+import org.pcollections.AmortizedPQueue;
+import org.pcollections.HashPMap;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PQueue;
 import org.pcollections.TreePMap;
 import peerlink.protocol.ServerFrame;
 
@@ -24,18 +30,23 @@ public final class PeerRecord {
   /** Pushes not yet acknowledged, by sequence number. */
   @JsonIgnore private final TreePMap<Long, ServerFrame.Push> inbox;
   /**
-   * Client message id to router message id, oldest first, so a resent id is recognised as a duplicate.
-   * Only the most recent {@link #SENT_IDS_KEPT} are kept: a client resends only what it has not seen answered yet.
+   * Client message id to router message id, so a resent id is recognised as a duplicate. Only the most
+   * recent {@link #SENT_IDS_KEPT} are kept: a client resends only what it has not seen answered yet.
    */
-  @JsonProperty private final OrderedPMap<String, String> sentIds;
-  /** Ids of this peer's fully delivered messages, oldest first; the router keeps only the newest. */
-  @JsonProperty private final OrderedPSet<String> delivered;
+  @JsonIgnore private final HashPMap<String, String> sentIds;
+  /** The keys of {@link #sentIds}, oldest first: which one to forget next. */
+  @JsonIgnore private final PQueue<String> sentOrder;
+  /**
+   * Ids of this peer's fully delivered messages, oldest first; the router keeps only the newest. A queue,
+   * not an ordered set: nothing looks an id up here, and a queue entry costs a sixth of a set entry.
+   */
+  @JsonProperty private final PQueue<String> delivered;
 
   static final int SENT_IDS_KEPT = 10_000;
   static final int DELIVERED_KEPT = 10_000;
 
   PeerRecord(String publicKey) {
-    this(publicKey, 0, TreePMap.empty(), OrderedPMap.empty(), OrderedPSet.empty());
+    this(publicKey, 0, TreePMap.empty(), HashTreePMap.empty(), AmortizedPQueue.empty(), AmortizedPQueue.empty());
   }
 
   @JsonCreator
@@ -45,15 +56,22 @@ public final class PeerRecord {
       @JsonProperty("inbox") List<ServerFrame.Push> inbox,
       @JsonProperty("sentIds") Map<String, String> sentIds,
       @JsonProperty("delivered") Collection<String> delivered) {
-    this(publicKey, lastSeq, bySeq(inbox), OrderedPMap.from(sentIds), OrderedPSet.from(delivered));
+    this(publicKey, lastSeq, bySeq(inbox), HashTreePMap.from(sentIds), AmortizedPQueue.<String>empty().plusAll(sentIds.keySet()),
+        AmortizedPQueue.<String>empty().plusAll(delivered));
   }
 
   private PeerRecord(
-      String publicKey, long lastSeq, TreePMap<Long, ServerFrame.Push> inbox, OrderedPMap<String, String> sentIds, OrderedPSet<String> delivered) {
+      String publicKey,
+      long lastSeq,
+      TreePMap<Long, ServerFrame.Push> inbox,
+      HashPMap<String, String> sentIds,
+      PQueue<String> sentOrder,
+      PQueue<String> delivered) {
     this.publicKey = publicKey;
     this.lastSeq = lastSeq;
     this.inbox = inbox;
     this.sentIds = sentIds;
+    this.sentOrder = sentOrder;
     this.delivered = delivered;
   }
 
@@ -63,6 +81,42 @@ public final class PeerRecord {
       inbox = inbox.plus(push.seq(), push);
     }
     return inbox;
+  }
+
+  /**
+   * The snapshot form of the sent ids: oldest first, as they are forgotten. A view, not a copy: a
+   * checkpoint writes up to 10,000 of them per peer.
+   */
+  @JsonProperty("sentIds")
+  private Map<String, String> sentIdsInOrder() {
+    return new AbstractMap<>() {
+      @Override
+      public Set<Entry<String, String>> entrySet() {
+        return new AbstractSet<>() {
+          @Override
+          public int size() {
+            return sentOrder.size();
+          }
+
+          @Override
+          public Iterator<Entry<String, String>> iterator() {
+            Iterator<String> clientIds = sentOrder.iterator();
+            return new Iterator<>() {
+              @Override
+              public boolean hasNext() {
+                return clientIds.hasNext();
+              }
+
+              @Override
+              public Entry<String, String> next() {
+                String clientId = clientIds.next();
+                return Map.entry(clientId, sentIds.get(clientId));
+              }
+            };
+          }
+        };
+      }
+    };
   }
 
   /** The snapshot form of the inbox: its pushes in sequence order. */
@@ -97,27 +151,29 @@ public final class PeerRecord {
     return sentIds.get(clientId);
   }
 
+  /** Remembers a client id that was not seen before (the router answers a seen one from {@link #msgIdFor}). */
   PeerRecord rememberSent(String clientId, String msgId) {
-    OrderedPMap<String, String> kept = sentIds.plus(clientId, msgId);
-    if (kept.size() > SENT_IDS_KEPT) {
-      kept = kept.minus(kept.keySet().iterator().next());
+    HashPMap<String, String> kept = sentIds.plus(clientId, msgId);
+    PQueue<String> order = sentOrder.plus(clientId);
+    if (order.size() > SENT_IDS_KEPT) {
+      kept = kept.minus(order.peek());
+      order = order.minus();
     }
-    return new PeerRecord(publicKey, lastSeq, inbox, kept, delivered);
+    return new PeerRecord(publicKey, lastSeq, inbox, kept, order, delivered);
   }
 
   /** Records a fully delivered message; the id of one that falls out of the kept ones is reported to {@code forgotten}. */
   PeerRecord rememberDelivered(String msgId, java.util.function.Consumer<String> forgotten) {
-    OrderedPSet<String> kept = delivered.plus(msgId);
+    PQueue<String> kept = delivered.plus(msgId);
     if (kept.size() > DELIVERED_KEPT) {
-      String oldest = kept.iterator().next();
-      kept = kept.minus(oldest);
-      forgotten.accept(oldest);
+      forgotten.accept(kept.peek());
+      kept = kept.minus();
     }
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, kept);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentOrder, kept);
   }
 
   PeerRecord push(ServerFrame.Push item) {
-    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, delivered);
+    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, sentOrder, delivered);
   }
 
   /** The pushes up to and including {@code upTo}, oldest first: what an acknowledgement removes. */
@@ -127,7 +183,7 @@ public final class PeerRecord {
 
   /** This peer without the pushes up to and including {@code upTo}. */
   PeerRecord acknowledged(long upTo) {
-    return new PeerRecord(publicKey, lastSeq, inbox.tailMap(upTo, false), sentIds, delivered);
+    return new PeerRecord(publicKey, lastSeq, inbox.tailMap(upTo, false), sentIds, sentOrder, delivered);
   }
 
   /** The pushes after {@code seq}, oldest first: what a resuming client is missing. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,12 @@ public final class RouterState implements CborSerializable {
   @JsonProperty private long messageCount;
   /** Pushes added since the last {@link #drainNewPushes}, per peer; transient, never snapshotted. */
   @JsonIgnore private Map<String, List<ServerFrame.Push>> newPushes = new LinkedHashMap<>();
+  /**
+   * One instance of each peer and group name, for the records the router keeps: every event brings its
+   * own copies of the names, and a kept message record would otherwise hold three or four of them.
+   * Transient: rebuilt from the names when a snapshot is loaded.
+   */
+  @JsonIgnore private final Map<String, String> names;
 
   public RouterState() {
     this(HashTreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), 0);
@@ -43,6 +50,9 @@ public final class RouterState implements CborSerializable {
     this.groups = TreePMap.from(groups);
     this.messages = HashTreePMap.from(messages);
     this.messageCount = messageCount;
+    this.names = new HashMap<>();
+    this.peers.keySet().forEach(name -> this.names.put(name, name));
+    this.groups.keySet().forEach(name -> this.names.put(name, name));
   }
 
   public PeerRecord peer(String id) {
@@ -81,8 +91,10 @@ public final class RouterState implements CborSerializable {
       acknowledge(e);
     } else if (event instanceof RouterEvent.PeerRegistered e) {
       peers = peers.plus(e.peer(), new PeerRecord(e.publicKey()));
+      names.put(e.peer(), e.peer());
     } else if (event instanceof RouterEvent.GroupCreated e) {
       groups = groups.plus(e.group(), new GroupRecord(e.creator()));
+      names.put(e.group(), e.group());
     } else if (event instanceof RouterEvent.GroupJoined e) {
       groups = groups.plus(e.group(), groups.get(e.group()).with(e.peer()));
     } else if (event instanceof RouterEvent.GroupLeft e) {
@@ -95,15 +107,20 @@ public final class RouterState implements CborSerializable {
 
   /** A snapshot of this state for a checkpoint: shares every collection, which no later event changes. */
   RouterState copy() {
-    return new RouterState(peers, groups, messages, messageCount);
+    return new RouterState(peers, groups, messages, messageCount, names);
   }
 
   private RouterState(
-      HashPMap<String, PeerRecord> peers, TreePMap<String, GroupRecord> groups, HashPMap<String, MessageRecord> messages, long messageCount) {
+      HashPMap<String, PeerRecord> peers,
+      TreePMap<String, GroupRecord> groups,
+      HashPMap<String, MessageRecord> messages,
+      long messageCount,
+      Map<String, String> names) {
     this.peers = peers;
     this.groups = groups;
     this.messages = messages;
     this.messageCount = messageCount;
+    this.names = names;
   }
 
   /** Returns and forgets the pushes added since the last call, so the router can forward them live. */
@@ -115,7 +132,7 @@ public final class RouterState implements CborSerializable {
 
   private void accept(RouterEvent.MessageAccepted e) {
     messageCount++;
-    messages = messages.plus(e.msgId(), new MessageRecord(e.from(), e.to(), e.recipients()));
+    messages = messages.plus(e.msgId(), new MessageRecord(name(e.from()), name(e.to()), e.recipients().stream().map(this::name).toList()));
     peers = peers.plus(e.from(), peers.get(e.from()).rememberSent(e.clientId(), e.msgId()));
     for (String recipient : e.recipients()) {
       PeerRecord inbox = peers.get(recipient);
@@ -129,7 +146,7 @@ public final class RouterState implements CborSerializable {
     peers = peers.plus(e.peer(), acknowledging.acknowledged(e.upTo()));
     for (ServerFrame.Push item : acked) {
       if (item instanceof ServerFrame.Message m) {
-        MessageRecord record = messages.get(m.msgId()).deliveredTo(e.peer());
+        MessageRecord record = messages.get(m.msgId()).deliveredTo(name(e.peer()));
         messages = messages.plus(m.msgId(), record);
         PeerRecord sender = peers.get(record.from());
         if (record.state() == MessageState.DELIVERED) {
@@ -144,6 +161,11 @@ public final class RouterState implements CborSerializable {
                 sender.nextSeq(), m.msgId(), e.peer(), record.deliveredCount(), record.recipients().size()));
       }
     }
+  }
+
+  /** The kept instance of a peer or group name. */
+  private String name(String name) {
+    return names.getOrDefault(name, name);
   }
 
   private void push(String peer, PeerRecord inbox, ServerFrame.Push item) {

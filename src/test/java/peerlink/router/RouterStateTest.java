@@ -2,6 +2,7 @@ package peerlink.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -62,6 +63,36 @@ class RouterStateTest {
     assertEquals(MessageState.DELIVERED, state.message("m6").state());
     assertEquals(MessageState.DELIVERED, state.message("m" + sent).state());
     assertEquals("m" + sent, state.peer("alice").msgIdFor("client-m" + sent), "recent send ids are still recognised as duplicates");
+  }
+
+  @Test
+  void afterASnapshotTheOldestSentIdAndDeliveredRecordAreStillTheFirstForgotten() throws Exception {
+    peers("alice", "bob");
+    int kept = Math.max(PeerRecord.SENT_IDS_KEPT, PeerRecord.DELIVERED_KEPT);
+    for (int i = 1; i <= kept; i++) {
+      state.apply(direct("m" + i, "alice", "bob", "body " + i));
+    }
+    state.apply(new RouterEvent.InboxAcked("bob", kept));
+
+    RouterState restored = roundTrip(state);
+    restored.apply(direct("m" + (kept + 1), "alice", "bob", "one more"));
+    restored.apply(new RouterEvent.InboxAcked("bob", kept + 1));
+
+    assertEquals(null, restored.peer("alice").msgIdFor("client-m1"), "the oldest send id goes first");
+    assertEquals("m2", restored.peer("alice").msgIdFor("client-m2"));
+    assertEquals(null, restored.message("m1"), "the oldest delivered record goes first");
+    assertEquals(MessageState.DELIVERED, restored.message("m2").state());
+  }
+
+  @Test
+  void aDeliveredDirectMessageKeepsOneListForRecipientsAndDelivered() {
+    peers("alice", "bob");
+    state.apply(direct("m1", "alice", "bob", "one"));
+    state.apply(new RouterEvent.InboxAcked("bob", 1));
+
+    // The router keeps up to 10,000 delivered records per sender: each list counts.
+    assertSame(state.message("m1").recipients(), state.message("m1").delivered());
+    assertEquals(List.of("bob"), state.message("m1").delivered());
   }
 
   @Test
