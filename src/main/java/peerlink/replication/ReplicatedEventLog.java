@@ -65,7 +65,15 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
 
   @Override
   public void deleteTo(String persistenceId, long toSequenceNr) {
-    write(s -> s.planDeleteTo(persistenceId, toSequenceNr));
+    // In chunks, each its own replicated write, so that the journal's writes go between them.
+    boolean[] planned = {true};
+    while (planned[0]) {
+      write(s -> {
+        List<Mutation> plan = s.planDeleteTo(persistenceId, toSequenceNr, LevelDbEventLog.DELETE_CHUNK);
+        planned[0] = !plan.isEmpty();
+        return plan;
+      });
+    }
   }
 
   /**

@@ -29,6 +29,12 @@ final class Keys {
    * number, 4-byte part index); the snapshot key itself holds the last part and makes the whole visible.
    */
   static final byte SNAPSHOT_PART = 7;
+  /**
+   * How many leading parts of a snapshot were written (space, id, sequence number; a 4-byte count),
+   * updated by each part's write: deleting the parts then names their keys instead of reading them, and
+   * a checkpoint's parts are tens of megabytes.
+   */
+  static final byte SNAPSHOT_PART_COUNT = 8;
 
   private Keys() {
   }
@@ -59,6 +65,10 @@ final class Keys {
   static byte[] snapshotPart(String persistenceId, long sequenceNr, int index) {
     byte[] parts = snapshotParts(persistenceId, sequenceNr);
     return ByteBuffer.allocate(parts.length + Integer.BYTES).put(parts).putInt(index).array();
+  }
+
+  static byte[] snapshotPartCount(String persistenceId, long sequenceNr) {
+    return withSequenceNr(prefix(SNAPSHOT_PART_COUNT, persistenceId), sequenceNr);
   }
 
   static byte[] snapshotInfo(String persistenceId) {

@@ -35,6 +35,12 @@ public final class LevelDbEventLog implements EventLog {
   private static final WriteOptions DURABLE = new WriteOptions().sync(true);
   /** Above this many sequence numbers to delete, deleteTo scans for the entries that exist instead of naming them all. */
   private static final long DELETE_BY_KEY_LIMIT = 100_000;
+  /**
+   * Events deleted per write. A checkpoint under load covers tens of thousands of events; deleted in one
+   * write, their deletion held up every journal write behind it (one replicated write is in flight at a
+   * time), and above {@link #DELETE_BY_KEY_LIMIT} it read them all first.
+   */
+  public static final int DELETE_CHUNK = 2_000;
 
   private final Path directory;
   private final DB db;
@@ -118,35 +124,58 @@ public final class LevelDbEventLog implements EventLog {
   @Override
   public void deleteTo(String persistenceId, long toSequenceNr) {
     synchronized (metadataLock) {
-      apply(planDeleteTo(persistenceId, toSequenceNr));
+      List<Mutation> plan;
+      while (!(plan = planDeleteTo(persistenceId, toSequenceNr, DELETE_CHUNK)).isEmpty()) {
+        apply(plan);
+      }
     }
   }
 
   /** The mutations that delete the id's entries up to {@code toSequenceNr}; empty if nothing is left to delete. */
   public List<Mutation> planDeleteTo(String persistenceId, long toSequenceNr) {
+    return planDeleteTo(persistenceId, toSequenceNr, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #planDeleteTo(String, long)}, for at most {@code maxEntries} sequence numbers after those
+   * already deleted: plan again, after applying it, until the plan is empty.
+   */
+  public List<Mutation> planDeleteTo(String persistenceId, long toSequenceNr, long maxEntries) {
     return guarded(() -> {
       Metadata meta = metadata(persistenceId);
       // The highest number is recorded with the mark because deleting may remove the entry that held it.
       long highest = highest(persistenceId, meta);
-      long upTo = Math.min(toSequenceNr, highest);
+      long target = Math.min(toSequenceNr, highest);
       List<Mutation> plan = new ArrayList<>();
-      if (upTo <= meta.deletedTo()) {
+      if (target <= meta.deletedTo()) {
         return plan;
       }
-      if (upTo - meta.deletedTo() <= DELETE_BY_KEY_LIMIT) {
+      long upTo;
+      if (target - meta.deletedTo() <= DELETE_BY_KEY_LIMIT) {
         // Every number after the mark is an entry or nothing; naming the keys spares reading the values,
         // which a scan does (10,000 entries took 54 ms of the single writer's time).
+        upTo = Math.min(target, meta.deletedTo() + Math.min(maxEntries, DELETE_BY_KEY_LIMIT));
         for (long seqNr = meta.deletedTo() + 1; seqNr <= upTo; seqNr++) {
           plan.add(Mutation.delete(Keys.journal(persistenceId, seqNr)));
         }
       } else {
+        // A wide, sparse range: find the entries, at most maxEntries of them; the mark stops before the next.
+        long[] mark = {target};
+        long[] found = {0};
         scan(Keys.prefix(Keys.JOURNAL, persistenceId), meta.deletedTo() + 1, e -> {
-          if (Keys.sequenceNr(e.getKey()) > upTo) {
+          long seqNr = Keys.sequenceNr(e.getKey());
+          if (seqNr > target) {
+            return false;
+          }
+          if (found[0] == maxEntries) {
+            mark[0] = seqNr - 1;
             return false;
           }
           plan.add(Mutation.delete(e.getKey()));
+          found[0]++;
           return true;
         });
+        upTo = mark[0];
       }
       plan.add(Mutation.put(Keys.metadata(persistenceId), new Metadata(upTo, highest).encode()));
       return plan;
@@ -197,12 +226,32 @@ public final class LevelDbEventLog implements EventLog {
         deletePartsOf(persistenceId, sequenceNr, plan);
       }
       plan.add(Mutation.put(Keys.snapshotPart(persistenceId, sequenceNr, index), part));
+      plan.add(Mutation.put(Keys.snapshotPartCount(persistenceId, sequenceNr), partCount(index + 1)));
       return plan;
     });
   }
 
+  private static byte[] partCount(int parts) {
+    return ByteBuffer.allocate(Integer.BYTES).putInt(parts).array();
+  }
+
+  /**
+   * Deletes the parts of one snapshot by their keys, from the count its part writes kept, without reading
+   * them: this runs on the replication leader's thread, where reading a checkpoint's tens of megabytes
+   * held up every write behind it (hundreds of milliseconds). Parts written before the count existed are
+   * found by reading through them, as they used to be.
+   */
   private void deletePartsOf(String persistenceId, long sequenceNr, List<Mutation> plan) {
-    forEachPart(persistenceId, sequenceNr, (key, value) -> plan.add(Mutation.delete(key)));
+    byte[] countKey = Keys.snapshotPartCount(persistenceId, sequenceNr);
+    byte[] count = db.get(countKey);
+    if (count != null) {
+      for (int index = 0; index < ByteBuffer.wrap(count).getInt(); index++) {
+        plan.add(Mutation.delete(Keys.snapshotPart(persistenceId, sequenceNr, index)));
+      }
+      plan.add(Mutation.delete(countKey));
+    } else {
+      forEachPart(persistenceId, sequenceNr, (key, value) -> plan.add(Mutation.delete(key)));
+    }
   }
 
   /** The parts of one snapshot in index order (bytewise order of the big-endian index). */

@@ -101,6 +101,41 @@ class LevelDbEventLogReplicationTest {
 
     assertTrue(log.latestSnapshot("r", SnapshotCriteria.latest()).isEmpty());
     assertEquals(List.of(), log.exportAll().stream().filter(m -> m.key()[0] == Keys.SNAPSHOT_PART).toList(), "no part left behind");
+    assertEquals(List.of(), log.exportAll().stream().filter(m -> m.key()[0] == Keys.SNAPSHOT_PART_COUNT).toList(), "no part count left behind");
+  }
+
+  @Test
+  void deletingASnapshotNamesEachOfItsPartsFromTheCountItsWritesKept() {
+    LevelDbEventLog log = store("a");
+    for (int index = 0; index < 3; index++) {
+      log.apply(log.planSaveSnapshotPart("r", 9, index, bytes("part " + index)));
+    }
+    log.apply(log.planSaveSnapshot(new StoredSnapshot("r", 9, 1009, bytes("rest")), true));
+
+    List<Mutation> plan = log.planDeleteSnapshot("r", 9);
+
+    List<byte[]> deleted = plan.stream().filter(Mutation::isDelete).map(Mutation::key).toList();
+    for (int index = 0; index < 3; index++) {
+      byte[] part = Keys.snapshotPart("r", 9, index);
+      assertTrue(deleted.stream().anyMatch(key -> java.util.Arrays.equals(key, part)), "part " + index + " is deleted");
+    }
+    assertTrue(deleted.stream().anyMatch(key -> java.util.Arrays.equals(key, Keys.snapshotPartCount("r", 9))), "and the count");
+  }
+
+  @Test
+  void partsWrittenBeforePartCountsExistedAreStillDeletedWithTheirSnapshot() {
+    LevelDbEventLog log = store("a");
+    // An earlier version wrote the parts without a count.
+    for (int index = 0; index < 2; index++) {
+      log.apply(log.planSaveSnapshotPart("r", 9, index, bytes("part " + index)).stream()
+          .filter(m -> m.key()[0] != Keys.SNAPSHOT_PART_COUNT).toList());
+    }
+    log.apply(log.planSaveSnapshot(new StoredSnapshot("r", 9, 1009, bytes("rest")), true));
+    assertEquals("part 0part 1rest", new String(log.latestSnapshot("r", SnapshotCriteria.latest()).orElseThrow().payload(), StandardCharsets.UTF_8));
+
+    log.apply(log.planDeleteSnapshot("r", 9));
+
+    assertEquals(List.of(), log.exportAll().stream().filter(m -> m.key()[0] == Keys.SNAPSHOT_PART).toList(), "no part left behind");
   }
 
   @Test

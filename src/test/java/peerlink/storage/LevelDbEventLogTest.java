@@ -110,6 +110,33 @@ class LevelDbEventLogTest {
   }
 
   @Test
+  void aLongDeletionIsWrittenInChunksSoOtherWritesGoBetweenThem() {
+    int events = LevelDbEventLog.DELETE_CHUNK * 2 + 500;
+    log.append(LongStream.rangeClosed(1, events).mapToObj(n -> entry("p", n)).toList());
+
+    LevelDbEventLog store = (LevelDbEventLog) log;
+    List<Mutation> first = store.planDeleteTo("p", events, LevelDbEventLog.DELETE_CHUNK);
+    assertEquals(LevelDbEventLog.DELETE_CHUNK, first.stream().filter(Mutation::isDelete).count(), "one chunk of events, then the mark");
+
+    log.deleteTo("p", events);
+    assertEquals(List.of(), seqNrs("p", 1, Long.MAX_VALUE, Long.MAX_VALUE));
+    assertEquals(events, log.highestSequenceNr("p"));
+    assertEquals(List.of(), store.planDeleteTo("p", events, LevelDbEventLog.DELETE_CHUNK), "nothing left to plan");
+  }
+
+  @Test
+  void aWideSparseDeletionInChunksMovesItsMarkOnlyUpToTheFirstEntryItKeeps() {
+    log.append(List.of(entry("p", 1), entry("p", 2), entry("p", 250_000), entry("p", 250_001)));
+    LevelDbEventLog store = (LevelDbEventLog) log;
+
+    store.apply(store.planDeleteTo("p", 250_000, 2));
+    assertEquals(List.of(250_000L, 250_001L), seqNrs("p", 1, Long.MAX_VALUE, Long.MAX_VALUE));
+
+    store.apply(store.planDeleteTo("p", 250_000, 2));
+    assertEquals(List.of(250_001L), seqNrs("p", 1, Long.MAX_VALUE, Long.MAX_VALUE));
+  }
+
+  @Test
   void latestSnapshotIsTheNewestThatMatchesTheCriteria() {
     log.saveSnapshot(new StoredSnapshot("p", 3, 100, new byte[] {3}));
     log.saveSnapshot(new StoredSnapshot("p", 6, 200, new byte[] {6}));
