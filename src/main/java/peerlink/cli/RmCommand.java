@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "rm",
     mixinStandardHelpOptions = true,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {NodeProcess.HELP_STOPPED, NodeProcess.HELP_STOPPED_BY_CLUSTER, NodeProcess.HELP_CANNOT_START},
     description = "Run the replication manager: the third voter that lets primary and backup fail over safely, and a live view of replication.")
 public final class RmCommand implements Callable<Integer> {
   @Option(names = "--host", description = "Address to bind and advertise (default: 127.0.0.1).")

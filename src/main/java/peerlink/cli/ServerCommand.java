@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {NodeProcess.HELP_STOPPED, NodeProcess.HELP_STOPPED_BY_CLUSTER, NodeProcess.HELP_CANNOT_START},
     description = "Run a PeerLink router node. The first one started (without --backup) forms the cluster and becomes the primary.")
 public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--port", description = "WebSocket port (default: peerlink.node.port in conf, 8008).")

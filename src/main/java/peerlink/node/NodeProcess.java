@@ -26,6 +26,11 @@ public final class NodeProcess {
   /** The node could not start: a setting is invalid, another process holds the data directory, or a port is taken. */
   public static final int CANNOT_START = 2;
 
+  /** The exit codes as {@code --help} lists them. */
+  public static final String HELP_STOPPED = "0:stopped (Ctrl-C and SIGTERM end it with 130 and 143)";
+  public static final String HELP_STOPPED_BY_CLUSTER = "1:stopped by the cluster: it was downed";
+  public static final String HELP_CANNOT_START = "2:could not start: a bad setting, a data directory another node holds, or a port in use";
+
   /**
    * Returns the exit code, {@link #STOPPED}, {@link #STOPPED_BY_CLUSTER} or {@link #CANNOT_START}; why the
    * node could not start is printed as one line.
