@@ -55,7 +55,7 @@ public final class FreePort {
   }
 
   private static boolean bindable(int port) {
-    // On every address, as the nodes' sockets (SO_REUSEADDR, like theirs) would conflict with a socket on any.
+    // Bound on the wildcard address, with SO_REUSEADDR as the nodes bind: it fails whenever a node's bind would.
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true);
       socket.bind(new InetSocketAddress(port));

@@ -1,5 +1,6 @@
 package peerlink.node;
 
+import java.net.BindException;
 import java.util.Optional;
 import org.apache.pekko.actor.CoordinatedShutdown;
 
@@ -28,7 +29,7 @@ public final class ListenFailed implements CoordinatedShutdown.Reason {
   /** The failure, when {@code failure} (or one of its causes) is a socket that could not be bound. */
   public static Optional<ListenFailed> ofBindFailure(String host, int port, String purpose, String option, Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof java.net.BindException) {
+      if (t instanceof BindException) {
         return Optional.of(of(host, port, purpose, option, failure));
       }
     }

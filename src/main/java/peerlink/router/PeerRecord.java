@@ -100,19 +100,7 @@ public final class PeerRecord {
 
           @Override
           public Iterator<Entry<String, String>> iterator() {
-            Iterator<String> clientIds = sentOrder.iterator();
-            return new Iterator<>() {
-              @Override
-              public boolean hasNext() {
-                return clientIds.hasNext();
-              }
-
-              @Override
-              public Entry<String, String> next() {
-                String clientId = clientIds.next();
-                return Map.entry(clientId, sentIds.get(clientId));
-              }
-            };
+            return sentOrder.stream().map(clientId -> Map.entry(clientId, sentIds.get(clientId))).iterator();
           }
         };
       }
