@@ -36,12 +36,14 @@ final class DirectScenario implements Scenario {
     List<ResultRow> rows = new ArrayList<>();
     for (RateStepper.Judged j : judged) {
       rows.add(RateStepper.row(name, kind, j, traffic));
+      TimelineFile.append(ctx.workDir, name, kind, j.step());
     }
     if (durable) {
       Saturation saturation = new Saturation(ctx, steps, traffic, deployment);
       Step step = saturation.run(o.window(), o.saturationSeconds() != null ? o.saturationSeconds() : o.durationPerStep());
       RateStepper.drainAll(ctx, List.of(step), o.finalDrain());
       rows.add(saturation.row(name, kind, step));
+      TimelineFile.append(ctx.workDir, name, kind, step);
     }
     Peers.closeAll(peers, 10);
     ctx.release(deployment);

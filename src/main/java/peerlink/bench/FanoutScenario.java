@@ -33,6 +33,7 @@ final class FanoutScenario implements Scenario {
     List<ResultRow> rows = new ArrayList<>();
     for (RateStepper.Judged j : judged) {
       rows.add(RateStepper.row("fanout", kind, j, traffic).put("members", members));
+      TimelineFile.append(ctx.workDir, "fanout", kind, j.step());
     }
     List<Peers.Peer> everyone = new ArrayList<>(peers);
     everyone.add(sender);

@@ -170,7 +170,8 @@ final class RateStepper {
         .put("errors", step.errors.sum())
         .put("why", why.isEmpty() ? null : why)
         .put("jitCores", judged.jitCores())
-        .put("warmupS", Math.round(judged.warmupSeconds() * 10) / 10.0);
+        .put("warmupS", Math.round(judged.warmupSeconds() * 10) / 10.0)
+        .put("worstSecond", TimelineFile.worst(step));
     judged.after().addTo(row, judged.before(), step.issued.sum());
     return row;
   }

@@ -65,7 +65,8 @@ final class Saturation {
         .put("window", ctx.options.window())
         .put("sends", step.issued.sum())
         .put("errors", step.errors.sum())
-        .put("jitCores", jitCores);
+        .put("jitCores", jitCores)
+        .put("worstSecond", TimelineFile.worst(step));
     if (pathAfter != null) {
       pathAfter.addTo(row, pathBefore, step.issued.sum());
     }

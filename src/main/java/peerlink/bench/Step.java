@@ -22,7 +22,9 @@ final class Step {
   final LongAdder errors = new LongAdder();
   private final Recorder recorder = new Recorder(3);
   private final Histogram total = new Histogram(3);
+  private final LatencyTimeline timeline = new LatencyTimeline();
   private volatile long startNanos;
+  private volatile long startMillis;
   private volatile long endNanos;
   /** When not -1, latencies are measured from this instant instead of each message's send time. */
   volatile long originNanos = -1;
@@ -34,6 +36,7 @@ final class Step {
   }
 
   void started() {
+    startMillis = System.currentTimeMillis();
     startNanos = System.nanoTime();
   }
 
@@ -52,7 +55,20 @@ final class Step {
   }
 
   void record(long latencyNanos) {
-    recorder.recordValue(Math.max(1, latencyNanos / 1000));
+    long micros = Math.max(1, latencyNanos / 1000);
+    recorder.recordValue(micros);
+    long start = startNanos;
+    timeline.record(start == 0 ? 0 : System.nanoTime() - start, micros);
+  }
+
+  /** Latencies by the second in which they arrived (see {@link LatencyTimeline}). */
+  java.util.List<LatencyTimeline.Second> timeline() {
+    return timeline.seconds(startMillis);
+  }
+
+  /** The second with the highest p99, if anything arrived. */
+  java.util.Optional<LatencyTimeline.Second> worstSecond() {
+    return timeline.worst(startMillis);
   }
 
   /** Everything recorded so far. */
