@@ -167,7 +167,7 @@ final class Decisions {
   }
 
   private ServerFrame send(String from, ClientFrame.Send s) {
-    String known = state.msgIdFor(from, s.id());
+    String known = state.peer(from).msgIdFor(s.id());
     if (known != null) {
       MessageRecord record = state.message(known);
       // A record is forgotten only long after its message was delivered to everyone.

@@ -3,7 +3,6 @@ package peerlink.router;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.AbstractCollection;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
@@ -12,54 +11,44 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.pcollections.AmortizedPQueue;
+import org.pcollections.HashPMap;
+import org.pcollections.HashTreePMap;
 import org.pcollections.PQueue;
 import org.pcollections.TreePMap;
 import peerlink.protocol.ServerFrame;
 
 /**
- * A registered peer: its key, its inbox of unacknowledged pushes, and what it sent: the ids of its recent
- * sends and the records of its recent fully delivered messages. Immutable, on persistent collections:
- * every change returns a new record that shares what did not change, so a checkpoint of the registry
- * keeps the records it saw without copying them.
- *
- * <p>What it sent is kept in queues, oldest first, because they are only appended to and trimmed at the
- * head: a queue entry costs a few small objects, where a persistent map of 10,000 entries copies a path
- * of about fourteen nodes per change, which the young collector then copies again. Looking them up by
- * id is the job of {@link RouterState}'s indexes, which only the registry's actor reads.
+ * A registered peer: its key, its inbox of unacknowledged pushes, and the ids of the messages it sent.
+ * Immutable, on persistent collections: every change returns a new record that shares what did not
+ * change, so a checkpoint of the registry keeps the records it saw without copying them.
  */
 public final class PeerRecord {
-  /** A send id of this peer and the router id it got. */
-  record SentId(String clientId, String msgId) {}
-
-  /** A fully delivered message of this peer, kept so its sender can still ask for its status. */
-  record KeptMessage(String msgId, MessageRecord record) {}
-
   @JsonProperty private final String publicKey;
   /** Highest sequence number ever pushed to this peer. */
   @JsonProperty private final long lastSeq;
   /** Pushes not yet acknowledged, by sequence number. */
   @JsonIgnore private final TreePMap<Long, ServerFrame.Push> inbox;
   /**
-   * The most recent {@link #SENT_IDS_KEPT} send ids, oldest first, so a resent id is recognised as a
-   * duplicate: a client resends only what it has not seen answered yet.
+   * Client message id to router message id, so a resent id is recognised as a duplicate. Only the most
+   * recent {@link #SENT_IDS_KEPT} are kept: a client resends only what it has not seen answered yet.
    */
-  @JsonIgnore private final PQueue<SentId> sent;
-  /** The most recent {@link #DELIVERED_KEPT} fully delivered messages, oldest first. */
-  @JsonIgnore private final PQueue<KeptMessage> delivered;
+  @JsonIgnore private final HashPMap<String, String> sentIds;
+  /** The keys of {@link #sentIds}, oldest first: which one to forget next. */
+  @JsonIgnore private final PQueue<String> sentOrder;
+  /**
+   * Ids of this peer's fully delivered messages, oldest first; the router keeps only the newest. A queue,
+   * not an ordered set: nothing looks an id up here, and a queue entry costs a sixth of a set entry.
+   */
+  @JsonProperty private final PQueue<String> delivered;
 
   static final int SENT_IDS_KEPT = 10_000;
   static final int DELIVERED_KEPT = 10_000;
 
   PeerRecord(String publicKey) {
-    this(publicKey, 0, TreePMap.empty(), AmortizedPQueue.empty(), AmortizedPQueue.empty());
+    this(publicKey, 0, TreePMap.empty(), HashTreePMap.empty(), AmortizedPQueue.empty(), AmortizedPQueue.empty());
   }
 
-  /**
-   * From a snapshot, which holds the delivered messages by id only (their records are in the registry's
-   * map of messages): {@link #withDeliveredRecords} puts them in.
-   */
   @JsonCreator
   private PeerRecord(
       @JsonProperty("publicKey") String publicKey,
@@ -67,21 +56,22 @@ public final class PeerRecord {
       @JsonProperty("inbox") List<ServerFrame.Push> inbox,
       @JsonProperty("sentIds") Map<String, String> sentIds,
       @JsonProperty("delivered") Collection<String> delivered) {
-    this(publicKey, lastSeq, bySeq(inbox),
-        AmortizedPQueue.<SentId>empty().plusAll(sentIds.entrySet().stream().map(e -> new SentId(e.getKey(), e.getValue())).toList()),
-        AmortizedPQueue.<KeptMessage>empty().plusAll(delivered.stream().map(id -> new KeptMessage(id, null)).toList()));
+    this(publicKey, lastSeq, bySeq(inbox), HashTreePMap.from(sentIds), AmortizedPQueue.<String>empty().plusAll(sentIds.keySet()),
+        AmortizedPQueue.<String>empty().plusAll(delivered));
   }
 
   private PeerRecord(
       String publicKey,
       long lastSeq,
       TreePMap<Long, ServerFrame.Push> inbox,
-      PQueue<SentId> sent,
-      PQueue<KeptMessage> delivered) {
+      HashPMap<String, String> sentIds,
+      PQueue<String> sentOrder,
+      PQueue<String> delivered) {
     this.publicKey = publicKey;
     this.lastSeq = lastSeq;
     this.inbox = inbox;
-    this.sent = sent;
+    this.sentIds = sentIds;
+    this.sentOrder = sentOrder;
     this.delivered = delivered;
   }
 
@@ -94,23 +84,8 @@ public final class PeerRecord {
   }
 
   /**
-   * This peer, loaded from a snapshot, with the records of its delivered messages taken from
-   * {@code records} (which loses them). An id without a record is dropped.
-   */
-  PeerRecord withDeliveredRecords(Map<String, MessageRecord> records) {
-    PQueue<KeptMessage> resolved = AmortizedPQueue.empty();
-    for (KeptMessage kept : delivered) {
-      MessageRecord record = records.remove(kept.msgId());
-      if (record != null) {
-        resolved = resolved.plus(new KeptMessage(kept.msgId(), record));
-      }
-    }
-    return new PeerRecord(publicKey, lastSeq, inbox, sent, resolved);
-  }
-
-  /**
-   * The snapshot form of the sent ids: client id to router id, oldest first, as they are forgotten. A
-   * view, not a copy: a checkpoint writes up to 10,000 of them per peer.
+   * The snapshot form of the sent ids: oldest first, as they are forgotten. A view, not a copy: a
+   * checkpoint writes up to 10,000 of them per peer.
    */
   @JsonProperty("sentIds")
   private Map<String, String> sentIdsInOrder() {
@@ -120,30 +95,14 @@ public final class PeerRecord {
         return new AbstractSet<>() {
           @Override
           public int size() {
-            return sent.size();
+            return sentOrder.size();
           }
 
           @Override
           public Iterator<Entry<String, String>> iterator() {
-            return sent.stream().map(id -> Map.entry(id.clientId(), id.msgId())).iterator();
+            return sentOrder.stream().map(clientId -> Map.entry(clientId, sentIds.get(clientId))).iterator();
           }
         };
-      }
-    };
-  }
-
-  /** The snapshot form of the delivered messages: their ids, oldest first (the records go with the registry's messages). */
-  @JsonProperty("delivered")
-  private Collection<String> deliveredIds() {
-    return new AbstractCollection<>() {
-      @Override
-      public int size() {
-        return delivered.size();
-      }
-
-      @Override
-      public Iterator<String> iterator() {
-        return delivered.stream().map(KeptMessage::msgId).iterator();
       }
     };
   }
@@ -152,16 +111,6 @@ public final class PeerRecord {
   @JsonProperty("inbox")
   private Collection<ServerFrame.Push> inboxInOrder() {
     return inbox.values();
-  }
-
-  /** The kept send ids, oldest first. */
-  Collection<SentId> sentIds() {
-    return sent;
-  }
-
-  /** The kept delivered messages, oldest first. */
-  Collection<KeptMessage> deliveredMessages() {
-    return delivered;
   }
 
   public String publicKey() {
@@ -186,28 +135,33 @@ public final class PeerRecord {
     return inbox.size();
   }
 
-  /** Remembers a send id that was not seen before; the one that falls out of the kept ones goes to {@code forgotten}. */
-  PeerRecord rememberSent(SentId id, Consumer<SentId> forgotten) {
-    PQueue<SentId> kept = sent.plus(id);
-    if (kept.size() > SENT_IDS_KEPT) {
-      forgotten.accept(kept.peek());
-      kept = kept.minus();
-    }
-    return new PeerRecord(publicKey, lastSeq, inbox, kept, delivered);
+  String msgIdFor(String clientId) {
+    return sentIds.get(clientId);
   }
 
-  /** Keeps a fully delivered message; the one that falls out of the kept ones goes to {@code forgotten}. */
-  PeerRecord rememberDelivered(KeptMessage message, Consumer<KeptMessage> forgotten) {
-    PQueue<KeptMessage> kept = delivered.plus(message);
+  /** Remembers a client id that was not seen before (the router answers a seen one from {@link #msgIdFor}). */
+  PeerRecord rememberSent(String clientId, String msgId) {
+    HashPMap<String, String> kept = sentIds.plus(clientId, msgId);
+    PQueue<String> order = sentOrder.plus(clientId);
+    if (order.size() > SENT_IDS_KEPT) {
+      kept = kept.minus(order.peek());
+      order = order.minus();
+    }
+    return new PeerRecord(publicKey, lastSeq, inbox, kept, order, delivered);
+  }
+
+  /** Records a fully delivered message; the id of one that falls out of the kept ones is reported to {@code forgotten}. */
+  PeerRecord rememberDelivered(String msgId, java.util.function.Consumer<String> forgotten) {
+    PQueue<String> kept = delivered.plus(msgId);
     if (kept.size() > DELIVERED_KEPT) {
       forgotten.accept(kept.peek());
       kept = kept.minus();
     }
-    return new PeerRecord(publicKey, lastSeq, inbox, sent, kept);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentOrder, kept);
   }
 
   PeerRecord push(ServerFrame.Push item) {
-    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sent, delivered);
+    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, sentOrder, delivered);
   }
 
   /** The pushes up to and including {@code upTo}, oldest first: what an acknowledgement removes. */
@@ -217,7 +171,7 @@ public final class PeerRecord {
 
   /** This peer without the pushes up to and including {@code upTo}. */
   PeerRecord acknowledged(long upTo) {
-    return new PeerRecord(publicKey, lastSeq, inbox.tailMap(upTo, false), sent, delivered);
+    return new PeerRecord(publicKey, lastSeq, inbox.tailMap(upTo, false), sentIds, sentOrder, delivered);
   }
 
   /** The pushes after {@code seq}, oldest first: what a resuming client is missing. */

@@ -3,17 +3,12 @@ package peerlink.router;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.pcollections.HashPMap;
 import org.pcollections.HashTreePMap;
 import org.pcollections.TreePMap;
@@ -31,12 +26,7 @@ import peerlink.protocol.ServerFrame;
 public final class RouterState implements CborSerializable {
   @JsonProperty private HashPMap<String, PeerRecord> peers;
   @JsonProperty private TreePMap<String, GroupRecord> groups;
-  /**
-   * Messages not yet delivered to every recipient. Delivered ones move to their sender's
-   * {@link PeerRecord#deliveredMessages}: this map stays as small as the traffic in flight, and each
-   * change of it copies a short path. The snapshot still holds one map of every message ({@link #allMessages}).
-   */
-  @JsonIgnore private HashPMap<String, MessageRecord> undelivered;
+  @JsonProperty private HashPMap<String, MessageRecord> messages;
   @JsonProperty private long messageCount;
   /** Pushes added since the last {@link #drainNewPushes}, per peer; transient, never snapshotted. */
   @JsonIgnore private Map<String, List<ServerFrame.Push>> newPushes = new LinkedHashMap<>();
@@ -46,49 +36,24 @@ public final class RouterState implements CborSerializable {
    * Transient: rebuilt from the names when a snapshot is loaded.
    */
   @JsonIgnore private final Map<String, String> names;
-  /**
-   * Indexes of what the peers' queues keep, for lookups by id: per peer, send id to router id, and router
-   * id to the record of each kept delivered message. Plain maps, changed in place, built from the queues
-   * on first use ({@link #indexes}): a state loaded from a snapshot builds them once, and a copy taken for
-   * a checkpoint, which is only serialized, never does.
-   */
-  @JsonIgnore private Map<String, Map<String, String>> sentIndex;
-  @JsonIgnore private Map<String, MessageRecord> deliveredIndex;
 
   public RouterState() {
-    this(HashTreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), 0, new HashMap<>());
+    this(HashTreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), 0);
   }
 
-  /** From a snapshot: its map of messages holds delivered and undelivered ones alike. */
   @JsonCreator
   private RouterState(
       @JsonProperty("peers") Map<String, PeerRecord> peers,
       @JsonProperty("groups") Map<String, GroupRecord> groups,
       @JsonProperty("messages") Map<String, MessageRecord> messages,
       @JsonProperty("messageCount") long messageCount) {
-    this(HashTreePMap.empty(), TreePMap.from(groups), HashTreePMap.empty(), messageCount, new HashMap<>());
-    Map<String, MessageRecord> unclaimed = new HashMap<>(messages);
-    for (Map.Entry<String, PeerRecord> entry : peers.entrySet()) {
-      this.peers = this.peers.plus(entry.getKey(), entry.getValue().withDeliveredRecords(unclaimed));
-      this.names.put(entry.getKey(), entry.getKey());
-    }
+    this.peers = HashTreePMap.from(peers);
+    this.groups = TreePMap.from(groups);
+    this.messages = HashTreePMap.from(messages);
+    this.messageCount = messageCount;
+    this.names = new HashMap<>();
+    this.peers.keySet().forEach(name -> this.names.put(name, name));
     this.groups.keySet().forEach(name -> this.names.put(name, name));
-    this.undelivered = HashTreePMap.from(unclaimed);
-  }
-
-  /** Builds the indexes from the peers' queues if this state has none yet. */
-  private void indexes() {
-    if (sentIndex != null) {
-      return;
-    }
-    sentIndex = new HashMap<>();
-    deliveredIndex = new HashMap<>();
-    peers.forEach((name, peer) -> {
-      Map<String, String> sent = new HashMap<>();
-      peer.sentIds().forEach(id -> sent.put(id.clientId(), id.msgId()));
-      sentIndex.put(name, sent);
-      peer.deliveredMessages().forEach(kept -> deliveredIndex.put(kept.msgId(), kept.record()));
-    });
   }
 
   public PeerRecord peer(String id) {
@@ -103,21 +68,8 @@ public final class RouterState implements CborSerializable {
     return groups;
   }
 
-  /** The record of a message not yet delivered, or of one of the kept delivered ones; null if none. */
   public MessageRecord message(String msgId) {
-    MessageRecord record = undelivered.get(msgId);
-    if (record != null) {
-      return record;
-    }
-    indexes();
-    return deliveredIndex.get(msgId);
-  }
-
-  /** The router id that a peer's send id got, if it is among the kept ones. */
-  public String msgIdFor(String peer, String clientId) {
-    indexes();
-    Map<String, String> sent = sentIndex.get(peer);
-    return sent == null ? null : sent.get(clientId);
+    return messages.get(msgId);
   }
 
   public long messageCount() {
@@ -134,7 +86,6 @@ public final class RouterState implements CborSerializable {
   }
 
   public RouterState apply(RouterEvent event) {
-    indexes();
     if (event instanceof RouterEvent.MessageAccepted e) {
       accept(e);
     } else if (event instanceof RouterEvent.InboxAcked e) {
@@ -142,7 +93,6 @@ public final class RouterState implements CborSerializable {
     } else if (event instanceof RouterEvent.PeerRegistered e) {
       peers = peers.plus(e.peer(), new PeerRecord(e.publicKey()));
       names.put(e.peer(), e.peer());
-      sentIndex.put(e.peer(), new HashMap<>());
     } else if (event instanceof RouterEvent.GroupCreated e) {
       groups = groups.plus(e.group(), new GroupRecord(e.creator()));
       names.put(e.group(), e.group());
@@ -156,58 +106,22 @@ public final class RouterState implements CborSerializable {
     return this;
   }
 
-  /**
-   * A snapshot of this state for a checkpoint: shares every persistent collection, which no later event
-   * changes, and none of the indexes, which later events do change (a copy builds its own if it is used
-   * for more than serializing).
-   */
+  /** A snapshot of this state for a checkpoint: shares every collection, which no later event changes. */
   RouterState copy() {
-    return new RouterState(peers, groups, undelivered, messageCount, names);
+    return new RouterState(peers, groups, messages, messageCount, names);
   }
 
   private RouterState(
       HashPMap<String, PeerRecord> peers,
       TreePMap<String, GroupRecord> groups,
-      HashPMap<String, MessageRecord> undelivered,
+      HashPMap<String, MessageRecord> messages,
       long messageCount,
       Map<String, String> names) {
     this.peers = peers;
     this.groups = groups;
-    this.undelivered = undelivered;
+    this.messages = messages;
     this.messageCount = messageCount;
     this.names = names;
-  }
-
-  /**
-   * The snapshot form of the messages: one map of the undelivered ones and every peer's kept delivered
-   * ones, as the snapshot had it before they moved to the peers. A view over the persistent collections
-   * only, so a checkpoint serializes it while the state goes on.
-   */
-  @JsonProperty("messages")
-  private Map<String, MessageRecord> allMessages() {
-    HashPMap<String, PeerRecord> peersNow = peers;
-    HashPMap<String, MessageRecord> undeliveredNow = undelivered;
-    return new AbstractMap<>() {
-      @Override
-      public Set<Entry<String, MessageRecord>> entrySet() {
-        return new AbstractSet<>() {
-          @Override
-          public int size() {
-            return undeliveredNow.size() + peersNow.values().stream().mapToInt(p -> p.deliveredMessages().size()).sum();
-          }
-
-          @Override
-          public Iterator<Entry<String, MessageRecord>> iterator() {
-            return Stream.concat(
-                    undeliveredNow.entrySet().stream(),
-                    peersNow.values().stream()
-                        .flatMap(p -> p.deliveredMessages().stream())
-                        .map(kept -> Map.entry(kept.msgId(), kept.record())))
-                .iterator();
-          }
-        };
-      }
-    };
   }
 
   /** Returns and forgets the pushes added since the last call, so the router can forward them live. */
@@ -220,12 +134,8 @@ public final class RouterState implements CborSerializable {
   private void accept(RouterEvent.MessageAccepted e) {
     messageCount++;
     // An unmodifiable list, which MessageRecord's List.copyOf keeps as it is (it copies Stream.toList()'s).
-    undelivered = undelivered.plus(e.msgId(), new MessageRecord(name(e.from()), name(e.to()), e.recipients().stream().map(this::name).collect(Collectors.toUnmodifiableList())));
-    Map<String, String> sent = sentIndex.get(e.from());
-    // Two-argument remove: a send id used again after it was forgotten maps to the newer message.
-    peers = peers.plus(e.from(), peers.get(e.from()).rememberSent(
-        new PeerRecord.SentId(e.clientId(), e.msgId()), forgotten -> sent.remove(forgotten.clientId(), forgotten.msgId())));
-    sent.put(e.clientId(), e.msgId());
+    messages = messages.plus(e.msgId(), new MessageRecord(name(e.from()), name(e.to()), e.recipients().stream().map(this::name).collect(Collectors.toUnmodifiableList())));
+    peers = peers.plus(e.from(), peers.get(e.from()).rememberSent(e.clientId(), e.msgId()));
     for (String recipient : e.recipients()) {
       PeerRecord inbox = peers.get(recipient);
       push(recipient, inbox, new ServerFrame.Message(inbox.nextSeq(), e.msgId(), e.from(), recipient, e.group(), e.body(), e.at()));
@@ -238,16 +148,13 @@ public final class RouterState implements CborSerializable {
     peers = peers.plus(e.peer(), acknowledging.acknowledged(e.upTo()));
     for (ServerFrame.Push item : acked) {
       if (item instanceof ServerFrame.Message m) {
-        MessageRecord record = undelivered.get(m.msgId()).deliveredTo(name(e.peer()));
+        MessageRecord record = messages.get(m.msgId()).deliveredTo(name(e.peer()));
+        messages = messages.plus(m.msgId(), record);
         PeerRecord sender = peers.get(record.from());
         if (record.state() == MessageState.DELIVERED) {
           // Keeps the state (and every checkpoint) bounded: only recent delivered messages stay queryable.
-          undelivered = undelivered.minus(m.msgId());
-          sender = sender.rememberDelivered(new PeerRecord.KeptMessage(m.msgId(), record), forgotten -> deliveredIndex.remove(forgotten.msgId()));
-          deliveredIndex.put(m.msgId(), record);
+          sender = sender.rememberDelivered(m.msgId(), forgotten -> messages = messages.minus(forgotten));
           peers = peers.plus(record.from(), sender);
-        } else {
-          undelivered = undelivered.plus(m.msgId(), record);
         }
         push(
             record.from(),
