@@ -1,7 +1,6 @@
 package peerlink.replication;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +19,8 @@ import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.LogEntry;
 import peerlink.storage.Mutation;
 import peerlink.storage.SnapshotCriteria;
+import peerlink.storage.SnapshotParts;
+import peerlink.storage.SnapshotPayload;
 import peerlink.storage.StoredSnapshot;
 
 /**
@@ -84,16 +85,30 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
    */
   @Override
   public void saveSnapshot(StoredSnapshot snapshot) {
-    byte[] payload = snapshot.payload();
-    int parts = Math.max(1, (payload.length + SNAPSHOT_PART_BYTES - 1) / SNAPSHOT_PART_BYTES);
-    for (int index = 0; index < parts - 1; index++) {
-      byte[] part = Arrays.copyOfRange(payload, index * SNAPSHOT_PART_BYTES, (index + 1) * SNAPSHOT_PART_BYTES);
-      int partIndex = index;
-      write(s -> s.planSaveSnapshotPart(snapshot.persistenceId(), snapshot.sequenceNr(), partIndex, part));
+    try {
+      saveSnapshot(snapshot.persistenceId(), snapshot.sequenceNr(), snapshot.timestamp(), out -> out.write(snapshot.payload()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // writing an array to SnapshotParts throws none
     }
-    byte[] rest = Arrays.copyOfRange(payload, (parts - 1) * SNAPSHOT_PART_BYTES, payload.length);
-    StoredSnapshot last = new StoredSnapshot(snapshot.persistenceId(), snapshot.sequenceNr(), snapshot.timestamp(), rest);
-    write(s -> s.planSaveSnapshot(last, parts > 1));
+  }
+
+  /** The same, each part written as soon as the payload has filled it: the checkpoint is never one array. */
+  @Override
+  public long saveSnapshot(String persistenceId, long sequenceNr, long timestamp, SnapshotPayload payload) throws java.io.IOException {
+    SnapshotParts parts = new SnapshotParts(SNAPSHOT_PART_BYTES, new SnapshotParts.Sink() {
+      @Override
+      public void part(int index, byte[] bytes) {
+        write(s -> s.planSaveSnapshotPart(persistenceId, sequenceNr, index, bytes));
+      }
+
+      @Override
+      public void last(byte[] rest, boolean afterParts) {
+        StoredSnapshot last = new StoredSnapshot(persistenceId, sequenceNr, timestamp, rest);
+        write(s -> s.planSaveSnapshot(last, afterParts));
+      }
+    });
+    payload.writeTo(parts);
+    return parts.finish();
   }
 
   @Override

@@ -1,11 +1,9 @@
 package peerlink.replication;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,22 +55,30 @@ final class WireMutations {
     return decode(all);
   }
 
+  /**
+   * Into an array of exactly the encoded size. A growing stream would end in a buffer up to twice the
+   * size and a copy: for a checkpoint part of 256 KiB, a 512 KiB buffer, which G1 allocates as a
+   * humongous object (half a region of a 1 GiB heap) and answers with a concurrent cycle.
+   */
   private static byte[] encode(List<Mutation> mutations) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeInt(mutations.size());
-      for (Mutation m : mutations) {
-        out.writeInt(m.key().length);
-        out.write(m.key());
-        out.writeInt(m.isDelete() ? -1 : m.value().length);
-        if (!m.isDelete()) {
-          out.write(m.value());
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    long size = Integer.BYTES;
+    for (Mutation m : mutations) {
+      size += 2L * Integer.BYTES + m.key().length + (m.isDelete() ? 0 : m.value().length);
     }
-    return bytes.toByteArray();
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("a replicated write of " + size + " bytes is too big to encode");
+    }
+    ByteBuffer out = ByteBuffer.allocate((int) size);
+    out.putInt(mutations.size());
+    for (Mutation m : mutations) {
+      out.putInt(m.key().length);
+      out.put(m.key());
+      out.putInt(m.isDelete() ? -1 : m.value().length);
+      if (!m.isDelete()) {
+        out.put(m.value());
+      }
+    }
+    return out.array();
   }
 
   /** Reads one or more encoded lists back to back: parts of separately encoded lists join too. */

@@ -47,6 +47,18 @@ public interface EventLog extends AutoCloseable {
   /** Stores a snapshot durably, replacing any earlier snapshot of the same id and sequence number. */
   void saveSnapshot(StoredSnapshot snapshot);
 
+  /**
+   * The same, with the payload written by {@code payload} as it is stored; returns its size in bytes.
+   * This default builds the payload in one array first; a log that writes snapshots in parts streams it.
+   */
+  default long saveSnapshot(String persistenceId, long sequenceNr, long timestamp, SnapshotPayload payload)
+      throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    payload.writeTo(out);
+    saveSnapshot(new StoredSnapshot(persistenceId, sequenceNr, timestamp, out.toByteArray()));
+    return out.size();
+  }
+
   /** The snapshot of the id with the highest sequence number among those the criteria select. */
   Optional<StoredSnapshot> latestSnapshot(String persistenceId, SnapshotCriteria criteria);
 

@@ -1,6 +1,11 @@
 package peerlink.storage;
 
 import com.typesafe.config.Config;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,9 +19,12 @@ import org.apache.pekko.persistence.SnapshotMetadata;
 import org.apache.pekko.persistence.SnapshotSelectionCriteria;
 import org.apache.pekko.persistence.snapshot.japi.SnapshotStore;
 import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.Serialization$;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
+import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
+import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.concurrent.Future;
@@ -70,12 +78,15 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
     String what = id + " at " + metadata.sequenceNr();
     checkpoints.start(id, what, () -> {
       long started = System.nanoTime();
-      byte[] payload = encode(snapshot);
-      long encoded = System.nanoTime();
-      log.saveSnapshot(new StoredSnapshot(id, metadata.sequenceNr(), metadata.timestamp(), payload));
+      long bytes;
+      try {
+        bytes = log.saveSnapshot(id, metadata.sequenceNr(), metadata.timestamp(), out -> encode(snapshot, out));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot serialize checkpoint " + what, e);
+      }
       // One line per checkpoint: its size and time are what a busy node's latency depends on.
-      LOG.info("Checkpoint {} saved: {} KiB, serialized in {} ms, written in {} ms", what, payload.length / 1024,
-          TimeUnit.NANOSECONDS.toMillis(encoded - started), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - encoded));
+      LOG.info("Checkpoint {} saved: {} KiB, serialized and written in {} ms", what, bytes / 1024,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     });
     return Futures.successful(null);
   }
@@ -102,13 +113,41 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
   }
 
   /** Layout: serializer id (4 bytes), manifest length (4 bytes), manifest (UTF-8), serialized snapshot. */
-  private byte[] encode(Object snapshot) {
-    // serialize() (unlike Serializer.toBinary) sets up the transport information ActorRef fields need.
-    byte[] bytes = serialization.serialize(snapshot).get();
+  /**
+   * Serializer id, manifest, then the serializer's bytes. Jackson CBOR (the registry's binding) writes
+   * straight into {@code out}, so a checkpoint of tens of megabytes is never built in memory; the bytes
+   * are the ones its {@code toBinary} gives (without compression, which that binding has off by default).
+   * Other serializers go through an array.
+   */
+  private void encode(Object snapshot, OutputStream out) throws IOException {
     Serializer serializer = serialization.findSerializerFor(snapshot);
     byte[] manifest = Serializers.manifestFor(serializer, snapshot).getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(2 * Integer.BYTES + manifest.length + bytes.length)
-        .putInt(serializer.identifier()).putInt(manifest.length).put(manifest).put(bytes).array();
+    DataOutputStream header = new DataOutputStream(out);
+    header.writeInt(serializer.identifier());
+    header.writeInt(manifest.length);
+    header.write(manifest);
+    header.flush();
+    if (serializer instanceof JacksonCborSerializer jackson && !compressed("jackson-cbor")) {
+      // serialize() (unlike Serializer.toBinary) sets up the transport information ActorRef fields need.
+      IOException failed = Serialization$.MODULE$.withTransportInformation(serialization.system(), () -> {
+        try {
+          jackson.objectMapper().writer().without(JsonGenerator.Feature.AUTO_CLOSE_TARGET).writeValue(out, snapshot);
+          return null;
+        } catch (IOException e) {
+          return e;
+        }
+      });
+      if (failed != null) {
+        throw failed;
+      }
+    } else {
+      out.write(serialization.serialize(snapshot).get());
+    }
+  }
+
+  private boolean compressed(String binding) {
+    Config settings = JacksonObjectMapperProvider.configForBinding(binding, serialization.system().settings().config());
+    return !settings.getString("compression.algorithm").equals("off");
   }
 
   private Object decode(byte[] stored) {

@@ -284,6 +284,31 @@ class ReplicationLeaderTest {
   }
 
   @Test
+  void aCheckpointsFirstPartIsReplicatedWhileTheRestIsStillBeingSerialized() throws Exception {
+    TestProbe<Replica.Command> replica = alone.createTestProbe(Replica.Command.class);
+    ReplicatedEventLog log = primaryLog(replica);
+    java.util.concurrent.atomic.AtomicBoolean restWritten = new java.util.concurrent.atomic.AtomicBoolean();
+
+    CompletableFuture<Long> saved = CompletableFuture.supplyAsync(() -> {
+      try {
+        return log.saveSnapshot(ID, 9, 1234, out -> {
+          out.write(new byte[ReplicatedEventLog.SNAPSHOT_PART_BYTES + 1]); // hands on part 0
+          restWritten.set(true);
+          out.write(new byte[9]);
+        });
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    Replica.Replicate firstPart = next(replica, Replica.Replicate.class, r -> r.writeId() == 1);
+    assertFalse(restWritten.get(), "part 0 went out before the serializer wrote the rest");
+    firstPart.replyTo().tell(new ReplicaReply.Acked(self(), 1, 1));
+    next(replica, Replica.Replicate.class, r -> r.writeId() == 2).replyTo().tell(new ReplicaReply.Acked(self(), 1, 2));
+
+    assertEquals(ReplicatedEventLog.SNAPSHOT_PART_BYTES + 10, saved.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
   void theJournalsAppendBlocksNoThreadAndCompletesOnlyWhenReplicatedOrSaysWhyNot() throws Exception {
     TestProbe<Replica.Command> replica = alone.createTestProbe(Replica.Command.class);
     ReplicatedEventLog log = primaryLog(replica);

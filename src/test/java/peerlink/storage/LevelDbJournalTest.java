@@ -206,6 +206,34 @@ class LevelDbJournalTest {
         .resolve();
   }
 
+  @Test
+  void aCheckpointStreamedIntoTheStoreHoldsExactlyTheBytesItsSerializerGives() throws Exception {
+    ActorTestKit kit = start();
+    TestProbe<String> probe = kit.createTestProbe();
+    ActorRef<Command> basket = kit.spawn(Basket.create("basket-5", probe.getRef(), RetentionCriteria.snapshotEvery(3, 2)));
+    probe.expectMessage("recovered");
+    add(kit, basket, "a", "b", "c");
+    probe.expectMessage("snapshot 3");
+    org.apache.pekko.serialization.Serialization serialization =
+        org.apache.pekko.serialization.SerializationExtension.get(kit.system());
+    Items state = new Items(List.of("a", "b", "c"));
+    byte[] serialized = serialization.serialize(state).get();
+    int serializerId = serialization.findSerializerFor(state).identifier();
+    kit.shutdownTestKit(); // closing the store waits for the checkpoint being written
+
+    try (LevelDbEventLog log = LevelDbEventLog.open(dir)) {
+      java.nio.ByteBuffer stored = java.nio.ByteBuffer.wrap(log.latestSnapshot("basket-5", SnapshotCriteria.latest()).orElseThrow().payload());
+      assertEquals(serializerId, stored.getInt());
+      byte[] manifest = new byte[stored.getInt()];
+      stored.get(manifest);
+      assertEquals(Items.class.getName(), new String(manifest, StandardCharsets.UTF_8));
+      byte[] bytes = new byte[stored.remaining()];
+      stored.get(bytes);
+      assertEquals(java.util.HexFormat.of().formatHex(serialized), java.util.HexFormat.of().formatHex(bytes),
+          "what jackson-cbor's toBinary gives, so any version reads it");
+    }
+  }
+
   private static void add(ActorTestKit kit, ActorRef<Command> basket, String... items) {
     TestProbe<Done> done = kit.createTestProbe();
     basket.tell(new Add(List.of(items), done.getRef()));
