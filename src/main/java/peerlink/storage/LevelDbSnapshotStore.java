@@ -82,7 +82,7 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
       try {
         bytes = log.saveSnapshot(id, metadata.sequenceNr(), metadata.timestamp(), out -> encode(snapshot, out));
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot serialize checkpoint " + what, e);
+        throw notSaved(what, e);
       }
       // One line per checkpoint: its size and time are what a busy node's latency depends on.
       LOG.info("Checkpoint {} saved: {} KiB, serialized and written in {} ms", what, bytes / 1024,
@@ -113,6 +113,18 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
   }
 
   /** Layout: serializer id (4 bytes), manifest length (4 bytes), manifest (UTF-8), serialized snapshot. */
+  /**
+   * Why a checkpoint was not saved. The parts are written from inside Jackson's writer, which wraps what
+   * the store threw (a write refused or interrupted) in its own IOException; the store's exception is
+   * the reason, not the serialization.
+   */
+  static RuntimeException notSaved(String what, IOException e) {
+    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException && e.getCause() instanceof RuntimeException store) {
+      return store;
+    }
+    return new UncheckedIOException("cannot serialize checkpoint " + what, e);
+  }
+
   /**
    * Serializer id, manifest, then the serializer's bytes. Jackson CBOR (the registry's binding) writes
    * straight into {@code out}, so a checkpoint of tens of megabytes is never built in memory; the bytes
