@@ -1,5 +1,7 @@
 package peerlink.bench;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -62,12 +64,12 @@ final class Step {
   }
 
   /** Latencies by the second in which they arrived (see {@link LatencyTimeline}). */
-  java.util.List<LatencyTimeline.Second> timeline() {
+  List<LatencyTimeline.Second> timeline() {
     return timeline.seconds(startMillis);
   }
 
   /** The second with the highest p99, if anything arrived. */
-  java.util.Optional<LatencyTimeline.Second> worstSecond() {
+  Optional<LatencyTimeline.Second> worstSecond() {
     return timeline.worst(startMillis);
   }
 

@@ -1,5 +1,7 @@
 package peerlink.replication;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -87,14 +89,14 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
   public void saveSnapshot(StoredSnapshot snapshot) {
     try {
       saveSnapshot(snapshot.persistenceId(), snapshot.sequenceNr(), snapshot.timestamp(), out -> out.write(snapshot.payload()));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e); // writing an array to SnapshotParts throws none
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // writing an array to SnapshotParts throws none
     }
   }
 
   /** The same, each part written as soon as the payload has filled it: the checkpoint is never one array. */
   @Override
-  public long saveSnapshot(String persistenceId, long sequenceNr, long timestamp, SnapshotPayload payload) throws java.io.IOException {
+  public long saveSnapshot(String persistenceId, long sequenceNr, long timestamp, SnapshotPayload payload) throws IOException {
     SnapshotParts parts = new SnapshotParts(SNAPSHOT_PART_BYTES, new SnapshotParts.Sink() {
       @Override
       public void part(int index, byte[] bytes) {

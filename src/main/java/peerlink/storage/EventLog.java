@@ -1,5 +1,7 @@
 package peerlink.storage;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -52,8 +54,8 @@ public interface EventLog extends AutoCloseable {
    * This default builds the payload in one array first; a log that writes snapshots in parts streams it.
    */
   default long saveSnapshot(String persistenceId, long sequenceNr, long timestamp, SnapshotPayload payload)
-      throws java.io.IOException {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     payload.writeTo(out);
     saveSnapshot(new StoredSnapshot(persistenceId, sequenceNr, timestamp, out.toByteArray()));
     return out.size();

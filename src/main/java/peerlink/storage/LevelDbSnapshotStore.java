@@ -43,6 +43,8 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
   private final EventLog log;
   private final CheckpointWriter checkpoints;
   private final Serialization serialization;
+  /** Whether jackson-cbor compresses what it writes; then a checkpoint cannot be streamed as its toBinary. */
+  private final boolean cborCompressed;
 
   /** Pekko calls this with the plugin's config section and its path (see {@code Persistence.createPlugin}). */
   public LevelDbSnapshotStore(Config config, String configPath) {
@@ -50,6 +52,7 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
     this.log = EventLogs.get(context().system()).forDirectory(dir);
     this.checkpoints = EventLogs.get(context().system()).checkpointsFor(dir);
     this.serialization = SerializationExtension.get(context().system());
+    this.cborCompressed = compressed("jackson-cbor", context().system().settings().config());
   }
 
   /**
@@ -112,7 +115,6 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
         criteria.maxSequenceNr(), criteria.maxTimestamp(), criteria.minSequenceNr(), criteria.minTimestamp());
   }
 
-  /** Layout: serializer id (4 bytes), manifest length (4 bytes), manifest (UTF-8), serialized snapshot. */
   /**
    * Why a checkpoint was not saved. The parts are written from inside Jackson's writer, which wraps what
    * the store threw (a write refused or interrupted) in its own IOException; the store's exception is
@@ -126,7 +128,8 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
   }
 
   /**
-   * Serializer id, manifest, then the serializer's bytes. Jackson CBOR (the registry's binding) writes
+   * Layout: serializer id (4 bytes), manifest length (4 bytes), manifest (UTF-8), serialized snapshot.
+   * Jackson CBOR (the registry's binding) writes
    * straight into {@code out}, so a checkpoint of tens of megabytes is never built in memory; the bytes
    * are the ones its {@code toBinary} gives (without compression, which that binding has off by default).
    * Other serializers go through an array.
@@ -139,7 +142,7 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
     header.writeInt(manifest.length);
     header.write(manifest);
     header.flush();
-    if (serializer instanceof JacksonCborSerializer jackson && !compressed("jackson-cbor")) {
+    if (serializer instanceof JacksonCborSerializer jackson && !cborCompressed) {
       // serialize() (unlike Serializer.toBinary) sets up the transport information ActorRef fields need.
       IOException failed = Serialization$.MODULE$.withTransportInformation(serialization.system(), () -> {
         try {
@@ -157,9 +160,8 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
     }
   }
 
-  private boolean compressed(String binding) {
-    Config settings = JacksonObjectMapperProvider.configForBinding(binding, serialization.system().settings().config());
-    return !settings.getString("compression.algorithm").equals("off");
+  private static boolean compressed(String binding, Config config) {
+    return !JacksonObjectMapperProvider.configForBinding(binding, config).getString("compression.algorithm").equals("off");
   }
 
   private Object decode(byte[] stored) {

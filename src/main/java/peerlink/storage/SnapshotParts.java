@@ -38,7 +38,7 @@ public final class SnapshotParts extends OutputStream {
 
   @Override
   public void write(int b) {
-    make(1);
+    handOnIfFull();
     buffer[filled++] = (byte) b;
     total++;
   }
@@ -46,7 +46,7 @@ public final class SnapshotParts extends OutputStream {
   @Override
   public void write(byte[] bytes, int offset, int length) {
     while (length > 0) {
-      make(1);
+      handOnIfFull();
       int n = Math.min(length, partBytes - filled);
       System.arraycopy(bytes, offset, buffer, filled, n);
       filled += n;
@@ -56,12 +56,12 @@ public final class SnapshotParts extends OutputStream {
     }
   }
 
-  /** Hands on the full buffer as a part if more bytes are about to come. */
-  private void make(int room) {
+  /** Called when more bytes are about to come: a full buffer is then a part, not the last. */
+  private void handOnIfFull() {
     if (finished) {
       throw new IllegalStateException("the snapshot was already finished");
     }
-    if (filled + room > partBytes) {
+    if (filled == partBytes) {
       sink.part(parts++, buffer);
       buffer = new byte[partBytes];
       filled = 0;
