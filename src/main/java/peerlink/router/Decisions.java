@@ -169,7 +169,7 @@ final class Decisions {
   private ServerFrame send(String from, ClientFrame.Send s) {
     String known = state.peer(from).msgIdFor(s.id());
     if (known != null) {
-      MessageRecord record = state.message(known);
+      MessageRecord record = state.sentMessage(from, known);
       // A record is forgotten only long after its message was delivered to everyone.
       return record == null
           ? ServerFrame.Ok.sent(s.id(), known, MessageState.DELIVERED.name(), 0, true)
@@ -200,7 +200,7 @@ final class Decisions {
     } else {
       throw new ProtocolException(ErrorCode.UNKNOWN_RECIPIENT, "No peer or group is named '" + s.to() + "'.");
     }
-    String msgId = "m" + (state.messageCount() + ++acceptedInBatch);
+    String msgId = MessageIds.of(state.messageCount() + ++acceptedInBatch);
     ServerFrame.Ok accepted = ServerFrame.Ok.sent(s.id(), msgId, MessageState.SENT.name(), recipients.size(), false);
     sentInBatch.put(from + '\u0000' + s.id(), accepted);
     events.add(new RouterEvent.MessageAccepted(msgId, s.id(), from, s.to(), group, recipients, s.body(), now));
@@ -241,8 +241,8 @@ final class Decisions {
   }
 
   private ServerFrame status(String peer, ClientFrame.QueryStatus q) {
-    MessageRecord record = state.message(q.msgId());
-    if (record == null || !record.from().equals(peer)) {
+    MessageRecord record = state.sentMessage(peer, q.msgId());
+    if (record == null) {
       // Someone else's message is reported as unknown too, so ids reveal nothing about other peers.
       throw new ProtocolException(ErrorCode.UNKNOWN_MESSAGE, "You sent no message with ID '" + q.msgId() + "'.");
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.pcollections.PVector;
 import org.pcollections.TreePVector;
 
@@ -27,6 +28,12 @@ public final class MessageRecord {
     this(from, to, List.copyOf(recipients), TreePVector.<String>empty());
   }
 
+  /** A direct message that its one recipient has: what {@link DeliveredRecords} keeps of it is the name. */
+  static MessageRecord deliveredDirect(String from, String to) {
+    List<String> recipients = List.of(to);
+    return new MessageRecord(from, to, recipients, recipients);
+  }
+
   @JsonCreator
   private MessageRecord(
       @JsonProperty("from") String from,
@@ -36,7 +43,7 @@ public final class MessageRecord {
     this(from, to, List.copyOf(recipients), TreePVector.from(delivered));
   }
 
-  private MessageRecord(String from, String to, List<String> recipients, PVector<String> delivered) {
+  private MessageRecord(String from, String to, List<String> recipients, List<String> delivered) {
     this.from = from;
     this.to = to;
     this.recipients = recipients;
@@ -68,6 +75,18 @@ public final class MessageRecord {
   MessageRecord deliveredTo(String recipient) {
     PVector<String> sofar = delivered instanceof PVector<String> partial ? partial : TreePVector.from(delivered);
     return new MessageRecord(from, to, recipients, sofar.plus(recipient));
+  }
+
+  /** This record with each name replaced by {@code names}' instance of it (records read from a checkpoint bring their own). */
+  MessageRecord withNames(UnaryOperator<String> names) {
+    List<String> named = recipients.stream().map(names).toList();
+    List<String> namedDelivered = delivered == recipients ? named : delivered.stream().map(names).toList();
+    return new MessageRecord(names.apply(from), names.apply(to), named, namedDelivered);
+  }
+
+  /** Sent to one peer (not to a group) and delivered to it. */
+  boolean isDirectAndDelivered() {
+    return recipients.size() == 1 && delivered.size() == 1 && to.equals(recipients.get(0));
   }
 
   int deliveredCount() {

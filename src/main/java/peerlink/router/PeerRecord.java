@@ -3,25 +3,19 @@ package peerlink.router;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.pcollections.AmortizedPQueue;
-import org.pcollections.HashPMap;
-import org.pcollections.HashTreePMap;
-import org.pcollections.PQueue;
+import java.util.function.UnaryOperator;
 import org.pcollections.TreePMap;
 import peerlink.protocol.ServerFrame;
 
 /**
- * A registered peer: its key, its inbox of unacknowledged pushes, and the ids of the messages it sent.
- * Immutable, on persistent collections: every change returns a new record that shares what did not
- * change, so a checkpoint of the registry keeps the records it saw without copying them.
+ * A registered peer: its key, its inbox of unacknowledged pushes, and what the router keeps of the messages
+ * it sent. Immutable, on persistent collections: every change returns a new record that shares what did
+ * not change, so a checkpoint of the registry keeps the records it saw without copying them.
  */
 public final class PeerRecord {
   @JsonProperty private final String publicKey;
@@ -29,24 +23,21 @@ public final class PeerRecord {
   @JsonProperty private final long lastSeq;
   /** Pushes not yet acknowledged, by sequence number. */
   @JsonIgnore private final TreePMap<Long, ServerFrame.Push> inbox;
+  /** Client message id to router message id of its most recent sends, so a resent id is recognised. */
+  @JsonIgnore private final SentIds sentIds;
+  /** This peer's fully delivered messages, oldest first; the router keeps only the newest. */
+  @JsonIgnore private final DeliveredRecords delivered;
   /**
-   * Client message id to router message id, so a resent id is recognised as a duplicate. Only the most
-   * recent {@link #SENT_IDS_KEPT} are kept: a client resends only what it has not seen answered yet.
+   * Only in a record just read from a checkpoint: the ids of {@link #delivered}, whose records the checkpoint
+   * holds among the registry's messages; {@link #withDeliveredFrom} moves them here.
    */
-  @JsonIgnore private final HashPMap<String, String> sentIds;
-  /** The keys of {@link #sentIds}, oldest first: which one to forget next. */
-  @JsonIgnore private final PQueue<String> sentOrder;
-  /**
-   * Ids of this peer's fully delivered messages, oldest first; the router keeps only the newest. A queue,
-   * not an ordered set: nothing looks an id up here, and a queue entry costs a sixth of a set entry.
-   */
-  @JsonProperty private final PQueue<String> delivered;
+  @JsonIgnore private final Collection<String> deliveredIdsToLoad;
 
-  static final int SENT_IDS_KEPT = 10_000;
-  static final int DELIVERED_KEPT = 10_000;
+  static final int SENT_IDS_KEPT = SentIds.KEPT;
+  static final int DELIVERED_KEPT = DeliveredRecords.KEPT;
 
   PeerRecord(String publicKey) {
-    this(publicKey, 0, TreePMap.empty(), HashTreePMap.empty(), AmortizedPQueue.empty(), AmortizedPQueue.empty());
+    this(publicKey, 0, TreePMap.empty(), SentIds.empty(), DeliveredRecords.empty());
   }
 
   @JsonCreator
@@ -56,23 +47,47 @@ public final class PeerRecord {
       @JsonProperty("inbox") List<ServerFrame.Push> inbox,
       @JsonProperty("sentIds") Map<String, String> sentIds,
       @JsonProperty("delivered") Collection<String> delivered) {
-    this(publicKey, lastSeq, bySeq(inbox), HashTreePMap.from(sentIds), AmortizedPQueue.<String>empty().plusAll(sentIds.keySet()),
-        AmortizedPQueue.<String>empty().plusAll(delivered));
+    this(publicKey, lastSeq, bySeq(inbox), SentIds.of(sentIds), DeliveredRecords.empty(), List.copyOf(delivered));
   }
 
   private PeerRecord(
       String publicKey,
       long lastSeq,
       TreePMap<Long, ServerFrame.Push> inbox,
-      HashPMap<String, String> sentIds,
-      PQueue<String> sentOrder,
-      PQueue<String> delivered) {
+      SentIds sentIds,
+      DeliveredRecords delivered) {
+    this(publicKey, lastSeq, inbox, sentIds, delivered, List.of());
+  }
+
+  private PeerRecord(
+      String publicKey,
+      long lastSeq,
+      TreePMap<Long, ServerFrame.Push> inbox,
+      SentIds sentIds,
+      DeliveredRecords delivered,
+      Collection<String> deliveredIdsToLoad) {
     this.publicKey = publicKey;
     this.lastSeq = lastSeq;
     this.inbox = inbox;
     this.sentIds = sentIds;
-    this.sentOrder = sentOrder;
     this.delivered = delivered;
+    this.deliveredIdsToLoad = deliveredIdsToLoad;
+  }
+
+  /**
+   * A record read from a checkpoint, with its delivered messages' records taken from the checkpoint's
+   * messages (each id's record is removed from {@code messages}; an id without one is skipped), the peer
+   * and group names in them replaced by the registry's one instance of each.
+   */
+  PeerRecord withDeliveredFrom(Map<String, MessageRecord> messages, UnaryOperator<String> names) {
+    DeliveredRecords loaded = delivered;
+    for (String msgId : deliveredIdsToLoad) {
+      MessageRecord record = MessageIds.number(msgId) < 0 ? null : messages.remove(msgId);
+      if (record != null) {
+        loaded = loaded.plusLoaded(msgId, record, names);
+      }
+    }
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, loaded);
   }
 
   private static TreePMap<Long, ServerFrame.Push> bySeq(List<ServerFrame.Push> pushes) {
@@ -83,28 +98,30 @@ public final class PeerRecord {
     return inbox;
   }
 
-  /**
-   * The snapshot form of the sent ids: oldest first, as they are forgotten. A view, not a copy: a
-   * checkpoint writes up to 10,000 of them per peer.
-   */
+  /** The snapshot form of the sent ids: oldest first, as they are forgotten. */
   @JsonProperty("sentIds")
   private Map<String, String> sentIdsInOrder() {
-    return new AbstractMap<>() {
-      @Override
-      public Set<Entry<String, String>> entrySet() {
-        return new AbstractSet<>() {
-          @Override
-          public int size() {
-            return sentOrder.size();
-          }
+    return sentIds.inOrder();
+  }
 
-          @Override
-          public Iterator<Entry<String, String>> iterator() {
-            return sentOrder.stream().map(clientId -> Map.entry(clientId, sentIds.get(clientId))).iterator();
-          }
-        };
-      }
-    };
+  /** The snapshot form of the delivered messages: their ids, oldest first (their records go with the registry's messages). */
+  @JsonProperty("delivered")
+  private Collection<String> deliveredIds() {
+    return delivered.ids();
+  }
+
+  /** The kept record of a fully delivered message this peer sent, or null. */
+  MessageRecord deliveredRecord(String self, String msgId) {
+    return delivered.find(self, msgId);
+  }
+
+  /** This peer's kept delivered messages with their records, oldest first. */
+  Iterator<Map.Entry<String, MessageRecord>> deliveredRecords(String self) {
+    return delivered.records(self);
+  }
+
+  int deliveredKept() {
+    return delivered.size();
   }
 
   /** The snapshot form of the inbox: its pushes in sequence order. */
@@ -136,32 +153,21 @@ public final class PeerRecord {
   }
 
   String msgIdFor(String clientId) {
-    return sentIds.get(clientId);
+    return sentIds.msgIdFor(clientId);
   }
 
   /** Remembers a client id that was not seen before (the router answers a seen one from {@link #msgIdFor}). */
   PeerRecord rememberSent(String clientId, String msgId) {
-    HashPMap<String, String> kept = sentIds.plus(clientId, msgId);
-    PQueue<String> order = sentOrder.plus(clientId);
-    if (order.size() > SENT_IDS_KEPT) {
-      kept = kept.minus(order.peek());
-      order = order.minus();
-    }
-    return new PeerRecord(publicKey, lastSeq, inbox, kept, order, delivered);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds.plus(clientId, msgId), delivered);
   }
 
-  /** Records a fully delivered message; the id of one that falls out of the kept ones is reported to {@code forgotten}. */
-  PeerRecord rememberDelivered(String msgId, java.util.function.Consumer<String> forgotten) {
-    PQueue<String> kept = delivered.plus(msgId);
-    if (kept.size() > DELIVERED_KEPT) {
-      forgotten.accept(kept.peek());
-      kept = kept.minus();
-    }
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentOrder, kept);
+  /** Keeps the record of a message of this peer's that every recipient now has; the oldest kept one may go. */
+  PeerRecord rememberDelivered(String msgId, MessageRecord record) {
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, delivered.plus(msgId, record));
   }
 
   PeerRecord push(ServerFrame.Push item) {
-    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, sentOrder, delivered);
+    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, delivered);
   }
 
   /** The pushes up to and including {@code upTo}, oldest first: what an acknowledgement removes. */
@@ -171,7 +177,7 @@ public final class PeerRecord {
 
   /** This peer without the pushes up to and including {@code upTo}. */
   PeerRecord acknowledged(long upTo) {
-    return new PeerRecord(publicKey, lastSeq, inbox.tailMap(upTo, false), sentIds, sentOrder, delivered);
+    return new PeerRecord(publicKey, lastSeq, inbox.tailMap(upTo, false), sentIds, delivered);
   }
 
   /** The pushes after {@code seq}, oldest first: what a resuming client is missing. */

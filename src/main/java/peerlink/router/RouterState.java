@@ -3,12 +3,20 @@ package peerlink.router;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.pcollections.HashPMap;
 import org.pcollections.HashTreePMap;
 import org.pcollections.TreePMap;
@@ -26,7 +34,11 @@ import peerlink.protocol.ServerFrame;
 public final class RouterState implements CborSerializable {
   @JsonProperty private HashPMap<String, PeerRecord> peers;
   @JsonProperty private TreePMap<String, GroupRecord> groups;
-  @JsonProperty private HashPMap<String, MessageRecord> messages;
+  /**
+   * Messages not yet delivered to every recipient. The delivered ones are kept by their senders
+   * ({@link PeerRecord#deliveredRecord}), compactly; a checkpoint still lists them all here ({@link #messagesInCheckpoint}).
+   */
+  @JsonIgnore private HashPMap<String, MessageRecord> messages;
   @JsonProperty private long messageCount;
   /** Pushes added since the last {@link #drainNewPushes}, per peer; transient, never snapshotted. */
   @JsonIgnore private Map<String, List<ServerFrame.Push>> newPushes = new LinkedHashMap<>();
@@ -47,13 +59,17 @@ public final class RouterState implements CborSerializable {
       @JsonProperty("groups") Map<String, GroupRecord> groups,
       @JsonProperty("messages") Map<String, MessageRecord> messages,
       @JsonProperty("messageCount") long messageCount) {
-    this.peers = HashTreePMap.from(peers);
-    this.groups = TreePMap.from(groups);
-    this.messages = HashTreePMap.from(messages);
-    this.messageCount = messageCount;
     this.names = new HashMap<>();
-    this.peers.keySet().forEach(name -> this.names.put(name, name));
-    this.groups.keySet().forEach(name -> this.names.put(name, name));
+    peers.keySet().forEach(name -> this.names.put(name, name));
+    groups.keySet().forEach(name -> this.names.put(name, name));
+    // Jackson hands over a map of its own; anything else (a test's Map.of) is copied before records leave it.
+    Map<String, MessageRecord> undelivered = messages instanceof HashMap<String, MessageRecord> own ? own : new HashMap<>(messages);
+    Map<String, PeerRecord> loaded = new HashMap<>();
+    peers.forEach((id, peer) -> loaded.put(name(id), peer.withDeliveredFrom(undelivered, this::name)));
+    this.peers = HashTreePMap.from(loaded);
+    this.groups = TreePMap.from(groups);
+    this.messages = HashTreePMap.from(undelivered);
+    this.messageCount = messageCount;
   }
 
   public PeerRecord peer(String id) {
@@ -68,8 +84,45 @@ public final class RouterState implements CborSerializable {
     return groups;
   }
 
-  public MessageRecord message(String msgId) {
-    return messages.get(msgId);
+  /** The record of a message {@code sender} sent, delivered or not, while the router keeps it; else null. */
+  public MessageRecord sentMessage(String sender, String msgId) {
+    MessageRecord undelivered = messages.get(msgId);
+    if (undelivered != null) {
+      return undelivered.from().equals(sender) ? undelivered : null;
+    }
+    PeerRecord peer = peers.get(sender);
+    return peer == null ? null : peer.deliveredRecord(sender, msgId);
+  }
+
+  /**
+   * The snapshot form of the messages: the undelivered ones and every sender's kept delivered ones, as
+   * before delivered records moved to their senders (so checkpoints of either version load in both).
+   */
+  @JsonProperty("messages")
+  private Map<String, MessageRecord> messagesInCheckpoint() {
+    return new AbstractMap<>() {
+      @Override
+      public Set<Entry<String, MessageRecord>> entrySet() {
+        return new AbstractSet<>() {
+          @Override
+          public int size() {
+            int size = messages.size();
+            for (PeerRecord peer : peers.values()) {
+              size += peer.deliveredKept();
+            }
+            return size;
+          }
+
+          @Override
+          public Iterator<Entry<String, MessageRecord>> iterator() {
+            Stream<Entry<String, MessageRecord>> delivered = peers.entrySet().stream()
+                .flatMap(peer -> StreamSupport.stream(
+                    Spliterators.spliteratorUnknownSize(peer.getValue().deliveredRecords(peer.getKey()), Spliterator.ORDERED), false));
+            return Stream.concat(messages.entrySet().stream(), delivered).iterator();
+          }
+        };
+      }
+    };
   }
 
   public long messageCount() {
@@ -149,12 +202,14 @@ public final class RouterState implements CborSerializable {
     for (ServerFrame.Push item : acked) {
       if (item instanceof ServerFrame.Message m) {
         MessageRecord record = messages.get(m.msgId()).deliveredTo(name(e.peer()));
-        messages = messages.plus(m.msgId(), record);
         PeerRecord sender = peers.get(record.from());
-        if (record.state() == MessageState.DELIVERED) {
-          // Keeps the state (and every checkpoint) bounded: only recent delivered messages stay queryable.
-          sender = sender.rememberDelivered(m.msgId(), forgotten -> messages = messages.minus(forgotten));
+        if (record.state() == MessageState.DELIVERED && MessageIds.number(m.msgId()) >= 0) {
+          // The sender keeps it now, with only its recent delivered messages: state and checkpoints stay bounded.
+          messages = messages.minus(m.msgId());
+          sender = sender.rememberDelivered(m.msgId(), record);
           peers = peers.plus(record.from(), sender);
+        } else {
+          messages = messages.plus(m.msgId(), record);
         }
         push(
             record.from(),

@@ -192,7 +192,7 @@ class RegistryTest {
     assertEquals(1, stored.messageCount());
     assertEquals(0, stored.peer("alice").inboxSize());
     assertEquals(1, stored.peer("bob").inboxSize());
-    assertEquals(MessageState.SENT, stored.message("m1").state());
+    assertEquals(MessageState.SENT, stored.sentMessage("alice", "m1").state());
   }
 
   @Test

@@ -59,9 +59,9 @@ class RouterStateTest {
     }
     state.apply(new RouterEvent.InboxAcked("bob", sent));
 
-    assertEquals(null, state.message("m5"), "the oldest delivered records are forgotten");
-    assertEquals(MessageState.DELIVERED, state.message("m6").state());
-    assertEquals(MessageState.DELIVERED, state.message("m" + sent).state());
+    assertEquals(null, state.sentMessage("alice", "m5"), "the oldest delivered records are forgotten");
+    assertEquals(MessageState.DELIVERED, state.sentMessage("alice", "m6").state());
+    assertEquals(MessageState.DELIVERED, state.sentMessage("alice", "m" + sent).state());
     assertEquals("m" + sent, state.peer("alice").msgIdFor("client-m" + sent), "recent send ids are still recognised as duplicates");
   }
 
@@ -80,8 +80,8 @@ class RouterStateTest {
 
     assertEquals(null, restored.peer("alice").msgIdFor("client-m1"), "the oldest send id goes first");
     assertEquals("m2", restored.peer("alice").msgIdFor("client-m2"));
-    assertEquals(null, restored.message("m1"), "the oldest delivered record goes first");
-    assertEquals(MessageState.DELIVERED, restored.message("m2").state());
+    assertEquals(null, restored.sentMessage("alice", "m1"), "the oldest delivered record goes first");
+    assertEquals(MessageState.DELIVERED, restored.sentMessage("alice", "m2").state());
   }
 
   @Test
@@ -91,8 +91,9 @@ class RouterStateTest {
     state.apply(new RouterEvent.InboxAcked("bob", 1));
 
     // The router keeps up to 10,000 delivered records per sender: each list counts.
-    assertSame(state.message("m1").recipients(), state.message("m1").delivered());
-    assertEquals(List.of("bob"), state.message("m1").delivered());
+    MessageRecord m1 = state.sentMessage("alice", "m1");
+    assertSame(m1.recipients(), m1.delivered());
+    assertEquals(List.of("bob"), m1.delivered());
   }
 
   @Test
@@ -125,8 +126,8 @@ class RouterStateTest {
     ServerFrame.Delivered delivered = new ServerFrame.Delivered(1, "m1", "bob", 1, 1);
     assertEquals(Map.of("alice", List.of(delivered)), state.drainNewPushes());
     assertEquals(List.of(delivered), state.peer("alice").pushesAfter(0), "the notice waits in alice's inbox until she acks it");
-    assertEquals(MessageState.DELIVERED, state.message("m1").state());
-    assertEquals(MessageState.SENT, state.message("m2").state());
+    assertEquals(MessageState.DELIVERED, state.sentMessage("alice", "m1").state());
+    assertEquals(MessageState.SENT, state.sentMessage("alice", "m2").state());
   }
 
   @Test
@@ -141,12 +142,12 @@ class RouterStateTest {
 
     state.apply(new RouterEvent.InboxAcked("carol", 1));
     assertEquals(Map.of("alice", List.of(new ServerFrame.Delivered(1, "m1", "carol", 1, 2))), state.drainNewPushes());
-    assertEquals(MessageState.SENT, state.message("m1").state(), "delivered to 1 of 2 is still SENT");
+    assertEquals(MessageState.SENT, state.sentMessage("alice", "m1").state(), "delivered to 1 of 2 is still SENT");
 
     state.apply(new RouterEvent.InboxAcked("bob", 1));
     assertEquals(Map.of("alice", List.of(new ServerFrame.Delivered(2, "m1", "bob", 2, 2))), state.drainNewPushes());
-    assertEquals(MessageState.DELIVERED, state.message("m1").state());
-    assertEquals(List.of("carol", "bob"), state.message("m1").delivered());
+    assertEquals(MessageState.DELIVERED, state.sentMessage("alice", "m1").state());
+    assertEquals(List.of("carol", "bob"), state.sentMessage("alice", "m1").delivered());
   }
 
   @Test
@@ -160,7 +161,7 @@ class RouterStateTest {
     state.apply(new RouterEvent.InboxAcked("bob", 0));
 
     assertEquals(Map.of(), state.drainNewPushes(), "no second Delivered notice");
-    assertEquals(List.of("bob"), state.message("m1").delivered());
+    assertEquals(List.of("bob"), state.sentMessage("alice", "m1").delivered());
     assertEquals(1, state.peer("alice").lastSeq());
   }
 
@@ -175,7 +176,7 @@ class RouterStateTest {
 
     assertEquals(Map.of(), state.drainNewPushes());
     assertEquals(0, state.peer("alice").inboxSize());
-    assertEquals(MessageState.DELIVERED, state.message("m1").state());
+    assertEquals(MessageState.DELIVERED, state.sentMessage("alice", "m1").state());
   }
 
   @Test
@@ -231,8 +232,8 @@ class RouterStateTest {
     assertEquals(List.of("alice", "bob", "carol"), List.copyOf(restored.group("team").members()));
     assertEquals("alice", restored.group("team").creator());
     assertEquals(3, restored.messageCount());
-    assertEquals(List.of("bob"), restored.message("m1").delivered());
-    assertEquals(List.of("bob", "carol"), restored.message("m1").recipients());
+    assertEquals(List.of("bob"), restored.sentMessage("alice", "m1").delivered());
+    assertEquals(List.of("bob", "carol"), restored.sentMessage("alice", "m1").recipients());
     assertEquals(Map.of(), restored.drainNewPushes(), "a snapshot carries no pending news");
 
     // Dedupe ids survive: a retried send is still recognised as the message it was.
@@ -248,8 +249,50 @@ class RouterStateTest {
       s.apply(direct("m4", "bob", "carol", "later"));
     }
     assertEquals(state.drainNewPushes(), restored.drainNewPushes());
-    assertEquals(state.message("m1").state(), restored.message("m1").state());
-    assertEquals(MessageState.DELIVERED, restored.message("m1").state());
+    assertEquals(state.sentMessage("alice", "m1").state(), restored.sentMessage("alice", "m1").state());
+    assertEquals(MessageState.DELIVERED, restored.sentMessage("alice", "m1").state());
+  }
+
+  @Test
+  void aCheckpointStillListsDeliveredRecordsAmongTheMessagesSoEitherVersionReadsIt() throws Exception {
+    peers("alice", "bob", "carol");
+    state.apply(new RouterEvent.GroupCreated("team", "alice", AT));
+    state.apply(new RouterEvent.GroupJoined("team", "bob"));
+    state.apply(new RouterEvent.GroupJoined("team", "carol"));
+    state.apply(new RouterEvent.MessageAccepted("m1", "g-1", "alice", "team", "team", List.of("bob", "carol"), "hi team", AT));
+    state.apply(direct("m2", "alice", "bob", "hi bob"));
+    state.apply(direct("m3", "carol", "alice", "hi alice"));
+    state.apply(new RouterEvent.InboxAcked("bob", 2));
+    state.apply(new RouterEvent.InboxAcked("carol", 1));
+
+    com.fasterxml.jackson.databind.JsonNode form = jsonMapper().valueToTree(state);
+
+    assertEquals(List.of("m1", "m2", "m3"), iterate(form.get("messages").fieldNames()).stream().sorted().toList());
+    assertEquals("[\"bob\",\"carol\"]", form.get("messages").get("m1").get("delivered").toString());
+    assertEquals("[\"bob\"]", form.get("messages").get("m2").get("delivered").toString());
+    assertEquals("[]", form.get("messages").get("m3").get("delivered").toString(), "alice has not acked m3");
+    assertEquals("[\"m2\",\"m1\"]", form.get("peers").get("alice").get("delivered").toString(), "in the order they were delivered");
+    RouterState loaded = jsonMapper().treeToValue(form, RouterState.class);
+    assertEquals(List.of("bob", "carol"), loaded.sentMessage("alice", "m1").delivered());
+    assertEquals(MessageState.DELIVERED, loaded.sentMessage("alice", "m2").state());
+    assertEquals(MessageState.SENT, loaded.sentMessage("carol", "m3").state());
+    assertEquals(form, jsonMapper().valueToTree(loaded), "written back the same");
+  }
+
+  @Test
+  void onlyItsSenderFindsAMessageDeliveredOrNot() {
+    peers("alice", "bob");
+    state.apply(direct("m1", "alice", "bob", "one"));
+    state.apply(direct("m2", "alice", "bob", "two"));
+    state.apply(new RouterEvent.InboxAcked("bob", 1));
+
+    assertEquals(MessageState.DELIVERED, state.sentMessage("alice", "m1").state());
+    assertEquals(MessageState.SENT, state.sentMessage("alice", "m2").state());
+    for (String other : List.of("bob", "nobody")) {
+      assertEquals(null, state.sentMessage(other, "m1"), other);
+      assertEquals(null, state.sentMessage(other, "m2"), other);
+    }
+    assertEquals(null, state.sentMessage("alice", "m3"));
   }
 
   @Test
@@ -266,14 +309,14 @@ class RouterStateTest {
 
     for (RouterState seen : List.of(checkpoint, roundTrip(checkpoint))) {
       assertEquals(List.of(message(1, "m1", "alice", "bob", "before")), seen.peer("bob").pushesAfter(0));
-      assertEquals(MessageState.SENT, seen.message("m1").state());
-      assertEquals(null, seen.message("m2"));
+      assertEquals(MessageState.SENT, seen.sentMessage("alice", "m1").state());
+      assertEquals(null, seen.sentMessage("alice", "m2"));
       assertEquals(null, seen.peer("alice").msgIdFor("client-m2"));
       assertEquals(List.of("alice"), List.copyOf(seen.group("team").members()));
       assertEquals(null, seen.peer("carol"));
       assertEquals(1, seen.messageCount());
     }
-    assertEquals(MessageState.DELIVERED, state.message("m2").state());
+    assertEquals(MessageState.DELIVERED, state.sentMessage("alice", "m2").state());
     assertEquals(List.of(), state.peer("bob").pushesAfter(0));
   }
 
@@ -300,15 +343,27 @@ class RouterStateTest {
     assertEquals("m2", loaded.peer("alice").msgIdFor("c2"));
     assertEquals(1, loaded.peer("bob").ackedSeq());
     assertEquals(List.of(message(2, "m2", "alice", "bob", "two")), loaded.peer("bob").pushesAfter(0));
-    assertEquals(MessageState.DELIVERED, loaded.message("m1").state());
+    assertEquals(MessageState.DELIVERED, loaded.sentMessage("alice", "m1").state());
     assertEquals(List.of("alice", "bob"), List.copyOf(loaded.group("team").members()));
     assertEquals(2, loaded.messageCount());
     loaded.apply(new RouterEvent.InboxAcked("bob", 2));
-    assertEquals(MessageState.DELIVERED, loaded.message("m2").state());
+    assertEquals(MessageState.DELIVERED, loaded.sentMessage("alice", "m2").state());
     assertEquals(2, loaded.peer("alice").lastSeq(), "the delivery notice follows alice's numbering");
   }
 
   // ---- helpers ----
+
+  /** Pekko's JSON mapper has the CBOR one's settings; JSON is just readable in a test. */
+  private static com.fasterxml.jackson.databind.ObjectMapper jsonMapper() {
+    return org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider.get(testKit.system())
+        .getOrCreate("jackson-json", java.util.Optional.empty());
+  }
+
+  private static <T> List<T> iterate(java.util.Iterator<T> items) {
+    List<T> list = new java.util.ArrayList<>();
+    items.forEachRemaining(list::add);
+    return list;
+  }
 
   /** Serializes the state as the snapshot store would (serializer id, manifest, bytes) and reads it back. */
   private static RouterState roundTrip(RouterState state) throws java.io.NotSerializableException {
