@@ -33,9 +33,6 @@ public final class PeerRecord {
    */
   @JsonIgnore private final Collection<String> deliveredIdsToLoad;
 
-  static final int SENT_IDS_KEPT = SentIds.KEPT;
-  static final int DELIVERED_KEPT = DeliveredRecords.KEPT;
-
   PeerRecord(String publicKey) {
     this(publicKey, 0, TreePMap.empty(), SentIds.empty(), DeliveredRecords.empty());
   }

@@ -29,7 +29,7 @@ final class Scenario implements AutoCloseable {
   static final Duration DRAIN = Duration.ofSeconds(60);
   /**
    * How many of each sender's latest messages the status check asks about. The router remembers the state of
-   * a sender's last 1000 delivered messages only (PeerRecord.DELIVERED_KEPT); older ones answer UNKNOWN_MESSAGE.
+   * a sender's last 10,000 delivered messages only (DeliveredRecords.KEPT); older ones answer UNKNOWN_MESSAGE.
    */
   static final int STATUS_KEPT = 900;
 

@@ -53,7 +53,7 @@ class RouterStateTest {
   @Test
   void onlyTheNewestDeliveredMessagesOfASenderStayQueryableSoCheckpointsStayBounded() {
     peers("alice", "bob");
-    int sent = PeerRecord.DELIVERED_KEPT + 5;
+    int sent = DeliveredRecords.KEPT + 5;
     for (int i = 1; i <= sent; i++) {
       state.apply(direct("m" + i, "alice", "bob", "body " + i));
     }
@@ -68,7 +68,7 @@ class RouterStateTest {
   @Test
   void afterASnapshotTheOldestSentIdAndDeliveredRecordAreStillTheFirstForgotten() throws Exception {
     peers("alice", "bob");
-    int kept = Math.max(PeerRecord.SENT_IDS_KEPT, PeerRecord.DELIVERED_KEPT);
+    int kept = Math.max(SentIds.KEPT, DeliveredRecords.KEPT);
     for (int i = 1; i <= kept; i++) {
       state.apply(direct("m" + i, "alice", "bob", "body " + i));
     }
