@@ -14,7 +14,7 @@ import java.util.function.UnaryOperator;
  */
 final class DeliveredRecords {
   static final int KEPT = 10_000;
-  private static final DeliveredRecords EMPTY = new DeliveredRecords(new KeptEntries(KEPT, false));
+  private static final DeliveredRecords EMPTY = new DeliveredRecords(new KeptEntries(KEPT));
 
   private final KeptEntries entries;
 

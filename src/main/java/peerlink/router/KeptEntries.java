@@ -12,33 +12,37 @@ import java.util.NoSuchElementException;
  * and tree node is several objects to copy, where here an entry is a slot in two arrays (docs/performance.md,
  * "Compact kept records round"). Entries come in blocks of {@link #BLOCK}; a full block never changes, and
  * adding an entry copies only the open block, so a checkpoint can keep the instance it saw while the
- * registry goes on. When the values are keys (strings), each full block carries a small hash index of them.
+ * registry goes on.
+ *
+ * <p>Every entry has a position: how many entries were added before it to this log and to the logs it was
+ * made from by {@link #plus}. Positions never change, so an index kept beside the log can name entries by
+ * them ({@link PositionIndex}).
  */
 final class KeptEntries {
   static final int BLOCK = 32;
-  private static final int INDEX_SIZE = BLOCK * 2;
 
   private final int capacity;
-  private final boolean indexed;
   /** Full blocks, oldest first; the first {@link #forgotten} entries of the first one are no longer kept. */
   private final Block[] full;
+  /** The position of the first entry of the first full block (or of the open block, when none is full). */
+  private final long base;
   private final int forgotten;
   /** The newest entries, fewer than {@link #BLOCK}, as parallel arrays of exactly their length. */
   private final long[] openNumbers;
   private final Object[] openValues;
 
-  /** An empty log of at most {@code capacity} entries; {@code indexed} when values are looked up ({@link #numberOf}). */
-  KeptEntries(int capacity, boolean indexed) {
-    this(capacity, indexed, new Block[0], 0, new long[0], new Object[0]);
+  /** An empty log of at most {@code capacity} entries. */
+  KeptEntries(int capacity) {
+    this(capacity, new Block[0], 0, 0, new long[0], new Object[0]);
   }
 
-  private KeptEntries(int capacity, boolean indexed, Block[] full, int forgotten, long[] openNumbers, Object[] openValues) {
+  private KeptEntries(int capacity, Block[] full, long base, int forgotten, long[] openNumbers, Object[] openValues) {
     if (capacity < BLOCK) {
       throw new IllegalArgumentException("keeps at least a block: " + capacity);
     }
     this.capacity = capacity;
-    this.indexed = indexed;
     this.full = full;
+    this.base = base;
     this.forgotten = forgotten;
     this.openNumbers = openNumbers;
     this.openValues = openValues;
@@ -46,6 +50,16 @@ final class KeptEntries {
 
   int size() {
     return full.length * BLOCK - forgotten + openNumbers.length;
+  }
+
+  /** The position of the oldest kept entry (equal to {@link #end} when none is kept). */
+  long start() {
+    return base + forgotten;
+  }
+
+  /** The position the next entry added will get. */
+  long end() {
+    return base + (long) full.length * BLOCK + openNumbers.length;
   }
 
   /** These entries and one more, the newest; the oldest goes once more than the capacity are kept. */
@@ -58,16 +72,38 @@ final class KeptEntries {
     Block[] blocks = full;
     if (numbers.length == BLOCK) {
       blocks = Arrays.copyOf(full, full.length + 1);
-      blocks[full.length] = new Block(numbers, values, indexed ? Block.index(values) : null);
+      blocks[full.length] = new Block(numbers, values);
       numbers = new long[0];
       values = new Object[0];
     }
+    long first = base;
     int drop = forgotten + (size() + 1 > capacity ? 1 : 0);
     if (drop == BLOCK) {
       blocks = Arrays.copyOfRange(blocks, 1, blocks.length);
+      first += BLOCK;
       drop = 0;
     }
-    return new KeptEntries(capacity, indexed, blocks, drop, numbers, values);
+    return new KeptEntries(capacity, blocks, first, drop, numbers, values);
+  }
+
+  /** The value of the kept entry at {@code position}; null if it is not kept. */
+  Object valueAt(long position) {
+    if (position < start() || position >= end()) {
+      return null;
+    }
+    long offset = position - base;
+    int block = (int) (offset / BLOCK);
+    return block < full.length ? full[block].values[(int) (offset % BLOCK)] : openValues[(int) (offset - (long) full.length * BLOCK)];
+  }
+
+  /** The number of the kept entry at {@code position}, which must be kept. */
+  long numberAt(long position) {
+    if (position < start() || position >= end()) {
+      throw new IndexOutOfBoundsException("not kept: " + position);
+    }
+    long offset = position - base;
+    int block = (int) (offset / BLOCK);
+    return block < full.length ? full[block].numbers[(int) (offset % BLOCK)] : openNumbers[(int) (offset - (long) full.length * BLOCK)];
   }
 
   /** The value of the newest kept entry with this number, or null. */
@@ -86,25 +122,6 @@ final class KeptEntries {
       }
     }
     return null;
-  }
-
-  /** The number of the newest kept entry whose value equals {@code key}, or -1; only for an indexed log. */
-  long numberOf(Object key) {
-    if (!indexed) {
-      throw new IllegalStateException("values are not indexed");
-    }
-    for (int i = openValues.length - 1; i >= 0; i--) {
-      if (openValues[i].equals(key)) {
-        return openNumbers[i];
-      }
-    }
-    for (int b = full.length - 1; b >= 0; b--) {
-      int i = full[b].find(key);
-      if (i >= firstKept(b)) {
-        return full[b].numbers[i];
-      }
-    }
-    return -1;
   }
 
   private int firstKept(int block) {
@@ -153,35 +170,6 @@ final class KeptEntries {
     }
   }
 
-  /** {@link #BLOCK} entries, never changed once made; {@code index} maps a value's hash to its position + 1. */
-  private record Block(long[] numbers, Object[] values, byte[] index) {
-    static byte[] index(Object[] values) {
-      byte[] index = new byte[INDEX_SIZE];
-      for (int i = 0; i < values.length; i++) {
-        int slot = slot(values[i]);
-        while (index[slot] != 0) {
-          slot = (slot + 1) % INDEX_SIZE;
-        }
-        index[slot] = (byte) (i + 1);
-      }
-      return index;
-    }
-
-    /** The position of the last entry whose value equals {@code key}, or -1. */
-    int find(Object key) {
-      int found = -1;
-      for (int slot = slot(key); index[slot] != 0; slot = (slot + 1) % INDEX_SIZE) {
-        int i = index[slot] - 1;
-        if (i > found && values[i].equals(key)) {
-          found = i;
-        }
-      }
-      return found;
-    }
-
-    private static int slot(Object value) {
-      int h = value.hashCode();
-      return ((h ^ (h >>> 16)) & 0x7fffffff) % INDEX_SIZE;
-    }
-  }
+  /** {@link #BLOCK} entries, never changed once made. */
+  private record Block(long[] numbers, Object[] values) {}
 }

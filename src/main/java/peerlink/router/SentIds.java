@@ -9,16 +9,26 @@ import java.util.Set;
 /**
  * The client ids of a peer's most recent sends, each with the router message id it got, so that a resent id
  * is recognised as a duplicate: at most {@link #KEPT}, the oldest forgotten first (a client resends only
- * what it has not seen answered yet). Compact ({@link KeptEntries} says why) and immutable.
+ * what it has not seen answered yet). Compact ({@link KeptEntries} says why) and immutable as far as anyone
+ * can tell.
+ *
+ * <p>Every send asks whether its id was seen, so the ids are found through a {@link PositionIndex}. The
+ * registry only ever adds to its newest instance, so one index serves the whole line of instances made
+ * from one another by {@link #plus}, and describes the newest of them. An older instance (a checkpoint's)
+ * that is asked, or added to, finds the index describing another and does without it: it scans, or
+ * starts an index of its own.
  */
 final class SentIds {
   static final int KEPT = 10_000;
-  private static final SentIds EMPTY = new SentIds(new KeptEntries(KEPT, true));
+  private static final SentIds EMPTY = new SentIds(new KeptEntries(KEPT), null);
 
   private final KeptEntries entries;
+  /** The line's index, which describes {@code entries} only while this is the newest instance; null when none was made. */
+  private final Lookup lookup;
 
-  private SentIds(KeptEntries entries) {
+  private SentIds(KeptEntries entries, Lookup lookup) {
     this.entries = entries;
+    this.lookup = lookup;
   }
 
   static SentIds empty() {
@@ -40,13 +50,37 @@ final class SentIds {
 
   /** These ids and one more, the newest. {@code msgId} must be a router message id ({@link MessageIds}). */
   SentIds plus(String clientId, String msgId) {
-    return new SentIds(entries.plus(MessageIds.numberOrThrow(msgId), clientId));
+    KeptEntries next = entries.plus(MessageIds.numberOrThrow(msgId), clientId);
+    Lookup index = lookup != null && lookup.describes == entries ? lookup : Lookup.of(entries);
+    for (long forgotten = entries.start(); forgotten < next.start(); forgotten++) {
+      index.positions.remove(entries.valueAt(forgotten).hashCode(), forgotten);
+    }
+    index.positions.add(clientId.hashCode(), entries.end());
+    index.describes = next;
+    return new SentIds(next, index);
   }
 
   /** The message id a kept client id got, or null. */
   String msgIdFor(String clientId) {
-    long number = entries.numberOf(clientId);
-    return number < 0 ? null : MessageIds.of(number);
+    long position;
+    if (lookup != null && lookup.describes == entries) {
+      position = lookup.positions.newest(clientId.hashCode(), kept -> clientId.equals(entries.valueAt(kept)));
+    } else {
+      position = scan(clientId);
+    }
+    return position < 0 ? null : MessageIds.of(entries.numberAt(position));
+  }
+
+  private long scan(String clientId) {
+    long found = -1;
+    KeptEntries.Cursor cursor = entries.cursor();
+    for (long position = entries.start(); cursor.hasNext(); position++) {
+      cursor.advance();
+      if (clientId.equals(cursor.value())) {
+        found = position;
+      }
+    }
+    return found;
   }
 
   /** Client id to message id, oldest first: the snapshot form. A view, not a copy: a checkpoint writes up to 10,000 per peer. */
@@ -79,5 +113,22 @@ final class SentIds {
         };
       }
     };
+  }
+
+  /** An index and the instance it describes; changed by {@link #plus} only. */
+  private static final class Lookup {
+    final PositionIndex positions = new PositionIndex();
+    KeptEntries describes;
+
+    static Lookup of(KeptEntries entries) {
+      Lookup lookup = new Lookup();
+      KeptEntries.Cursor cursor = entries.cursor();
+      for (long position = entries.start(); cursor.hasNext(); position++) {
+        cursor.advance();
+        lookup.positions.add(cursor.value().hashCode(), position);
+      }
+      lookup.describes = entries;
+      return lookup;
+    }
   }
 }

@@ -47,7 +47,7 @@ class SentIdsTest {
 
   @Test
   void idsWhoseHashesCollideAreStillTold() {
-    // "Aa" and "BB" have the same String.hashCode, and so land in the same slot of a block's index.
+    // "Aa" and "BB" have the same String.hashCode, and so land in the same slot of the index.
     SentIds ids = SentIds.empty();
     List<String> colliding = List.of("Aa", "BB", "AaAa", "BBBB", "AaBB", "BBAa");
     for (int i = 0; i < KeptEntries.BLOCK * 3; i++) {
@@ -57,6 +57,39 @@ class SentIdsTest {
     for (int i = 0; i < colliding.size(); i++) {
       assertEquals("m" + (i + 1), ids.msgIdFor(colliding.get(i)), colliding.get(i));
     }
+  }
+
+  @Test
+  void anInstanceTakenForACheckpointStillAnswersForItsOwnIdsAfterTheNewestMovedOn() {
+    SentIds taken = SentIds.empty();
+    for (int i = 1; i <= 100; i++) {
+      taken = taken.plus("early-" + i, "m" + i);
+    }
+    SentIds newest = taken;
+    for (int i = 101; i <= SentIds.KEPT + 100; i++) {
+      newest = newest.plus("late-" + i, "m" + i);
+    }
+
+    assertEquals("m1", taken.msgIdFor("early-1"));
+    assertEquals("m100", taken.msgIdFor("early-100"));
+    assertNull(taken.msgIdFor("late-101"));
+    assertNull(newest.msgIdFor("early-100"));
+    assertEquals("m101", newest.msgIdFor("late-101"));
+  }
+
+  @Test
+  void addingToAnOlderInstanceStartsALineOfItsOwnWithoutDisturbingTheNewest() {
+    SentIds base = SentIds.empty().plus("a", "m1").plus("b", "m2");
+    SentIds newest = base.plus("c", "m3");
+
+    SentIds branch = base.plus("d", "m4");
+
+    assertEquals("m4", branch.msgIdFor("d"));
+    assertNull(branch.msgIdFor("c"));
+    assertEquals("m3", newest.msgIdFor("c"));
+    assertNull(newest.msgIdFor("d"));
+    assertEquals("m5", newest.plus("e", "m5").msgIdFor("e"));
+    assertEquals("m1", branch.plus("f", "m6").msgIdFor("a"));
   }
 
   @Test
