@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -11,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -20,6 +22,7 @@ import peerlink.storage.StorePosition;
 import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.LogEntry;
 import peerlink.storage.Mutation;
+import peerlink.storage.PieceRefs;
 import peerlink.storage.SnapshotCriteria;
 import peerlink.storage.SnapshotParts;
 import peerlink.storage.SnapshotPayload;
@@ -88,15 +91,19 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
   @Override
   public void saveSnapshot(StoredSnapshot snapshot) {
     try {
-      saveSnapshot(snapshot.persistenceId(), snapshot.sequenceNr(), snapshot.timestamp(), out -> out.write(snapshot.payload()));
+      saveSnapshot(snapshot.persistenceId(), snapshot.sequenceNr(), snapshot.timestamp(), out -> out.write(snapshot.payload()), PieceRefs.NONE);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // writing an array to SnapshotParts throws none
     }
   }
 
-  /** The same, each part written as soon as the payload has filled it: the checkpoint is never one array. */
+  /**
+   * The same, each part written as soon as the payload has filled it: the checkpoint is never one array.
+   * The last write, which makes it visible, records the pieces it refers to.
+   */
   @Override
-  public long saveSnapshot(String persistenceId, long sequenceNr, long timestamp, SnapshotPayload payload) throws IOException {
+  public long saveSnapshot(String persistenceId, long sequenceNr, long timestamp, SnapshotPayload payload, PieceRefs pieces)
+      throws IOException {
     SnapshotParts parts = new SnapshotParts(SNAPSHOT_PART_BYTES, new SnapshotParts.Sink() {
       @Override
       public void part(int index, byte[] bytes) {
@@ -106,11 +113,29 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
       @Override
       public void last(byte[] rest, boolean afterParts) {
         StoredSnapshot last = new StoredSnapshot(persistenceId, sequenceNr, timestamp, rest);
-        write(s -> s.planSaveSnapshot(last, afterParts));
+        write(s -> s.planSaveSnapshot(last, afterParts, pieces));
       }
     });
     payload.writeTo(parts);
     return parts.finish();
+  }
+
+  /** One replicated write: the snapshot store hands over new pieces in batches about the size of a part. */
+  @Override
+  public void savePieces(String persistenceId, Map<Long, byte[]> pieces) {
+    write(s -> s.planSavePieces(persistenceId, pieces));
+  }
+
+  /** From the local store: only the primary saves checkpoints, and its store has every acknowledged write. */
+  @Override
+  public PieceRefs latestSnapshotPieces(String persistenceId) {
+    return store.latestSnapshotPieces(persistenceId);
+  }
+
+  /** From the local store, after {@link #latestSnapshot} made this node the primary. */
+  @Override
+  public void readPieces(String persistenceId, PieceRefs ids, BiConsumer<Long, byte[]> each) {
+    store.readPieces(persistenceId, ids, each);
   }
 
   @Override

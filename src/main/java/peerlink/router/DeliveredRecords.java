@@ -1,10 +1,8 @@
 package peerlink.router;
 
-import java.util.AbstractCollection;
-import java.util.Collection;
-import java.util.Iterator;
-import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.function.UnaryOperator;
+import peerlink.checkpoint.PiecedSnapshot;
 
 /**
  * One sender's most recent fully delivered messages, oldest first, kept so that {@code status} and a resent
@@ -26,8 +24,21 @@ final class DeliveredRecords {
     return EMPTY;
   }
 
+  /** The records as a checkpoint left them, their names {@code interned}'s instances. */
+  static DeliveredRecords restore(KeptForm form, LongFunction<Object> pieceById, UnaryOperator<String> interned) {
+    return new DeliveredRecords(form.restore(KEPT, pieceById, interned));
+  }
+
   int size() {
     return entries.size();
+  }
+
+  KeptForm form() {
+    return KeptForm.of(entries, KeptForm.Log.DELIVERED);
+  }
+
+  void forEachPiece(PiecedSnapshot.PieceVisitor visitor) {
+    KeptForm.forEachPiece(entries, KeptForm.Log.DELIVERED, visitor);
   }
 
   /** These records and one more, delivered last. {@code msgId} must be a router message id ({@link MessageIds}). */
@@ -46,50 +57,6 @@ final class DeliveredRecords {
     long number = MessageIds.number(msgId);
     Object kept = number < 0 ? null : entries.valueOf(number);
     return kept == null ? null : expand(sender, kept);
-  }
-
-  /** The kept message ids, oldest first: the snapshot form. A view; the records are immutable. */
-  Collection<String> ids() {
-    return new AbstractCollection<>() {
-      @Override
-      public Iterator<String> iterator() {
-        KeptEntries.Cursor cursor = entries.cursor();
-        return new Iterator<>() {
-          @Override
-          public boolean hasNext() {
-            return cursor.hasNext();
-          }
-
-          @Override
-          public String next() {
-            cursor.advance();
-            return MessageIds.of(cursor.number());
-          }
-        };
-      }
-
-      @Override
-      public int size() {
-        return entries.size();
-      }
-    };
-  }
-
-  /** The kept messages with their records, oldest first. */
-  Iterator<Map.Entry<String, MessageRecord>> records(String sender) {
-    KeptEntries.Cursor cursor = entries.cursor();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return cursor.hasNext();
-      }
-
-      @Override
-      public Map.Entry<String, MessageRecord> next() {
-        cursor.advance();
-        return Map.entry(MessageIds.of(cursor.number()), expand(sender, cursor.value()));
-      }
-    };
   }
 
   private static MessageRecord expand(String sender, Object kept) {

@@ -1,7 +1,9 @@
 package peerlink.router;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.function.Consumer;
 
 /**
  * The newest entries of a bounded log, oldest first: each a router message number and a value. What a
@@ -170,6 +172,47 @@ final class KeptEntries {
     }
   }
 
-  /** {@link #BLOCK} entries, never changed once made. */
-  private record Block(long[] numbers, Object[] values) {}
+  /** The log as a checkpoint left it: positions from {@code base}, the first {@code forgotten} of the first full block gone. */
+  static KeptEntries restore(int capacity, long base, int forgotten, List<Block> full, long[] openNumbers, Object[] openValues) {
+    for (Block block : full) {
+      if (block.numbers().length != BLOCK || block.values().length != BLOCK) {
+        throw new IllegalArgumentException("a full block holds " + BLOCK + " entries, not " + block.numbers().length);
+      }
+    }
+    if (forgotten < 0 || forgotten >= BLOCK || (full.isEmpty() && forgotten > 0) || openNumbers.length >= BLOCK
+        || openNumbers.length != openValues.length) {
+      throw new IllegalArgumentException("not a kept log: " + full.size() + " blocks, " + forgotten + " forgotten, "
+          + openNumbers.length + " open");
+    }
+    KeptEntries restored = new KeptEntries(capacity, full.toArray(Block[]::new), base, forgotten, openNumbers, openValues);
+    if (restored.size() > capacity) {
+      throw new IllegalArgumentException("keeps " + restored.size() + " entries, more than " + capacity);
+    }
+    return restored;
+  }
+
+  /** Each full block, oldest first, the first one even if some of its entries are forgotten. */
+  void forEachFullBlock(Consumer<Block> each) {
+    for (Block block : full) {
+      each.accept(block);
+    }
+  }
+
+  /** The position of the first full block's first entry (forgotten or not). */
+  long base() {
+    return base;
+  }
+
+  /** How many entries of the first full block are no longer kept. */
+  int forgotten() {
+    return forgotten;
+  }
+
+  /** The open block's entries, never changed: the arrays are exactly as long as the open block. */
+  Block open() {
+    return new Block(openNumbers, openValues);
+  }
+
+  /** Entries of the log: {@link #BLOCK} of them, never changed once made, or the open block. Not to be written to. */
+  record Block(long[] numbers, Object[] values) {}
 }

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.function.UnaryOperator;
 import org.pcollections.TreePMap;
+import peerlink.checkpoint.PiecedSnapshot;
 import peerlink.protocol.ServerFrame;
 
 /**
@@ -28,8 +29,14 @@ public final class PeerRecord {
   /** This peer's fully delivered messages, oldest first; the router keeps only the newest. */
   @JsonIgnore private final DeliveredRecords delivered;
   /**
-   * Only in a record just read from a checkpoint: the ids of {@link #delivered}, whose records the checkpoint
-   * holds among the registry's messages; {@link #withDeliveredFrom} moves them here.
+   * Only in a record just read from a checkpoint in pieces: its kept logs as the checkpoint wrote them, whose
+   * full blocks {@link #withPieces} puts back; null once it has (and for a checkpoint of the form before).
+   */
+  @JsonIgnore private final KeptForm sentToLoad;
+  @JsonIgnore private final KeptForm deliveredToLoad;
+  /**
+   * Only in a record just read from a checkpoint of the form before pieces: the ids of {@link #delivered},
+   * whose records that checkpoint holds among the registry's messages; {@link #withDeliveredFrom} moves them here.
    */
   @JsonIgnore private final Collection<String> deliveredIdsToLoad;
 
@@ -37,14 +44,24 @@ public final class PeerRecord {
     this(publicKey, 0, TreePMap.empty(), SentIds.empty(), DeliveredRecords.empty());
   }
 
+  /** Reads both checkpoint forms: kept logs in pieces ({@code sentKept}, {@code deliveredKept}), or whole as before. */
   @JsonCreator
   private PeerRecord(
       @JsonProperty("publicKey") String publicKey,
       @JsonProperty("lastSeq") long lastSeq,
       @JsonProperty("inbox") List<ServerFrame.Push> inbox,
+      @JsonProperty("sentKept") KeptForm sentKept,
+      @JsonProperty("deliveredKept") KeptForm deliveredKept,
       @JsonProperty("sentIds") Map<String, String> sentIds,
       @JsonProperty("delivered") Collection<String> delivered) {
-    this(publicKey, lastSeq, bySeq(inbox), SentIds.of(sentIds), DeliveredRecords.empty(), List.copyOf(delivered));
+    this.publicKey = publicKey;
+    this.lastSeq = lastSeq;
+    this.inbox = bySeq(inbox);
+    this.sentIds = sentIds == null ? SentIds.empty() : SentIds.of(sentIds);
+    this.delivered = DeliveredRecords.empty();
+    this.sentToLoad = sentKept;
+    this.deliveredToLoad = deliveredKept;
+    this.deliveredIdsToLoad = delivered == null ? List.of() : List.copyOf(delivered);
   }
 
   private PeerRecord(
@@ -53,30 +70,26 @@ public final class PeerRecord {
       TreePMap<Long, ServerFrame.Push> inbox,
       SentIds sentIds,
       DeliveredRecords delivered) {
-    this(publicKey, lastSeq, inbox, sentIds, delivered, List.of());
-  }
-
-  private PeerRecord(
-      String publicKey,
-      long lastSeq,
-      TreePMap<Long, ServerFrame.Push> inbox,
-      SentIds sentIds,
-      DeliveredRecords delivered,
-      Collection<String> deliveredIdsToLoad) {
     this.publicKey = publicKey;
     this.lastSeq = lastSeq;
     this.inbox = inbox;
     this.sentIds = sentIds;
     this.delivered = delivered;
-    this.deliveredIdsToLoad = deliveredIdsToLoad;
+    this.sentToLoad = null;
+    this.deliveredToLoad = null;
+    this.deliveredIdsToLoad = List.of();
   }
 
   /**
-   * A record read from a checkpoint, with its delivered messages' records taken from the checkpoint's
-   * messages (each id's record is removed from {@code messages}; an id without one is skipped), the peer
-   * and group names in them replaced by the registry's one instance of each.
+   * A record read from a checkpoint of the form before pieces, with its delivered messages' records taken
+   * from the checkpoint's messages (each id's record is removed from {@code messages}; an id without one is
+   * skipped), the peer and group names in them replaced by the registry's one instance of each. Any other
+   * record is returned as it is.
    */
   PeerRecord withDeliveredFrom(Map<String, MessageRecord> messages, UnaryOperator<String> names) {
+    if (deliveredIdsToLoad.isEmpty()) {
+      return this;
+    }
     DeliveredRecords loaded = delivered;
     for (String msgId : deliveredIdsToLoad) {
       MessageRecord record = MessageIds.number(msgId) < 0 ? null : messages.remove(msgId);
@@ -87,6 +100,35 @@ public final class PeerRecord {
     return new PeerRecord(publicKey, lastSeq, inbox, sentIds, loaded);
   }
 
+  /** Whether this record was read from a checkpoint in pieces and still waits for them ({@link #withPieces}). */
+  boolean awaitsPieces() {
+    return sentToLoad != null || deliveredToLoad != null;
+  }
+
+  /** A record read from a checkpoint in pieces, made whole: its kept logs' full blocks from {@code pieceById}. */
+  PeerRecord withPieces(LongFunction<Object> pieceById, UnaryOperator<String> names) {
+    if (!awaitsPieces()) {
+      return this;
+    }
+    SentIds sent = sentToLoad == null ? sentIds : SentIds.restore(sentToLoad, pieceById);
+    DeliveredRecords kept = deliveredToLoad == null ? delivered : DeliveredRecords.restore(deliveredToLoad, pieceById, names);
+    return new PeerRecord(publicKey, lastSeq, inbox, sent, kept);
+  }
+
+  /** The full blocks of this peer's kept logs, each a piece of a checkpoint; ids only, in a record still awaiting them. */
+  void forEachPiece(PiecedSnapshot.PieceVisitor visitor) {
+    if (sentToLoad != null) {
+      sentToLoad.forEachPiece(visitor);
+    } else {
+      sentIds.forEachPiece(visitor);
+    }
+    if (deliveredToLoad != null) {
+      deliveredToLoad.forEachPiece(visitor);
+    } else {
+      delivered.forEachPiece(visitor);
+    }
+  }
+
   private static TreePMap<Long, ServerFrame.Push> bySeq(List<ServerFrame.Push> pushes) {
     TreePMap<Long, ServerFrame.Push> inbox = TreePMap.empty();
     for (ServerFrame.Push push : pushes) {
@@ -95,30 +137,21 @@ public final class PeerRecord {
     return inbox;
   }
 
-  /** The snapshot form of the sent ids: oldest first, as they are forgotten. */
-  @JsonProperty("sentIds")
-  private Map<String, String> sentIdsInOrder() {
-    return sentIds.inOrder();
+  /** The checkpoint form of the sent ids: their full blocks by piece id, the newest inline. */
+  @JsonProperty("sentKept")
+  private KeptForm sentKept() {
+    return sentToLoad != null ? sentToLoad : sentIds.form();
   }
 
-  /** The snapshot form of the delivered messages: their ids, oldest first (their records go with the registry's messages). */
-  @JsonProperty("delivered")
-  private Collection<String> deliveredIds() {
-    return delivered.ids();
+  /** The checkpoint form of the delivered messages, in the same way. */
+  @JsonProperty("deliveredKept")
+  private KeptForm deliveredKept() {
+    return deliveredToLoad != null ? deliveredToLoad : delivered.form();
   }
 
   /** The kept record of a fully delivered message this peer sent, or null. */
   MessageRecord deliveredRecord(String self, String msgId) {
     return delivered.find(self, msgId);
-  }
-
-  /** This peer's kept delivered messages with their records, oldest first. */
-  Iterator<Map.Entry<String, MessageRecord>> deliveredRecords(String self) {
-    return delivered.records(self);
-  }
-
-  int deliveredKept() {
-    return delivered.size();
   }
 
   /** The snapshot form of the inbox: its pushes in sequence order. */

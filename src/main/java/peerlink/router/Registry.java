@@ -84,7 +84,8 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
   /**
    * The state changes in place, but the snapshot store serializes a snapshot asynchronously (and the
    * recovered one may be the store's own object): both directions get a copy, so a snapshot never
-   * contains events after its sequence number.
+   * contains events after its sequence number. The state is a {@link peerlink.checkpoint.PiecedSnapshot}:
+   * the store keeps its unchanging parts once instead of in every checkpoint.
    */
   @Override
   public SnapshotAdapter<RouterState> snapshotAdapter() {
@@ -96,7 +97,12 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
 
       @Override
       public RouterState fromJournal(Object from) {
-        return ((RouterState) from).copy();
+        RouterState loaded = (RouterState) from;
+        if (loaded.awaitsPieces()) {
+          // A snapshot store that does not know PiecedSnapshot handed over the checkpoint without its pieces.
+          throw new IllegalStateException("the registry's checkpoint was loaded without its pieces");
+        }
+        return loaded.copy();
       }
     };
   }

@@ -3,23 +3,17 @@ package peerlink.router;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.Spliterator;
-import java.util.Spliterators;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.pcollections.HashPMap;
 import org.pcollections.HashTreePMap;
 import org.pcollections.TreePMap;
+import peerlink.checkpoint.PiecedSnapshot;
 import peerlink.protocol.ServerFrame;
 
 /**
@@ -31,14 +25,15 @@ import peerlink.protocol.ServerFrame;
  * on its own thread while this state goes on changing. A deep copy used to stall the registry for
  * hundreds of milliseconds per checkpoint (see docs/performance.md).
  */
-public final class RouterState implements CborSerializable {
+public final class RouterState implements CborSerializable, PiecedSnapshot {
   @JsonProperty private HashPMap<String, PeerRecord> peers;
   @JsonProperty private TreePMap<String, GroupRecord> groups;
   /**
    * Messages not yet delivered to every recipient. The delivered ones are kept by their senders
-   * ({@link PeerRecord#deliveredRecord}), compactly; a checkpoint still lists them all here ({@link #messagesInCheckpoint}).
+   * ({@link PeerRecord#deliveredRecord}), compactly, and are pieces of a checkpoint (a checkpoint of the
+   * form before pieces listed them here too).
    */
-  @JsonIgnore private HashPMap<String, MessageRecord> messages;
+  @JsonProperty private HashPMap<String, MessageRecord> messages;
   @JsonProperty private long messageCount;
   /** Pushes added since the last {@link #drainNewPushes}, per peer; transient, never snapshotted. */
   @JsonIgnore private Map<String, List<ServerFrame.Push>> newPushes = new LinkedHashMap<>();
@@ -94,35 +89,28 @@ public final class RouterState implements CborSerializable {
     return peer == null ? null : peer.deliveredRecord(sender, msgId);
   }
 
-  /**
-   * The snapshot form of the messages: the undelivered ones and every sender's kept delivered ones, as
-   * before delivered records moved to their senders (so checkpoints of either version load in both).
-   */
-  @JsonProperty("messages")
-  private Map<String, MessageRecord> messagesInCheckpoint() {
-    return new AbstractMap<>() {
-      @Override
-      public Set<Entry<String, MessageRecord>> entrySet() {
-        return new AbstractSet<>() {
-          @Override
-          public int size() {
-            int size = messages.size();
-            for (PeerRecord peer : peers.values()) {
-              size += peer.deliveredKept();
-            }
-            return size;
-          }
+  /** The full blocks of every peer's kept logs: they never change, so a checkpoint stores each once. */
+  @Override
+  public void forEachPiece(PieceVisitor visitor) {
+    for (PeerRecord peer : peers.values()) {
+      peer.forEachPiece(visitor);
+    }
+  }
 
-          @Override
-          public Iterator<Entry<String, MessageRecord>> iterator() {
-            Stream<Entry<String, MessageRecord>> delivered = peers.entrySet().stream()
-                .flatMap(peer -> StreamSupport.stream(
-                    Spliterators.spliteratorUnknownSize(peer.getValue().deliveredRecords(peer.getKey()), Spliterator.ORDERED), false));
-            return Stream.concat(messages.entrySet().stream(), delivered).iterator();
-          }
-        };
-      }
-    };
+  /** This state as read from a checkpoint in pieces, made whole (and the state itself when it needs no pieces). */
+  @Override
+  public RouterState withPieces(LongFunction<Object> pieceById) {
+    if (!awaitsPieces()) {
+      return this;
+    }
+    Map<String, PeerRecord> loaded = new HashMap<>();
+    peers.forEach((id, peer) -> loaded.put(id, peer.withPieces(pieceById, this::name)));
+    return new RouterState(HashTreePMap.from(loaded), groups, messages, messageCount, names);
+  }
+
+  /** Whether this state was read from a checkpoint in pieces without them: it must not be used before {@link #withPieces}. */
+  boolean awaitsPieces() {
+    return peers.values().stream().anyMatch(PeerRecord::awaitsPieces);
   }
 
   public long messageCount() {

@@ -1,10 +1,9 @@
 package peerlink.router;
 
-import java.util.AbstractMap;
-import java.util.AbstractSet;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.LongFunction;
+import java.util.function.UnaryOperator;
+import peerlink.checkpoint.PiecedSnapshot;
 
 /**
  * The client ids of a peer's most recent sends, each with the router message id it got, so that a resent id
@@ -35,7 +34,7 @@ final class SentIds {
     return EMPTY;
   }
 
-  /** Client id to message id, oldest first, as a checkpoint lists them. */
+  /** Client id to message id, oldest first, as a checkpoint of the form before pieces lists them. */
   static SentIds of(Map<String, String> inOrder) {
     SentIds ids = EMPTY;
     for (Map.Entry<String, String> sent : inOrder.entrySet()) {
@@ -44,8 +43,21 @@ final class SentIds {
     return ids;
   }
 
+  /** The ids as a checkpoint left them; the index is made by the first {@link #plus}. */
+  static SentIds restore(KeptForm form, LongFunction<Object> pieceById) {
+    return new SentIds(form.restore(KEPT, pieceById, UnaryOperator.identity()), null);
+  }
+
   int size() {
     return entries.size();
+  }
+
+  KeptForm form() {
+    return KeptForm.of(entries, KeptForm.Log.SENT_IDS);
+  }
+
+  void forEachPiece(PiecedSnapshot.PieceVisitor visitor) {
+    KeptForm.forEachPiece(entries, KeptForm.Log.SENT_IDS, visitor);
   }
 
   /** These ids and one more, the newest. {@code msgId} must be a router message id ({@link MessageIds}). */
@@ -81,38 +93,6 @@ final class SentIds {
       }
     }
     return found;
-  }
-
-  /** Client id to message id, oldest first: the snapshot form. A view, not a copy: a checkpoint writes up to 10,000 per peer. */
-  Map<String, String> inOrder() {
-    return new AbstractMap<>() {
-      @Override
-      public Set<Entry<String, String>> entrySet() {
-        return new AbstractSet<>() {
-          @Override
-          public int size() {
-            return entries.size();
-          }
-
-          @Override
-          public Iterator<Entry<String, String>> iterator() {
-            KeptEntries.Cursor cursor = entries.cursor();
-            return new Iterator<>() {
-              @Override
-              public boolean hasNext() {
-                return cursor.hasNext();
-              }
-
-              @Override
-              public Entry<String, String> next() {
-                cursor.advance();
-                return Map.entry((String) cursor.value(), MessageIds.of(cursor.number()));
-              }
-            };
-          }
-        };
-      }
-    };
   }
 
   /** An index and the instance it describes; changed by {@link #plus} only. */

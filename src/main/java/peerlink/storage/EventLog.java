@@ -1,11 +1,12 @@
 package peerlink.storage;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -50,24 +51,44 @@ public interface EventLog extends AutoCloseable {
   void saveSnapshot(StoredSnapshot snapshot);
 
   /**
-   * The same, with the payload written by {@code payload} as it is stored; returns its size in bytes.
-   * This default builds the payload in one array first; a log that writes snapshots in parts streams it.
+   * The same, with the payload written by {@code payload} as it is stored, and referring to the stored
+   * {@code pieces} (none for a snapshot that is not in pieces); returns the payload's size in bytes. A log
+   * that writes snapshots in parts streams the payload.
    */
+  long saveSnapshot(String persistenceId, long sequenceNr, long timestamp, SnapshotPayload payload, PieceRefs pieces)
+      throws IOException;
+
+  /** {@link #saveSnapshot(String, long, long, SnapshotPayload, PieceRefs)} of a snapshot without pieces. */
   default long saveSnapshot(String persistenceId, long sequenceNr, long timestamp, SnapshotPayload payload)
       throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    payload.writeTo(out);
-    saveSnapshot(new StoredSnapshot(persistenceId, sequenceNr, timestamp, out.toByteArray()));
-    return out.size();
+    return saveSnapshot(persistenceId, sequenceNr, timestamp, payload, PieceRefs.NONE);
   }
+
+  /**
+   * Stores pieces of snapshot content for a snapshot about to be saved ({@code peerlink.checkpoint.PiecedSnapshot}),
+   * each under its id, durably. A piece's content never changes, so storing an id again changes nothing.
+   */
+  void savePieces(String persistenceId, Map<Long, byte[]> pieces);
+
+  /**
+   * The pieces the latest snapshot of the id refers to: a new snapshot may refer to these without storing
+   * them again, as they stay while that snapshot does. None if it has no pieces, or there is no snapshot.
+   */
+  PieceRefs latestSnapshotPieces(String persistenceId);
+
+  /** Feeds {@code each} the stored content of every piece in {@code ids} that the store holds, in id order. */
+  void readPieces(String persistenceId, PieceRefs ids, BiConsumer<Long, byte[]> each);
 
   /** The snapshot of the id with the highest sequence number among those the criteria select. */
   Optional<StoredSnapshot> latestSnapshot(String persistenceId, SnapshotCriteria criteria);
 
-  /** Deletes the snapshot of the id taken at that sequence number, if there is one. */
+  /**
+   * Deletes the snapshot of the id taken at that sequence number, if there is one, with the pieces that
+   * no snapshot left refers to.
+   */
   void deleteSnapshot(String persistenceId, long sequenceNr);
 
-  /** Deletes every snapshot of the id that the criteria select. */
+  /** Deletes every snapshot of the id that the criteria select, with the pieces no snapshot left refers to. */
   void deleteSnapshots(String persistenceId, SnapshotCriteria criteria);
 
   /** Releases the storage (and its directory lock); later calls fail. Closing twice is harmless. */

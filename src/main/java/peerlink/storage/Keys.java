@@ -35,6 +35,10 @@ final class Keys {
    * a checkpoint's parts are tens of megabytes.
    */
   static final byte SNAPSHOT_PART_COUNT = 8;
+  /** A piece of snapshot content stored once for every snapshot that refers to it (space, id, 8-byte piece id). */
+  static final byte SNAPSHOT_PIECE = 9;
+  /** The ids of the pieces one snapshot refers to (space, id, sequence number), as {@link PieceRefs}. */
+  static final byte SNAPSHOT_PIECE_REFS = 10;
 
   private Keys() {
   }
@@ -69,6 +73,15 @@ final class Keys {
 
   static byte[] snapshotPartCount(String persistenceId, long sequenceNr) {
     return withSequenceNr(prefix(SNAPSHOT_PART_COUNT, persistenceId), sequenceNr);
+  }
+
+  /** Piece ids are never negative, so bytewise order is id order, as with sequence numbers. */
+  static byte[] snapshotPiece(String persistenceId, long pieceId) {
+    return withSequenceNr(prefix(SNAPSHOT_PIECE, persistenceId), pieceId);
+  }
+
+  static byte[] snapshotPieceRefs(String persistenceId, long sequenceNr) {
+    return withSequenceNr(prefix(SNAPSHOT_PIECE_REFS, persistenceId), sequenceNr);
   }
 
   static byte[] snapshotInfo(String persistenceId) {

@@ -187,16 +187,31 @@ public final class LevelDbEventLog implements EventLog {
     apply(planSaveSnapshot(snapshot));
   }
 
+  /** Builds the payload in one array: a single node has no replication to cut it into parts for. */
+  @Override
+  public long saveSnapshot(String persistenceId, long sequenceNr, long timestamp, SnapshotPayload payload, PieceRefs pieces)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    payload.writeTo(out);
+    apply(planSaveSnapshot(new StoredSnapshot(persistenceId, sequenceNr, timestamp, out.toByteArray()), false, pieces));
+    return out.size();
+  }
+
   public List<Mutation> planSaveSnapshot(StoredSnapshot snapshot) {
     return planSaveSnapshot(snapshot, false);
   }
 
+  public List<Mutation> planSaveSnapshot(StoredSnapshot snapshot, boolean afterParts) {
+    return planSaveSnapshot(snapshot, afterParts, PieceRefs.NONE);
+  }
+
   /**
    * Saves a snapshot whose payload is {@code snapshot.payload()}, preceded by the parts written with
-   * {@link #planSaveSnapshotPart} if {@code afterParts}. Without parts, parts left at this sequence
-   * number by an earlier save that never finished are deleted, so they cannot be read as this one's.
+   * {@link #planSaveSnapshotPart} if {@code afterParts}, and referring to {@code pieces} (written before
+   * with {@link #planSavePieces}). Without parts, parts left at this sequence number by an earlier save
+   * that never finished are deleted, so they cannot be read as this one's.
    */
-  public List<Mutation> planSaveSnapshot(StoredSnapshot snapshot, boolean afterParts) {
+  public List<Mutation> planSaveSnapshot(StoredSnapshot snapshot, boolean afterParts, PieceRefs pieces) {
     byte[] value = ByteBuffer.allocate(Long.BYTES + snapshot.payload().length)
         .putLong(snapshot.timestamp()).put(snapshot.payload()).array();
     return guarded(() -> {
@@ -205,6 +220,8 @@ public final class LevelDbEventLog implements EventLog {
         deletePartsOf(snapshot.persistenceId(), snapshot.sequenceNr(), plan);
       }
       plan.add(Mutation.put(Keys.snapshot(snapshot.persistenceId(), snapshot.sequenceNr()), value));
+      byte[] refsKey = Keys.snapshotPieceRefs(snapshot.persistenceId(), snapshot.sequenceNr());
+      plan.add(pieces.isEmpty() ? Mutation.delete(refsKey) : Mutation.put(refsKey, pieces.encode()));
       Optional<SnapshotInfo> latest = storedSnapshotInfo(snapshot.persistenceId());
       if (latest.isEmpty() || latest.get().sequenceNr() <= snapshot.sequenceNr()) {
         SnapshotInfo info = new SnapshotInfo(snapshot.sequenceNr(), snapshot.timestamp());
@@ -233,6 +250,73 @@ public final class LevelDbEventLog implements EventLog {
 
   private static byte[] partCount(int parts) {
     return ByteBuffer.allocate(Integer.BYTES).putInt(parts).array();
+  }
+
+  @Override
+  public void savePieces(String persistenceId, Map<Long, byte[]> pieces) {
+    apply(planSavePieces(persistenceId, pieces));
+  }
+
+  public List<Mutation> planSavePieces(String persistenceId, Map<Long, byte[]> pieces) {
+    List<Mutation> plan = new ArrayList<>(pieces.size());
+    pieces.forEach((id, content) -> plan.add(Mutation.put(Keys.snapshotPiece(persistenceId, id), content)));
+    return plan;
+  }
+
+  @Override
+  public PieceRefs latestSnapshotPieces(String persistenceId) {
+    return guarded(() -> latestSnapshotInfo(persistenceId).map(latest -> pieceRefs(persistenceId, latest.sequenceNr())).orElse(PieceRefs.NONE));
+  }
+
+  private PieceRefs pieceRefs(String persistenceId, long sequenceNr) {
+    byte[] stored = db.get(Keys.snapshotPieceRefs(persistenceId, sequenceNr));
+    return stored == null ? PieceRefs.NONE : PieceRefs.decode(stored);
+  }
+
+  @Override
+  public void readPieces(String persistenceId, PieceRefs ids, BiConsumer<Long, byte[]> each) {
+    guarded(() -> {
+      // One pass in key order: a checkpoint's pieces are most of the pieces there are.
+      long[] wanted = ids.ids();
+      int[] next = {0};
+      if (wanted.length > 0) {
+        scan(Keys.prefix(Keys.SNAPSHOT_PIECE, persistenceId), wanted[0], e -> {
+          long id = Keys.sequenceNr(e.getKey());
+          while (next[0] < wanted.length && wanted[next[0]] < id) {
+            next[0]++;
+          }
+          if (next[0] < wanted.length && wanted[next[0]] == id) {
+            each.accept(id, e.getValue());
+            next[0]++;
+          }
+          return next[0] < wanted.length;
+        });
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Deletes the piece references of the snapshots at {@code deleted}, and the pieces they referred to that
+   * no other snapshot does. A snapshot being written meanwhile refers only to pieces that the latest
+   * snapshot (which stays) refers to, or to new ones that no older snapshot referred to
+   * ({@code PiecedSnapshot}'s contract), so nothing it needs goes.
+   */
+  private void deletePiecesOnlyIn(String persistenceId, List<Long> deleted, List<Mutation> plan) {
+    PieceRefs[] refs = {PieceRefs.NONE, PieceRefs.NONE}; // the deleted snapshots', the others'
+    scan(Keys.prefix(Keys.SNAPSHOT_PIECE_REFS, persistenceId), 0, e -> {
+      PieceRefs these = PieceRefs.decode(e.getValue());
+      if (deleted.contains(Keys.sequenceNr(e.getKey()))) {
+        refs[0] = refs[0].union(these);
+        plan.add(Mutation.delete(e.getKey()));
+      } else {
+        refs[1] = refs[1].union(these);
+      }
+      return true;
+    });
+    for (long id : refs[0].minus(refs[1]).ids()) {
+      plan.add(Mutation.delete(Keys.snapshotPiece(persistenceId, id)));
+    }
   }
 
   /**
@@ -329,6 +413,7 @@ public final class LevelDbEventLog implements EventLog {
     return guarded(() -> {
       List<Mutation> plan = new ArrayList<>(List.of(Mutation.delete(Keys.snapshot(persistenceId, sequenceNr))));
       deletePartsOf(persistenceId, sequenceNr, plan);
+      deletePiecesOnlyIn(persistenceId, List.of(sequenceNr), plan);
       forgetInfoIfDeleted(persistenceId, List.of(sequenceNr), plan);
       return plan;
     });
@@ -348,6 +433,9 @@ public final class LevelDbEventLog implements EventLog {
         deletePartsOf(persistenceId, seqNr, plan);
         deleted.add(seqNr);
       });
+      if (!deleted.isEmpty()) {
+        deletePiecesOnlyIn(persistenceId, deleted, plan);
+      }
       forgetInfoIfDeleted(persistenceId, deleted, plan);
       return plan;
     });

@@ -2,6 +2,7 @@ package peerlink.storage;
 
 import com.typesafe.config.Config;
 import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,6 +10,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +32,7 @@ import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
 import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import peerlink.checkpoint.PiecedSnapshot;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.FutureConverters;
 
@@ -67,7 +73,27 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
 
   private Optional<SelectedSnapshot> loadLatest(String persistenceId, SnapshotSelectionCriteria criteria) {
     return log.latestSnapshot(persistenceId, bounds(criteria)).map(stored -> SelectedSnapshot.create(
-        new SnapshotMetadata(persistenceId, stored.sequenceNr(), stored.timestamp()), decode(stored.payload())));
+        new SnapshotMetadata(persistenceId, stored.sequenceNr(), stored.timestamp()), withPieces(stored, decode(stored.payload()))));
+  }
+
+  /** A snapshot in pieces, completed with the pieces it names; any other snapshot as it is. */
+  private Object withPieces(StoredSnapshot stored, Object snapshot) {
+    if (!(snapshot instanceof PiecedSnapshot pieced)) {
+      return snapshot;
+    }
+    List<Long> ids = new ArrayList<>();
+    pieced.forEachPiece((id, content) -> ids.add(id));
+    Map<Long, Object> pieces = new HashMap<>();
+    log.readPieces(stored.persistenceId(), PieceRefs.of(ids.stream().mapToLong(Long::longValue).toArray()),
+        (id, bytes) -> pieces.put(id, decode(bytes)));
+    return pieced.withPieces(id -> {
+      Object piece = pieces.get(id);
+      if (piece == null) {
+        throw new IllegalStateException("checkpoint " + stored.persistenceId() + " at " + stored.sequenceNr()
+            + " refers to piece " + id + ", which is not in the store");
+      }
+      return piece;
+    });
   }
 
   /**
@@ -81,14 +107,18 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
     String what = id + " at " + metadata.sequenceNr();
     checkpoints.start(id, what, () -> {
       long started = System.nanoTime();
+      PieceSaver.Saved pieces = snapshot instanceof PiecedSnapshot pieced
+          ? PieceSaver.save(log, id, pieced, this::encode)
+          : new PieceSaver.Saved(PieceRefs.NONE, 0, 0);
       long bytes;
       try {
-        bytes = log.saveSnapshot(id, metadata.sequenceNr(), metadata.timestamp(), out -> encode(snapshot, out));
+        bytes = log.saveSnapshot(id, metadata.sequenceNr(), metadata.timestamp(), out -> encode(snapshot, out), pieces.refs());
       } catch (IOException e) {
         throw notSaved(what, e);
       }
       // One line per checkpoint: its size and time are what a busy node's latency depends on.
-      LOG.info("Checkpoint {} saved: {} KiB, serialized and written in {} ms", what, bytes / 1024,
+      LOG.info("Checkpoint {} saved: {} KiB, and {} new pieces of {} ({} KiB), serialized and written in {} ms", what,
+          bytes / 1024, pieces.newPieces(), pieces.refs().size(), pieces.newBytes() / 1024,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     });
     return Futures.successful(null);
@@ -158,6 +188,17 @@ public final class LevelDbSnapshotStore extends SnapshotStore {
     } else {
       out.write(serialization.serialize(snapshot).get());
     }
+  }
+
+  /** A piece's stored form: the same layout as a snapshot's. */
+  private byte[] encode(Object piece) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      encode(piece, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot serialize a checkpoint piece " + piece.getClass().getName(), e);
+    }
+    return out.toByteArray();
   }
 
   private static boolean compressed(String binding, Config config) {

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.LogEntry;
+import peerlink.storage.PieceRefs;
 import peerlink.storage.SnapshotCriteria;
 import peerlink.storage.StorePosition;
 import peerlink.storage.StoredSnapshot;
@@ -281,6 +282,36 @@ class ReplicationLeaderTest {
       next(replica, Replica.Replicate.class, r -> r.writeId() == id).replyTo().tell(new ReplicaReply.Acked(self(), 1, id));
     }
     await(saved);
+  }
+
+  @Test
+  void aCheckpointsPiecesAreReplicatedAheadOfTheSnapshotThatRefersToThem() throws Exception {
+    TestProbe<Replica.Command> replica = alone.createTestProbe(Replica.Command.class);
+    ReplicatedEventLog log = primaryLog(replica);
+    byte[] piece = "a block of kept records".getBytes(StandardCharsets.UTF_8);
+
+    CompletableFuture<Void> saved = CompletableFuture.runAsync(() -> {
+      log.savePieces(ID, java.util.Map.of(7L, piece));
+      try {
+        log.saveSnapshot(ID, 9, 1234, out -> out.write(new byte[] {1, 2}), PieceRefs.of(7));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try (LevelDbEventLog backup = LevelDbEventLog.open(dir.resolve("backup"))) {
+      for (long writeId = 1; writeId <= 2; writeId++) {
+        long id = writeId;
+        Replica.Replicate write = next(replica, Replica.Replicate.class, r -> r.writeId() == id);
+        backup.apply(WireMutations.join(List.of(write.data())));
+        write.replyTo().tell(new ReplicaReply.Acked(self(), 1, id));
+      }
+      await(saved);
+
+      assertEquals(PieceRefs.of(7), backup.latestSnapshotPieces(ID));
+      List<byte[]> read = new ArrayList<>();
+      backup.readPieces(ID, PieceRefs.of(7), (id, content) -> read.add(content));
+      assertArrayEquals(piece, read.get(0));
+    }
   }
 
   @Test

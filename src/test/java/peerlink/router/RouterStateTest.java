@@ -254,7 +254,7 @@ class RouterStateTest {
   }
 
   @Test
-  void aCheckpointStillListsDeliveredRecordsAmongTheMessagesSoEitherVersionReadsIt() throws Exception {
+  void aCheckpointListsOnlyUndeliveredMessagesAndKeepsWhatIsDeliveredInItsSendersBlocks() throws Exception {
     peers("alice", "bob", "carol");
     state.apply(new RouterEvent.GroupCreated("team", "alice", AT));
     state.apply(new RouterEvent.GroupJoined("team", "bob"));
@@ -267,16 +267,38 @@ class RouterStateTest {
 
     com.fasterxml.jackson.databind.JsonNode form = jsonMapper().valueToTree(state);
 
-    assertEquals(List.of("m1", "m2", "m3"), iterate(form.get("messages").fieldNames()).stream().sorted().toList());
-    assertEquals("[\"bob\",\"carol\"]", form.get("messages").get("m1").get("delivered").toString());
-    assertEquals("[\"bob\"]", form.get("messages").get("m2").get("delivered").toString());
-    assertEquals("[]", form.get("messages").get("m3").get("delivered").toString(), "alice has not acked m3");
-    assertEquals("[\"m2\",\"m1\"]", form.get("peers").get("alice").get("delivered").toString(), "in the order they were delivered");
-    RouterState loaded = jsonMapper().treeToValue(form, RouterState.class);
+    assertEquals(List.of("m3"), iterate(form.get("messages").fieldNames()), "alice has not acked m3");
+    com.fasterxml.jackson.databind.JsonNode delivered = form.get("peers").get("alice").get("deliveredKept");
+    assertEquals("[2,1]", delivered.get("open").get("numbers").toString(), "in the order they were delivered");
+    assertEquals("[\"bob\",null]", delivered.get("open").get("names").toString(), "a direct message keeps its recipient");
+    assertEquals("[\"bob\",\"carol\"]", delivered.get("open").get("records").get(1).get("delivered").toString());
+    assertEquals("[]", delivered.get("blocks").toString(), "no full block yet, so no piece");
+    RouterState loaded = jsonMapper().treeToValue(form, RouterState.class).withPieces(id -> {
+      throw new AssertionError("no piece to load");
+    });
     assertEquals(List.of("bob", "carol"), loaded.sentMessage("alice", "m1").delivered());
     assertEquals(MessageState.DELIVERED, loaded.sentMessage("alice", "m2").state());
     assertEquals(MessageState.SENT, loaded.sentMessage("carol", "m3").state());
     assertEquals(form, jsonMapper().valueToTree(loaded), "written back the same");
+  }
+
+  @Test
+  void aCheckpointReadWithoutItsPiecesSaysSoAndIsRefusedByTheRegistry() throws Exception {
+    peers("alice", "bob");
+    for (int i = 1; i <= KeptEntries.BLOCK; i++) {
+      state.apply(direct("m" + i, "alice", "bob", "body " + i));
+    }
+    List<Long> pieces = new java.util.ArrayList<>();
+    state.forEachPiece((id, content) -> pieces.add(id));
+    assertEquals(1, pieces.size(), "one full block of alice's sent ids");
+
+    RouterState read = jsonMapper().treeToValue(jsonMapper().valueToTree(state), RouterState.class);
+
+    assertTrue(read.awaitsPieces());
+    List<Long> named = new java.util.ArrayList<>();
+    read.forEachPiece((id, content) -> named.add(id));
+    assertEquals(pieces, named, "it still names its pieces, so a store can load them");
+    assertTrue(!roundTrip(state).awaitsPieces());
   }
 
   @Test
@@ -365,14 +387,20 @@ class RouterStateTest {
     return list;
   }
 
-  /** Serializes the state as the snapshot store would (serializer id, manifest, bytes) and reads it back. */
+  /**
+   * Serializes the state as the snapshot store would (serializer id, manifest, bytes), each of its pieces
+   * apart, and reads it back with them.
+   */
   private static RouterState roundTrip(RouterState state) throws java.io.NotSerializableException {
     Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
     Serializer serializer = serialization.serializerFor(RouterState.class);
     assertEquals("JacksonCborSerializer", serializer.getClass().getSimpleName(), "bound in reference.conf");
+    Map<Long, byte[]> pieces = new java.util.HashMap<>();
+    state.forEachPiece((id, content) -> pieces.put(id, serializer.toBinary(content.get())));
     byte[] bytes = serializer.toBinary(state);
     String manifest = Serializers.manifestFor(serializer, state);
-    return (RouterState) serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+    RouterState read = (RouterState) serialization.deserialize(bytes, serializer.identifier(), manifest).get();
+    return read.withPieces(id -> serialization.deserialize(pieces.get(id), serializer.identifier(), KeptBlock.class.getName()).get());
   }
 
   private void peers(String... ids) {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -246,6 +247,48 @@ class LevelDbEventLogTest {
         }
       }
     }
+  }
+
+  @Test
+  void aSnapshotsPiecesStayWhileASnapshotReferringToThemDoesAndGoWithTheLastOne() throws IOException {
+    log.savePieces("p", Map.of(1L, bytes("one"), 2L, bytes("two"), 3L, bytes("three")));
+    log.saveSnapshot("p", 10, 100, out -> out.write(bytes("s10")), PieceRefs.of(3, 1, 2));
+    log.savePieces("p", Map.of(4L, bytes("four")));
+    log.saveSnapshot("p", 20, 200, out -> out.write(bytes("s20")), PieceRefs.of(2, 3, 4));
+    log.savePieces("q", Map.of(1L, bytes("q's one")));
+    log.saveSnapshot("q", 5, 50, out -> out.write(bytes("q5")), PieceRefs.of(1));
+
+    assertEquals(PieceRefs.of(2, 3, 4), log.latestSnapshotPieces("p"));
+    assertEquals(Map.of(1L, "one", 2L, "two", 4L, "four"), pieces("p", PieceRefs.of(1, 2, 4, 7)), "7 was never stored");
+
+    log.deleteSnapshot("p", 10);
+    assertEquals(Map.of(2L, "two", 3L, "three", 4L, "four"), pieces("p", PieceRefs.of(1, 2, 3, 4)), "1 was only in the deleted one");
+    log.deleteSnapshots("p", SnapshotCriteria.latest());
+    assertEquals(Map.of(), pieces("p", PieceRefs.of(1, 2, 3, 4)));
+    assertEquals(PieceRefs.NONE, log.latestSnapshotPieces("p"));
+    assertEquals(Map.of(1L, "q's one"), pieces("q", PieceRefs.of(1)), "other ids keep theirs");
+    assertEquals(PieceRefs.of(1), log.latestSnapshotPieces("q"));
+  }
+
+  @Test
+  void aSnapshotSavedAgainWithoutPiecesRefersToNone() throws IOException {
+    log.savePieces("p", Map.of(1L, bytes("one")));
+    log.saveSnapshot("p", 10, 100, out -> out.write(bytes("in pieces")), PieceRefs.of(1));
+    log.saveSnapshot("p", 10, 100, out -> out.write(bytes("whole")), PieceRefs.NONE);
+
+    assertEquals(PieceRefs.NONE, log.latestSnapshotPieces("p"));
+    log.deleteSnapshot("p", 10);
+    assertEquals(Map.of(1L, "one"), pieces("p", PieceRefs.of(1)), "no snapshot said it referred to it: left alone");
+  }
+
+  private Map<Long, String> pieces(String persistenceId, PieceRefs ids) {
+    Map<Long, String> read = new java.util.HashMap<>();
+    log.readPieces(persistenceId, ids, (id, content) -> read.put(id, new String(content, StandardCharsets.UTF_8)));
+    return read;
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
   }
 
   private static LogEntry entry(String persistenceId, long sequenceNr) {

@@ -1,0 +1,134 @@
+package peerlink.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import peerlink.protocol.ClientFrame;
+import peerlink.protocol.Limits;
+import peerlink.protocol.ServerFrame;
+import peerlink.protocol.Signatures;
+import peerlink.storage.EventLog;
+import peerlink.storage.EventLogs;
+import peerlink.storage.PieceRefs;
+import peerlink.testing.Poll;
+
+/**
+ * The registry on the real storage plugins and a real LevelDB: its checkpoints keep the kept records'
+ * full blocks as pieces, and a restart recovers from them what the router must remember (a resent id,
+ * the state of a delivered message).
+ */
+@ExtendWith(LogCapturingExtension.class)
+class RegistryCheckpointTest {
+  private static final long NOW = 1_700_000_000_000L;
+  private static final String REGISTRY = Registry.PERSISTENCE_ID.id();
+
+  @TempDir
+  Path dir;
+
+  private final List<ActorTestKit> kits = new ArrayList<>();
+  private final KeyPair alice = Signatures.newKeyPair();
+  private final KeyPair bob = Signatures.newKeyPair();
+
+  @AfterEach
+  void shutdown() {
+    kits.forEach(ActorTestKit::shutdownTestKit);
+  }
+
+  @Test
+  void aRestartRecoversResentIdsAndDeliveredStatesFromACheckpointInPieces() {
+    ActorTestKit kit = start();
+    Registered registry = spawn(kit);
+    registry.decide(registry.register("alice", alice), registry.register("bob", bob));
+    int sent = 5 * KeptEntries.BLOCK + 7;
+    for (int i = 1; i <= sent; i++) {
+      registry.decide(registry.send("c" + i, "message " + i));
+    }
+    registry.decide(new RouterCommand.Acknowledge("bob", sent, registry.bob.ref()));
+    for (int i = 1; i <= 40; i++) { // events enough for another checkpoint, after the acknowledgement
+      registry.decide(new RouterCommand.Execute("bob", new ClientFrame.Send("b" + i, "alice", "reply " + i), registry.bob.ref()));
+    }
+    EventLog store = EventLogs.get(kit.system().classicSystem()).forDirectory(dir);
+    // 5 full blocks of alice's sent ids and 5 of her delivered messages (and one of bob's, later)
+    Poll.until(Duration.ofSeconds(20), () -> store.latestSnapshotPieces(REGISTRY).size() >= 10, "a checkpoint with ten pieces");
+    PieceRefs pieces = store.latestSnapshotPieces(REGISTRY);
+    List<Long> stored = new ArrayList<>();
+    store.readPieces(REGISTRY, pieces, (id, bytes) -> stored.add(id));
+    assertEquals(pieces.size(), stored.size(), "every piece the checkpoint refers to is in the store");
+    kit.shutdownTestKit();
+
+    ActorTestKit after = start();
+    Registered again = spawn(after);
+    RouterCommand.BatchDone resent = again.decide(again.send("c3", "message 3"));
+    assertEquals(new ToSession.Reply(ServerFrame.Ok.sent("c3", "m3", "DELIVERED", 1, true)), resent.replies().get(0).message(),
+        "a resent id from a full block is still known, and so is its message's state");
+    RouterCommand.BatchDone status = again.decide(new RouterCommand.Execute("alice", new ClientFrame.QueryStatus("s1", "m2"), again.alice.ref()));
+    assertEquals(new ToSession.Reply(new ServerFrame.MessageStatus("s1", "m2", "DELIVERED", List.of("bob"), List.of("bob"))),
+        status.replies().get(0).message(), "a delivered record from a full block is still known");
+    RouterCommand.BatchDone fresh = again.decide(again.send("c" + (sent + 1), "one more"));
+    assertEquals(new ToSession.Reply(ServerFrame.Ok.sent("c" + (sent + 1), "m" + (sent + 41), "SENT", 1, false)),
+        fresh.replies().get(0).message());
+  }
+
+  // ---- helpers ----
+
+  private ActorTestKit start() {
+    Config config = ConfigFactory.parseString("""
+            pekko.actor.provider = local
+            pekko.persistence.journal.plugin = "peerlink.storage.journal"
+            pekko.persistence.snapshot-store.plugin = "peerlink.storage.snapshot"
+            # The first LevelDB open extracts the JNI library; give busy machines time.
+            pekko.actor.testkit.typed.single-expect-default = 15s
+            """)
+        .withValue("peerlink.storage.dir", ConfigValueFactory.fromAnyRef(dir.toString()))
+        .withFallback(ConfigFactory.parseResources("peerlink-storage.conf"))
+        .withFallback(ConfigFactory.load())
+        .resolve();
+    ActorTestKit kit = ActorTestKit.create(config);
+    kits.add(kit);
+    return kit;
+  }
+
+  /** A registry that checkpoints every 40 events, with a probe as its router and one per peer session. */
+  private Registered spawn(ActorTestKit kit) {
+    TestProbe<RouterCommand> router = kit.createTestProbe(RouterCommand.class);
+    RegistrySettings settings = new RegistrySettings(Limits.DEFAULT, 40, 1000, Duration.ofMillis(200));
+    ActorRef<Registry.Decide> registry =
+        kit.spawn(Registry.create(router.ref(), settings, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC)));
+    router.expectMessage(new RouterCommand.RegistryReady());
+    return new Registered(registry, router, kit.createTestProbe(ToSession.class), kit.createTestProbe(ToSession.class));
+  }
+
+  private record Registered(ActorRef<Registry.Decide> registry, TestProbe<RouterCommand> router,
+                            TestProbe<ToSession> alice, TestProbe<ToSession> bob) {
+    RouterCommand.BatchDone decide(RouterCommand.Decidable... batch) {
+      registry.tell(new Registry.Decide(List.of(batch)));
+      return router.expectMessageClass(RouterCommand.BatchDone.class);
+    }
+
+    RouterCommand.Execute send(String clientId, String body) {
+      return new RouterCommand.Execute("alice", new ClientFrame.Send(clientId, "bob", body), alice.ref());
+    }
+
+    RouterCommand.RegisterPeer register(String peer, KeyPair key) {
+      return new RouterCommand.RegisterPeer("reg-" + peer, peer, Signatures.encode(key.getPublic()), 0, (peer.equals("alice") ? alice : bob).ref());
+    }
+  }
+}
