@@ -71,6 +71,8 @@ final class NodeProcess implements AutoCloseable {
     this.backup = value;
   }
 
+  static final int SNAPSHOT_EVERY = 200;
+
   /** Starts the process and returns at once; {@link #awaitHttp} waits for a router's endpoint. */
   NodeProcess launch() throws IOException {
     if (process != null && process.isAlive()) {
@@ -91,6 +93,11 @@ final class NodeProcess implements AutoCloseable {
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Launcher.environment(builder);
+    if (router) {
+      // Checkpoints every 200 events instead of 10,000, so that the kills, freezes and restarts of these
+      // tests find checkpoints in pieces to recover from, copy and replay after, and not only a journal.
+      builder.environment().put("JAVA_OPTS", "-Dpeerlink.router.snapshot-every=" + SNAPSHOT_EVERY);
+    }
     process = builder.start();
     frozen = false;
     return this;
