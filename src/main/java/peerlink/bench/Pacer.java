@@ -7,8 +7,15 @@ import java.util.function.BooleanSupplier;
  * Open-loop load: calls {@code send} at a fixed rate whatever the replies do. When the calling thread falls
  * behind (a stall), the sends that came due are issued at once, so the offered rate is kept; each send
  * stamps its own time when it is actually issued.
+ *
+ * <p>The thread sleeps at least {@link #TICK_NANOS} at a time, and issues the sends that came due meanwhile
+ * together: above 1,000 sends a second, a wake-up per send cost the bench JVM a context switch each
+ * (thousands a second, on the two cores the nodes it measures share). Below that, every send still has
+ * its own moment.
  */
 final class Pacer {
+  static final long TICK_NANOS = 1_000_000;
+
   private Pacer() {}
 
   /** Runs on the calling thread for {@code seconds} or until {@code stop}; returns how many sends were issued. */
@@ -33,7 +40,7 @@ final class Pacer {
       long next = start + (long) (issued * interval);
       long wait = next - System.nanoTime();
       if (wait > 0) {
-        LockSupport.parkNanos(Math.min(wait, 5_000_000));
+        LockSupport.parkNanos(Math.min(Math.max(wait, TICK_NANOS), 5_000_000));
       }
       if (Thread.interrupted()) {
         throw new BenchException("interrupted");
