@@ -49,7 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
   // The JIT compilers of four JVMs on 2 cores took 60-90 s to settle (docs/performance.md); the limit keeps
   // a slow machine from warming up forever.
   @Option(names = "--warmup-max", paramLabel = "S", defaultValue = "180", description = "After --warmup seconds the warm-up goes on until the JIT compilers of the bench and its nodes together use less than "
-      + "0.15 of a core over 5 s, for at most this many seconds in all (default: ${DEFAULT-VALUE}; at or below --warmup: a fixed warm-up). "
+      + "0.15 of a core in two 5 s windows in a row, for at most this many seconds in all (default: ${DEFAULT-VALUE}; at or below --warmup: a fixed warm-up). "
       + "offline repeats its round until they use less than that during a round's reconnect, for at most this many seconds (one round at least).")
   double warmupMax;
 
