@@ -14,9 +14,10 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Benchmark PeerLink: starts router nodes (and the rm) of this checkout on",
-      "free ports with fresh data, drives them with many clients in this JVM (one",
-      "shared client runtime) and prints a table, or JSON lines with --json.",
+      "Benchmark PeerLink the way users compare messaging routers, and print a report.",
+      "Starts router nodes (and the rm) of this checkout on free ports with fresh",
+      "data, drives them with many clients in this JVM (one shared client runtime)",
+      "and prints a table, or JSON lines with --json.",
       "Progress goes to stderr, results to stdout. See docs/performance.md.",
       "",
       "Scenarios:",
