@@ -4,11 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import peerlink.client.PeerDirectory;
+import peerlink.client.ServerAddress;
 import peerlink.client.console.Console;
 import peerlink.protocol.Names;
 import peerlink.protocol.ProtocolException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code peerlink client}: the interactive console peer. */
 @Command(
@@ -22,9 +25,11 @@ public final class ClientCommand implements Callable<Integer> {
   @Option(
       names = "--server",
       split = ",",
-      defaultValue = "localhost:8008",
-      description = "Router nodes as host:port[,host:port...] (default: ${DEFAULT-VALUE}).")
+      defaultValue = "localhost:8008,localhost:8009",
+      description = "Router nodes as host:port[,host:port...], tried in order and again on failure (default: ${DEFAULT-VALUE}).")
   List<String> servers;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--json", description = "Print one JSON object per line for every event.")
   boolean json;
@@ -37,7 +42,13 @@ public final class ClientCommand implements Callable<Integer> {
     try {
       Names.requireValid("Peer ID", id);
     } catch (ProtocolException e) {
-      System.err.println("peerlink client: " + e.getMessage());
+      spec.commandLine().getErr().println("peerlink client: " + e.getMessage());
+      return 2;
+    }
+    try {
+      servers.forEach(ServerAddress::requireValid);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("peerlink client: --server: " + e.getMessage());
       return 2;
     }
     return Console.run(id, servers, json, home != null ? home : PeerDirectory.defaultHome());

@@ -21,6 +21,13 @@ public record ClientOptions(
     Duration ackDelay,
     Duration retryDelay) {
 
+  public ClientOptions {
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("no router node to connect to");
+    }
+    servers.forEach(ServerAddress::requireValid);
+  }
+
   public static ClientOptions of(String peer, List<String> servers, KeyStore keys, ResumeStore resume) {
     return new ClientOptions(
         peer, List.copyOf(servers), keys, resume, Duration.ofMillis(100), Duration.ofSeconds(3), Duration.ofMillis(20), Duration.ofMillis(500));

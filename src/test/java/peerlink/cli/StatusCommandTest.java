@@ -1,0 +1,61 @@
+package peerlink.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import peerlink.testing.FreePorts;
+import peerlink.testing.InProcessNode;
+import picocli.CommandLine;
+
+/** What an operator sees from {@code bin/peerlink status} when router nodes are gone, and when one is there. */
+class StatusCommandTest {
+  @TempDir Path data;
+
+  @Test
+  void everyNodeGoneIsSaidNodeByNode() {
+    int first = FreePorts.next();
+    int second = FreePorts.next();
+    Run run = status("--server", "127.0.0.1:" + first + ",127.0.0.1:" + second);
+
+    assertEquals(1, run.exitCode);
+    assertEquals("peerlink status: no router node answered: 127.0.0.1:" + first + ": connection refused (no router node listens there); 127.0.0.1:"
+        + second + ": connection refused (no router node listens there)", run.err.strip());
+  }
+
+  @Test
+  void theNextNodeIsAskedWhenTheFirstIsGone() {
+    int gone = FreePorts.next();
+    try (InProcessNode node = InProcessNode.start(data)) {
+      Run run = status("--server", "127.0.0.1:" + gone + ",127.0.0.1:" + node.port());
+
+      assertEquals(0, run.exitCode, run.err);
+      assertTrue(run.out.startsWith("asked 127.0.0.1:" + node.port() + " ("), run.out);
+      assertTrue(run.out.contains("clients connected, store at epoch"), run.out);
+    }
+  }
+
+  @Test
+  void aServerThatIsNotHostAndPortIsRefusedBeforeAnythingIsAsked() {
+    Run run = status("--server", "localhost:8008,nonsense");
+
+    assertEquals(2, run.exitCode);
+    assertEquals("peerlink status: --server: 'nonsense' is not a router node's host:port (no port), e.g. localhost:8008", run.err.strip());
+  }
+
+  private static Run status(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new StatusCommand());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exitCode = cli.execute(args);
+    return new Run(exitCode, out.toString(), err.toString());
+  }
+
+  private record Run(int exitCode, String out, String err) {}
+}
