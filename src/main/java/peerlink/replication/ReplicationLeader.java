@@ -43,6 +43,13 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   private static final Duration RM_TIMEOUT = Duration.ofSeconds(5);
   /** An unanswered write is sent again after this long: a message to an unreachable replica can be lost. */
   private static final Duration RESEND_AFTER = Duration.ofSeconds(2);
+  /**
+   * A full copy not installed after this long is sent again, and the wait doubles up to {@link
+   * #COPY_MAX_WAIT}: its chunks can be lost (a backup's new incarnation is reached through a fresh
+   * association, or the listing still named its old replica), and nothing else would ever send it again.
+   */
+  static final Duration COPY_FIRST_WAIT = Duration.ofSeconds(10);
+  private static final Duration COPY_MAX_WAIT = Duration.ofSeconds(160);
 
   public sealed interface Command {}
 
@@ -70,6 +77,9 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   private record ReplicasChanged(Receptionist.Listing listing) implements Command {}
 
   private record Tick() implements Command {}
+
+  /** A full copy on its way to a backup: to which replica, when, and how long to wait before sending it again. */
+  private record CopySent(ActorRef<Replica.Command> target, long sentAtNanos, Duration patience) {}
 
   private static final class InFlight {
     final long writeId;
@@ -111,6 +121,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   private final Map<String, Long> learners = new HashMap<>();
   private final Map<String, Long> ackedByNode = new HashMap<>();
   private final Set<String> pendingCopies = new LinkedHashSet<>();
+  private final Map<String, CopySent> copiesSent = new HashMap<>();
   private final ArrayDeque<Write> queue = new ArrayDeque<>();
   private InFlight inFlight;
   private Set<String> proposedIsr;
@@ -378,8 +389,34 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     }
     pendingCopies.remove(node);
     learners.put(node, -1L);
+    CopySent before = copiesSent.get(node);
+    Duration wait = before == null ? COPY_FIRST_WAIT : min(before.patience().multipliedBy(2), COPY_MAX_WAIT);
+    copiesSent.put(node, new CopySent(replica, System.nanoTime(), wait));
     getContext().getLog().info("Sending a full copy at epoch {} write {} to {}", epoch, writeId, node);
     Replica.sendCopy(store, replica, replies);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** Copies sent but not installed: again after their wait, or at once when the backup's replica changed. */
+  private void resendLostCopies(boolean replicaChangedOnly) {
+    long now = System.nanoTime();
+    for (Map.Entry<String, CopySent> sent : copiesSent.entrySet()) {
+      String node = sent.getKey();
+      if (learners.getOrDefault(node, 0L) != -1L || pendingCopies.contains(node)) {
+        continue; // installed, or already due
+      }
+      ActorRef<Replica.Command> current = replicas.get(node);
+      if (current != null && !current.equals(sent.getValue().target())) {
+        getContext().getLog().info("The replica of {} changed while its full copy was on the way; sending it to the new one", node);
+        pendingCopies.add(node);
+      } else if (!replicaChangedOnly && now - sent.getValue().sentAtNanos() >= sent.getValue().patience().toNanos()) {
+        getContext().getLog().warn("{} has not installed the full copy sent {} s ago; sending it again", node, sent.getValue().patience().toSeconds());
+        pendingCopies.add(node);
+      }
+    }
   }
 
   private void copyApplied(ReplicaReply.CopyApplied applied) {
@@ -391,6 +428,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       return;
     }
     if (applied.position().epoch() == epoch && learners.containsKey(applied.node())) {
+      copiesSent.remove(applied.node());
       learners.put(applied.node(), applied.position().writeId());
       ackedByNode.merge(applied.node(), applied.position().writeId(), Math::max);
       proposeGrowIfCaughtUp(applied.node());
@@ -478,6 +516,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     isr = new TreeSet<>();
     learners.clear();
     pendingCopies.clear();
+    copiesSent.clear();
     proposedIsr = null;
   }
 
@@ -499,6 +538,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       routerMembers.remove(node);
       learners.remove(node);
       pendingCopies.remove(node);
+      copiesSent.remove(node);
       if (epoch > 0 && isr.contains(node) && !node.equals(self)) { // this node leaving is a shutdown, not a lost backup
         getContext().getLog().warn("Backup {} is out of the cluster ({}); removing it from the in-sync set", node, event.getClass().getSimpleName());
         reconsiderMembership();
@@ -512,6 +552,9 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     for (ActorRef<Replica.Command> replica : changed.listing().getServiceInstances(Replica.KEY)) {
       String node = replica.path().address().hasLocalScope() ? self : replica.path().address().toString();
       replicas.put(node, replica);
+    }
+    if (epoch > 0) {
+      resendLostCopies(true);
     }
     if (epoch > 0 && inFlight == null) {
       pump();
@@ -536,6 +579,10 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     }
     if (inFlight != null && System.nanoTime() - inFlight.sentAt >= RESEND_AFTER.toNanos()) {
       sendInFlight(); // messages to a replica can be lost while it is unreachable; replicas ignore repeats
+    }
+    resendLostCopies(false);
+    if (!pendingCopies.isEmpty() && inFlight == null) {
+      pump();
     }
     if (proposedIsr != null && System.nanoTime() - proposedAt > RM_TIMEOUT.toNanos()) {
       Set<String> retry = proposedIsr;
