@@ -400,20 +400,29 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  /** Copies sent but not installed: again after their wait, or at once when the backup's replica changed. */
-  private void resendLostCopies(boolean replicaChangedOnly) {
-    long now = System.nanoTime();
-    for (Map.Entry<String, CopySent> sent : copiesSent.entrySet()) {
-      String node = sent.getKey();
-      if (learners.getOrDefault(node, 0L) != -1L || pendingCopies.contains(node)) {
-        continue; // installed, or already due
-      }
+  /** Copies sent but not installed yet, and not already due again. */
+  private List<String> copiesOnTheWay() {
+    return copiesSent.keySet().stream().filter(node -> learners.getOrDefault(node, 0L) == -1L && !pendingCopies.contains(node)).toList();
+  }
+
+  /** A copy went to a replica that the listing no longer names for its node: it goes to the new one at once. */
+  private void redirectCopiesToNewReplicas() {
+    for (String node : copiesOnTheWay()) {
       ActorRef<Replica.Command> current = replicas.get(node);
-      if (current != null && !current.equals(sent.getValue().target())) {
+      if (current != null && !current.equals(copiesSent.get(node).target())) {
         getContext().getLog().info("The replica of {} changed while its full copy was on the way; sending it to the new one", node);
         pendingCopies.add(node);
-      } else if (!replicaChangedOnly && now - sent.getValue().sentAtNanos() >= sent.getValue().patience().toNanos()) {
-        getContext().getLog().warn("{} has not installed the full copy sent {} s ago; sending it again", node, sent.getValue().patience().toSeconds());
+      }
+    }
+  }
+
+  /** A copy not installed within its patience is taken as lost and sent again. */
+  private void resendOverdueCopies() {
+    long now = System.nanoTime();
+    for (String node : copiesOnTheWay()) {
+      CopySent sent = copiesSent.get(node);
+      if (now - sent.sentAtNanos() >= sent.patience().toNanos()) {
+        getContext().getLog().warn("{} has not installed the full copy sent {} s ago; sending it again", node, sent.patience().toSeconds());
         pendingCopies.add(node);
       }
     }
@@ -554,7 +563,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       replicas.put(node, replica);
     }
     if (epoch > 0) {
-      resendLostCopies(true);
+      redirectCopiesToNewReplicas();
     }
     if (epoch > 0 && inFlight == null) {
       pump();
@@ -580,7 +589,8 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     if (inFlight != null && System.nanoTime() - inFlight.sentAt >= RESEND_AFTER.toNanos()) {
       sendInFlight(); // messages to a replica can be lost while it is unreachable; replicas ignore repeats
     }
-    resendLostCopies(false);
+    redirectCopiesToNewReplicas();
+    resendOverdueCopies();
     if (!pendingCopies.isEmpty() && inFlight == null) {
       pump();
     }
