@@ -34,9 +34,15 @@ public final class RmCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "Do not print the live view (the log still says what happens).")
   boolean quiet;
 
+  @Option(names = "--accept-data-loss", description = "Disaster recovery only: when no store holding every acknowledged write is up "
+      + "(all copies lost but an older one), promote the most advanced store present and log what may be lost. Never the default; "
+      + "see docs/replication.md.")
+  boolean acceptDataLoss;
+
   @Override
   public Integer call() throws Exception {
-    Config config = ConfigFactory.load();
+    Config loaded = ConfigFactory.load();
+    Config config = acceptDataLoss ? ConfigFactory.parseMap(java.util.Map.of("peerlink.rm.accept-data-loss", true)).withFallback(loaded) : loaded;
     NodeOptions options = NodeOptions.rm(config, host, clusterPort, data, seeds);
     return NodeProcess.run("rm", options, config, () -> RmNode.start(options, config, !quiet));
   }

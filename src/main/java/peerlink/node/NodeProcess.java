@@ -3,6 +3,9 @@ package peerlink.node;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.io.IOException;
+import java.nio.file.Path;
+import peerlink.storage.LevelDbEventLog;
+import peerlink.storage.StoreDamagedException;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -29,7 +32,7 @@ public final class NodeProcess {
   /** The exit codes as {@code --help} lists them. */
   public static final String HELP_STOPPED = "0:stopped (Ctrl-C and SIGTERM end it with 130 and 143)";
   public static final String HELP_STOPPED_BY_CLUSTER = "1:stopped by the cluster: it was downed";
-  public static final String HELP_CANNOT_START = "2:could not start: a bad setting, a data directory another node holds, or a port in use";
+  public static final String HELP_CANNOT_START = "2:could not start: a bad setting, a data directory another node holds, a missing or damaged store, or a port in use";
 
   /**
    * Returns the exit code, {@link #STOPPED}, {@link #STOPPED_BY_CLUSTER} or {@link #CANNOT_START}; why the
@@ -55,6 +58,9 @@ public final class NodeProcess {
       return CANNOT_START;
     }
     try {
+      if (!storeUsable(command, options.dataDir().resolve("store"))) {
+        return CANNOT_START;
+      }
       ActorSystem<Void> system;
       try {
         system = start.get();
@@ -72,6 +78,20 @@ public final class NodeProcess {
       return exitCode(command, CoordinatedShutdown.get(system).getShutdownReason());
     } finally {
       lock.release();
+    }
+  }
+
+  /**
+   * Opens the node's store once before the node starts, so that a store that was created before but is
+   * missing or damaged stops the node with one line naming it (exit 2) instead of a failing actor.
+   */
+  private static boolean storeUsable(String command, Path store) {
+    try {
+      LevelDbEventLog.open(store).close();
+      return true;
+    } catch (StoreDamagedException e) {
+      System.err.println("peerlink " + command + ": " + e.getMessage());
+      return false;
     }
   }
 

@@ -30,7 +30,8 @@ final class Replication {
   static ActorRef<RmCommand> rm(ActorContext<?> context) {
     return ClusterSingleton.get(context.getSystem())
         .init(
-            SingletonActor.of(ReplicationManager.create(Clock.systemUTC()), "rm")
+            SingletonActor.of(ReplicationManager.create(Clock.systemUTC(),
+                    context.getSystem().settings().config().getBoolean("peerlink.rm.accept-data-loss")), "rm")
                 .withSettings(ClusterSingletonSettings.create(context.getSystem()).withRole("rm")));
   }
 

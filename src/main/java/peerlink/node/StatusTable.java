@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import peerlink.replication.ReplicationReport;
 import peerlink.replication.RmStatus;
+import peerlink.storage.StoreHistory;
 
 /** Renders what the rm knows as the text table shown by {@code bin/peerlink rm} and {@code bin/peerlink status}. */
 public final class StatusTable {
@@ -17,10 +18,14 @@ public final class StatusTable {
     out.append("primary: ").append(status.primary() == null ? "(none yet)" : status.primary())
         .append("   epoch: ").append(status.epoch())
         .append("   in sync: ").append(status.isr()).append('\n');
-    out.append(String.format("%-36s %-8s %-8s %-10s %s%n", "member", "roles", "status", "reachable", "replication"));
+    if (status.lineage() != null) {
+      out.append("history: lineage ").append(StoreHistory.shortId(status.lineage())).append("   acknowledged up to ").append(status.acked()).append('\n');
+    }
+    out.append(String.format("%-36s %-8s %-8s %-10s %-34s %s%n", "member", "roles", "status", "reachable", "store", "replication"));
     ReplicationReport report = status.lastReport();
     for (RmStatus.Member m : status.members()) {
-      out.append(String.format("%-36s %-8s %-8s %-10s %s%n", m.address(), String.join(",", m.roles()), m.status(), m.reachable() ? "yes" : "NO", replication(m.address(), status, report)));
+      out.append(String.format("%-36s %-8s %-8s %-10s %-34s %s%n", m.address(), String.join(",", m.roles()), m.status(), m.reachable() ? "yes" : "NO",
+          store(m.address(), status), replication(m.address(), status, report)));
     }
     if (report != null) {
       out.append("writes: ").append(report.writeId()).append(" in epoch ").append(report.epoch());
@@ -34,6 +39,19 @@ public final class StatusTable {
 
   public static String historyLine(RmStatus.HistoryEntry entry) {
     return TIME.format(Instant.ofEpochMilli(entry.at())) + "  " + entry.kind() + ": " + entry.text();
+  }
+
+  /** The store a router node last reported: short id, and its position or that it is new. */
+  private static String store(String address, RmStatus status) {
+    if (status.stores() == null) {
+      return "";
+    }
+    for (RmStatus.Store s : status.stores()) {
+      if (s.node().equals(address)) {
+        return StoreHistory.shortId(s.storeId()) + (s.lineage() == null ? " (new, empty)" : " at " + s.position().epoch() + "/" + s.position().writeId());
+      }
+    }
+    return "";
   }
 
   private static String replication(String address, RmStatus status, ReplicationReport report) {

@@ -2,6 +2,7 @@ package peerlink.replication;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -11,8 +12,10 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import peerlink.metrics.StageTimings;
+import peerlink.storage.InSyncRecord;
 import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.Mutation;
+import peerlink.storage.StoreHistory;
 import peerlink.storage.StorePosition;
 
 /**
@@ -28,22 +31,30 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
    * Part {@code part} of {@code parts} of write {@code writeId} of {@code epoch} (see {@link WireMutations}):
    * the write is applied when it is the next one and all its parts are here.
    */
-  public record Replicate(long epoch, long writeId, int part, int parts, byte[] data, ActorRef<ReplicaReply> replyTo)
+  public record Replicate(long epoch, long writeId, int part, int parts, byte[] data, String lineage, ActorRef<ReplicaReply> replyTo)
       implements Command {}
 
-  /** Part of a full copy taken at (epoch, writeId), in {@link WireMutations} form; the last part installs it. */
-  public record CopyChunk(long epoch, long writeId, int index, boolean last, byte[] content, ActorRef<ReplicaReply> replyTo)
-      implements Command {}
+  /**
+   * Part of a full copy taken at (epoch, writeId) of store {@code sourceStore}, whose history is
+   * {@code history}, in {@link WireMutations} form; the last part installs it.
+   */
+  public record CopyChunk(long epoch, long writeId, int index, boolean last, byte[] content, StoreHistory history, String sourceStore,
+      ActorRef<ReplicaReply> replyTo) implements Command {}
 
   /** Send a full copy of this store to {@code target}, whose replies go to {@code replyTo}. */
   public record ProvideCopy(ActorRef<Command> target, ActorRef<ReplicaReply> replyTo) implements Command {}
 
-  /** Start epoch {@code epoch} here (a promotion): from now on older epochs are refused. Local only. */
-  public record Fence(long epoch, ActorRef<StorePosition> replyTo) implements Command {}
+  /**
+   * Start epoch {@code epoch} here (a promotion): from now on older epochs are refused. A new store starts
+   * a history named {@code lineage} (made here when null). Local only.
+   */
+  public record Fence(long epoch, String lineage, ActorRef<StorePosition> replyTo) implements Command {}
 
   private final LevelDbEventLog store;
   private final String node;
   private final StageTimings timings;
+  // The store's history, read once: this actor is its only writer (fences and installed copies change it).
+  private StoreHistory history;
   private final List<byte[]> copy = new ArrayList<>();
   // The parts received so far of the next write, while it has more than one.
   private long partsEpoch = -1;
@@ -67,6 +78,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
     this.store = store;
     this.node = node;
     this.timings = StageTimings.get(context.getSystem());
+    this.history = store.history();
   }
 
   @Override
@@ -81,7 +93,12 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
 
   private Behavior<Command> replicate(Replicate write) {
     StorePosition at = store.position();
-    if (write.epoch() < at.epoch()) {
+    if (history.lineage() != null && write.lineage() != null && !history.lineage().equals(write.lineage())) {
+      // Same epoch numbers can belong to two histories (a store started anew while this one was away):
+      // never take, or acknowledge, a write of another history.
+      write.replyTo().tell(new ReplicaReply.Diverged(node, store.storeId(), "this store holds another history (lineage "
+          + StoreHistory.shortId(history.lineage()) + ") than the primary's (lineage " + StoreHistory.shortId(write.lineage()) + ")"));
+    } else if (write.epoch() < at.epoch()) {
       write.replyTo().tell(new ReplicaReply.Refused(node, at.epoch()));
     } else if (write.epoch() == at.epoch() && write.writeId() <= at.writeId()) {
       write.replyTo().tell(new ReplicaReply.Acked(node, write.epoch(), write.writeId())); // a resend
@@ -155,14 +172,42 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
       StorePosition position = new StorePosition(chunk.epoch(), chunk.writeId());
       List<Mutation> content = new ArrayList<>(WireMutations.join(copy));
       copy.clear();
+      nextChunk = -1;
+      String refusal = refusal(chunk.history(), position);
+      if (refusal != null) {
+        getContext().getLog().error("Refusing the full copy of store {} at {}: {}. This store stays as it is; see docs/replication.md, "
+            + "'Stores of different histories'.", StoreHistory.shortId(chunk.sourceStore()), position, refusal);
+        chunk.replyTo().tell(new ReplicaReply.Diverged(node, store.storeId(), refusal));
+        return this;
+      }
       // A copy is never the only copy: mark it, so this node never starts as primary alone, without the rm.
       content.add(LevelDbEventLog.replicatedMarker());
-      store.replaceAll(content, position);
-      getContext().getLog().info("Installed a full copy of {} entries at {}", content.size(), position);
-      nextChunk = -1;
-      chunk.replyTo().tell(new ReplicaReply.CopyApplied(node, position));
+      store.installCopy(content, position, chunk.history());
+      history = store.history();
+      getContext().getLog().info("Installed a full copy of {} entries at {} from store {} ({})", content.size(), position,
+          StoreHistory.shortId(chunk.sourceStore()), history);
+      chunk.replyTo().tell(new ReplicaReply.CopyApplied(node, position, store.storeId(), chunk.sourceStore()));
     }
     return this;
+  }
+
+  /**
+   * Why a copy may not replace this store, or null: a copy never goes backwards. A store that holds
+   * acknowledged writes takes only a copy of the same history that holds every one of them.
+   */
+  private String refusal(StoreHistory copyHistory, StorePosition copyAt) {
+    if (!store.holdsAcknowledgedWrites()) {
+      return null;
+    }
+    StorePosition committed = store.committed();
+    if (copyHistory == null || copyHistory.empty() || !copyHistory.lineage().equals(history.lineage())) {
+      return "this store holds acknowledged writes (up to " + committed + ") of lineage " + StoreHistory.shortId(history.lineage())
+          + ", and the copy is of " + (copyHistory == null || copyHistory.empty() ? "no history (an empty store)" : "lineage " + StoreHistory.shortId(copyHistory.lineage()));
+    }
+    if (!copyHistory.holds(copyAt, committed)) {
+      return "the copy (at " + copyAt + ", " + copyHistory + ") lacks writes this store knows were acknowledged (up to " + committed + ")";
+    }
+    return null;
   }
 
   private Behavior<Command> provideCopy(ProvideCopy request) {
@@ -171,11 +216,13 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
   }
 
   private Behavior<Command> fence(Fence fence) {
-    StorePosition at = store.position();
-    if (fence.epoch() > at.epoch()) {
-      at = new StorePosition(fence.epoch(), 0);
-      store.apply(List.of(), at);
+    // A promotion: from now on, until the primary records a backup, this store alone holds every acknowledged write.
+    InSyncRecord alone = new InSyncRecord(fence.epoch(), List.of(new InSyncRecord.Member(store.storeId(), node)));
+    StorePosition at = store.fence(fence.epoch(), fence.lineage() != null ? fence.lineage() : UUID.randomUUID().toString(), alone);
+    if (history.empty()) {
+      getContext().getLog().info("This store starts a new history: {}", store.history());
     }
+    history = store.history();
     fence.replyTo().tell(at);
     return this;
   }
@@ -183,9 +230,11 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
   /** Sends the whole store, as of now, in chunks; the receiver installs it atomically with the last one. */
   static void sendCopy(LevelDbEventLog store, ActorRef<Command> target, ActorRef<ReplicaReply> replyTo) {
     StorePosition position = store.position();
+    StoreHistory history = store.history();
     List<byte[]> parts = WireMutations.split(store.exportAll(), WireMutations.PART_BYTES);
     for (int index = 0; index < parts.size(); index++) {
-      target.tell(new CopyChunk(position.epoch(), position.writeId(), index, index == parts.size() - 1, parts.get(index), replyTo));
+      target.tell(new CopyChunk(position.epoch(), position.writeId(), index, index == parts.size() - 1, parts.get(index), history,
+          store.storeId(), replyTo));
     }
   }
 }

@@ -15,6 +15,12 @@ public sealed interface ReplicaReply extends ReplicationSerializable {
   /** This replica lacks earlier writes of the epoch; it needs a full copy first. */
   record OutOfSync(String node, StorePosition position) implements ReplicaReply {}
 
-  /** A full copy is in place at this position. */
-  record CopyApplied(String node, StorePosition position) implements ReplicaReply {}
+  /** A full copy of store {@code sourceStore} is in place at this position, in the store {@code storeId}. */
+  record CopyApplied(String node, StorePosition position, String storeId, String sourceStore) implements ReplicaReply {}
+
+  /**
+   * This replica holds acknowledged writes of another history than the sender's, or more than the
+   * sender's copy holds: it took nothing, and stays as it is until an operator decides.
+   */
+  record Diverged(String node, String storeId, String reason) implements ReplicaReply {}
 }

@@ -26,8 +26,10 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 import peerlink.metrics.StageTimings;
+import peerlink.storage.InSyncRecord;
 import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.Mutation;
+import peerlink.storage.StoreHistory;
 import peerlink.storage.StorePosition;
 
 /**
@@ -78,6 +80,8 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
 
   private record Tick() implements Command {}
 
+  private record FromRm(RmCommand.RmNotice notice) implements Command {}
+
   /** A full copy on its way to a backup: to which replica, when, and how long to wait before sending it again. */
   private record CopySent(ActorRef<Replica.Command> target, long sentAtNanos, Duration patience) {}
 
@@ -109,13 +113,23 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   private final List<CompletableFuture<Void>> waitingForPromotion = new ArrayList<>();
   // Recoveries on the primary wait for the writes before them, so they never read a store that a late write still changes.
   private final List<CompletableFuture<Void>> waitingForWrites = new ArrayList<>();
+  private final ActorRef<RmCommand.RmNotice> notices;
+  private final long startedNanos = System.nanoTime();
+  private final Duration freshStoreAloneAfter;
   private boolean promoting;
   private String lastRefusal;
+  // The store this node copied last while not primary (its id and the copy's position), named in its next Promote.
   private String copiedFrom;
-  private long copiedEpoch;
+  private StorePosition copiedAt;
+  private long copyRefusedAtNanos;
+  // Each backup's store id (from its installed copy): the in-sync set is recorded by store, not by address.
+  private final Map<String, String> storeIdByNode = new HashMap<>();
+  // Backups whose stores refused to follow this history, with why: no copy is sent to them again.
+  private final Map<String, String> diverged = new HashMap<>();
 
   // Primary state; epoch 0 means this node is not the primary.
   private long epoch;
+  private String lineage;
   private long writeId;
   private Set<String> isr = new TreeSet<>();
   private final Map<String, Long> learners = new HashMap<>();
@@ -146,6 +160,8 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     this.self = cluster.selfMember().address().toString();
     this.replies = context.messageAdapter(ReplicaReply.class, FromReplica::new);
     this.timings = StageTimings.get(context.getSystem());
+    this.notices = context.messageAdapter(RmCommand.RmNotice.class, FromRm::new);
+    this.freshStoreAloneAfter = context.getSystem().settings().config().getDuration("peerlink.replication.fresh-store-alone-after");
     cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(ClusterEvent.MemberEvent.class, MemberChange::new), ClusterEvent.MemberEvent.class));
     context.getSystem().receptionist().tell(Receptionist.subscribe(Replica.KEY, context.messageAdapter(Receptionist.Listing.class, ReplicasChanged::new)));
     timers.startTimerWithFixedDelay(new Tick(), TICK);
@@ -163,6 +179,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
         .onMessage(MemberChange.class, m -> memberChange(m.event()))
         .onMessage(ReplicasChanged.class, this::replicasChanged)
         .onMessage(Tick.class, t -> tick())
+        .onMessage(FromRm.class, this::fromRm)
         .build();
   }
 
@@ -186,16 +203,41 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
 
   private void promote() {
     promoting = true;
-    StorePosition position = store.position();
+    StoreInfo info = StoreInfo.of(store);
     if (rmIsUp()) {
-      getContext().getLog().info("Asking the rm to make this node the primary (its store is at {})", position);
+      getContext().getLog().info("Asking the rm to make this node the primary (its {})", info.describe());
+      String from = copiedFrom;
+      StorePosition at = copiedAt;
       getContext().ask(RmCommand.PromoteReply.class, rm, RM_TIMEOUT,
-          replyTo -> new RmCommand.Promote(self, position.epoch(), copiedFrom, copiedEpoch, replyTo), Promotion::new);
-    } else if (!store.wasReplicated()) {
+          replyTo -> new RmCommand.Promote(self, info, from, at, replyTo), Promotion::new);
+    } else if (!store.wasReplicated() && !info.history().empty()) {
       // No other node ever held a copy of this store, so nobody can have newer data: start alone.
-      getContext().getSelf().tell(new Promotion(new RmCommand.Granted(position.epoch() + 1), null));
+      getContext().getSelf().tell(new Promotion(new RmCommand.Granted(info.position().epoch() + 1, null), null));
+    } else if (!store.wasReplicated()) {
+      startAloneOrWait();
     } else {
       refuse("waiting for the replication manager: this store has been replicated, so only the rm can tell whether it is the latest copy");
+    }
+  }
+
+  /**
+   * A new (empty) store with no rm up: it may be a node whose store was lost while the deployment's data
+   * lives on elsewhere. Start a new history alone only when no other router node and no rm appeared for
+   * {@code fresh-store-alone-after}; otherwise the rm decides.
+   */
+  private void startAloneOrWait() {
+    boolean othersHere = routerMembers.stream().anyMatch(m -> !m.equals(self));
+    long waited = Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds();
+    if (othersHere) {
+      refuse("waiting for the replication manager: this store is new (empty), and other router nodes are members whose stores may hold "
+          + "the deployment's data");
+    } else if (waited < freshStoreAloneAfter.toSeconds()) {
+      refuse("this store is new (empty): waiting up to " + freshStoreAloneAfter.toSeconds() + " s for the replication manager or another "
+          + "router node before starting a new deployment alone (peerlink.replication.fresh-store-alone-after)");
+    } else {
+      getContext().getLog().info("No replication manager and no other router node appeared in {} s: this node starts a new deployment",
+          freshStoreAloneAfter.toSeconds());
+      getContext().getSelf().tell(new Promotion(new RmCommand.Granted(1, null), null));
     }
   }
 
@@ -204,11 +246,11 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       refuse("the replication manager did not answer: " + result.failure().getMessage());
     } else if (result.reply() instanceof RmCommand.Denied denied) {
       refuse(denied.reason());
-      catchUpFromInSyncMember(denied.isr());
+      catchUpFrom(denied.copyFrom());
     } else {
-      long granted = ((RmCommand.Granted) result.reply()).epoch();
-      getContext().ask(StorePosition.class, localReplica, RM_TIMEOUT, replyTo -> new Replica.Fence(granted, replyTo),
-          (position, failure) -> new Fenced(granted, position, failure));
+      RmCommand.Granted granted = (RmCommand.Granted) result.reply();
+      getContext().ask(StorePosition.class, localReplica, RM_TIMEOUT, replyTo -> new Replica.Fence(granted.epoch(), granted.lineage(), replyTo),
+          (position, failure) -> new Fenced(granted.epoch(), position, failure));
     }
     return this;
   }
@@ -221,12 +263,15 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     }
     epoch = fenced.epoch();
     writeId = fenced.position().writeId();
+    lineage = store.history().lineage();
     isr = new TreeSet<>(Set.of(self));
     learners.clear();
     ackedByNode.clear();
+    diverged.clear();
     lastRefusal = null;
     copiedFrom = null;
-    getContext().getLog().info("This node is the primary now, at epoch {}; backups catch up before they count as in sync", epoch);
+    copiedAt = null;
+    getContext().getLog().info("This node is the primary now, at epoch {} ({}); backups catch up before they count as in sync", epoch, store.history());
     waitingForPromotion.forEach(f -> f.complete(null));
     waitingForPromotion.clear();
     routerMembers.stream().filter(m -> !m.equals(self)).forEach(pendingCopies::add);
@@ -245,17 +290,33 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     waitingForPromotion.clear();
   }
 
-  /** Refused because this store may be behind: copy the store of an in-sync node that is up, then ask again. */
-  private void catchUpFromInSyncMember(List<String> inSync) {
-    for (String node : inSync) {
+  /** Refused because this store may be behind: copy the store of a node the rm named that is up, then ask again. */
+  private void catchUpFrom(List<String> sources) {
+    if (copyRefusedAtNanos != 0 && System.nanoTime() - copyRefusedAtNanos < COPY_FIRST_WAIT.multipliedBy(3).toNanos()) {
+      return; // this store refused the last copy (it holds acknowledged writes the copy lacks): not every retry
+    }
+    for (String node : sources) {
       ActorRef<Replica.Command> source = replicas.get(node);
       if (source != null && !node.equals(self) && routerMembers.contains(node)) {
-        getContext().getLog().info("Copying the store of in-sync node {} before asking again", node);
+        getContext().getLog().info("Copying the store of {} before asking again", node);
         source.tell(new Replica.ProvideCopy(localReplica, replies));
-        copiedFrom = node;
         return;
       }
     }
+  }
+
+  /** The in-sync set, by store, written into the replicated store: what an rm that lost its record learns from. */
+  private void recordInSyncSet() {
+    List<InSyncRecord.Member> members = new ArrayList<>();
+    for (String node : isr) {
+      members.add(new InSyncRecord.Member(storeOf(node), node));
+    }
+    InSyncRecord record = new InSyncRecord(epoch, members);
+    queue.addFirst(new Write(s -> List.of(LevelDbEventLog.inSyncRecordWrite(record)), new CompletableFuture<>()));
+  }
+
+  private String storeOf(String node) {
+    return node.equals(self) ? store.storeId() : storeIdByNode.getOrDefault(node, "unknown");
   }
 
   // ---- the write path
@@ -303,7 +364,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       ActorRef<Replica.Command> replica = node.equals(self) ? localReplica : replicas.get(node);
       if (replica != null && !inFlight.ackedBy.contains(node)) {
         for (int part = 0; part < count; part++) {
-          replica.tell(new Replica.Replicate(epoch, inFlight.writeId, part, count, inFlight.parts.get(part), replies));
+          replica.tell(new Replica.Replicate(epoch, inFlight.writeId, part, count, inFlight.parts.get(part), lineage, replies));
         }
       }
     }
@@ -335,8 +396,34 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       outOfSync(outOfSync);
     } else if (reply instanceof ReplicaReply.CopyApplied applied) {
       copyApplied(applied);
+    } else if (reply instanceof ReplicaReply.Diverged d) {
+      diverged(d);
     }
     return this;
+  }
+
+  /** A store that will not follow this history (or the copy this node asked for was refused): leave it as it is. */
+  private void diverged(ReplicaReply.Diverged d) {
+    if (d.node().equals(self)) {
+      copyRefusedAtNanos = System.nanoTime();
+      getContext().getLog().error("This node's store refused the copy it asked for: {}", d.reason());
+      return;
+    }
+    if (epoch == 0) {
+      return;
+    }
+    if (!d.reason().equals(diverged.put(d.node(), d.reason()))) {
+      getContext().getLog().error("Backup {} (store {}) will not follow this primary: {}. It is left as it is and is not in sync; "
+          + "see docs/replication.md, 'Stores of different histories'.", d.node(), StoreHistory.shortId(d.storeId()), d.reason());
+    }
+    learners.remove(d.node());
+    pendingCopies.remove(d.node());
+    copiesSent.remove(d.node());
+    if (isr.contains(d.node())) {
+      Set<String> smaller = new TreeSet<>(isr);
+      smaller.remove(d.node());
+      proposeIsr(smaller, d.node() + " follows another history");
+    }
   }
 
   private void acknowledged(ReplicaReply.Acked acked) {
@@ -377,7 +464,9 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       smaller.remove(reply.node());
       proposeIsr(smaller, reply.node() + " fell out of sync");
     }
-    pendingCopies.add(reply.node());
+    if (!diverged.containsKey(reply.node())) {
+      pendingCopies.add(reply.node());
+    }
   }
 
   // ---- backups catching up
@@ -430,12 +519,15 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
 
   private void copyApplied(ReplicaReply.CopyApplied applied) {
     if (epoch == 0) {
-      if (applied.node().equals(self) && copiedFrom != null) {
-        copiedEpoch = applied.position().epoch(); // a copy this node asked for while it was not in sync
-        getContext().getLog().info("Copied the store of {} at {}", copiedFrom, applied.position());
+      if (applied.node().equals(self)) { // a copy this node asked for while it was not in sync
+        copiedFrom = applied.sourceStore();
+        copiedAt = applied.position();
+        copyRefusedAtNanos = 0;
+        getContext().getLog().info("Copied store {} at {}", StoreHistory.shortId(copiedFrom), applied.position());
       }
       return;
     }
+    storeIdByNode.put(applied.node(), applied.storeId());
     if (applied.position().epoch() == epoch && learners.containsKey(applied.node())) {
       copiesSent.remove(applied.node());
       learners.put(applied.node(), applied.position().writeId());
@@ -467,8 +559,11 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       return;
     }
     long askedEpoch = epoch;
+    String askedLineage = lineage;
+    List<String> stores = next.stream().map(this::storeOf).toList();
+    StorePosition acked = new StorePosition(epoch, inFlight == null ? writeId : writeId - 1);
     getContext().ask(RmCommand.IsrReply.class, rm, RM_TIMEOUT,
-        replyTo -> new RmCommand.ChangeIsr(askedEpoch, self, List.copyOf(next), reason, replyTo), IsrAnswer::new);
+        replyTo -> new RmCommand.ChangeIsr(askedEpoch, self, List.copyOf(next), stores, askedLineage, acked, reason, replyTo), IsrAnswer::new);
   }
 
   private Behavior<Command> isrAnswer(IsrAnswer answer) {
@@ -489,6 +584,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     getContext().getLog().info("In-sync set is now {} ({})", isr, proposedReason);
     grown.forEach(learners::remove);
     proposedIsr = null;
+    recordInSyncSet();
     if (isr.size() > 1 && !store.wasReplicated()) {
       queue.addFirst(new Write(s -> List.of(LevelDbEventLog.replicatedMarker()), new CompletableFuture<>()));
     }
@@ -539,6 +635,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     String node = member.address().toString();
     if (event instanceof ClusterEvent.MemberUp) {
       routerMembers.add(node);
+      diverged.remove(node); // a new incarnation: its store may have been replaced meanwhile
       if (epoch > 0 && !node.equals(self) && !isr.contains(node) && !learners.containsKey(node)) {
         pendingCopies.add(node);
         pump();
@@ -582,7 +679,18 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
 
   // ---- periodic work: resends and the report to the rm
 
+  private Behavior<Command> fromRm(FromRm message) {
+    if (message.notice() instanceof RmCommand.StepDown stepDown && epoch > 0) {
+      stepDown("the replication manager says this node may not be the primary: " + stepDown.reason());
+    }
+    return this;
+  }
+
   private Behavior<Command> tick() {
+    if (rmIsUp()) {
+      List<String> leaderIsr = epoch == 0 ? List.of() : List.copyOf(isr);
+      rm.tell(new RmCommand.StoreReport(self, StoreInfo.of(store), epoch, leaderIsr, leaderIsr.stream().map(this::storeOf).toList(), notices));
+    }
     if (epoch == 0) {
       return this;
     }

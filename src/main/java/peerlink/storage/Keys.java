@@ -39,8 +39,21 @@ final class Keys {
   static final byte SNAPSHOT_PIECE = 9;
   /** The ids of the pieces one snapshot refers to (space, id, sequence number), as {@link PieceRefs}. */
   static final byte SNAPSHOT_PIECE_REFS = 10;
+  /** The id this store was given when it was created; it names the store, not its content, so it is never copied. */
+  static final byte[] STORE_ID_KEY = {11};
+  /** The store's {@link StoreHistory} (lineage and epoch starts); set by a fence and by an installed copy. */
+  static final byte[] HISTORY_KEY = {12};
+  /** The position up to which this store's writes are known acknowledged; local, like the position. */
+  static final byte[] COMMITTED_KEY = {13};
+  /** The latest {@link InSyncRecord}, a replicated write of the primary; copied with the content. */
+  static final byte[] IN_SYNC_KEY = {14};
 
   private Keys() {
+  }
+
+  /** Keys that describe this store itself rather than the replicated content: never exported or replaced by a copy. */
+  static boolean isLocal(byte[] key) {
+    return key.length == 1 && (key[0] == POSITION || key[0] == STORE_ID_KEY[0] || key[0] == HISTORY_KEY[0] || key[0] == COMMITTED_KEY[0]);
   }
 
   /** The bytes shared by every key of this space and id; also the whole metadata key. */

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -42,8 +44,12 @@ public final class LevelDbEventLog implements EventLog {
    */
   public static final int DELETE_CHUNK = 2_000;
 
+  /** The file beside LevelDB's own that says a store was created in this directory (it holds the store's id). */
+  public static final String MARKER = "PEERLINK-STORE";
+
   private final Path directory;
   private final DB db;
+  private String storeId;
   // Closing frees LevelDB's native memory; an operation still inside JNI would then touch freed memory.
   // So operations share the read lock and close() takes the write lock.
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -57,16 +63,37 @@ public final class LevelDbEventLog implements EventLog {
   }
 
   /**
-   * Opens (creating if missing) the log in {@code directory}.
+   * Opens the log in {@code directory}, creating it only when the directory holds no store yet. A store
+   * once created leaves a marker beside its files ({@link #MARKER}); a directory with the marker but no
+   * LevelDB store in it (its {@code CURRENT} file lost, say) is refused, never silently replaced by an
+   * empty store: LevelDB would otherwise start a new database there and delete the old files.
    *
    * @throws DataDirectoryInUseException if another process, or this one, holds the directory's lock
+   * @throws StoreDamagedException       if the store was created before but cannot be found or read
    * @throws UncheckedIOException        if the directory cannot be created or LevelDB cannot open it
    */
   public static LevelDbEventLog open(Path directory) {
     Path dir = directory.toAbsolutePath().normalize();
     try {
       Files.createDirectories(dir);
-      return new LevelDbEventLog(dir, JniDBFactory.factory.open(dir.toFile(), new Options().createIfMissing(true)));
+      boolean created = Files.exists(dir.resolve(MARKER)) || holdsLevelDbFiles(dir);
+      if (created && !Files.exists(dir.resolve("CURRENT"))) {
+        throw new StoreDamagedException(dir, "its CURRENT file is missing, so LevelDB cannot find the store's files");
+      }
+      DB db;
+      try {
+        db = JniDBFactory.factory.open(dir.toFile(), new Options().createIfMissing(!created));
+      } catch (IOException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("LOCK")) {
+          throw e;
+        }
+        throw new StoreDamagedException(dir, "LevelDB cannot open it: " + message);
+      }
+      LevelDbEventLog log = new LevelDbEventLog(dir, db);
+      log.storeId = log.ensureIdentity();
+      Files.writeString(dir.resolve(MARKER), log.storeId + "\n");
+      return log;
     } catch (IOException e) {
       // LevelDB says "IO error: lock <dir>/LOCK: Resource temporarily unavailable" when another process
       // holds the directory, and "... already held by process" when this JVM does.
@@ -75,6 +102,36 @@ public final class LevelDbEventLog implements EventLog {
       }
       throw new UncheckedIOException("cannot open the PeerLink data directory " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Whether LevelDB has written files here before (a store made by a version without the marker). */
+  private static boolean holdsLevelDbFiles(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString())
+          .anyMatch(name -> name.startsWith("MANIFEST-") || name.endsWith(".ldb") || name.endsWith(".sst") || name.endsWith(".log"));
+    }
+  }
+
+  /**
+   * The store's id, made and written when the store is new. A store written before ids existed gets one
+   * too, and, when it holds replicated data, the shared {@link StoreHistory#LEGACY} lineage, so the stores
+   * of one older deployment still recognise each other's copies.
+   */
+  private String ensureIdentity() {
+    byte[] id = db.get(Keys.STORE_ID_KEY);
+    if (id != null) {
+      return new String(id, StandardCharsets.UTF_8);
+    }
+    String made = UUID.randomUUID().toString();
+    StorePosition at = position();
+    write(batch -> {
+      batch.put(Keys.STORE_ID_KEY, made.getBytes(StandardCharsets.UTF_8));
+      if (!at.equals(StorePosition.EMPTY) && db.get(Keys.HISTORY_KEY) == null) {
+        batch.put(Keys.HISTORY_KEY, new StoreHistory(StoreHistory.LEGACY, List.of()).encode());
+        batch.put(Keys.COMMITTED_KEY, committedBefore(at).encode());
+      }
+    });
+    return made;
   }
 
   /** The absolute directory this log lives in. */
@@ -448,12 +505,23 @@ public final class LevelDbEventLog implements EventLog {
     }
   }
 
-  /** Writes the mutations and the new replication position atomically with fsync. */
+  /**
+   * Writes the mutations and the new replication position atomically with fsync. One write is in flight
+   * at a time, so the primary completed write {@code w - 1} before it sent {@code w}: the committed
+   * position moves with it.
+   */
   public void apply(List<Mutation> mutations, StorePosition position) {
     guarded(() -> write(batch -> {
       fill(batch, mutations);
       batch.put(Keys.POSITION_KEY, position.encode());
+      if (position.writeId() > 0) {
+        batch.put(Keys.COMMITTED_KEY, committedBefore(position).encode());
+      }
     }));
+  }
+
+  private static StorePosition committedBefore(StorePosition position) {
+    return new StorePosition(position.epoch(), Math.max(0, position.writeId() - 1));
   }
 
   /** Where this store is in the replicated history; {@link StorePosition#EMPTY} for a new store. */
@@ -461,6 +529,84 @@ public final class LevelDbEventLog implements EventLog {
     return guarded(() -> {
       byte[] value = db.get(Keys.POSITION_KEY);
       return value == null ? StorePosition.EMPTY : StorePosition.decode(value);
+    });
+  }
+
+  /** The id this store was given when it was created (not copied with its content). */
+  public String storeId() {
+    return storeId;
+  }
+
+  /** The lineage and epoch starts of the history this store holds; {@link StoreHistory#NONE} for a new store. */
+  public StoreHistory history() {
+    return guarded(() -> {
+      byte[] value = db.get(Keys.HISTORY_KEY);
+      return value == null ? StoreHistory.NONE : StoreHistory.decode(value);
+    });
+  }
+
+  /** Up to where this store's writes are known to have been acknowledged (a lower bound). */
+  public StorePosition committed() {
+    return guarded(() -> {
+      byte[] value = db.get(Keys.COMMITTED_KEY);
+      return value == null ? StorePosition.EMPTY : StorePosition.decode(value);
+    });
+  }
+
+  /**
+   * Whether the store holds writes that were, or may have been, acknowledged to a client: anything
+   * committed past the start of its history. A new store, or one whose first primary never completed a
+   * write, holds none, and may take any copy.
+   */
+  public boolean holdsAcknowledgedWrites() {
+    StoreHistory history = history();
+    if (history.empty()) {
+      return false;
+    }
+    StorePosition committed = committed();
+    StorePosition genesis = history.genesis();
+    return committed.epoch() > genesis.epoch() || (committed.epoch() == genesis.epoch() && committed.writeId() > 0);
+  }
+
+  /** The in-sync set the primary last recorded in this store. */
+  public InSyncRecord inSyncRecord() {
+    return guarded(() -> {
+      byte[] value = db.get(Keys.IN_SYNC_KEY);
+      return value == null ? InSyncRecord.NONE : InSyncRecord.decode(value);
+    });
+  }
+
+  /** The replicated write that records the in-sync set. */
+  public static Mutation inSyncRecordWrite(InSyncRecord record) {
+    return Mutation.put(Keys.IN_SYNC_KEY, record.encode());
+  }
+
+  /**
+   * Starts {@code epoch} in this store (a promotion), durably: position {@code (epoch, 0)}, and the epoch's
+   * start in the history. A store with no history gets lineage {@code newLineage}: it is a deployment's
+   * first. Does nothing when the store is already at that epoch or a later one. Returns the position.
+   */
+  public StorePosition fence(long epoch, String newLineage) {
+    return fence(epoch, newLineage, null);
+  }
+
+  /** {@link #fence(long, String)}, recording in the same batch that the in-sync set is {@code inSync} (the new primary alone). */
+  public StorePosition fence(long epoch, String newLineage, InSyncRecord inSync) {
+    return guarded(() -> {
+      StorePosition at = position();
+      if (epoch <= at.epoch()) {
+        return at;
+      }
+      StoreHistory next = history().begin(epoch, at, newLineage);
+      StorePosition fenced = new StorePosition(epoch, 0);
+      write(batch -> {
+        batch.put(Keys.POSITION_KEY, fenced.encode());
+        batch.put(Keys.HISTORY_KEY, next.encode());
+        if (inSync != null) {
+          batch.put(Keys.IN_SYNC_KEY, inSync.encode());
+        }
+      });
+      return fenced;
     });
   }
 
@@ -476,14 +622,14 @@ public final class LevelDbEventLog implements EventLog {
     return guarded(() -> db.get(Keys.REPLICATED_KEY) != null);
   }
 
-  /** Every key and value of the store but its position: what a catching-up replica copies. */
+  /** Every key and value of the store's replicated content: what a catching-up replica copies. */
   public List<Mutation> exportAll() {
     return guarded(() -> {
       List<Mutation> all = new ArrayList<>();
       try (DBIterator it = db.iterator()) {
         for (it.seekToFirst(); it.hasNext(); ) {
           Map.Entry<byte[], byte[]> entry = it.next();
-          if (entry.getKey().length > 0 && entry.getKey()[0] != Keys.POSITION) {
+          if (entry.getKey().length > 0 && !Keys.isLocal(entry.getKey())) {
             all.add(Mutation.put(entry.getKey(), entry.getValue()));
           }
         }
@@ -494,19 +640,35 @@ public final class LevelDbEventLog implements EventLog {
     });
   }
 
-  /** Replaces the whole content with {@code content} and sets the position, in one atomic write. */
-  public void replaceAll(List<Mutation> content, StorePosition position) {
+  /**
+   * Replaces the whole content with a copy taken at {@code position} of a store with {@code history}, in
+   * one atomic write. The copy was taken between writes, so all of it was acknowledged. The store keeps
+   * its own id.
+   */
+  public void installCopy(List<Mutation> content, StorePosition position, StoreHistory history) {
     guarded(() -> write(batch -> {
       try (DBIterator it = db.iterator()) {
         for (it.seekToFirst(); it.hasNext(); ) {
-          batch.delete(it.next().getKey());
+          byte[] key = it.next().getKey();
+          if (!Arrays.equals(key, Keys.STORE_ID_KEY)) {
+            batch.delete(key);
+          }
         }
       } catch (IOException e) {
         throw new UncheckedIOException("reading the event log in " + directory, e);
       }
       fill(batch, content);
       batch.put(Keys.POSITION_KEY, position.encode());
+      batch.put(Keys.COMMITTED_KEY, position.encode());
+      if (!history.empty()) {
+        batch.put(Keys.HISTORY_KEY, history.encode());
+      }
     }));
+  }
+
+  /** {@link #installCopy} keeping this store's own history: for tests and local tools. */
+  public void replaceAll(List<Mutation> content, StorePosition position) {
+    installCopy(content, position, history());
   }
 
   private static void fill(WriteBatch batch, List<Mutation> mutations) {

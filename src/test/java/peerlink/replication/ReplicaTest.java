@@ -27,6 +27,8 @@ import peerlink.storage.LogEntry;
 import peerlink.storage.Mutation;
 import peerlink.storage.SnapshotCriteria;
 import peerlink.storage.SnapshotInfo;
+import peerlink.storage.EpochStart;
+import peerlink.storage.StoreHistory;
 import peerlink.storage.StorePosition;
 import peerlink.storage.StoredSnapshot;
 
@@ -96,12 +98,17 @@ class ReplicaTest {
 
   private StorePosition fence(long epoch) {
     TestProbe<StorePosition> reply = testKit.createTestProbe(StorePosition.class);
-    replica.tell(new Replica.Fence(epoch, reply.getRef()));
+    replica.tell(new Replica.Fence(epoch, null, reply.getRef()));
     return reply.receiveMessage();
   }
 
+  /** The lineage of the replica's store (null until its first fence): what its primary's writes carry. */
+  private String lineage() {
+    return store.history().lineage();
+  }
+
   private ReplicaReply replicate(long epoch, long writeId, List<Mutation> mutations) {
-    replica.tell(new Replica.Replicate(epoch, writeId, 0, 1, wire(mutations), primary.getRef()));
+    replica.tell(new Replica.Replicate(epoch, writeId, 0, 1, wire(mutations), lineage(), primary.getRef()));
     return primary.receiveMessage();
   }
 
@@ -144,15 +151,15 @@ class ReplicaTest {
     assertTrue(parts.size() >= 3, "the write needs several parts: " + parts.size());
 
     for (int part = parts.size() - 1; part >= 1; part--) {
-      replica.tell(new Replica.Replicate(1, 1, part, parts.size(), parts.get(part), primary.getRef()));
+      replica.tell(new Replica.Replicate(1, 1, part, parts.size(), parts.get(part), lineage(), primary.getRef()));
     }
-    replica.tell(new Replica.Replicate(1, 1, 1, parts.size(), parts.get(1), primary.getRef())); // a resent part
+    replica.tell(new Replica.Replicate(1, 1, 1, parts.size(), parts.get(1), lineage(), primary.getRef())); // a resent part
     // Nothing is applied or acknowledged while a part is missing: a fence round trip shows the parts were handled.
     assertEquals(new StorePosition(1, 0), fence(1));
     assertEquals(List.of(), events(store));
     primary.expectNoMessage(java.time.Duration.ofMillis(100));
 
-    replica.tell(new Replica.Replicate(1, 1, 0, parts.size(), parts.get(0), primary.getRef()));
+    replica.tell(new Replica.Replicate(1, 1, 0, parts.size(), parts.get(0), lineage(), primary.getRef()));
 
     assertEquals(new ReplicaReply.Acked(NODE, 1, 1), primary.receiveMessage());
     assertEquals(List.of("event 1", "event 2", "event 3"), events(store));
@@ -163,12 +170,12 @@ class ReplicaTest {
   void partsOfAnAbandonedWriteAreNotMixedIntoTheNextEpochsWrite() {
     fence(1);
     List<byte[]> stale = WireMutations.split(append(1, 2), 20);
-    replica.tell(new Replica.Replicate(1, 1, 0, stale.size(), stale.get(0), primary.getRef()));
+    replica.tell(new Replica.Replicate(1, 1, 0, stale.size(), stale.get(0), lineage(), primary.getRef()));
     fence(2); // the old primary died mid-write; the new one starts epoch 2
 
     List<byte[]> fresh = WireMutations.split(append(7, 8), 20);
     for (int part = 0; part < fresh.size(); part++) {
-      replica.tell(new Replica.Replicate(2, 1, part, fresh.size(), fresh.get(part), primary.getRef()));
+      replica.tell(new Replica.Replicate(2, 1, part, fresh.size(), fresh.get(part), lineage(), primary.getRef()));
     }
 
     assertEquals(new ReplicaReply.Acked(NODE, 2, 1), primary.receiveMessage());
@@ -262,14 +269,14 @@ class ReplicaTest {
     List<Mutation> content = source.exportAll();
     assertEquals(4, content.size(), "two events, the snapshot and its info");
 
-    replica.tell(new Replica.CopyChunk(4, 10, 0, false, wire(content.subList(0, 1)), primary.getRef()));
-    replica.tell(new Replica.CopyChunk(4, 10, 1, false, wire(content.subList(1, 2)), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(4, 10, 0, false, wire(content.subList(0, 1)), StoreHistory.NONE, "source", primary.getRef()));
+    replica.tell(new Replica.CopyChunk(4, 10, 1, false, wire(content.subList(1, 2)), StoreHistory.NONE, "source", primary.getRef()));
     // Nothing is installed before the last chunk: a fence round trip shows the chunks were handled.
     assertEquals(new StorePosition(1, 1), fence(1));
     assertEquals(List.of(), events(store));
-    replica.tell(new Replica.CopyChunk(4, 10, 2, true, wire(content.subList(2, 4)), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(4, 10, 2, true, wire(content.subList(2, 4)), StoreHistory.NONE, "source", primary.getRef()));
 
-    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(4, 10)), primary.receiveMessage());
+    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(4, 10), store.storeId(), "source"), primary.receiveMessage());
     assertEquals(new StorePosition(4, 10), store.position());
     assertEquals(List.of("event 5", "event 6"), events(store));
     assertEquals(6, store.highestSequenceNr(ID));
@@ -290,7 +297,7 @@ class ReplicaTest {
     fence(3);
     replicate(3, 1, append(1));
 
-    replica.tell(new Replica.CopyChunk(2, 50, 0, true, wire(List.of()), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(2, 50, 0, true, wire(List.of()), StoreHistory.NONE, "source", primary.getRef()));
 
     assertEquals(new ReplicaReply.Refused(NODE, 3), primary.receiveMessage());
     assertEquals(new StorePosition(3, 1), store.position());
@@ -303,8 +310,8 @@ class ReplicaTest {
     replicate(1, 1, append(1));
 
     // Chunk 1 of the copy was lost on the way (e.g. dropped as an oversized frame).
-    replica.tell(new Replica.CopyChunk(2, 5, 0, false, wire(append(10)), primary.getRef()));
-    replica.tell(new Replica.CopyChunk(2, 5, 2, true, wire(append(12)), primary.getRef()));
+    replica.tell(new Replica.CopyChunk(2, 5, 0, false, wire(append(10)), StoreHistory.NONE, "source", primary.getRef()));
+    replica.tell(new Replica.CopyChunk(2, 5, 2, true, wire(append(12)), StoreHistory.NONE, "source", primary.getRef()));
 
     assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 1)), primary.receiveMessage());
     assertEquals(new StorePosition(1, 1), store.position());
@@ -316,13 +323,13 @@ class ReplicaTest {
     fence(1);
     TestProbe<ReplicaReply> other = testKit.createTestProbe(ReplicaReply.class);
 
-    replica.tell(new Replica.CopyChunk(2, 5, 0, false, wire(append(10)), primary.getRef()));
-    replica.tell(new Replica.CopyChunk(3, 7, 0, false, wire(append(20)), other.getRef()));
-    replica.tell(new Replica.CopyChunk(2, 5, 1, true, wire(append(11)), primary.getRef()));
-    replica.tell(new Replica.CopyChunk(3, 7, 1, true, wire(append(21)), other.getRef()));
+    replica.tell(new Replica.CopyChunk(2, 5, 0, false, wire(append(10)), StoreHistory.NONE, "source", primary.getRef()));
+    replica.tell(new Replica.CopyChunk(3, 7, 0, false, wire(append(20)), StoreHistory.NONE, "source", other.getRef()));
+    replica.tell(new Replica.CopyChunk(2, 5, 1, true, wire(append(11)), StoreHistory.NONE, "source", primary.getRef()));
+    replica.tell(new Replica.CopyChunk(3, 7, 1, true, wire(append(21)), StoreHistory.NONE, "source", other.getRef()));
 
     // The copy of epoch 3 started last and is complete; the other one must not leak into it.
-    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(3, 7)), other.receiveMessage());
+    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(3, 7), store.storeId(), "source"), other.receiveMessage());
     assertEquals(List.of("event 20", "event 21"), events(store));
     assertEquals(new StorePosition(3, 7), store.position());
   }
@@ -334,8 +341,8 @@ class ReplicaTest {
     source.apply(source.planAppend(List.of(entry(1))), new StorePosition(1, 1));
     assertFalse(source.wasReplicated());
 
-    replica.tell(new Replica.CopyChunk(1, 1, 0, true, wire(source.exportAll()), primary.getRef()));
-    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(1, 1)), primary.receiveMessage());
+    replica.tell(new Replica.CopyChunk(1, 1, 0, true, wire(source.exportAll()), StoreHistory.NONE, "source", primary.getRef()));
+    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(1, 1), store.storeId(), "source"), primary.receiveMessage());
 
     // A copy is by definition not the only one: it must never start as primary alone, without the rm.
     assertTrue(store.wasReplicated());
@@ -369,11 +376,93 @@ class ReplicaTest {
     }
     chunks.forEach(replica::tell);
 
-    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(6, 43)), primary.receiveMessage());
+    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(6, 43), store.storeId(), sourceStore.storeId()), primary.receiveMessage());
     assertEquals(new StorePosition(6, 43), store.position());
     assertEquals(keysAndValues(sourceStore.exportAll()), keysAndValues(store.exportAll()));
     assertEquals(4, store.highestSequenceNr(ID));
     assertTrue(store.wasReplicated());
+  }
+
+  // ---- a copy never goes backwards (issue 19)
+
+  /** A store at (epoch, write) with acknowledged writes: fenced at {@code epoch}, then {@code writes} writes applied. */
+  private void holdAcknowledgedWrites(long epoch, int writes) {
+    fence(epoch);
+    for (int w = 1; w <= writes; w++) {
+      assertEquals(new ReplicaReply.Acked(NODE, epoch, w), replicate(epoch, w, append(w)));
+    }
+    assertTrue(store.holdsAcknowledgedWrites(), "write " + (writes - 1) + " was completed before write " + writes + " was sent");
+  }
+
+  private ReplicaReply installCopy(LevelDbEventLog source) {
+    StorePosition at = source.position();
+    replica.tell(new Replica.CopyChunk(at.epoch(), at.writeId(), 0, true, wire(source.exportAll()), source.history(), source.storeId(), primary.getRef()));
+    return primary.receiveMessage();
+  }
+
+  @Test
+  void aStoreWithAcknowledgedWritesRefusesACopyOfAnEmptyStoreStartedAnew() {
+    holdAcknowledgedWrites(3, 5);
+    // A node whose store was wiped started a new history alone, at a higher epoch than ours.
+    LevelDbEventLog wiped = open("wiped");
+    wiped.fence(9, "another-lineage");
+
+    ReplicaReply reply = installCopy(wiped);
+
+    assertTrue(reply instanceof ReplicaReply.Diverged, "refused: " + reply);
+    assertTrue(((ReplicaReply.Diverged) reply).reason().contains("acknowledged writes"), reply.toString());
+    assertEquals(new StorePosition(3, 5), store.position(), "the store stays as it is");
+    assertEquals(List.of("event 1", "event 2", "event 3", "event 4", "event 5"), events(store));
+  }
+
+  @Test
+  void aStoreWithAcknowledgedWritesRefusesACopyOfItsOwnHistoryThatLacksSomeOfThem() {
+    holdAcknowledgedWrites(3, 5);
+    // An older copy of the same history: it went on to epoch 4 from write 2 of epoch 3 (a restored backup).
+    LevelDbEventLog older = open("older");
+    older.installCopy(List.of(), new StorePosition(3, 2), store.history());
+    older.fence(4, null);
+
+    ReplicaReply reply = installCopy(older);
+
+    assertTrue(reply instanceof ReplicaReply.Diverged d && d.reason().contains("lacks writes"), "refused: " + reply);
+    assertEquals(new StorePosition(3, 5), store.position());
+  }
+
+  @Test
+  void aCopyOfANewEpochThatWentOnFromTheAcknowledgedWritesIsInstalled() {
+    holdAcknowledgedWrites(3, 5); // writes 1-4 of epoch 3 acknowledged; write 5 perhaps not
+    // The new primary had write 4 of epoch 3 but not write 5 when it was promoted: write 5 was never acknowledged.
+    LevelDbEventLog newPrimary = open("new-primary");
+    newPrimary.installCopy(store.exportAll(), new StorePosition(3, 4), store.history());
+    newPrimary.fence(4, null);
+    newPrimary.apply(newPrimary.planAppend(List.of(entry(40))), new StorePosition(4, 1));
+
+    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(4, 1), store.storeId(), newPrimary.storeId()), installCopy(newPrimary));
+    assertEquals(new StorePosition(4, 1), store.position());
+    assertEquals(newPrimary.history(), store.history(), "the copy's history comes with it");
+  }
+
+  @Test
+  void aWriteOfAnotherHistoryIsNeverAcknowledgedEvenWhenItsNumbersLookLikeAResend() {
+    holdAcknowledgedWrites(1, 3);
+
+    replica.tell(new Replica.Replicate(1, 2, 0, 1, wire(append(99)), "another-lineage", primary.getRef()));
+
+    assertTrue(primary.receiveMessage() instanceof ReplicaReply.Diverged, "not an Acked: write 2 of epoch 1 of another history is not ours");
+    assertEquals(List.of("event 1", "event 2", "event 3"), events(store));
+  }
+
+  @Test
+  void theStoreKeepsItsOwnIdWhenItInstallsACopy() {
+    String id = store.storeId();
+    LevelDbEventLog source = open("source");
+    source.fence(2, "L");
+
+    installCopy(source);
+
+    assertEquals(id, store.storeId());
+    assertEquals("L", store.history().lineage());
   }
 
   // ---- the wire format
@@ -383,8 +472,13 @@ class ReplicaTest {
     TestProbe<StorePosition> positions = testKit.createTestProbe(StorePosition.class);
     List<Mutation> mutations = List.of(Mutation.put(new byte[] {1, 2}, new byte[] {3}), Mutation.delete(new byte[] {4}));
 
-    Replica.Replicate replicate = roundTrip(new Replica.Replicate(2, 3, 0, 1, wire(mutations), primary.getRef()));
-    Replica.CopyChunk chunk = roundTrip(new Replica.CopyChunk(2, 3, 1, true, wire(mutations), primary.getRef()));
+    StoreHistory history = new StoreHistory("L", List.of(new EpochStart(2, new StorePosition(1, 5))));
+    Replica.Replicate replicate = roundTrip(new Replica.Replicate(2, 3, 0, 1, wire(mutations), "L", primary.getRef()));
+    Replica.CopyChunk chunk = roundTrip(new Replica.CopyChunk(2, 3, 1, true, wire(mutations), history, "source", primary.getRef()));
+    assertEquals("L", replicate.lineage());
+    assertEquals(history, chunk.history());
+    assertEquals(new ReplicaReply.Diverged(NODE, "s", "why"), roundTrip(new ReplicaReply.Diverged(NODE, "s", "why")));
+    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(1, 2), "s", "t"), roundTrip(new ReplicaReply.CopyApplied(NODE, new StorePosition(1, 2), "s", "t")));
 
     assertEquals(2, replicate.epoch());
     assertEquals(3, replicate.writeId());
@@ -394,7 +488,7 @@ class ReplicaTest {
     assertNull(received.get(1).value(), "a delete stays a delete");
     assertEquals(keysAndValues(mutations), keysAndValues(WireMutations.join(List.of(chunk.content()))));
     assertTrue(chunk.last());
-    assertEquals(new Replica.Fence(4, positions.getRef()), roundTrip(new Replica.Fence(4, positions.getRef())));
+    assertEquals(new Replica.Fence(4, "L", positions.getRef()), roundTrip(new Replica.Fence(4, "L", positions.getRef())));
     assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 2)), roundTrip(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 2))));
     assertEquals(new ReplicaReply.Refused(NODE, 5), roundTrip(new ReplicaReply.Refused(NODE, 5)));
   }

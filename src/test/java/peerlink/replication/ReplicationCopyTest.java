@@ -68,6 +68,7 @@ class ReplicationCopyTest {
     backupNode.system().receptionist().tell(Receptionist.register(Replica.KEY, backupReplica.getRef()));
 
     store = LevelDbEventLog.open(dir.resolve("store"));
+    store.fence(1, "standalone"); // a store with a history of its own, never replicated: it starts alone, without an rm
     String primary = Cluster.get(primaryNode.system()).selfMember().address().toString();
     localReplica = primaryNode.spawn(Replica.create(store, primary));
     TestProbe<RmCommand> rm = primaryNode.createTestProbe(RmCommand.class);
@@ -78,12 +79,12 @@ class ReplicationCopyTest {
 
     // The first copy is lost on the way: the backup's replica never sees it.
     Replica.CopyChunk lost = lastChunkOf(backupReplica, WAIT);
-    assertEquals(1, lost.epoch());
+    assertEquals(2, lost.epoch(), "the store was at epoch 1: alone, it starts epoch 2");
 
     // Nothing installs it, so the leader sends it again after its first wait.
     Replica.CopyChunk again = lastChunkOf(backupReplica, ReplicationLeader.COPY_FIRST_WAIT.plusSeconds(10));
     assertEquals(lost.epoch(), again.epoch());
-    again.replyTo().tell(new ReplicaReply.CopyApplied(backup, new StorePosition(again.epoch(), again.writeId())));
+    again.replyTo().tell(new ReplicaReply.CopyApplied(backup, new StorePosition(again.epoch(), again.writeId()), "backup-store", again.sourceStore()));
 
     // Installed: no third copy, however long the first wait.
     long quietUntil = System.nanoTime() + ReplicationLeader.COPY_FIRST_WAIT.plusSeconds(3).toNanos();

@@ -183,6 +183,49 @@ class ReplicationLeaderTest {
 
   // ---- starting alone: no rm in the cluster
 
+  /**
+   * Issue 19: a node whose store was lost must not start a new history before the rm (or another router
+   * node) had a chance to appear and say where the data is. A new store waits, saying why; then starts alone.
+   */
+  @Test
+  void aNewStoreWithNoRmWaitsBeforeItStartsANewDeploymentAlone() throws Exception {
+    ActorTestKit patient = ActorTestKit.create("patient", ConfigFactory.parseString(
+        "peerlink.replication.fresh-store-alone-after = 3s").withFallback(alone.system().settings().config()));
+    try {
+      kit = patient;
+      store = LevelDbEventLog.open(dir.resolve("store"));
+      rm = kit.createTestProbe(RmCommand.class);
+      ActorRef<Replica.Command> replica = kit.spawn(Replica.create(store, "pekko://patient@127.0.0.1:1"));
+      ActorRef<ReplicationLeader.Command> leader = kit.spawn(ReplicationLeader.create(store, replica, rm.getRef()));
+      long startedAt = System.nanoTime();
+
+      String why = failure(ensurePrimary(leader));
+      assertTrue(why.contains("this store is new (empty): waiting up to 3 s for the replication manager"), why);
+      assertEquals(StorePosition.EMPTY, store.position());
+
+      // The registry's backoff asks again; once the node has been alone long enough it starts.
+      CompletableFuture<Void> later;
+      do {
+        later = ensurePrimary(leader);
+        try {
+          await(later);
+        } catch (ExecutionException stillWaiting) {
+          assertTrue(System.nanoTime() - startedAt < WAIT.toNanos(), "still waiting after " + WAIT);
+          Thread.sleep(200); // the registry's backoff, here by hand
+          continue;
+        }
+        break;
+      } while (true);
+      assertTrue(System.nanoTime() - startedAt >= Duration.ofSeconds(3).toNanos(), "not before the wait is over");
+      assertEquals(new StorePosition(1, 0), store.position());
+      assertTrue(store.history().lineage() != null, "a new history");
+      kit.stop(leader);
+      kit.stop(replica);
+    } finally {
+      patient.shutdownTestKit();
+    }
+  }
+
   @Test
   void withoutTheRmANeverReplicatedStoreMakesItselfPrimaryAndItsWritesLandInTheStore() throws Exception {
     ActorRef<ReplicationLeader.Command> leader = leaderWithRealReplica(alone);
@@ -453,9 +496,12 @@ class ReplicationLeaderTest {
     CompletableFuture<Void> primary = ensurePrimary(leader);
     RmCommand.Promote promote = next(rm, RmCommand.Promote.class, p -> true);
 
-    assertEquals(new RmCommand.Promote(self(), 0, null, 0, promote.replyTo()), promote);
+    assertEquals(self(), promote.node());
+    assertEquals(store.storeId(), promote.store().storeId(), "the rm judges the store, not the address");
+    assertTrue(promote.store().history().empty(), "a new store");
+    assertNull(promote.copiedFrom());
     assertFalse(primary.isDone());
-    promote.replyTo().tell(new RmCommand.Granted(5));
+    promote.replyTo().tell(new RmCommand.Granted(5, null));
     await(primary);
     assertEquals(new StorePosition(5, 0), store.position());
     await(write(leader, 1));
@@ -469,7 +515,7 @@ class ReplicationLeaderTest {
 
     CompletableFuture<Void> primary = ensurePrimary(leader);
     RmCommand.Promote promote = next(rm, RmCommand.Promote.class, p -> true);
-    promote.replyTo().tell(new RmCommand.Denied(3, List.of(OTHER), "not in sync: the in-sync set of epoch 3 is [" + OTHER + "]"));
+    promote.replyTo().tell(new RmCommand.Denied(3, List.of(OTHER), "not in sync: the in-sync set of epoch 3 is [" + OTHER + "]", List.of(OTHER)));
 
     String why = failure(primary);
     assertTrue(why.contains("not in sync: the in-sync set of epoch 3"), why);
@@ -487,7 +533,7 @@ class ReplicationLeaderTest {
     RmCommand.Promote promote = next(rm, RmCommand.Promote.class, p -> true);
     assertFalse(primary.isDone());
     assertNull(promote.copiedFrom());
-    promote.replyTo().tell(new RmCommand.Granted(1));
+    promote.replyTo().tell(new RmCommand.Granted(1, null));
     await(primary);
   }
 
@@ -495,7 +541,7 @@ class ReplicationLeaderTest {
   void thePrimaryReportsItsProgressToTheRm() throws Exception {
     ActorRef<ReplicationLeader.Command> leader = leaderWithRealReplica(withRm);
     CompletableFuture<Void> primary = ensurePrimary(leader);
-    next(rm, RmCommand.Promote.class, p -> true).replyTo().tell(new RmCommand.Granted(2));
+    next(rm, RmCommand.Promote.class, p -> true).replyTo().tell(new RmCommand.Granted(2, null));
     await(primary);
     await(write(leader, 1));
 
