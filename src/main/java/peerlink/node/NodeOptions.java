@@ -50,6 +50,8 @@ public record NodeOptions(String host, int port, int clusterPort, Path dataDir, 
     overrides.put("pekko.remote.artery.canonical.hostname", host);
     overrides.put("pekko.remote.artery.canonical.port", clusterPort);
     overrides.put("pekko.cluster.roles", List.of(role));
+    overrides.put("peerlink.cluster.seeds", seeds);
+    overrides.put("peerlink.cluster.self", self());
     // The storage plugins read their dir through a substitution that the loaded config has already
     // resolved, so each one is set here too.
     String store = dataDir.resolve("store").toString();

@@ -75,7 +75,7 @@ public final class RmNode {
           context ->
               Behaviors.withTimers(
                   timers -> {
-                    timers.startTimerWithFixedDelay(new RmStatus(-1, null, null, null, null, null, null, null, null, null), every);
+                    timers.startTimerWithFixedDelay(new RmStatus(-1, null, null, null, null, null, null, null, null, null, null), every);
                     String[] lastTable = {""};
                     long[] lastHistoryAt = {0};
                     return Behaviors.receiveMessage(
@@ -106,7 +106,7 @@ public final class RmNode {
       var r = s.lastReport();
       var stable = r == null ? null : new peerlink.replication.ReplicationReport(0, r.epoch(), r.primary(), r.writeId(), r.backups(), r.checkpointSeqNr(), r.checkpointAt());
       var stores = s.stores().stream().map(x -> new RmStatus.Store(x.node(), x.storeId(), x.lineage(), x.position(), x.committed(), 0)).toList();
-      return new RmStatus(s.epoch(), s.primary(), s.isr(), s.members(), stable, s.history(), s.isrStores(), s.lineage(), s.acked(), stores);
+      return new RmStatus(s.epoch(), s.primary(), s.isr(), s.members(), stable, s.history(), s.isrStores(), s.lineage(), s.acked(), stores, s.primaryStore());
     }
   }
 }

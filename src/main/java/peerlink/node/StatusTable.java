@@ -43,19 +43,26 @@ public final class StatusTable {
 
   /** The store a router node last reported: short id, and its position or that it is new. */
   private static String store(String address, RmStatus status) {
-    if (status.stores() == null) {
+    RmStatus.Store s = reported(address, status);
+    if (s == null) {
       return "";
     }
-    for (RmStatus.Store s : status.stores()) {
-      if (s.node().equals(address)) {
-        return StoreHistory.shortId(s.storeId()) + (s.lineage() == null ? " (new, empty)" : " at " + s.position().epoch() + "/" + s.position().writeId());
-      }
+    return StoreHistory.shortId(s.storeId()) + (s.lineage() == null ? " (new, empty)" : " at " + s.position().epoch() + "/" + s.position().writeId());
+  }
+
+  private static RmStatus.Store reported(String address, RmStatus status) {
+    if (status.stores() == null) {
+      return null;
     }
-    return "";
+    return status.stores().stream().filter(s -> s.node().equals(address)).findFirst().orElse(null);
   }
 
   private static String replication(String address, RmStatus status, ReplicationReport report) {
     if (address.equals(status.primary())) {
+      RmStatus.Store reported = reported(address, status);
+      if (reported != null && status.primaryStore() != null && !status.primaryStore().equals(reported.storeId())) {
+        return "NOT PRIMARY: the recorded primary's store " + StoreHistory.shortId(status.primaryStore()) + " is not on this node now";
+      }
       return "PRIMARY";
     }
     if (report != null) {

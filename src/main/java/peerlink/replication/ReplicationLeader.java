@@ -82,6 +82,8 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
 
   private record FromRm(RmCommand.RmNotice notice) implements Command {}
 
+  private record SeedsProbed(List<String> listening) implements Command {}
+
   /** A full copy on its way to a backup: to which replica, when, and how long to wait before sending it again. */
   private record CopySent(ActorRef<Replica.Command> target, long sentAtNanos, Duration patience) {}
 
@@ -116,6 +118,10 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   private final ActorRef<RmCommand.RmNotice> notices;
   private final long startedNanos = System.nanoTime();
   private final Duration freshStoreAloneAfter;
+  private final List<String> otherSeeds;
+  // Seeds whose cluster port accepted a connection while this node's store was new: others of the deployment run.
+  private List<String> seedsListening = List.of();
+  private boolean probingSeeds;
   private boolean promoting;
   private String lastRefusal;
   // The store this node copied last while not primary (its id and the copy's position), named in its next Promote.
@@ -161,7 +167,12 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     this.replies = context.messageAdapter(ReplicaReply.class, FromReplica::new);
     this.timings = StageTimings.get(context.getSystem());
     this.notices = context.messageAdapter(RmCommand.RmNotice.class, FromRm::new);
-    this.freshStoreAloneAfter = context.getSystem().settings().config().getDuration("peerlink.replication.fresh-store-alone-after");
+    var config = context.getSystem().settings().config();
+    this.freshStoreAloneAfter = config.getDuration("peerlink.replication.fresh-store-alone-after");
+    String selfSeed = config.hasPath("peerlink.cluster.self") ? config.getString("peerlink.cluster.self") : "";
+    this.otherSeeds = config.hasPath("peerlink.cluster.seeds")
+        ? config.getStringList("peerlink.cluster.seeds").stream().filter(seed -> !seed.equals(selfSeed)).toList()
+        : List.of();
     cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(ClusterEvent.MemberEvent.class, MemberChange::new), ClusterEvent.MemberEvent.class));
     context.getSystem().receptionist().tell(Receptionist.subscribe(Replica.KEY, context.messageAdapter(Receptionist.Listing.class, ReplicasChanged::new)));
     timers.startTimerWithFixedDelay(new Tick(), TICK);
@@ -180,6 +191,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
         .onMessage(ReplicasChanged.class, this::replicasChanged)
         .onMessage(Tick.class, t -> tick())
         .onMessage(FromRm.class, this::fromRm)
+        .onMessage(SeedsProbed.class, this::seedsProbed)
         .build();
   }
 
@@ -231,6 +243,9 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     if (othersHere) {
       refuse("waiting for the replication manager: this store is new (empty), and other router nodes are members whose stores may hold "
           + "the deployment's data");
+    } else if (!seedsListening.isEmpty() && !freshStoreAloneAfter.isZero()) {
+      refuse("waiting for the replication manager: this store is new (empty), and nodes of the deployment run at " + seedsListening
+          + " (their cluster ports answer); their stores may hold the deployment's data");
     } else if (waited < freshStoreAloneAfter.toSeconds()) {
       refuse("this store is new (empty): waiting up to " + freshStoreAloneAfter.toSeconds() + " s for the replication manager or another "
           + "router node before starting a new deployment alone (peerlink.replication.fresh-store-alone-after)");
@@ -686,7 +701,29 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     return this;
   }
 
+  private Behavior<Command> seedsProbed(SeedsProbed probed) {
+    probingSeeds = false;
+    if (!probed.listening().isEmpty() && seedsListening.isEmpty()) {
+      getContext().getLog().info("Other nodes of the deployment run at {}: this node's new store waits for the replication manager", probed.listening());
+    }
+    if (!probed.listening().isEmpty()) {
+      seedsListening = probed.listening();
+    }
+    return this;
+  }
+
+  /** While this node's store is new and nothing was decided yet, look for other nodes of the deployment at the seeds. */
+  private void probeSeedsIfNew() {
+    if (epoch == 0 && !probingSeeds && !otherSeeds.isEmpty() && !freshStoreAloneAfter.isZero() && store.history().empty()) {
+      probingSeeds = true;
+      getContext().pipeToSelf(SeedsListening.probe(otherSeeds, getContext().getSystem().dispatchers().lookup(
+              org.apache.pekko.actor.typed.DispatcherSelector.blocking())),
+          (listening, failure) -> new SeedsProbed(listening == null ? List.of() : listening));
+    }
+  }
+
   private Behavior<Command> tick() {
+    probeSeedsIfNew();
     if (rmIsUp()) {
       List<String> leaderIsr = epoch == 0 ? List.of() : List.copyOf(isr);
       rm.tell(new RmCommand.StoreReport(self, StoreInfo.of(store), epoch, leaderIsr, leaderIsr.stream().map(this::storeOf).toList(), notices));

@@ -234,6 +234,6 @@ public final class ReplicationManager extends EventSourcedBehavior<RmCommand, Rm
     reports.forEach((node, r) -> stores.add(new RmStatus.Store(node, r.store().storeId(), r.store().lineage(), r.store().position(),
         r.store().committed(), reportedAt.getOrDefault(node, 0L))));
     return new RmStatus(state.epoch(), state.primary(), state.isr(), members, lastReport, history, state.isrStores(), state.lineage(),
-        state.acked(), stores);
+        state.acked(), stores, state.primaryStore());
   }
 }

@@ -18,7 +18,8 @@ public record RmStatus(
     List<String> isrStores,
     String lineage,
     StorePosition acked,
-    List<Store> stores)
+    List<Store> stores,
+    String primaryStore)
     implements ReplicationSerializable {
 
   public record Member(String address, String status, List<String> roles, boolean reachable) {}

@@ -36,6 +36,7 @@ final class NodeProcess implements AutoCloseable {
   private final Path log;
   private List<String> seeds = List.of();
   private boolean backup;
+  private List<String> extraArguments = List.of();
   private Process process;
   private boolean frozen;
 
@@ -71,6 +72,30 @@ final class NodeProcess implements AutoCloseable {
     this.backup = value;
   }
 
+  /** Arguments the next start adds to the command line (e.g. the rm's --accept-data-loss). */
+  void extraArguments(String... arguments) {
+    this.extraArguments = List.of(arguments);
+  }
+
+  /** The node's --data directory. */
+  Path dataDir() {
+    return dataDir;
+  }
+
+  /** Deletes the node's data directory, as a replaced disk would (the node must not be running). */
+  void wipeData() throws IOException {
+    if (alive()) {
+      throw new IllegalStateException(name + " is running");
+    }
+    if (Files.exists(dataDir)) {
+      try (var files = Files.walk(dataDir)) {
+        for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(f);
+        }
+      }
+    }
+  }
+
   static final int SNAPSHOT_EVERY = 200;
 
   /** Starts the process and returns at once; {@link #awaitHttp} waits for a router's endpoint. */
@@ -89,6 +114,7 @@ final class NodeProcess implements AutoCloseable {
     if (!router) {
       command.add("--quiet");
     }
+    command.addAll(extraArguments);
     Files.writeString(log, "\n===== " + LocalTime.now() + " test starts: " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -119,6 +145,16 @@ final class NodeProcess implements AutoCloseable {
         throw new AssertionError(name + " (pid " + process.pid() + ") survived SIGKILL for 30 s");
       }
       frozen = false;
+    }
+  }
+
+  /** SIGTERM, as an operator stops a node, and waits for the process to end. */
+  void stop() throws IOException, InterruptedException {
+    if (process != null && process.isAlive()) {
+      signal("TERM");
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        throw new AssertionError(name + " (pid " + process.pid() + ") did not stop within 60 s of SIGTERM\n" + tail(20));
+      }
     }
   }
 
