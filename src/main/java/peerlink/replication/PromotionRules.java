@@ -23,8 +23,15 @@ public final class PromotionRules {
   /** The outcome for one request. */
   public sealed interface Decision {}
 
-  /** Become primary at {@code epoch}; {@code lineage} is set when the store is new and starts a history. */
-  public record Grant(long epoch, String lineage, String reason) implements Decision {}
+  /**
+   * Become primary at {@code epoch}; {@code lineage} is set when the store is new and starts a history.
+   * {@code again}: the same grant as the one recorded, whose answer never reached the node (nothing new to record).
+   */
+  public record Grant(long epoch, String lineage, String reason, boolean again) implements Decision {
+    Grant(long epoch, String lineage, String reason) {
+      this(epoch, lineage, reason, false);
+    }
+  }
 
   /** Not now: {@code reason} says why and what would change it; {@code copyFrom} holds what this store lacks. */
   public record Deny(String reason, List<String> copyFrom) implements Decision {}
@@ -62,6 +69,11 @@ public final class PromotionRules {
       Map<String, StoreInfo> known) {
     List<String> inSync = inSyncDescription(rm);
     List<String> copyFrom = rm.isr().stream().filter(n -> !n.equals(node)).toList();
+    if (store.storeId().equals(rm.primaryStore()) && store.position().epoch() < rm.epoch()) {
+      // This store was granted the current epoch, but never started it: the answer was lost (the ask timed
+      // out while the rm recorded it). Nothing happened in between, so the same grant stands.
+      return new Grant(rm.epoch(), store.history().empty() ? rm.lineage() : null, "granted again (the first answer was lost)", true);
+    }
     if (store.history().empty()) {
       return new Deny("its store is new (empty), and the deployment's data is in the in-sync stores of epoch " + rm.epoch()
           + " " + inSync + ": it copies one of them first, and waits while none is up", copyFrom);

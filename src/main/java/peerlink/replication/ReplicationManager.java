@@ -112,6 +112,11 @@ public final class ReplicationManager extends EventSourcedBehavior<RmCommand, Rm
       return Effect().none();
     }
     PromotionRules.Grant grant = (PromotionRules.Grant) decision;
+    if (grant.again()) {
+      context.getLog().info("Granting epoch {} to {} again: {}", grant.epoch(), p.node(), grant.reason());
+      p.replyTo().tell(new RmCommand.Granted(grant.epoch(), grant.lineage()));
+      return Effect().none();
+    }
     String lineage = grant.lineage() != null ? grant.lineage() : p.store().lineage();
     context.getLog().info("Promoting {} ({}) to primary at epoch {} ({})", p.node(), p.store().describe(), grant.epoch(), grant.reason());
     return Effect()

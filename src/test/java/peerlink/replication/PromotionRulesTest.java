@@ -69,6 +69,19 @@ class PromotionRulesTest {
     assertEquals(List.of(B), deny.copyFrom(), "it copies the other in-sync store first");
   }
 
+  /** Found by LostStoreIT on a loaded machine: the rm recorded the grant, the node's ask had timed out, and it was then denied for good. */
+  @Test
+  void aGrantWhoseAnswerWasLostIsGivenAgainNotRefused() {
+    RmState granted = new RmState(1, A, List.of(A), List.of(), "sa", List.of("sa"), "L", new StorePosition(1, 0));
+
+    PromotionRules.Grant again = assertInstanceOf(PromotionRules.Grant.class, decide(granted, A, fresh("sa")));
+
+    assertEquals(1, again.epoch(), "the same epoch, not a new one");
+    assertEquals("L", again.lineage(), "the recorded lineage");
+    assertTrue(again.again());
+    assertInstanceOf(PromotionRules.Deny.class, decide(granted, A, fresh("another-store")), "only for the store that was granted");
+  }
+
   @Test
   void anInSyncStoreRestoredFromAnOlderCopyIsNotPromoted() {
     String why = denied(decide(RECORD, B, at("sb", LINEAGE, 3, 200)));
