@@ -2,6 +2,7 @@ package peerlink.client.console;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -50,13 +51,30 @@ public final class Console {
 
   /** Runs the console until QUIT or end of input; returns the process exit code. */
   public static int run(String peer, List<String> servers, boolean json, Path home) throws IOException {
-    PeerDirectory directory = new PeerDirectory(home, peer);
-    boolean terminal = System.console() != null;
-    Terminal term = terminal ? TerminalBuilder.builder().system(true).build() : null;
-    LineReader reader = terminal ? LineReaderBuilder.builder().terminal(term).build() : null;
     PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    Consumer<String> printer = terminal ? reader::printAbove : line -> printLine(stdout, line);
+    if (System.console() == null) {
+      return runLines(peer, servers, json, home, System.in, stdout);
+    }
+    Terminal term = TerminalBuilder.builder().system(true).build();
+    LineReader reader = LineReaderBuilder.builder().terminal(term).build();
+    ConsoleOutput output = json ? new JsonOutput(reader::printAbove) : new HumanOutput(reader::printAbove);
+    return session(peer, servers, json, home, output, console -> console.readTerminal(reader));
+  }
+
+  /** The console reading commands line by line from {@code in} (a pipe, a file, a test) and printing to {@code out}. */
+  static int runLines(String peer, List<String> servers, boolean json, Path home, InputStream in, PrintStream out) throws IOException {
+    Consumer<String> printer = line -> printLine(out, line);
     ConsoleOutput output = json ? new JsonOutput(printer) : new HumanOutput(printer);
+    return session(peer, servers, json, home, output, console -> console.readLines(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))));
+  }
+
+  /** What reads the commands: a terminal prompt or plain lines. */
+  private interface Reader {
+    void read(Console console) throws IOException;
+  }
+
+  private static int session(String peer, List<String> servers, boolean json, Path home, ConsoleOutput output, Reader reader) throws IOException {
+    PeerDirectory directory = new PeerDirectory(home, peer);
     try (ClientRuntime runtime = new ClientRuntime()) {
       ConsoleListener listener = new ConsoleListener(output);
       PeerLinkClient client =
@@ -65,11 +83,7 @@ public final class Console {
       if (!json) {
         output.help("PeerLink console for " + peer + " (servers " + String.join(",", servers) + "). Type HELP for commands.");
       }
-      if (terminal) {
-        console.readTerminal(reader);
-      } else {
-        console.readLines(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
-      }
+      reader.read(console);
       console.finish();
     }
     return 0;
