@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +23,7 @@ import peerlink.protocol.ErrorCode;
 import peerlink.protocol.ServerFrame;
 import peerlink.testing.FreePorts;
 import peerlink.testing.InProcessNode;
+import peerlink.testing.Poll;
 
 /**
  * The client library as a program outside the project uses it, against a real router node in this JVM:
@@ -64,6 +66,25 @@ class PeerLinkClientTest {
     assertEquals(ErrorCode.UNKNOWN_RECIPIENT, refused.code());
     PeerLinkException awaited = assertThrows(PeerLinkException.class, () -> PeerLinkClient.await(alice.members("nope")));
     assertEquals(ErrorCode.UNKNOWN_GROUP, awaited.code());
+  }
+
+  @Test
+  void messagesSentWithoutReceiptsBringTheSenderNoDeliveredPushes() throws Exception {
+    registered("bob"); // acknowledges what it gets, as every client does
+    List<String> receipts = new CopyOnWriteArrayList<>();
+    PeerLinkClient alice = PeerLinkClient.start(runtime, ClientOptions.inMemory("alice", servers()), new ClientListener() {
+      @Override
+      public void onDelivered(ServerFrame.Delivered delivered) {
+        receipts.add(delivered.msgId());
+      }
+    });
+    PeerLinkClient.await(alice.register());
+
+    String quiet = PeerLinkClient.await(alice.withoutReceipts().send("bob", "no receipt, please")).msgId();
+    String loud = PeerLinkClient.await(alice.send("bob", "with a receipt")).msgId();
+    Poll.until(Duration.ofSeconds(WAIT_SECONDS), () -> receipts.contains(loud), "the receipt of " + loud);
+    assertEquals("DELIVERED", PeerLinkClient.await(alice.status(quiet)).state(), "bob has the quiet one too");
+    assertEquals(List.of(loud), receipts, "pushes come in order, so none for " + quiet + " is on its way");
   }
 
   @Test
