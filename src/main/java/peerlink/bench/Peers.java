@@ -1,5 +1,6 @@
 package peerlink.bench;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -141,7 +142,7 @@ final class Peers {
   static void closeAll(List<Peer> peers, double timeoutSeconds) {
     List<CompletableFuture<Void>> closing = new ArrayList<>();
     for (Peer peer : peers) {
-      closing.add(peer.client().close().toCompletableFuture());
+      closing.add(peer.client().close(Duration.ofMillis((long) (timeoutSeconds * 1000))).toCompletableFuture());
     }
     try {
       CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get((long) (timeoutSeconds * 1000), TimeUnit.MILLISECONDS);

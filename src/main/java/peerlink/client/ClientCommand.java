@@ -1,19 +1,23 @@
 package peerlink.client;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ServerFrame;
 
 /** Messages of a client's connection actor: the application's calls and the socket's events. */
 sealed interface ClientCommand {
 
-  /** A request to send (or keep resending, after reconnects) until the router answers it. */
-  record Submit(ClientFrame.Request request, CompletableFuture<ServerFrame> reply) implements ClientCommand {}
+  /** A request to send (or keep resending, after reconnects) until the router answers it or its deadline passes. */
+  record Submit(PendingRequest<?> request) implements ClientCommand {}
 
-  record Register(CompletableFuture<ServerFrame.Ok> reply) implements ClientCommand {}
+  /** Claim the peer ID with this client's key (made now if there is none), then log in. */
+  record Register(CompletableFuture<ServerFrame.Ok> reply, long deadline) implements ClientCommand {}
 
-  /** Finish: wait for every pending request's answer (up to a deadline), then close the socket. */
-  record Close(CompletableFuture<Void> done) implements ClientCommand {}
+  /** Complete {@code reply} when the client is logged in: now, or at the next login. */
+  record AwaitLogin(CompletableFuture<ServerFrame.Ok> reply, long deadline) implements ClientCommand {}
+
+  /** Finish: wait up to {@code grace} for every pending request's answer, fail the rest, close the socket. */
+  record Close(Duration grace, CompletableFuture<Void> done) implements ClientCommand {}
 
   record Connect() implements ClientCommand {}
 
@@ -32,5 +36,11 @@ sealed interface ClientCommand {
 
   record ResendPending() implements ClientCommand {}
 
+  /** The earliest deadline of a pending request or login wait has come: fail what is overdue. */
+  record SweepDeadlines() implements ClientCommand {}
+
   record CloseDeadline() implements ClientCommand {}
+
+  /** A closed client's actor ends. */
+  record Stop() implements ClientCommand {}
 }

@@ -4,10 +4,12 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -27,10 +29,16 @@ import peerlink.protocol.Signatures;
  * The actor behind one {@link PeerLinkClient}: owns the WebSocket to one router node at a time, logs in (or
  * registers), resends every unanswered request after a reconnect (same ids, so sends are never doubled),
  * hands each push to the listener once and in order, and acknowledges pushes in batches.
+ *
+ * <p>Every future it is given is completed, one way or the other: by the router's answer, by the request's
+ * deadline, by a refusal that means no login can follow (the ID is another key's, this peer has no key,
+ * the session was replaced), or by close.
  */
 final class ClientConnection extends AbstractBehavior<ClientCommand> {
-  private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(30);
   private static final int ACK_EVERY = 256;
+  private static final String SWEEP_TIMER = "sweep-deadlines";
+  /** How long a closed client still answers late calls before its actor stops. */
+  private static final Duration CLOSED_LINGER = Duration.ofSeconds(10);
 
   private final ClientOptions options;
   private final ClientListener listener;
@@ -38,8 +46,9 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private final FrameCodec codec = new FrameCodec(Limits.DEFAULT);
   private final ClientRuntime runtime;
   /** Unanswered requests in submission order; all are resent after each new login. */
-  private final Map<String, ClientFrame.Request> pending = new LinkedHashMap<>();
-  private final Map<String, CompletableFuture<ServerFrame>> replies = new LinkedHashMap<>();
+  private final Map<String, PendingRequest<?>> pending = new LinkedHashMap<>();
+  /** register() and loggedIn() calls waiting for the next login. */
+  private final List<LoginWait> loginWaits = new ArrayList<>();
 
   private int generation;
   private int serverIndex = -1;
@@ -49,7 +58,17 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private String nonce;
   private String authId;
   private boolean authenticated;
-  private CompletableFuture<ServerFrame.Ok> registration;
+  /** The answer to the current connection's login, while it is logged in. */
+  private ServerFrame.Ok login;
+  /** A register() is under way: authenticate with a register frame (and a new key if there is none). */
+  private boolean registering;
+  /** The key create() made for the registration under way, forgotten if the router refuses the ID for good. */
+  private KeyPair createdKey;
+  /**
+   * Why this client cannot log in until the application registers (or at all, after SESSION_REPLACED); null
+   * while it can. Requests made meanwhile fail at once with it instead of waiting for a login that will not come.
+   */
+  private PeerLinkException cannotLogIn;
   private long lastSeq;
   private long ackedUpTo;
   private boolean ackScheduled;
@@ -61,6 +80,11 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private boolean replaced;
   /** A request was refused as UNAVAILABLE and waits to be resent; newer ones wait behind it. */
   private boolean retrying;
+  /** When the deadline sweep is due ({@link System#nanoTime()}), or Long.MAX_VALUE when none is scheduled. */
+  private long sweepAt = Long.MAX_VALUE;
+
+  /** A caller waiting for the next login, until {@code deadline}. */
+  private record LoginWait(CompletableFuture<ServerFrame.Ok> reply, long deadline) {}
 
   static Behavior<ClientCommand> create(ClientOptions options, ClientListener listener, ClientRuntime runtime) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ClientConnection(context, timers, options, listener, runtime)));
@@ -86,8 +110,9 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   @Override
   public Receive<ClientCommand> createReceive() {
     return newReceiveBuilder()
-        .onMessage(ClientCommand.Submit.class, this::submit)
+        .onMessage(ClientCommand.Submit.class, s -> submit(s.request()))
         .onMessage(ClientCommand.Register.class, this::register)
+        .onMessage(ClientCommand.AwaitLogin.class, this::awaitLogin)
         .onMessage(ClientCommand.Close.class, this::close)
         .onMessage(ClientCommand.Connect.class, c -> connect())
         .onMessage(ClientCommand.Upgraded.class, u -> this)
@@ -97,57 +122,205 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
         .onMessage(ClientCommand.FlushAck.class, f -> flushAck())
         .onMessage(ClientCommand.FlushWrites.class, f -> flushWrites())
         .onMessage(ClientCommand.ResendPending.class, r -> resendPending())
+        .onMessage(ClientCommand.SweepDeadlines.class, d -> sweepDeadlines())
         .onMessage(ClientCommand.CloseDeadline.class, d -> finish())
+        .onSignal(PostStop.class, stop -> stopped())
         .build();
   }
 
   // ---- the application's calls
 
-  private Behavior<ClientCommand> submit(ClientCommand.Submit submit) {
+  private Behavior<ClientCommand> submit(PendingRequest<?> request) {
     if (closing != null) {
-      submit.reply().completeExceptionally(new PeerLinkException(ErrorCode.NOT_CONNECTED, "The client is closing."));
+      request.fail(new PeerLinkException(ErrorCode.CLOSED, "The client is closing."));
       return this;
     }
-    pending.put(submit.request().id(), submit.request());
-    replies.put(submit.request().id(), submit.reply());
+    if (!authenticated && cannotLogIn != null) {
+      request.fail(cannotLogIn);
+      return this;
+    }
+    pending.put(request.id(), request);
+    sweepBy(request.deadline());
     if (authenticated && !retrying) {
-      write(submit.request());
+      write(request.request());
     }
     return this;
   }
 
   private Behavior<ClientCommand> register(ClientCommand.Register register) {
     if (authenticated) {
-      register.reply().complete(ServerFrame.Ok.authenticated(authId, options.peer(), lastSeq));
+      register.reply().complete(login);
       return this;
     }
-    registration = register.reply();
+    if (replaced || closing != null) {
+      register.reply().completeExceptionally(replaced ? cannotLogIn : new PeerLinkException(ErrorCode.CLOSED, "The client is closing."));
+      return this;
+    }
+    cannotLogIn = null; // a new attempt: requests wait for its outcome again
+    registering = true;
+    loginWaits.add(new LoginWait(register.reply(), register.deadline()));
+    sweepBy(register.deadline());
     if (nonce != null && authId == null) {
       authenticate();
     }
     return this;
   }
 
+  private Behavior<ClientCommand> awaitLogin(ClientCommand.AwaitLogin await) {
+    if (authenticated) {
+      await.reply().complete(login);
+    } else if (cannotLogIn != null || closing != null) {
+      await.reply().completeExceptionally(cannotLogIn != null ? cannotLogIn : new PeerLinkException(ErrorCode.CLOSED, "The client is closing."));
+    } else {
+      loginWaits.add(new LoginWait(await.reply(), await.deadline()));
+      sweepBy(await.deadline());
+    }
+    return this;
+  }
+
   private Behavior<ClientCommand> close(ClientCommand.Close close) {
+    if (closing != null) {
+      closing.whenComplete((done, failure) -> close.done().complete(null));
+      return this;
+    }
     closing = close.done();
-    if (pending.isEmpty()) {
+    if (!outstanding() || close.grace().isZero()) {
       return finish();
     }
-    timers.startSingleTimer(new ClientCommand.CloseDeadline(), CLOSE_DEADLINE);
+    timers.startSingleTimer(new ClientCommand.CloseDeadline(), close.grace());
     return this;
   }
 
   private Behavior<ClientCommand> finish() {
     flushAck();
     flushWrites();
-    replies.values().forEach(f -> f.completeExceptionally(new PeerLinkException(ErrorCode.NOT_CONNECTED, "The client closed before the router answered.")));
+    failAll(new PeerLinkException(ErrorCode.CLOSED, "The client was closed before the router answered; the request may or may not have taken effect."));
     if (out != null) {
       out.close();
     }
     if (closing != null) {
       closing.complete(null);
     }
-    return Behaviors.stopped();
+    return closed();
+  }
+
+  /**
+   * After close: whatever the application still sends (from another thread, just after close) is answered
+   * CLOSED rather than lost as a dead letter; the actor stops once such stragglers have had time to arrive.
+   */
+  private Behavior<ClientCommand> closed() {
+    PeerLinkException closed = new PeerLinkException(ErrorCode.CLOSED, "The client is closed.");
+    timers.startSingleTimer(new ClientCommand.Stop(), CLOSED_LINGER);
+    return Behaviors.receive(ClientCommand.class)
+        .onMessage(ClientCommand.Submit.class, s -> {
+          s.request().fail(closed);
+          return Behaviors.same();
+        })
+        .onMessage(ClientCommand.Register.class, r -> {
+          r.reply().completeExceptionally(closed);
+          return Behaviors.same();
+        })
+        .onMessage(ClientCommand.AwaitLogin.class, a -> {
+          a.reply().completeExceptionally(closed);
+          return Behaviors.same();
+        })
+        .onMessage(ClientCommand.Close.class, c -> {
+          c.done().complete(null);
+          return Behaviors.same();
+        })
+        .onMessage(ClientCommand.Stop.class, stop -> Behaviors.stopped())
+        .onMessage(ClientCommand.class, ignored -> Behaviors.same()) // the socket's last events
+        .build();
+  }
+
+  /** The runtime shut down under this client: nothing it waits for can come any more. */
+  private Behavior<ClientCommand> stopped() {
+    failAll(new PeerLinkException(ErrorCode.CLOSED, "The client's runtime was closed before the router answered."));
+    if (out != null) {
+      out.close();
+    }
+    if (closing != null) {
+      closing.complete(null);
+    }
+    return this;
+  }
+
+  // ---- deadlines
+
+  /** Makes sure a sweep runs by {@code deadline}. */
+  private void sweepBy(long deadline) {
+    if (deadline < sweepAt) {
+      sweepAt = deadline;
+      timers.startSingleTimer(SWEEP_TIMER, new ClientCommand.SweepDeadlines(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+  }
+
+  /** Fails every request and login wait whose deadline has passed; the rest set the next sweep. */
+  private Behavior<ClientCommand> sweepDeadlines() {
+    long now = System.nanoTime();
+    sweepAt = Long.MAX_VALUE;
+    long next = Long.MAX_VALUE;
+    for (var it = pending.values().iterator(); it.hasNext(); ) {
+      PendingRequest<?> request = it.next();
+      if (request.deadline() - now <= 0) {
+        it.remove();
+        request.fail(new PeerLinkException(ErrorCode.TIMED_OUT, timedOut()));
+      } else {
+        next = Math.min(next, request.deadline());
+      }
+    }
+    for (var it = loginWaits.iterator(); it.hasNext(); ) {
+      LoginWait wait = it.next();
+      if (wait.deadline() - now <= 0) {
+        it.remove();
+        wait.reply().completeExceptionally(new PeerLinkException(ErrorCode.TIMED_OUT, "Not logged in within the deadline (" + connectionState() + ")."));
+      } else {
+        next = Math.min(next, wait.deadline());
+      }
+    }
+    if (loginWaits.isEmpty()) {
+      registering = false;
+    }
+    if (next != Long.MAX_VALUE) {
+      sweepBy(next);
+    }
+    if (closing != null && !outstanding()) {
+      return finish();
+    }
+    return this;
+  }
+
+  /** What a graceful close waits for: unanswered requests and a registration under way. */
+  private boolean outstanding() {
+    return !pending.isEmpty() || registering;
+  }
+
+  private void finishIfDone() {
+    if (closing != null && !outstanding()) {
+      getContext().getSelf().tell(new ClientCommand.CloseDeadline());
+    }
+  }
+
+  private String timedOut() {
+    return "The router did not answer within the request's deadline (" + connectionState() + "); it may or may not have taken effect.";
+  }
+
+  private String connectionState() {
+    if (authenticated) {
+      return "logged in on " + server;
+    }
+    return out == null || nonce == null ? "not connected; last tried " + server : "connected to " + server + ", not logged in yet";
+  }
+
+  /** Fails every login wait (a registration first: it was asked before the requests queued behind it), then every request. */
+  private void failAll(PeerLinkException failure) {
+    List<LoginWait> waits = List.copyOf(loginWaits);
+    loginWaits.clear();
+    registering = false;
+    waits.forEach(wait -> wait.reply().completeExceptionally(failure));
+    List<PendingRequest<?>> requests = List.copyOf(pending.values());
+    pending.clear();
+    requests.forEach(request -> request.fail(failure));
   }
 
   // ---- the connection
@@ -175,13 +348,16 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     nonce = null;
     authId = null;
     authenticated = false;
+    login = null;
     if (wasAuthenticated || closing == null) {
       listener.onDisconnected(server, reason);
     }
     if (closing != null) {
       return finish();
     }
-    if (!replaced) {
+    if (replaced) {
+      failAll(cannotLogIn); // nothing reconnects: nothing pending can be answered
+    } else {
       timers.startSingleTimer(new ClientCommand.Connect(), backoff);
       backoff = backoff.multipliedBy(2).compareTo(options.maxBackoff()) > 0 ? options.maxBackoff() : backoff.multipliedBy(2);
     }
@@ -224,8 +400,8 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private void authenticate() {
     Optional<KeyPair> keys = options.keys().load();
     long resumeFrom = lastSeq;
-    if (registration != null) {
-      KeyPair pair = keys.orElseGet(() -> options.keys().create());
+    if (registering) {
+      KeyPair pair = keys.orElseGet(() -> createdKey = options.keys().create());
       authId = "auth-" + generation;
       write(new ClientFrame.Register(authId, version, options.peer(), Signatures.encode(pair.getPublic()), Signatures.sign(pair.getPrivate(), nonce, options.peer()), resumeFrom));
     } else if (keys.isPresent()) {
@@ -235,6 +411,8 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
       KeyPair pair = keys.get();
       write(new ClientFrame.Login(authId, version, options.peer(), Signatures.encode(pair.getPublic()), Signatures.sign(pair.getPrivate(), nonce, options.peer()), resumeFrom));
     } else {
+      cannotLogIn = new PeerLinkException(ErrorCode.NOT_REGISTERED, "Peer '" + options.peer() + "' has no key yet: register before anything else.");
+      failAll(cannotLogIn);
       listener.onNeedsRegistration(server);
     }
   }
@@ -257,35 +435,32 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
         return;
       }
     }
-    if (id == null || pending.remove(id) == null) {
-      return; // the answer to a resent request that was already answered
+    PendingRequest<?> request = id == null ? null : pending.remove(id);
+    if (request == null) {
+      return; // the answer to a resent request that was already answered, or given up at its deadline
     }
-    CompletableFuture<ServerFrame> reply = replies.remove(id);
-    if (frame instanceof ServerFrame.Error error) {
-      reply.completeExceptionally(PeerLinkException.of(error));
-    } else {
-      reply.complete(frame);
-    }
-    if (closing != null && pending.isEmpty()) {
-      getContext().getSelf().tell(new ClientCommand.CloseDeadline());
-    }
+    request.answer(frame);
+    finishIfDone();
   }
 
   private void authAnswered(ServerFrame frame) {
     if (frame instanceof ServerFrame.Ok ok) {
       authenticated = true;
+      login = ok;
+      registering = false;
+      createdKey = null;
+      cannotLogIn = null;
       if (version >= Protocol.FIRST_BATCHING_VERSION) {
         batch = new FrameBatch(FrameBatch.DEFAULT_MAX_CHARS);
       }
       backoff = options.minBackoff();
       ackedUpTo = lastSeq; // the resume point in the login was an acknowledgement
-      if (registration != null) {
-        registration.complete(ok);
-        registration = null;
-      }
+      loginWaits.forEach(wait -> wait.reply().complete(ok));
+      loginWaits.clear();
       listener.onConnected(server, options.peer());
       retrying = false;
-      new ArrayList<>(pending.values()).forEach(this::write);
+      new ArrayList<>(pending.values()).forEach(request -> write(request.request()));
+      finishIfDone();
       return;
     }
     ServerFrame.Error error = (ServerFrame.Error) frame;
@@ -294,38 +469,44 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
       timers.startSingleTimer(new ClientCommand.ResendPending(), options.retryDelay());
       return;
     }
-    if (registration != null) {
-      registration.completeExceptionally(PeerLinkException.of(error));
-      registration = null;
+    PeerLinkException refused = PeerLinkException.of(error);
+    if (createdKey != null && refusesTheId(refused.code())) {
+      options.keys().discard(createdKey); // a key for an ID that is not ours would fail every later login
     }
-    // Nothing queued can be sent without an identity: fail it with the reason instead of waiting forever.
-    replies.values().forEach(reply -> reply.completeExceptionally(PeerLinkException.of(error)));
-    replies.clear();
-    pending.clear();
-    notice(error);
+    createdKey = null;
+    // Nothing queued can be sent without an identity, and no login follows by itself: fail it with the
+    // reason instead of waiting forever, and so every request made until the next register().
+    cannotLogIn = refused;
+    boolean wasRegistering = registering;
+    failAll(refused);
+    if (!wasRegistering) {
+      notice(error); // a login of the client's own accord: a register() call has the refusal in its future
+    }
+    finishIfDone();
+  }
+
+  /** Refusals of a register that no retry with the same ID changes. */
+  private static boolean refusesTheId(ErrorCode code) {
+    return code == ErrorCode.ID_TAKEN || code == ErrorCode.NAME_TAKEN || code == ErrorCode.INVALID_NAME;
   }
 
   private Behavior<ClientCommand> resendPending() {
     retrying = false;
     if (authenticated) {
-      new ArrayList<>(pending.values()).forEach(this::write);
-    } else if (nonce != null && authId == null) {
+      new ArrayList<>(pending.values()).forEach(request -> write(request.request()));
+    } else if (nonce != null && authId == null && cannotLogIn == null) {
       authenticate();
     }
     return this;
   }
 
   private void notice(ServerFrame.Error error) {
-    if (ErrorCode.SESSION_REPLACED.name().equals(error.code())) {
+    PeerLinkException notice = PeerLinkException.of(error);
+    if (notice.code() == ErrorCode.SESSION_REPLACED) {
       replaced = true; // another connection of this peer took over: do not fight it by reconnecting
+      cannotLogIn = new PeerLinkException(ErrorCode.SESSION_REPLACED, "Peer '" + options.peer() + "' logged in on another connection, which replaced this client's: " + error.message());
     }
-    ErrorCode code;
-    try {
-      code = ErrorCode.valueOf(error.code());
-    } catch (IllegalArgumentException e) {
-      code = ErrorCode.BAD_FRAME;
-    }
-    listener.onNotice(code, error.message());
+    listener.onNotice(notice.code(), notice.getMessage());
   }
 
   // ---- pushes and acknowledgements

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.util.Arrays;
 import java.util.Optional;
 import peerlink.protocol.Signatures;
 
@@ -35,6 +36,11 @@ public final class PeerDirectory {
 
   public Path dir() {
     return dir;
+  }
+
+  /** The file that holds this peer's key. */
+  public Path keyFile() {
+    return dir.resolve("identity.json");
   }
 
   public KeyStore keys() {
@@ -61,6 +67,18 @@ public final class PeerDirectory {
         json.put("privateKey", Signatures.encode(keys.getPrivate()));
         writePrivate("identity.json", json.toPrettyString());
         return keys;
+      }
+
+      @Override
+      public void discard(KeyPair keys) {
+        Optional<KeyPair> stored = load();
+        if (stored.isPresent() && Arrays.equals(stored.get().getPublic().getEncoded(), keys.getPublic().getEncoded())) {
+          try {
+            Files.deleteIfExists(dir.resolve("identity.json"));
+          } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete " + dir.resolve("identity.json"), e);
+          }
+        }
       }
     };
   }

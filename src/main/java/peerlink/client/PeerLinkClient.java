@@ -1,6 +1,7 @@
 package peerlink.client;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -12,8 +13,14 @@ import peerlink.protocol.ServerFrame;
 
 /**
  * A PeerLink peer: connects to the router nodes of its options (reconnecting and resuming on its own) and
- * offers every request as a future that completes with the router's answer, or fails with a
- * {@link PeerLinkException} carrying the router's error code.
+ * offers every request as a future that completes with the router's answer or fails with a
+ * {@link PeerLinkException} (itself, never wrapped), at the latest when the request's deadline passes.
+ *
+ * <p>Message bodies are Unicode text: the protocol carries no bytes (docs/protocol.md, section 7). To send
+ * bytes, encode them as text (Base64, say), mindful that the size limit counts the text's UTF-8 bytes.
+ *
+ * <p>Safe to use from any thread. {@link #withDeadline} and {@link #withoutReceipts} return views of the
+ * same client (same connection, same ids) whose requests carry other settings.
  */
 public final class PeerLinkClient {
   private static final AtomicLong INSTANCES = new AtomicLong();
@@ -21,26 +28,58 @@ public final class PeerLinkClient {
 
   private final ActorRef<ClientCommand> connection;
   private final String sendIdPrefix;
-  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong requests;
+  private final Duration deadline;
+  private final boolean receipts;
 
-  private PeerLinkClient(ActorRef<ClientCommand> connection) {
+  private PeerLinkClient(ActorRef<ClientCommand> connection, String sendIdPrefix, AtomicLong requests, Duration deadline, boolean receipts) {
     this.connection = connection;
-    byte[] prefix = new byte[6];
-    RANDOM.nextBytes(prefix);
-    // Unique across restarts of this client, so a new message never collides with an old one's id.
-    this.sendIdPrefix = HexFormat.of().formatHex(prefix);
+    this.sendIdPrefix = sendIdPrefix;
+    this.requests = requests;
+    this.deadline = deadline;
+    this.receipts = receipts;
   }
 
+  /** Starts a client: it connects at once and logs in if its key store has a key (else see {@link #register}). */
   public static PeerLinkClient start(ClientRuntime runtime, ClientOptions options, ClientListener listener) {
     ActorRef<ClientCommand> connection =
         runtime.system().systemActorOf(ClientConnection.create(options, listener, runtime), "client-" + INSTANCES.incrementAndGet(), Props.empty());
-    return new PeerLinkClient(connection);
+    byte[] prefix = new byte[6];
+    RANDOM.nextBytes(prefix);
+    // Unique across restarts of this client, so a new message never collides with an old one's id.
+    return new PeerLinkClient(connection, HexFormat.of().formatHex(prefix), new AtomicLong(), options.requestTimeout(), options.receipts());
   }
 
-  /** Claims the peer ID with this client's key (creating the key if there is none yet) and logs in. */
+  /** This client, with {@code deadline} for the requests made through the view returned. */
+  public PeerLinkClient withDeadline(Duration deadline) {
+    ClientOptions.requirePositive("deadline", deadline);
+    return new PeerLinkClient(connection, sendIdPrefix, requests, deadline, receipts);
+  }
+
+  /** This client, sending messages that ask for no {@code delivered} pushes (a publisher to a large group, say). */
+  public PeerLinkClient withoutReceipts() {
+    return new PeerLinkClient(connection, sendIdPrefix, requests, deadline, false);
+  }
+
+  /**
+   * Claims the peer ID with this client's key (creating the key if there is none yet) and logs in; completes
+   * with the login's answer. An ID registered with another key fails with {@code ID_TAKEN} (and a key made
+   * for this attempt is discarded again).
+   */
   public CompletionStage<ServerFrame.Ok> register() {
     CompletableFuture<ServerFrame.Ok> reply = new CompletableFuture<>();
-    connection.tell(new ClientCommand.Register(reply));
+    connection.tell(new ClientCommand.Register(reply, deadlineFromNow()));
+    return reply;
+  }
+
+  /**
+   * Completes when this client is logged in: at once if it is, else at its next login (after a reconnect,
+   * say), with the login's answer. Fails if no login can come without the application's help (no key yet,
+   * the ID refused, the session replaced), or with {@code TIMED_OUT} after the deadline.
+   */
+  public CompletionStage<ServerFrame.Ok> loggedIn() {
+    CompletableFuture<ServerFrame.Ok> reply = new CompletableFuture<>();
+    connection.tell(new ClientCommand.AwaitLogin(reply, deadlineFromNow()));
     return reply;
   }
 
@@ -49,14 +88,14 @@ public final class PeerLinkClient {
     return sendIdPrefix + "-" + requests.incrementAndGet();
   }
 
-  /** Sends to a peer or a group; completes when the router has the message durably (SENT). */
-  public CompletionStage<ServerFrame.Ok> send(String to, String body) {
-    return send(newMessageId(), to, body);
+  /** Sends text to a peer or a group; completes when the router has the message durably (SENT). */
+  public CompletionStage<ServerFrame.Ok> send(String to, String text) {
+    return send(newMessageId(), to, text);
   }
 
   /** Sends with a chosen id: sending the same id again never creates a second message. */
-  public CompletionStage<ServerFrame.Ok> send(String id, String to, String body) {
-    return request(new ClientFrame.Send(id, to, body), ServerFrame.Ok.class);
+  public CompletionStage<ServerFrame.Ok> send(String id, String to, String text) {
+    return request(new ClientFrame.Send(id, to, text, receipts ? null : Boolean.FALSE), ServerFrame.Ok.class);
   }
 
   public CompletionStage<ServerFrame.Ok> createGroup(String group) {
@@ -83,20 +122,48 @@ public final class PeerLinkClient {
     return request(new ClientFrame.QueryStatus(nextId(), msgId), ServerFrame.MessageStatus.class);
   }
 
-  /** Waits for the answers to every request made so far (30 s at most), then disconnects. */
+  /**
+   * Closes now: requests still unanswered fail with {@code CLOSED} (each may or may not have taken effect),
+   * and the connection ends. Completes when that is done.
+   */
   public CompletionStage<Void> close() {
+    return close(Duration.ZERO);
+  }
+
+  /** Waits up to {@code grace} for the answers to the requests made so far, then closes as {@link #close()}. */
+  public CompletionStage<Void> close(Duration grace) {
+    if (grace == null || grace.isNegative()) {
+      throw new IllegalArgumentException("grace must be zero or positive, not " + grace);
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    connection.tell(new ClientCommand.Close(done));
+    connection.tell(new ClientCommand.Close(grace, done));
     return done;
+  }
+
+  /**
+   * Waits for {@code reply} and returns its value, or throws its {@link PeerLinkException} as it is (where
+   * {@code join()} and {@code get()} would wrap it). Every request of this client ends by its deadline, so
+   * this returns.
+   */
+  public static <T> T await(CompletionStage<T> reply) {
+    try {
+      return reply.toCompletableFuture().join();
+    } catch (RuntimeException e) {
+      throw PeerLinkException.from(e);
+    }
   }
 
   private String nextId() {
     return "q" + requests.incrementAndGet();
   }
 
+  private long deadlineFromNow() {
+    return System.nanoTime() + deadline.toNanos();
+  }
+
   private <T extends ServerFrame> CompletionStage<T> request(ClientFrame.Request request, Class<T> replyType) {
-    CompletableFuture<ServerFrame> reply = new CompletableFuture<>();
-    connection.tell(new ClientCommand.Submit(request, reply));
-    return reply.thenApply(replyType::cast);
+    CompletableFuture<T> reply = new CompletableFuture<>();
+    connection.tell(new ClientCommand.Submit(new PendingRequest<>(request, replyType, reply, deadlineFromNow())));
+    return reply;
   }
 }

@@ -53,12 +53,27 @@ public sealed interface ClientFrame {
     }
   }
 
-  /** A message to a peer or to a group (the router tells which by the name). */
-  record Send(String id, String to, String body) implements Request {
+  /**
+   * A message to a peer or to a group (the router tells which by the name). {@code body} is Unicode text
+   * (the protocol carries no bytes; docs/protocol.md, section 7). {@code receipts} (optional) {@code false}
+   * asks the router for no {@code delivered} pushes about this message; absent or {@code true}, one comes
+   * per recipient that acknowledges it.
+   */
+  record Send(String id, String to, String body, Boolean receipts) implements Request {
     public Send {
       Fields.require(id, "id");
       Fields.require(to, "to");
       Fields.require(body, "body");
+    }
+
+    /** A send with receipts, as every client before the {@code receipts} field sent. */
+    public Send(String id, String to, String body) {
+      this(id, to, body, null);
+    }
+
+    /** Whether the sender wants a {@code delivered} push per recipient (the default). */
+    public boolean wantsReceipts() {
+      return !Boolean.FALSE.equals(receipts);
     }
   }
 

@@ -22,11 +22,15 @@ public enum ErrorCode {
   BAD_ACK("The acknowledgement is beyond the last sequence number sent to you."),
   SESSION_REPLACED("This peer logged in on another connection; this one is closed."),
   UNAVAILABLE("The router is temporarily unavailable; retry."),
-  // Console-side errors: never sent by the server, but reported in the same shape.
+  // Client-side errors: never sent by the server, but reported by the client library and the console in
+  // the same shape.
   UNKNOWN_COMMAND("Unknown command; type HELP for the list."),
   MISSING_ARGUMENT("The command needs more arguments; type HELP for its form."),
-  NOT_REGISTERED("This console has no key for the peer ID; type REGISTER first."),
-  NOT_CONNECTED("The console is not connected to a router right now.");
+  NOT_REGISTERED("This peer has no key yet; register first."),
+  NOT_CONNECTED("The client is not connected to a router right now."),
+  TIMED_OUT("The router did not answer within the request's deadline; the request may or may not have taken effect."),
+  CLOSED("The client was closed before the router answered; the request may or may not have taken effect."),
+  UNKNOWN_ERROR("The router reported an error code this client does not know.");
 
   private final String sentence;
 
@@ -36,5 +40,17 @@ public enum ErrorCode {
 
   public String sentence() {
     return sentence;
+  }
+
+  /** The code a frame names, or {@link #UNKNOWN_ERROR} for one this build does not know (a newer server's). */
+  public static ErrorCode fromWire(String code) {
+    if (code != null) {
+      for (ErrorCode known : values()) {
+        if (known.name().equals(code)) {
+          return known;
+        }
+      }
+    }
+    return UNKNOWN_ERROR;
   }
 }

@@ -32,6 +32,11 @@ public final class Signatures {
   private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
   /** DER header of a PKCS#8 (version 0) private key holding a raw 32-byte Ed25519 seed. */
   private static final byte[] PKCS8_PREFIX = HexFormat.of().parseHex("302e020100300506032b657004220420");
+  /**
+   * Whether Bouncy Castle is on the class path. The router always has it; the client jar does without (a
+   * client signs once per connection, where the JDK's speed is plenty), so signing falls back to the JDK.
+   */
+  private static final boolean FAST_SIGNING = present("org.bouncycastle.math.ec.rfc8032.Ed25519");
 
   private Signatures() {}
 
@@ -50,14 +55,14 @@ public final class Signatures {
   }
 
   public static String sign(PrivateKey key, String nonce, String peer) {
-    byte[] seed = rawKey(key.getEncoded(), PKCS8_PREFIX);
+    byte[] seed = FAST_SIGNING ? rawKey(key.getEncoded(), PKCS8_PREFIX) : null;
     if (seed != null) {
       byte[] message = challenge(nonce, peer);
       byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
       Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
       return Base64.getEncoder().encodeToString(signature);
     }
-    try { // another encoding of the private key: let the JDK read it
+    try { // another encoding of the private key, or no Bouncy Castle: the JDK signs
       Signature signature = Signature.getInstance(ALGORITHM);
       signature.initSign(key);
       signature.update(challenge(nonce, peer));
@@ -119,6 +124,15 @@ public final class Signatures {
   private static PublicKey decodePublicKey(String publicKeyB64) throws GeneralSecurityException {
     return KeyFactory.getInstance(ALGORITHM)
         .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(publicKeyB64)));
+  }
+
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, Signatures.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   private static byte[] challenge(String nonce, String peer) {

@@ -203,7 +203,7 @@ final class Decisions {
     String msgId = MessageIds.of(state.messageCount() + ++acceptedInBatch);
     ServerFrame.Ok accepted = ServerFrame.Ok.sent(s.id(), msgId, MessageState.SENT.name(), recipients.size(), false);
     sentInBatch.put(from + '\u0000' + s.id(), accepted);
-    events.add(new RouterEvent.MessageAccepted(msgId, s.id(), from, s.to(), group, recipients, s.body(), now));
+    events.add(new RouterEvent.MessageAccepted(msgId, s.id(), from, s.to(), group, recipients, s.body(), now, s.wantsReceipts() ? null : Boolean.FALSE));
     return accepted;
   }
 

@@ -1,6 +1,7 @@
 package peerlink.router;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Collection;
 import java.util.List;
@@ -23,15 +24,26 @@ public final class MessageRecord {
    * what each costs.
    */
   @JsonProperty private final List<String> delivered;
+  /**
+   * {@code false} when the sender asked for no {@code delivered} pushes; null (and left out of checkpoints)
+   * when it wants them, as every sender did before the flag existed.
+   */
+  @JsonProperty @JsonInclude(JsonInclude.Include.NON_NULL) private final Boolean receipts;
 
+  /** A message just accepted, whose sender wants a {@code delivered} push per recipient. */
   MessageRecord(String from, String to, List<String> recipients) {
-    this(from, to, List.copyOf(recipients), TreePVector.<String>empty());
+    this(from, to, recipients, null);
+  }
+
+  /** A message just accepted; {@code receipts} {@code false} when its sender wants no {@code delivered} pushes. */
+  MessageRecord(String from, String to, List<String> recipients, Boolean receipts) {
+    this(from, to, List.copyOf(recipients), TreePVector.<String>empty(), Boolean.FALSE.equals(receipts) ? Boolean.FALSE : null);
   }
 
   /** A direct message that its one recipient has: what {@link DeliveredRecords} keeps of it is the name. */
   static MessageRecord deliveredDirect(String from, String to) {
     List<String> recipients = List.of(to);
-    return new MessageRecord(from, to, recipients, recipients);
+    return new MessageRecord(from, to, recipients, recipients, null);
   }
 
   @JsonCreator
@@ -39,16 +51,23 @@ public final class MessageRecord {
       @JsonProperty("from") String from,
       @JsonProperty("to") String to,
       @JsonProperty("recipients") List<String> recipients,
-      @JsonProperty("delivered") Collection<String> delivered) {
-    this(from, to, List.copyOf(recipients), TreePVector.from(delivered));
+      @JsonProperty("delivered") Collection<String> delivered,
+      @JsonProperty("receipts") Boolean receipts) {
+    this(from, to, List.copyOf(recipients), TreePVector.from(delivered), Boolean.FALSE.equals(receipts) ? Boolean.FALSE : null);
   }
 
-  private MessageRecord(String from, String to, List<String> recipients, List<String> delivered) {
+  private MessageRecord(String from, String to, List<String> recipients, List<String> delivered, Boolean receipts) {
     this.from = from;
     this.to = to;
     this.recipients = recipients;
     // Compared only when complete: a group of n members would otherwise cost n^2/2 comparisons per message.
     this.delivered = delivered.size() == recipients.size() && delivered.equals(recipients) ? recipients : delivered;
+    this.receipts = receipts;
+  }
+
+  /** Whether the sender gets a {@code delivered} push when a recipient acknowledges this message. */
+  boolean wantsReceipts() {
+    return receipts == null;
   }
 
   public String from() {
@@ -74,14 +93,14 @@ public final class MessageRecord {
 
   MessageRecord deliveredTo(String recipient) {
     PVector<String> sofar = delivered instanceof PVector<String> partial ? partial : TreePVector.from(delivered);
-    return new MessageRecord(from, to, recipients, sofar.plus(recipient));
+    return new MessageRecord(from, to, recipients, sofar.plus(recipient), receipts);
   }
 
   /** This record with each name replaced by {@code names}' instance of it (records read from a checkpoint bring their own). */
   MessageRecord withNames(UnaryOperator<String> names) {
     List<String> named = recipients.stream().map(names).toList();
     List<String> namedDelivered = delivered == recipients ? named : delivered.stream().map(names).toList();
-    return new MessageRecord(names.apply(from), names.apply(to), named, namedDelivered);
+    return new MessageRecord(names.apply(from), names.apply(to), named, namedDelivered, receipts);
   }
 
   /** Sent to one peer (not to a group) and delivered to it. */

@@ -17,10 +17,18 @@ public sealed interface RouterEvent extends CborSerializable {
   /**
    * A message accepted for delivery: it goes into every recipient's inbox under the next sequence number.
    * {@code group} is null for a direct message; {@code clientId} is the sender's idempotency key.
+   * {@code receipts} is {@code false} when the sender asked for no {@code delivered} pushes, else null (so
+   * events journaled before the field existed read as "with receipts").
    */
   record MessageAccepted(
-      String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at)
-      implements RouterEvent {}
+      String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts)
+      implements RouterEvent {
+
+    /** A message whose sender gets a {@code delivered} push per recipient. */
+    public MessageAccepted(String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at) {
+      this(msgId, clientId, from, to, group, recipients, body, at, null);
+    }
+  }
 
   /** The peer has every push up to and including {@code upTo}; acknowledged messages become DELIVERED. */
   record InboxAcked(String peer, long upTo) implements RouterEvent {}

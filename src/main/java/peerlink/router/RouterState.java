@@ -175,7 +175,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
   private void accept(RouterEvent.MessageAccepted e) {
     messageCount++;
     // An unmodifiable list, which MessageRecord's List.copyOf keeps as it is (it copies Stream.toList()'s).
-    messages = messages.plus(e.msgId(), new MessageRecord(name(e.from()), name(e.to()), e.recipients().stream().map(this::name).collect(Collectors.toUnmodifiableList())));
+    messages = messages.plus(e.msgId(), new MessageRecord(name(e.from()), name(e.to()), e.recipients().stream().map(this::name).collect(Collectors.toUnmodifiableList()), e.receipts()));
     peers = peers.plus(e.from(), peers.get(e.from()).rememberSent(e.clientId(), e.msgId()));
     for (String recipient : e.recipients()) {
       PeerRecord inbox = peers.get(recipient);
@@ -199,11 +199,13 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
         } else {
           messages = messages.plus(m.msgId(), record);
         }
-        push(
-            record.from(),
-            sender,
-            new ServerFrame.Delivered(
-                sender.nextSeq(), m.msgId(), e.peer(), record.deliveredCount(), record.recipients().size()));
+        if (record.wantsReceipts()) {
+          push(
+              record.from(),
+              sender,
+              new ServerFrame.Delivered(
+                  sender.nextSeq(), m.msgId(), e.peer(), record.deliveredCount(), record.recipients().size()));
+        }
       }
     }
   }

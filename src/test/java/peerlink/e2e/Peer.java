@@ -43,7 +43,8 @@ final class Peer implements ClientListener {
 
   /** Starts a client for this peer (again, after {@link #close}: same key, same resume point). */
   Peer start(ClientRuntime runtime) {
-    client = PeerLinkClient.start(runtime, ClientOptions.of(id, servers, keys, resume), this);
+    // The ledger wants every send answered, however long a scenario's outage lasts: no deadline in sight.
+    client = PeerLinkClient.start(runtime, ClientOptions.of(id, servers, keys, resume).withRequestTimeout(Duration.ofMinutes(10)), this);
     return this;
   }
 
@@ -75,7 +76,7 @@ final class Peer implements ClientListener {
     PeerLinkClient current = client;
     if (current != null) {
       try {
-        current.close().toCompletableFuture().get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        current.close(deadline).toCompletableFuture().get(deadline.toMillis() + 5_000, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         // closing is best effort; the runtime's shutdown ends the connection in any case
       }

@@ -270,6 +270,18 @@ class DecisionsTest {
   }
 
   @Test
+  void aSendWithoutReceiptsIsAcceptedWithTheFlagInItsEvent() {
+    registered("alice");
+    registered("bob");
+
+    Decisions.Decided decided = decide(execute("alice", new ClientFrame.Send("c1", "bob", "tick", false)));
+
+    assertEquals(
+        List.of(new RouterEvent.MessageAccepted("m1", "c1", "alice", "bob", null, List.of("bob"), "tick", NOW, false)),
+        decided.events());
+  }
+
+  @Test
   void resendingTheSameClientIdInALaterBatchReturnsTheSameMessageAsADuplicate() {
     registered("alice");
     registered("bob");

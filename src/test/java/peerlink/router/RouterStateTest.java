@@ -151,6 +151,26 @@ class RouterStateTest {
   }
 
   @Test
+  void aMessageSentWithoutReceiptsBecomesDeliveredWithoutPushingAnythingToItsSender() throws Exception {
+    peers("alice", "bob", "carol");
+    state.apply(new RouterEvent.GroupCreated("team", "alice", AT));
+    state.apply(new RouterEvent.GroupJoined("team", "bob"));
+    state.apply(new RouterEvent.GroupJoined("team", "carol"));
+    state.apply(new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("bob", "carol"), "tick", AT, false));
+    state.apply(direct("m2", "alice", "bob", "with receipts"));
+    state.drainNewPushes();
+
+    state.apply(new RouterEvent.InboxAcked("bob", 1));
+    RouterState restored = roundTrip(state); // the undelivered record keeps the flag in a checkpoint
+    restored.apply(new RouterEvent.InboxAcked("carol", 1));
+    restored.apply(new RouterEvent.InboxAcked("bob", 2));
+
+    assertEquals(Map.of("alice", List.of(new ServerFrame.Delivered(1, "m2", "bob", 1, 1))), restored.drainNewPushes(), "only m2 has receipts");
+    assertEquals(MessageState.DELIVERED, restored.sentMessage("alice", "m1").state(), "STATUS still follows the message");
+    assertEquals(1, restored.peer("alice").lastSeq());
+  }
+
+  @Test
   void aRepeatedOrLowerAckChangesNothing() {
     peers("alice", "bob");
     state.apply(direct("m1", "alice", "bob", "one"));

@@ -28,7 +28,11 @@ public final class InProcessNode implements AutoCloseable {
 
   /** A node whose config has {@code overrides} on top of the test node's. */
   public static InProcessNode start(Path dataDir, Config overrides) {
-    int port = FreePorts.next();
+    return start(dataDir, overrides, FreePorts.next());
+  }
+
+  /** A node on a given client port: a node started again where its clients will look for it. */
+  public static InProcessNode start(Path dataDir, Config overrides, int port) {
     NodeOptions options = new NodeOptions("127.0.0.1", port, FreePorts.next(), dataDir, List.of(), false, "router");
     ActorSystem<Void> system =
         RouterNode.start(options, overrides.withFallback(ConfigFactory.parseResources("node-test.conf")).withFallback(ConfigFactory.load()));

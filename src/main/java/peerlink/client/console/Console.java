@@ -2,17 +2,13 @@ package peerlink.client.console;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -38,38 +34,54 @@ public final class Console {
   private final PeerLinkClient client;
   private final ConsoleOutput output;
   private final PeerDirectory directory;
-  private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+  private final Advice advice;
+  /** A key exists or a REGISTER was typed: from then on the client library answers (or refuses) commands itself. */
   private volatile boolean registered;
 
-  private Console(PeerLinkClient client, ConsoleOutput output, PeerDirectory directory) {
+  private Console(PeerLinkClient client, ConsoleOutput output, PeerDirectory directory, Advice advice) {
     this.client = client;
     this.output = output;
     this.directory = directory;
+    this.advice = advice;
     this.registered = directory.keys().load().isPresent();
   }
 
   /** Runs the console until QUIT or end of input; returns the process exit code. */
   public static int run(String peer, List<String> servers, boolean json, Path home) throws IOException {
-    PeerDirectory directory = new PeerDirectory(home, peer);
-    boolean terminal = System.console() != null;
-    Terminal term = terminal ? TerminalBuilder.builder().system(true).build() : null;
-    LineReader reader = terminal ? LineReaderBuilder.builder().terminal(term).build() : null;
     PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    Consumer<String> printer = terminal ? reader::printAbove : line -> printLine(stdout, line);
+    if (System.console() == null) {
+      return runLines(peer, servers, json, home, System.in, stdout);
+    }
+    Terminal term = TerminalBuilder.builder().system(true).build();
+    LineReader reader = LineReaderBuilder.builder().terminal(term).build();
+    ConsoleOutput output = json ? new JsonOutput(reader::printAbove) : new HumanOutput(reader::printAbove);
+    return session(peer, servers, json, home, output, console -> console.readTerminal(reader));
+  }
+
+  /** The console reading commands line by line from {@code in} (a pipe, a file, a test) and printing to {@code out}. */
+  static int runLines(String peer, List<String> servers, boolean json, Path home, InputStream in, PrintStream out) throws IOException {
+    Consumer<String> printer = line -> printLine(out, line);
     ConsoleOutput output = json ? new JsonOutput(printer) : new HumanOutput(printer);
+    return session(peer, servers, json, home, output, console -> console.readLines(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))));
+  }
+
+  /** What reads the commands: a terminal prompt or plain lines. */
+  private interface Reader {
+    void read(Console console) throws IOException;
+  }
+
+  private static int session(String peer, List<String> servers, boolean json, Path home, ConsoleOutput output, Reader reader) throws IOException {
+    PeerDirectory directory = new PeerDirectory(home, peer);
     try (ClientRuntime runtime = new ClientRuntime()) {
-      ConsoleListener listener = new ConsoleListener(output);
+      Advice advice = new Advice(peer, directory.keyFile());
+      ConsoleListener listener = new ConsoleListener(output, advice);
       PeerLinkClient client =
           PeerLinkClient.start(runtime, ClientOptions.of(peer, servers, directory.keys(), directory.resume()), listener);
-      Console console = new Console(client, output, directory);
+      Console console = new Console(client, output, directory, advice);
       if (!json) {
         output.help("PeerLink console for " + peer + " (servers " + String.join(",", servers) + "). Type HELP for commands.");
       }
-      if (terminal) {
-        console.readTerminal(reader);
-      } else {
-        console.readLines(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
-      }
+      reader.read(console);
       console.finish();
     }
     return 0;
@@ -112,7 +124,7 @@ public final class Console {
     try {
       command = CommandParser.parse(line);
       if (needsRegistration(command) && !registered) {
-        throw new ProtocolException(ErrorCode.NOT_REGISTERED);
+        throw new ProtocolException(ErrorCode.NOT_REGISTERED, advice.explain(ErrorCode.NOT_REGISTERED, ""));
       }
     } catch (ProtocolException e) {
       output.error(word, e.code().name(), e.getMessage());
@@ -129,7 +141,7 @@ public final class Console {
     if (command instanceof ConsoleCommand.SendMsg s) {
       track(client.send(s.receiver(), s.body()), word, ok -> output.sent(ok.msgId(), s.receiver(), ok.recipients(), Boolean.TRUE.equals(ok.duplicate())));
     } else if (command instanceof ConsoleCommand.Register) {
-      registered = true; // commands typed from now on queue behind the registration, and fail with it
+      registered = true; // commands typed from now on queue behind the registration, and fail with it (and after it, with why)
       track(client.register(), word, ok -> output.ok(word, "registered as " + ok.peer()));
     } else if (command instanceof ConsoleCommand.CreateGroup c) {
       track(client.createGroup(c.group()), word, ok -> output.ok(word, "created group " + c.group()));
@@ -155,47 +167,35 @@ public final class Console {
         || command instanceof ConsoleCommand.Nothing);
   }
 
+  /** Prints the answer when it comes; the library fails every request by its deadline, so one always comes. */
   private <T> void track(CompletionStage<T> reply, String word, Consumer<T> onSuccess) {
-    CompletableFuture<T> future = reply.toCompletableFuture();
-    outstanding.add(future);
-    future.whenComplete(
+    reply.whenComplete(
         (value, failure) -> {
-          outstanding.remove(future);
           if (failure == null) {
             onSuccess.accept(value);
           } else {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            if (cause instanceof PeerLinkException e) {
-              output.error(word, e.code(), e.getMessage());
-            } else {
-              output.error(word, ErrorCode.UNAVAILABLE.name(), String.valueOf(cause.getMessage()));
-            }
+            PeerLinkException e = PeerLinkException.from(failure);
+            output.error(word, e.code().name(), advice.explain(e.code(), e.getMessage()));
           }
         });
   }
 
-  /** End of input or QUIT: wait until every command has its answer (sends are SENT), then disconnect. */
+  /**
+   * End of input or QUIT: wait until every command has its answer (sends are SENT), then disconnect. The
+   * client answers each request by its deadline and completes the close after the last answer is printed.
+   */
   private void finish() {
-    try {
-      // A failed command was already reported; only the wait for answers matters here.
-      CompletableFuture.allOf(outstanding.stream().map(f -> f.exceptionally(failure -> null)).toArray(CompletableFuture[]::new))
-          .get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      output.notice(ErrorCode.UNAVAILABLE.name(), "Closing with " + outstanding.size() + " commands still unanswered.");
-    }
-    try {
-      client.close().toCompletableFuture().get(35, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // the connection is going away anyway; nothing is left to wait for
-    }
+    client.close(ClientOptions.DEFAULT_REQUEST_TIMEOUT).toCompletableFuture().join();
   }
 
   /** Turns the client library's callbacks into console output. */
   private static final class ConsoleListener implements ClientListener {
     private final ConsoleOutput output;
+    private final Advice advice;
 
-    ConsoleListener(ConsoleOutput output) {
+    ConsoleListener(ConsoleOutput output, Advice advice) {
       this.output = output;
+      this.advice = advice;
     }
 
     @Override
@@ -220,12 +220,12 @@ public final class Console {
 
     @Override
     public void onNeedsRegistration(String server) {
-      output.notice(ErrorCode.NOT_REGISTERED.name(), "Connected to " + server + "; this peer has no key yet: type REGISTER.");
+      output.notice(ErrorCode.NOT_REGISTERED.name(), "Connected to " + server + ". " + advice.explain(ErrorCode.NOT_REGISTERED, ""));
     }
 
     @Override
     public void onNotice(ErrorCode code, String message) {
-      output.notice(code.name(), message);
+      output.notice(code.name(), advice.explain(code, message));
     }
   }
 }
