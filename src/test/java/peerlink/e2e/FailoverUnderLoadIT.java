@@ -42,7 +42,9 @@ class FailoverUnderLoadIT {
       Duration beforeKill = s.between(2_000, 6_000);
       Await.keepRunningFor(beforeKill);
       away.start(s.runtime); // logs in through the backup, where the router is remote
-      Await.keepRunningFor(s.between(200, 1_500));
+      Await.until(Cluster3.FAILOVER, () -> !s.ledger.receivedBy(away.id).isEmpty(),
+          () -> "the peer that logged in through the backup to get the start of its backlog; its events " + away.events());
+      Await.keepRunningFor(s.between(0, 1_000)); // the rest of the backlog may still be crossing at the kill
       List<Ledger.Send> deliveredBeforeKill = s.ledger.deliveredSends();
       long kill = System.nanoTime();
       cluster.p1.kill();
