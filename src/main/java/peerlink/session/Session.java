@@ -2,6 +2,7 @@ package peerlink.session;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -57,6 +58,8 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private FrameBatch batch;
   /** A page of pushes (or a resume) asked of the router and not answered yet: one at a time. */
   private boolean fetching;
+  /** A resume is not answered yet: the router instance may not know this session. */
+  private boolean resuming;
   /** The parts of long replies received so far, by request id (see {@link ToSession.ReplyPart}). */
   private final Map<String, StringBuilder> replyParts = new HashMap<>();
   /** The timer that asks again when a page does not come (the router lost the request, or restarted). */
@@ -222,6 +225,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     } else if (reply instanceof ToSession.Attached attached) {
       attached(attached);
     } else if (reply instanceof ToSession.Resumed resumed) {
+      resuming = false;
       paged(resumed.lastSeq(), resumed.backlog());
     } else if (reply instanceof ToSession.Page page) {
       paged(page.lastSeq(), page.pushes());
@@ -272,7 +276,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   /** A page of the inbox, asked for by this session (or the first after a resume). */
-  private void paged(long lastSeq, java.util.List<ServerFrame.Push> page) {
+  private void paged(long lastSeq, List<ServerFrame.Push> page) {
     fetching = false;
     timers.cancel(PAGE_TIMER);
     if (peer != null) {
@@ -283,13 +287,18 @@ public final class Session extends AbstractBehavior<SessionMessage> {
 
   /**
    * No page came within the request timeout: the router lost the request (a restart of its registry after a
-   * failed write drops a batch). A resume asks again and also re-attaches this session, in case the router
-   * lost that too.
+   * failed write drops a batch). Asked again; a lost resume as a resume, since the router may not have
+   * attached this session either. (Not every overdue fetch as a resume: re-attaching would replace a newer
+   * session of the same peer that logged in meanwhile.)
    */
   private Behavior<SessionMessage> pageOverdue() {
     fetching = false;
     if (peer != null && !holding) {
-      resume();
+      if (resuming) {
+        resume();
+      } else {
+        fetchIfRoom();
+      }
     }
     return this;
   }
@@ -306,6 +315,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   /** Attaches to the router instance and asks for the first page after the last push held here. */
   private void resume() {
     fetching = true;
+    resuming = true;
     timers.startSingleTimer(PAGE_TIMER, new SessionMessage.PageOverdue(), settings.requestTimeout());
     target().tell(new RouterCommand.Resume(peer, pushes.queuedUpTo(), routerReplies));
   }

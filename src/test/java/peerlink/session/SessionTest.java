@@ -495,7 +495,7 @@ class SessionTest {
   }
 
   @Test
-  void aPageThatDoesNotComeIsAskedForAgainWithAResume() {
+  void aPageThatDoesNotComeIsAskedForAgain() {
     Connection c = new Connection(10, Duration.ofMillis(500));
     KeyPair key = Signatures.newKeyPair();
     c.client(new ClientFrame.Login("l1", null, "alice", null, c.sign(key, "alice"), null));
@@ -505,10 +505,24 @@ class SessionTest {
     c.frame();
     assertEquals(1, c.router.expectMessageClass(RouterCommand.FetchPushes.class).after());
 
-    RouterCommand.Resume again = c.router.expectMessageClass(RouterCommand.Resume.class, Duration.ofSeconds(5)); // lost: ask again
-    assertEquals(new RouterCommand.Resume("alice", 1, replies), again);
-    replies.tell(new ToSession.Resumed("alice", 2, List.of(message(2, "two"))));
+    RouterCommand.FetchPushes again = c.router.expectMessageClass(RouterCommand.FetchPushes.class, Duration.ofSeconds(5)); // lost: ask again
+    assertEquals(new RouterCommand.FetchPushes("alice", 1, replies), again);
+    replies.tell(new ToSession.Page(2, List.of(message(2, "two"))));
     assertEquals(message(2, "two"), c.frame());
+  }
+
+  @Test
+  void aResumeThatIsNotAnsweredIsSentAgainSoThatTheNewRouterAttachesTheSession() {
+    Connection c = new Connection(10, Duration.ofMillis(500));
+    ActorRef<ToSession> replies = c.authenticate("alice");
+    TestProbe<RouterCommand> newRouter = testKit.createTestProbe(RouterCommand.class);
+
+    c.session.tell(new SessionMessage.RouterRestarted(newRouter.ref()));
+    assertEquals(new RouterCommand.Resume("alice", 0, replies), newRouter.expectMessageClass(RouterCommand.Resume.class));
+
+    assertEquals(new RouterCommand.Resume("alice", 0, replies), newRouter.expectMessageClass(RouterCommand.Resume.class, Duration.ofSeconds(5)));
+    replies.tell(new ToSession.Resumed("alice", 0, List.of()));
+    newRouter.expectNoMessage(Duration.ofSeconds(1)); // answered: nothing more is asked
   }
 
   @Test
