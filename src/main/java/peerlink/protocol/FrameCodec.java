@@ -83,11 +83,31 @@ public final class FrameCodec {
 
   private static Decoded decodeClientTree(JsonNode tree) {
     JsonNode id = tree.get("id");
-    String requestId = id != null && id.isTextual() ? id.asText() : null;
+    String requestId = id != null && id.isTextual() && id.asText().length() <= Limits.MAX_FIELD_LENGTH ? id.asText() : null;
     try {
+      requireShortFields(tree);
       return new Decoded(bind(tree, ClientFrame.class), null, requestId);
     } catch (ProtocolException e) {
       return Decoded.refused(e, requestId);
+    }
+  }
+
+  /**
+   * Every text field but the body is at most {@link Limits#MAX_FIELD_LENGTH} characters: ids, names, keys
+   * and signatures are short, and a request crosses between nodes in one bounded message (and a send's id
+   * is kept by the router), so only the body may be long, and it has a limit of its own.
+   */
+  private static void requireShortFields(JsonNode tree) {
+    if (!tree.isObject()) {
+      return;
+    }
+    var fields = tree.fields();
+    while (fields.hasNext()) {
+      var field = fields.next();
+      if (field.getValue().isTextual() && !field.getKey().equals("body") && field.getValue().asText().length() > Limits.MAX_FIELD_LENGTH) {
+        throw new ProtocolException(
+            ErrorCode.BAD_FRAME, "Field '" + field.getKey() + "' is longer than " + Limits.MAX_FIELD_LENGTH + " characters.");
+      }
     }
   }
 

@@ -1,6 +1,5 @@
 package peerlink.router;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -84,6 +83,8 @@ final class Decisions {
         register(r);
       } else if (command instanceof RouterCommand.Resume r) {
         resume(r);
+      } else if (command instanceof RouterCommand.FetchPushes f) {
+        fetch(f);
       }
     } catch (ProtocolException e) {
       reply(command.session(), ServerFrame.Error.of(requestId(command), e));
@@ -108,7 +109,15 @@ final class Decisions {
   private void resume(RouterCommand.Resume r) {
     PeerRecord peer = state.peer(r.peer());
     if (peer != null) {
-      replyTo(r.session(), new ToSession.Resumed(r.peer(), peer.pushesAfter(Math.max(r.ackedUpTo(), peer.ackedSeq()))));
+      replyTo(r.session(), new ToSession.Resumed(r.peer(), peer.lastSeq(), peer.pageAfter(Math.max(r.after(), peer.ackedSeq()))));
+    }
+  }
+
+  /** A read, like {@code status}: the next page of the inbox; nothing when the peer is unknown (it cannot be: the session authenticated it). */
+  private void fetch(RouterCommand.FetchPushes f) {
+    PeerRecord peer = state.peer(f.peer());
+    if (peer != null) {
+      replyTo(f.session(), new ToSession.Page(peer.lastSeq(), peer.pageAfter(Math.max(f.after(), peer.ackedSeq()))));
     }
   }
 
@@ -146,7 +155,7 @@ final class Decisions {
       events.add(new RouterEvent.InboxAcked(id, resumeFrom));
     }
     long from = Math.max(resumeFrom, peer.ackedSeq());
-    replyTo(session, new ToSession.Attached(id, ServerFrame.Ok.authenticated(requestId, id, peer.lastSeq()), peer.pushesAfter(from)));
+    replyTo(session, new ToSession.Attached(id, ServerFrame.Ok.authenticated(requestId, id, peer.lastSeq()), peer.pageAfter(from)));
   }
 
   private void execute(String peer, ClientFrame.Request request, ActorRef<ToSession> session) {
@@ -179,12 +188,7 @@ final class Decisions {
     if (earlierInBatch != null) {
       return ServerFrame.Ok.sent(s.id(), earlierInBatch.msgId(), earlierInBatch.state(), earlierInBatch.recipients(), true);
     }
-    int size = s.body().getBytes(StandardCharsets.UTF_8).length;
-    if (size > limits.maxMessageBytes()) {
-      throw new ProtocolException(
-          ErrorCode.MESSAGE_TOO_LARGE,
-          "The message is " + size + " bytes; the limit is " + limits.maxMessageBytes() + " bytes.");
-    }
+    limits.requireMessageSize(s.body());
     Names.requireValid("Receiver", s.to());
     String group = null;
     List<String> recipients;
@@ -280,6 +284,6 @@ final class Decisions {
     if (command instanceof RouterCommand.Execute e) return e.request().id();
     if (command instanceof RouterCommand.Authenticate a) return a.requestId();
     if (command instanceof RouterCommand.RegisterPeer r) return r.requestId();
-    return null; // acknowledgements and resumes carry no id
+    return null; // acknowledgements, resumes and fetches carry no id
   }
 }

@@ -11,6 +11,7 @@ import java.util.function.LongFunction;
 import java.util.function.UnaryOperator;
 import org.pcollections.TreePMap;
 import peerlink.checkpoint.PiecedSnapshot;
+import peerlink.protocol.PageLimits;
 import peerlink.protocol.ServerFrame;
 
 /**
@@ -213,5 +214,24 @@ public final class PeerRecord {
   /** The pushes after {@code seq}, oldest first: what a resuming client is missing. */
   public List<ServerFrame.Push> pushesAfter(long seq) {
     return new ArrayList<>(inbox.tailMap(seq, false).values());
+  }
+
+  /**
+   * The first page of the pushes after {@code seq}, oldest first: as many as fit in one message between
+   * nodes ({@link PageLimits}), at least one when there is any. Reads only that page of the inbox, however
+   * long it is.
+   */
+  public List<ServerFrame.Push> pageAfter(long seq) {
+    List<ServerFrame.Push> page = new ArrayList<>();
+    long weight = 0;
+    for (ServerFrame.Push push : inbox.tailMap(seq, false).values()) {
+      int next = PageLimits.weight(push);
+      if (!PageLimits.roomFor(page.size(), weight, next)) {
+        break;
+      }
+      page.add(push);
+      weight += next;
+    }
+    return page;
   }
 }

@@ -15,6 +15,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import peerlink.metrics.StageTimings;
+import peerlink.protocol.FrameCodec;
+import peerlink.protocol.PageLimits;
 import peerlink.protocol.ServerFrame;
 
 /**
@@ -92,7 +94,7 @@ public final class Router extends AbstractBehavior<RouterCommand> {
       } else if (reply.message() instanceof ToSession.Resumed resumed) {
         attach(resumed.peer(), reply.to());
       }
-      reply.to().tell(reply.message());
+      deliver(reply.to(), reply.message());
     }
     done.pushes().forEach(this::push);
     return registryIdle();
@@ -154,10 +156,35 @@ public final class Router extends AbstractBehavior<RouterCommand> {
     getContext().watchWith(session, new RouterCommand.SessionEnded(peer, session));
   }
 
+  /**
+   * New pushes go to a connected peer's session as they are made, in pages that fit one message between
+   * nodes (a batch may hold megabytes of messages for one peer); the session takes what its window has room
+   * for and fetches the rest later. Almost always one page: a few length() calls per push.
+   */
   private void push(String peer, List<ServerFrame.Push> pushes) {
     ActorRef<ToSession> session = sessions.get(peer);
     if (session != null) {
-      session.tell(new ToSession.Pushed(pushes));
+      for (List<ServerFrame.Push> page : PageLimits.pages(pushes, PageLimits::weight)) {
+        session.tell(new ToSession.Pushed(page));
+      }
+    }
+  }
+
+  /**
+   * A reply whose lists (groups, members, recipients) make it too long for one message between nodes goes
+   * as JSON text in parts, which the session joins; every other message as it is. Pages of pushes are
+   * bounded where they are made ({@link PeerRecord#pageAfter}).
+   */
+  static void deliver(ActorRef<ToSession> to, ToSession message) {
+    if (message instanceof ToSession.Reply reply
+        && reply.frame() instanceof ServerFrame.Reply frame
+        && !PageLimits.fits(PageLimits.weight(frame))) {
+      List<String> parts = PageLimits.parts(FrameCodec.encode(frame));
+      for (int i = 0; i < parts.size(); i++) {
+        to.tell(new ToSession.ReplyPart(frame.id(), parts.get(i), i == parts.size() - 1));
+      }
+    } else {
+      to.tell(message);
     }
   }
 

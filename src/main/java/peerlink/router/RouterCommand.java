@@ -48,10 +48,17 @@ public sealed interface RouterCommand extends CborSerializable {
       implements Decidable {}
 
   /**
-   * A session that was attached to an earlier router instance (before a failover) attaches to this one;
-   * the session's node already authenticated the peer, so no signature is needed.
+   * A session that was attached to an earlier router instance (before a failover) attaches to this one,
+   * and wants the first page of the pushes after {@code after} (the last one it holds); the session's node
+   * already authenticated the peer, so no signature is needed. Answered with {@link ToSession.Resumed}.
    */
-  record Resume(String peer, long ackedUpTo, ActorRef<ToSession> session) implements Decidable {}
+  record Resume(String peer, long after, ActorRef<ToSession> session) implements Decidable {}
+
+  /**
+   * The next page of {@code peer}'s inbox, after {@code after} (the last push the session holds): a session
+   * asks for it when its client's push window has room. Answered with {@link ToSession.Page}.
+   */
+  record FetchPushes(String peer, long after, ActorRef<ToSession> session) implements Decidable {}
 
   /** Any other request of an authenticated peer (send, groups, status...). */
   record Execute(String peer, ClientFrame.Request request, ActorRef<ToSession> session) implements Decidable {}

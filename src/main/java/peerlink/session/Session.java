@@ -1,6 +1,8 @@
 package peerlink.session;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -54,6 +56,14 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private boolean holding;
   /** Frames waiting to be written as one message; null while the client has not said it reads batches. */
   private FrameBatch batch;
+  /** A page of pushes (or a resume) asked of the router and not answered yet: one at a time. */
+  private boolean fetching;
+  /** A resume is not answered yet: the router instance may not know this session. */
+  private boolean resuming;
+  /** The parts of long replies received so far, by request id (see {@link ToSession.ReplyPart}). */
+  private final Map<String, StringBuilder> replyParts = new HashMap<>();
+  /** The timer that asks again when a page does not come (the router lost the request, or restarted). */
+  private static final String PAGE_TIMER = "page";
 
   public static Behavior<SessionMessage> create(
       ActorRef<RouterCommand> router, ClientLink out, SessionSettings settings, ActorRef<SessionDirectory.Command> directory) {
@@ -87,6 +97,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
         .onMessage(SessionMessage.FromClient.class, this::fromClient)
         .onMessage(SessionMessage.FromRouter.class, this::fromRouter)
         .onMessage(SessionMessage.RequestTimedOut.class, this::timedOut)
+        .onMessage(SessionMessage.PageOverdue.class, overdue -> pageOverdue())
         .onMessage(SessionMessage.RouterKnown.class, this::routerKnown)
         .onMessage(SessionMessage.RouterLost.class, this::routerLost)
         .onMessage(SessionMessage.RouterRestarted.class, this::routerRestarted)
@@ -135,6 +146,10 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       if (peer == null) {
         throw new ProtocolException(ErrorCode.NOT_AUTHENTICATED);
       }
+      if (request instanceof ClientFrame.Send send) {
+        // Here, not only in the router: a request between nodes never carries more than one maximal body.
+        settings.limits().requireMessageSize(send.body());
+      }
       ask(request.id(), new RouterCommand.Execute(peer, request, routerReplies));
     }
   }
@@ -180,8 +195,10 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     if (!pushes.acknowledge(upTo)) {
       throw new ProtocolException(ErrorCode.BAD_ACK, "Acknowledged " + upTo + " but was sent only up to a lower sequence number.");
     }
-    if (upTo > before && !holding) { // while holding, the resume carries the acknowledgement
-      target().tell(new RouterCommand.Acknowledge(peer, upTo, routerReplies));
+    if (upTo > before) {
+      if (!holding) { // else it goes to the next instance, after the resume
+        target().tell(new RouterCommand.Acknowledge(peer, upTo, routerReplies));
+      }
       pump();
     }
   }
@@ -198,18 +215,20 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     ToSession reply = message.message();
     if (reply instanceof ToSession.Pushed pushed) {
       if (peer != null) {
-        pushes.offer(pushed.pushes());
+        pushes.live(pushed.pushes());
         pump();
       }
     } else if (reply instanceof ToSession.Reply r) {
       answer(r.frame());
+    } else if (reply instanceof ToSession.ReplyPart part) {
+      replyPart(part);
     } else if (reply instanceof ToSession.Attached attached) {
       attached(attached);
     } else if (reply instanceof ToSession.Resumed resumed) {
-      if (peer != null) {
-        pushes.offer(resumed.backlog());
-        pump();
-      }
+      resuming = false;
+      paged(resumed.lastSeq(), resumed.backlog());
+    } else if (reply instanceof ToSession.Page page) {
+      paged(page.lastSeq(), page.pushes());
     } else if (reply instanceof ToSession.Replaced) {
       write(ServerFrame.Error.of(null, new ProtocolException(ErrorCode.SESSION_REPLACED)));
       flush();
@@ -228,14 +247,77 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       write(frame); // an error about an acknowledgement
       return;
     }
+    if (answered(id)) {
+      write(frame);
+    }
+  }
+
+  /** Collects the parts of a long reply; the last one answers the request with them joined. */
+  private void replyPart(ToSession.ReplyPart part) {
+    StringBuilder text = replyParts.computeIfAbsent(part.id(), id -> new StringBuilder()).append(part.json());
+    if (part.last()) {
+      replyParts.remove(part.id());
+      if (answered(part.id())) {
+        writeJson(text.toString());
+      }
+    }
+  }
+
+  /** Marks request {@code id} answered; false when it was not pending (it timed out, and the client will retry). */
+  private boolean answered(String id) {
     if (pending.remove(id) == null) {
-      return; // the client was already told this request timed out; it will retry
+      return false;
     }
     timers.cancel(id);
     if (id.equals(authenticating)) {
       authenticating = null; // a failed register or login: the client may try again
     }
-    write(frame);
+    return true;
+  }
+
+  /** A page of the inbox, asked for by this session (or the first after a resume). */
+  private void paged(long lastSeq, List<ServerFrame.Push> page) {
+    fetching = false;
+    timers.cancel(PAGE_TIMER);
+    if (peer != null) {
+      pushes.page(lastSeq, page);
+      pump();
+    }
+  }
+
+  /**
+   * No page came within the request timeout: the router lost the request (a restart of its registry after a
+   * failed write drops a batch). Asked again; a lost resume as a resume, since the router may not have
+   * attached this session either. (Not every overdue fetch as a resume: re-attaching would replace a newer
+   * session of the same peer that logged in meanwhile.)
+   */
+  private Behavior<SessionMessage> pageOverdue() {
+    fetching = false;
+    if (peer != null && !holding) {
+      if (resuming) {
+        resume();
+      } else {
+        fetchIfRoom();
+      }
+    }
+    return this;
+  }
+
+  /** Asks the router for the next page when the window has room for it and none is on its way. */
+  private void fetchIfRoom() {
+    if (peer != null && !fetching && !holding && pushes.wantsPage()) {
+      fetching = true;
+      timers.startSingleTimer(PAGE_TIMER, new SessionMessage.PageOverdue(), settings.requestTimeout());
+      target().tell(new RouterCommand.FetchPushes(peer, pushes.queuedUpTo(), routerReplies));
+    }
+  }
+
+  /** Attaches to the router instance and asks for the first page after the last push held here. */
+  private void resume() {
+    fetching = true;
+    resuming = true;
+    timers.startSingleTimer(PAGE_TIMER, new SessionMessage.PageOverdue(), settings.requestTimeout());
+    target().tell(new RouterCommand.Resume(peer, pushes.queuedUpTo(), routerReplies));
   }
 
   private void attached(ToSession.Attached attached) {
@@ -248,9 +330,9 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     getContext().getLog().debug("Session authenticated as {}", peer);
     long resumeAfter =
         attached.backlog().isEmpty() ? attached.reply().lastSeq() : attached.backlog().get(0).seq() - 1;
-    pushes.start(resumeAfter);
+    pushes.start(resumeAfter, attached.reply().lastSeq());
     write(attached.reply());
-    pushes.offer(attached.backlog());
+    pushes.page(attached.reply().lastSeq(), attached.backlog());
     pump();
   }
 
@@ -279,8 +361,13 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     }
     follow(restarted.router());
     holding = false;
+    replyParts.clear(); // the pending requests go again, and their answers come whole from the new instance
     if (peer != null) {
-      target().tell(new RouterCommand.Resume(peer, pushes.ackedUpTo(), routerReplies));
+      resume();
+      if (pushes.ackedUpTo() > 0) {
+        // An acknowledgement held back meanwhile, or lost with the old instance; a repeated one changes nothing.
+        target().tell(new RouterCommand.Acknowledge(peer, pushes.ackedUpTo(), routerReplies));
+      }
     }
     pending.values().forEach(target()::tell);
     return this;
@@ -323,6 +410,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     for (ServerFrame.Push push = pushes.next(); push != null; push = pushes.next()) {
       write(push);
     }
+    fetchIfRoom();
   }
 
   /**
@@ -331,7 +419,10 @@ public final class Session extends AbstractBehavior<SessionMessage> {
    * leaves as a few messages.
    */
   private void write(ServerFrame frame) {
-    String json = FrameCodec.encode(frame);
+    writeJson(FrameCodec.encode(frame));
+  }
+
+  private void writeJson(String json) {
     if (batch == null) {
       out.send(json);
     } else {

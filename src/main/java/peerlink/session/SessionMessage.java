@@ -27,6 +27,9 @@ public sealed interface SessionMessage {
   /** Write the frames batched so far (queued behind the messages that were waiting when the first was added). */
   record Flush() implements SessionMessage {}
 
+  /** The page of pushes (or the resume) this session asked for did not come in time. */
+  record PageOverdue() implements SessionMessage {}
+
   /** The router did not answer request {@code id} in time. */
   record RequestTimedOut(String id) implements SessionMessage {}
 }

@@ -3,6 +3,7 @@ package peerlink.session;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import peerlink.protocol.Limits;
+import peerlink.protocol.PageLimits;
 
 /**
  * Settings of every session, read from {@code peerlink.session} and {@code peerlink.limits}.
@@ -12,9 +13,26 @@ import peerlink.protocol.Limits;
  */
 public record SessionSettings(Limits limits, int pushWindow, Duration requestTimeout, String serverName) {
 
+  /** Pekko's largest message between nodes on the ordinary channel, which carries everything from the router to sessions. */
+  static final String FRAME_KEY = "pekko.remote.artery.advanced.maximum-frame-size";
+
+  /**
+   * @throws IllegalArgumentException when the remote transport's frame cannot carry a page of pushes or one
+   *     maximal message: such a message would be dropped on its way between nodes, again at every retry
+   */
   public static SessionSettings from(Config config) {
+    Limits limits = Limits.forMessageSize((int) config.getMemorySize("peerlink.limits.max-message-size").toBytes());
+    if (config.hasPath(FRAME_KEY)) {
+      long frame = config.getMemorySize(FRAME_KEY).toBytes();
+      long needed = PageLimits.requiredFrameBytes(limits.maxMessageBytes());
+      if (frame < needed) {
+        throw new IllegalArgumentException(
+            FRAME_KEY + " is " + frame + " bytes, but with peerlink.limits.max-message-size = " + limits.maxMessageBytes()
+                + " bytes a message between nodes may take " + needed + " bytes: raise the frame to at least that, or lower the message size");
+      }
+    }
     return new SessionSettings(
-        Limits.forMessageSize((int) config.getMemorySize("peerlink.limits.max-message-size").toBytes()),
+        limits,
         config.getInt("peerlink.session.push-window"),
         config.getDuration("peerlink.session.request-timeout"),
         "peerlink/" + config.getString("peerlink.version"));

@@ -29,6 +29,7 @@ class SettingsAtStartTest {
     System.clearProperty("peerlink.storage.checkpoint-max-pause");
     System.clearProperty("peerlink.gateway.io-threads");
     System.clearProperty("peerlink.gateway.stalled-timeout");
+    System.clearProperty("peerlink.limits.max-message-size");
     System.clearProperty("config.file");
     ConfigFactory.invalidateCaches();
   }
@@ -69,6 +70,17 @@ class SettingsAtStartTest {
     assertEquals(2, run.exitCode);
     assertEquals("peerlink server: invalid setting: peerlink.gateway.io-threads must be 0 (one per core) or more, not -1\n", run.stderr);
     assertFalse(Files.exists(dir.resolve("data")), "nothing was started, not even the data directory's lock");
+  }
+
+  @Test
+  void aMessageSizeTheClustersFrameCannotCarryStopsTheServerAndSaysHowLargeTheFrameMustBe() {
+    // 1 MiB bodies would be dropped between nodes (Artery's frame is 256 KiB), again at every retry (issue 20).
+    Run run = peerlink("peerlink.limits.max-message-size", "1MiB", "server", "--check-config");
+
+    assertEquals(2, run.exitCode);
+    assertEquals("peerlink server: invalid setting: pekko.remote.artery.advanced.maximum-frame-size is 262144 bytes, but with "
+        + "peerlink.limits.max-message-size = 1048576 bytes a message between nodes may take 1069248 bytes: raise the frame to at "
+        + "least that, or lower the message size\n", run.stderr);
   }
 
   @Test

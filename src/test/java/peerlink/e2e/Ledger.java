@@ -17,7 +17,8 @@ import peerlink.protocol.ServerFrame;
  * arrive, but never twice. Thread-safe: client listeners call it from their actor threads.
  *
  * <p>Each ledger message body is {@code sender#n#recipient}, where {@code n} counts the sender's sends, so a
- * recipient can tell who sent what in which order without trusting the router's fields.
+ * recipient can tell who sent what in which order without trusting the router's fields; a send given a padding
+ * gets {@code #} and that many {@code x} after it, for backlogs of a realistic size in bytes.
  */
 final class Ledger {
   static final String FOREIGN_PREFIX = "x:";
@@ -36,11 +37,11 @@ final class Ledger {
     Throwable failure;
     String ackedVia;
 
-    private Send(String sender, String to, long n, long submittedAt) {
+    private Send(String sender, String to, long n, int padding, long submittedAt) {
       this.sender = sender;
       this.to = to;
       this.n = n;
-      this.body = sender + "#" + n + "#" + to;
+      this.body = sender + "#" + n + "#" + to + (padding > 0 ? "#" + "x".repeat(padding) : "");
       this.submittedAt = submittedAt;
     }
 
@@ -58,7 +59,7 @@ final class Ledger {
 
     @Override
     public String toString() {
-      return "'" + body + "'" + (ok != null ? " (" + ok.msgId() + (Boolean.TRUE.equals(ok.duplicate()) ? ", answered as a duplicate" : "") + ")" : failure != null ? " (failed: " + failure + ")" : " (unanswered)");
+      return "'" + sender + "#" + n + "#" + to + (body.length() > 64 ? "#(" + body.length() + " chars)" : "") + "'" + (ok != null ? " (" + ok.msgId() + (Boolean.TRUE.equals(ok.duplicate()) ? ", answered as a duplicate" : "") + ")" : failure != null ? " (failed: " + failure + ")" : " (unanswered)");
     }
   }
 
@@ -74,7 +75,12 @@ final class Ledger {
   private final Set<String> foreignMsgIds = new HashSet<>();
 
   synchronized Send submitted(String sender, String to, long n) {
-    Send send = new Send(sender, to, n, System.nanoTime());
+    return submitted(sender, to, n, 0);
+  }
+
+  /** A send whose body carries {@code padding} more characters after its ledger name. */
+  synchronized Send submitted(String sender, String to, long n, int padding) {
+    Send send = new Send(sender, to, n, padding, System.nanoTime());
     sends.add(send);
     byBody.put(send.body, send);
     return send;

@@ -58,7 +58,12 @@ final class Peer implements ClientListener {
 
   /** Sends the next ledger message to {@code to}, without waiting for the answer. */
   Ledger.Send send(String to) {
-    Ledger.Send send = ledger.submitted(id, to, sends.incrementAndGet());
+    return send(to, 0);
+  }
+
+  /** Like {@link #send(String)}, with a body {@code padding} characters longer (for backlogs of a realistic size). */
+  Ledger.Send send(String to, int padding) {
+    Ledger.Send send = ledger.submitted(id, to, sends.incrementAndGet(), padding);
     client.send(to, send.body).whenComplete((ok, failure) -> ledger.completed(send, ok, failure, connectedTo));
     return send;
   }

@@ -138,6 +138,24 @@ final class Scenario implements AutoCloseable {
     }
   }
 
+  /** Characters of padding per backlog message: near the 64 KiB message limit, as a file or an image would be. */
+  static final int BACKLOG_PADDING = 60_000;
+
+  /**
+   * Sends {@code sender}'s ledger messages to {@code recipient} (offline: they wait in its inbox) until at least
+   * {@code bytes} of bodies are queued, and waits until every one of them is SENT. The recipient, logging in
+   * later, must get all of them once and in order (the ledger checks it in {@link #drainAndVerify}).
+   */
+  void queueBacklog(Peer sender, Peer recipient, long bytes) {
+    List<Ledger.Send> backlog = new ArrayList<>();
+    for (long queued = 0; queued < bytes; queued += BACKLOG_PADDING) {
+      backlog.add(sender.send(recipient.id, BACKLOG_PADDING));
+    }
+    Await.until(DRAIN, () -> backlog.stream().allMatch(Ledger.Send::done), () -> "the backlog for " + recipient.id + " to be SENT; " + ledger.summary());
+    assertTrue(backlog.stream().allMatch(Ledger.Send::sent), "every backlog message is SENT: " + backlog.stream().filter(x -> !x.sent()).toList());
+    System.out.printf("queued %d messages (%.1f MiB) for %s%n", backlog.size(), backlog.size() * (double) BACKLOG_PADDING / (1 << 20), recipient.id);
+  }
+
   void registerAll() throws Exception {
     for (Peer peer : peers) {
       peer.register(REGISTER);

@@ -19,10 +19,12 @@ import peerlink.protocol.ServerFrame;
 /**
  * Issue 3, "what a user can do" 6: stop everything (SIGKILL of all three nodes, in a random order) and start
  * it again on the same data: registrations, groups, queued messages and message states all come back; the
- * queued messages reach their recipients, in order, when they connect.
+ * queued messages reach their recipients, in order, when they connect. One of them, dave, comes back to a
+ * backlog of several MiB through the backup node (issue 20).
  */
 class WholeClusterRestartIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final long BACKLOG_BYTES = 3L * 1024 * 1024;
 
   @TempDir Path temp;
 
@@ -56,6 +58,7 @@ class WholeClusterRestartIT {
       for (int i = 1; i <= 3; i++) {
         groupMessages.add(get(alice.sendForeign("team", "team message " + i)).msgId());
       }
+      s.queueBacklog(bob, dave, BACKLOG_BYTES);
       Await.until(WAIT, () -> s.ledger.unanswered() == 0, s.ledger::progress);
       Await.until(WAIT, () -> onlineSettled(s, carol, dave), s.ledger::progress);
       Await.until(WAIT, () -> s.ledger.notesOf(groupMessages.get(2)).size() == 1, () -> "bob's DELIVERED of the last team message");
@@ -100,6 +103,7 @@ class WholeClusterRestartIT {
       carol.start(s.runtime);
       dave.start(s.runtime);
       s.drainAndVerify();
+      assertEquals(cluster.p2.server(), dave.connectedTo(), "dave's backlog came through the backup: " + dave.events());
       List<String> teamAtCarol = s.ledger.receivedBy("carol").stream().filter(r -> r.body().startsWith(Ledger.FOREIGN_PREFIX)).map(r -> r.body()).toList();
       assertEquals(List.of("x:team message 1", "x:team message 2", "x:team message 3"), teamAtCarol, "carol gets the team's messages once, in order");
       Await.until(WAIT, () -> groupMessages.stream().allMatch(id -> s.ledger.notesOf(id).size() == 2), () -> "DELIVERED of the team messages for carol");

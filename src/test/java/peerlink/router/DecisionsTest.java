@@ -156,6 +156,56 @@ class DecisionsTest {
   }
 
   @Test
+  void aLoginToABacklogLongerThanAPageGetsTheFirstPageAndFetchesBringTheRestInOrder() {
+    registered("alice");
+    registered("bob");
+    String heavy = "€".repeat(30_000); // 90,000 bytes of UTF-8: heavier than a page in bytes, not in characters
+    limits = Limits.forMessageSize(100_000);
+    for (int i = 1; i <= 20; i++) {
+      apply(decide(send("bob", "c" + i, "alice", i + heavy)));
+    }
+
+    ToSession.Attached attached = assertInstanceOf(ToSession.Attached.class, onlyReply(decide(loginCommand("l1", "alice", keys.get("alice"), 0)), "alice"));
+    assertEquals(ServerFrame.Ok.authenticated("l1", "alice", 20), attached.reply());
+    List<ServerFrame.Push> received = new java.util.ArrayList<>(attached.backlog());
+    assertPageFits(attached.backlog());
+    assertTrue(received.size() < 20, "the first page is not the whole backlog: " + received.size());
+    while (true) {
+      ToSession.Page page = assertInstanceOf(ToSession.Page.class,
+          onlyReply(decide(new RouterCommand.FetchPushes("alice", received.get(received.size() - 1).seq(), session("alice"))), "alice"));
+      assertEquals(20, page.lastSeq());
+      assertPageFits(page.pushes());
+      if (page.pushes().isEmpty()) {
+        break;
+      }
+      received.addAll(page.pushes());
+    }
+    assertEquals(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList(), seqs(received));
+    assertEquals(List.of(), decide(new RouterCommand.FetchPushes("alice", 0, session("alice"))).events(), "a page is a read");
+  }
+
+  @Test
+  void aResumeGetsTheFirstPageAfterTheSessionsLastPush() {
+    registered("alice");
+    registered("bob");
+    for (int i = 1; i <= 1200; i++) {
+      apply(decide(send("bob", "c" + i, "alice", "x")));
+    }
+
+    ToSession.Resumed resumed = assertInstanceOf(ToSession.Resumed.class, onlyReply(decide(new RouterCommand.Resume("alice", 100, session("alice"))), "alice"));
+
+    assertEquals(1200, resumed.lastSeq());
+    assertEquals(101, resumed.backlog().get(0).seq(), "after the session's last push");
+    assertTrue(resumed.backlog().size() > 500 && resumed.backlog().size() <= peerlink.protocol.PageLimits.MAX_PUSHES, "one page: " + resumed.backlog().size());
+    assertPageFits(resumed.backlog());
+  }
+
+  private static void assertPageFits(List<ServerFrame.Push> page) {
+    int weight = page.stream().mapToInt(peerlink.protocol.PageLimits::weight).sum();
+    assertTrue(page.size() <= 1 || peerlink.protocol.PageLimits.fits(weight), "a page of " + page.size() + " weighs " + weight);
+  }
+
+  @Test
   void aLoginTheSessionVerifiedWithAnotherKeyThanTheRegisteredOneIsRefusedWithAuthFailed() {
     registered("alice");
     KeyPair mallory = Signatures.newKeyPair();

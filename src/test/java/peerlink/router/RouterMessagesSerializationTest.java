@@ -1,6 +1,7 @@
 package peerlink.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.NotSerializableException;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import peerlink.protocol.ClientFrame;
+import peerlink.protocol.PageLimits;
 import peerlink.protocol.ServerFrame;
 
 /**
@@ -43,7 +45,9 @@ class RouterMessagesSerializationTest {
         new RouterCommand.Execute("alice", new ClientFrame.ListGroups("lg"), session),
         new RouterCommand.Execute("alice", new ClientFrame.ListMembers("lm", "team"), session),
         new RouterCommand.Execute("alice", new ClientFrame.QueryStatus("s1", "m1"), session),
-        new RouterCommand.Acknowledge("alice", 12, session));
+        new RouterCommand.Acknowledge("alice", 12, session),
+        new RouterCommand.Resume("alice", 12, session),
+        new RouterCommand.FetchPushes("alice", 12, session));
   }
 
   static Stream<Object> routerToSession() {
@@ -62,6 +66,10 @@ class RouterMessagesSerializationTest {
         new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 3), List.of(direct, inGroup, delivered)),
         new ToSession.Attached("alice", ServerFrame.Ok.authenticated("r1", "alice", 0), List.of()),
         new ToSession.Pushed(List.of(direct, delivered)),
+        new ToSession.Resumed("alice", 9, List.of(direct, delivered)),
+        new ToSession.Page(9, List.of(inGroup)),
+        new ToSession.Page(9, List.of()),
+        new ToSession.ReplyPart("lm", "{\"type\":\"member_list\",", false),
         new ToSession.Replaced());
   }
 
@@ -92,6 +100,41 @@ class RouterMessagesSerializationTest {
   @MethodSource("journalEvents")
   void aJournalEventComesBackEqualFromCbor(Object event) throws NotSerializableException {
     assertEquals(event, roundTrip(event));
+  }
+
+  /**
+   * The heaviest messages between nodes, by PageLimits' count, in real CBOR bytes: names of 64 characters and
+   * bodies of 3-byte characters (UTF-8's worst case per character) must still fit the remote transport's
+   * default frame of 256 KiB, and the bound the node checks its configuration against.
+   */
+  static Stream<Object> heaviest() {
+    String name = "é".repeat(64);
+    int maxMessage = 64 * 1024;
+    ServerFrame.Message oneMaximal = new ServerFrame.Message(1, "m1", name, name, name, "€".repeat(maxMessage / 3), AT);
+    List<ServerFrame.Push> many = new java.util.ArrayList<>();
+    for (int seq = 1; seq <= 2000; seq++) {
+      many.add(new ServerFrame.Message(seq, "m" + seq, name, name, name, "€".repeat(100), AT));
+    }
+    List<ServerFrame.Push> firstPage = PageLimits.pages(many, PageLimits::weight).get(0);
+    List<ServerFrame.Push> heavyOnes = new java.util.ArrayList<>();
+    for (int seq = 1; seq <= 5; seq++) {
+      heavyOnes.add(new ServerFrame.Message(seq, "m" + seq, name, name, name, "€".repeat(20_000), AT));
+    }
+    return Stream.of(
+        new ToSession.Page(1, firstPage),
+        new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", name, 1), PageLimits.pages(heavyOnes, PageLimits::weight).get(0)),
+        new ToSession.Pushed(List.of(oneMaximal)),
+        new ToSession.ReplyPart("l1", "€".repeat(PageLimits.MAX_WEIGHT), false),
+        new RouterCommand.Execute(name, new ClientFrame.Send("c1", name, "€".repeat(maxMessage / 3)), session));
+  }
+
+  @ParameterizedTest
+  @MethodSource("heaviest")
+  void theHeaviestMessageBetweenNodesFitsTheRemoteTransportsFrame(Object message) {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    int bytes = serialization.serialize(message).get().length;
+    assertTrue(bytes <= PageLimits.requiredFrameBytes(64 * 1024), bytes + " bytes");
+    assertTrue(PageLimits.requiredFrameBytes(64 * 1024) <= 256 * 1024, "the default frame carries the default message size");
   }
 
   private static Object roundTrip(Object message) throws NotSerializableException {

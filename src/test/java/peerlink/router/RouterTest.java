@@ -3,6 +3,7 @@ package peerlink.router;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.security.KeyPair;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.Limits;
+import peerlink.protocol.PageLimits;
 import peerlink.protocol.ServerFrame;
 import peerlink.protocol.Signatures;
 
@@ -309,6 +311,53 @@ class RouterTest {
   // ---- helpers ----
 
   /** Records what each journal write holds, and holds the first write until the test releases it. */
+  @Test
+  void manyHeavyMessagesForAConnectedPeerInOneBatchReachItsSessionInPagesThatFitBetweenNodes() {
+    TestProbe<ToSession> alice = register("alice");
+    TestProbe<ToSession> bob = register("bob");
+    String body = "x".repeat(60_000);
+
+    for (int i = 1; i <= 8; i++) { // 480,000 characters: over Artery's 256 KiB frame as one message
+      router.tell(send("alice", "c" + i, "bob", body, alice));
+    }
+
+    List<ServerFrame.Push> received = new ArrayList<>();
+    while (received.size() < 8) {
+      List<ServerFrame.Push> page = bob.expectMessageClass(ToSession.Pushed.class).pushes();
+      assertTrue(page.size() == 1 || PageLimits.fits(page.stream().mapToInt(PageLimits::weight).sum()), "a page of " + page.size());
+      received.addAll(page);
+    }
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), seqs(received));
+  }
+
+  @Test
+  void aMemberListTooLongForOneMessageBetweenNodesComesInPartsThatJoinIntoTheFrame() {
+    TestProbe<ToSession> alice = testKit.createTestProbe(ToSession.class);
+    List<String> members = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) { // 1,200 members with names of 64 characters: about 80,000 characters
+      members.add(String.format("%064d", i));
+    }
+    ServerFrame.MemberList list = new ServerFrame.MemberList("l1", "team", members);
+
+    Router.deliver(alice.ref(), new ToSession.Reply(list));
+
+    StringBuilder json = new StringBuilder();
+    int parts = 0;
+    for (ToSession.ReplyPart part = alice.expectMessageClass(ToSession.ReplyPart.class); ; part = alice.expectMessageClass(ToSession.ReplyPart.class)) {
+      assertEquals("l1", part.id());
+      assertTrue(part.json().length() <= PageLimits.MAX_WEIGHT);
+      json.append(part.json());
+      parts++;
+      if (part.last()) {
+        break;
+      }
+    }
+    assertEquals(2, parts);
+    assertEquals(list, new peerlink.protocol.FrameCodec(Limits.DEFAULT).decodeServer(json.toString()));
+    Router.deliver(alice.ref(), new ToSession.Reply(new ServerFrame.MemberList("l2", "team", members.subList(0, 10))));
+    assertEquals(new ToSession.Reply(new ServerFrame.MemberList("l2", "team", members.subList(0, 10))), alice.receiveMessage(), "a short one goes whole");
+  }
+
   private static final class Writes implements ProcessingPolicy<JournalOperation> {
     private final List<List<String>> written = new ArrayList<>();
     private final CountDownLatch firstHeld = new CountDownLatch(1);

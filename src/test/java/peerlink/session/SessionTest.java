@@ -448,6 +448,134 @@ class SessionTest {
     assertEquals("s2", ((RouterCommand.Execute) newRouter.receiveMessage()).request().id());
   }
 
+  // ---- backlogs in pages, long replies in parts (issue 20) ----
+
+  @Test
+  void aLongBacklogComesInPagesThatTheSessionAsksForAsTheClientAcknowledges() {
+    Connection c = new Connection(2, Duration.ofSeconds(10));
+    KeyPair key = Signatures.newKeyPair();
+    c.client(new ClientFrame.Login("l1", null, "alice", null, c.sign(key, "alice"), null));
+    ActorRef<ToSession> replies = c.router.expectMessageClass(RouterCommand.Authenticate.class).session();
+
+    replies.tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 6), List.of(message(1, "one"), message(2, "two"))));
+    assertEquals(List.of(ServerFrame.Ok.authenticated("l1", "alice", 6), message(1, "one"), message(2, "two")), List.of(c.frame(), c.frame(), c.frame()));
+    assertEquals(new RouterCommand.FetchPushes("alice", 2, replies), c.router.expectMessageClass(RouterCommand.FetchPushes.class));
+    replies.tell(new ToSession.Page(6, List.of(message(3, "three"))));
+    c.out.expectNoMessage(QUIET); // the client's window is full; 3 waits here, and nothing more is fetched
+    c.router.expectNoMessage(QUIET);
+
+    c.client(new ClientFrame.Ack(2L));
+    assertEquals(2, c.router.expectMessageClass(RouterCommand.Acknowledge.class).upTo());
+    assertEquals(message(3, "three"), c.frame());
+    assertEquals(new RouterCommand.FetchPushes("alice", 3, replies), c.router.expectMessageClass(RouterCommand.FetchPushes.class));
+    replies.tell(new ToSession.Page(6, List.of(message(4, "four"), message(5, "five"), message(6, "six"))));
+    assertEquals(message(4, "four"), c.frame());
+    c.client(new ClientFrame.Ack(4L));
+    c.router.expectMessageClass(RouterCommand.Acknowledge.class);
+    assertEquals(List.of(message(5, "five"), message(6, "six")), List.of(c.frame(), c.frame()));
+    c.router.expectNoMessage(QUIET); // all six are here: no page is due
+  }
+
+  @Test
+  void newPushesThatDoNotFollowTheBacklogWaitInTheRouterAndComeInTheirPage() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    KeyPair key = Signatures.newKeyPair();
+    c.client(new ClientFrame.Login("l1", null, "alice", null, c.sign(key, "alice"), null));
+    ActorRef<ToSession> replies = c.router.expectMessageClass(RouterCommand.Authenticate.class).session();
+    replies.tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 3), List.of(message(1, "one"))));
+    assertEquals(List.of(ServerFrame.Ok.authenticated("l1", "alice", 3), message(1, "one")), List.of(c.frame(), c.frame()));
+    c.router.expectMessageClass(RouterCommand.FetchPushes.class);
+
+    replies.tell(new ToSession.Pushed(List.of(message(4, "four")))); // made meanwhile: it must not overtake 2 and 3
+    c.out.expectNoMessage(QUIET);
+    replies.tell(new ToSession.Page(4, List.of(message(2, "two"), message(3, "three"), message(4, "four"))));
+
+    assertEquals(List.of(message(2, "two"), message(3, "three"), message(4, "four")), List.of(c.frame(), c.frame(), c.frame()));
+    c.router.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void aPageThatDoesNotComeIsAskedForAgain() {
+    Connection c = new Connection(10, Duration.ofMillis(500));
+    KeyPair key = Signatures.newKeyPair();
+    c.client(new ClientFrame.Login("l1", null, "alice", null, c.sign(key, "alice"), null));
+    ActorRef<ToSession> replies = c.router.expectMessageClass(RouterCommand.Authenticate.class).session();
+    replies.tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l1", "alice", 2), List.of(message(1, "one"))));
+    c.frame();
+    c.frame();
+    assertEquals(1, c.router.expectMessageClass(RouterCommand.FetchPushes.class).after());
+
+    RouterCommand.FetchPushes again = c.router.expectMessageClass(RouterCommand.FetchPushes.class, Duration.ofSeconds(5)); // lost: ask again
+    assertEquals(new RouterCommand.FetchPushes("alice", 1, replies), again);
+    replies.tell(new ToSession.Page(2, List.of(message(2, "two"))));
+    assertEquals(message(2, "two"), c.frame());
+  }
+
+  @Test
+  void aResumeThatIsNotAnsweredIsSentAgainSoThatTheNewRouterAttachesTheSession() {
+    Connection c = new Connection(10, Duration.ofMillis(500));
+    ActorRef<ToSession> replies = c.authenticate("alice");
+    TestProbe<RouterCommand> newRouter = testKit.createTestProbe(RouterCommand.class);
+
+    c.session.tell(new SessionMessage.RouterRestarted(newRouter.ref()));
+    assertEquals(new RouterCommand.Resume("alice", 0, replies), newRouter.expectMessageClass(RouterCommand.Resume.class));
+
+    assertEquals(new RouterCommand.Resume("alice", 0, replies), newRouter.expectMessageClass(RouterCommand.Resume.class, Duration.ofSeconds(5)));
+    replies.tell(new ToSession.Resumed("alice", 0, List.of()));
+    newRouter.expectNoMessage(Duration.ofSeconds(1)); // answered: nothing more is asked
+  }
+
+  @Test
+  void afterAFailoverTheSessionResumesAfterItsLastPushAndRepeatsItsAcknowledgement() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    ActorRef<ToSession> replies = c.authenticate("alice");
+    TestProbe<RouterCommand> oldRouter = testKit.createTestProbe(RouterCommand.class);
+    TestProbe<RouterCommand> newRouter = testKit.createTestProbe(RouterCommand.class);
+    c.session.tell(new SessionMessage.RouterKnown(oldRouter.ref()));
+    replies.tell(new ToSession.Pushed(List.of(message(1, "one"), message(2, "two"))));
+    c.frame();
+    c.frame();
+    c.session.tell(new SessionMessage.RouterLost(oldRouter.ref()));
+    c.client(new ClientFrame.Ack(1L)); // while no router is known: held back
+    oldRouter.expectNoMessage(QUIET);
+
+    c.session.tell(new SessionMessage.RouterRestarted(newRouter.ref()));
+
+    assertEquals(new RouterCommand.Resume("alice", 2, replies), newRouter.expectMessageClass(RouterCommand.Resume.class));
+    assertEquals(new RouterCommand.Acknowledge("alice", 1, replies), newRouter.expectMessageClass(RouterCommand.Acknowledge.class));
+    replies.tell(new ToSession.Resumed("alice", 3, List.of(message(3, "three"))));
+    assertEquals(message(3, "three"), c.frame());
+  }
+
+  @Test
+  void aSendOverTheMessageLimitIsRefusedHereWithoutAskingTheRouter() {
+    Connection c = new Connection(Limits.forMessageSize(10), 10, Duration.ofSeconds(10));
+    c.authenticate("alice");
+
+    c.client(new ClientFrame.Send("s1", "bob", "more than ten bytes"));
+
+    ServerFrame.Error error = c.expectError("s1", ErrorCode.MESSAGE_TOO_LARGE);
+    assertEquals("The message is 19 bytes; the limit is 10 bytes.", error.message());
+    c.router.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void aLongReplyInPartsIsWrittenAsOneFrameWhenItsLastPartComes() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    ActorRef<ToSession> replies = c.authenticate("alice");
+    c.client(new ClientFrame.ListMembers("l1", "team"));
+    c.router.expectMessageClass(RouterCommand.Execute.class);
+    ServerFrame.MemberList members = new ServerFrame.MemberList("l1", "team", List.of("alice", "bob", "carol"));
+    String json = FrameCodec.encode(members);
+
+    replies.tell(new ToSession.ReplyPart("l1", json.substring(0, 10), false));
+    replies.tell(new ToSession.ReplyPart("l1", json.substring(10, 20), false));
+    c.out.expectNoMessage(QUIET);
+    replies.tell(new ToSession.ReplyPart("l1", json.substring(20), true));
+
+    assertEquals(members, c.frame());
+  }
+
   @Test
   void theSessionStopsWhenTheClientIsGone() {
     Connection c = new Connection(10, Duration.ofSeconds(10));
