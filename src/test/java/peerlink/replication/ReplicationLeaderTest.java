@@ -537,6 +537,25 @@ class ReplicationLeaderTest {
     await(primary);
   }
 
+  /** Issue 19: a primary the rm's record does not name (another history, an older epoch) acknowledges nothing more once told. */
+  @Test
+  void aPrimaryThatTheRmTellsToStepDownAcknowledgesNothingMore() throws Exception {
+    ActorRef<ReplicationLeader.Command> leader = leaderWithRealReplica(withRm);
+    CompletableFuture<Void> primary = ensurePrimary(leader);
+    next(rm, RmCommand.Promote.class, p -> true).replyTo().tell(new RmCommand.Granted(2, null));
+    await(primary);
+    await(write(leader, 1));
+
+    RmCommand.StoreReport report = next(rm, RmCommand.StoreReport.class, r -> r.leaderEpoch() == 2);
+    assertEquals(store.storeId(), report.store().storeId(), "every router node says which store it holds");
+    assertEquals(List.of(self()), report.leaderIsr());
+    report.replyTo().tell(new RmCommand.StepDown("its store holds another history"));
+
+    String why = failure(write(leader, 2));
+    assertEquals("this node is not the primary", why);
+    assertEquals(List.of("event 1"), events());
+  }
+
   @Test
   void thePrimaryReportsItsProgressToTheRm() throws Exception {
     ActorRef<ReplicationLeader.Command> leader = leaderWithRealReplica(withRm);
