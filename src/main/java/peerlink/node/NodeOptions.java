@@ -58,6 +58,7 @@ public record NodeOptions(String host, int port, int clusterPort, Path dataDir, 
     overrides.put("peerlink.storage.dir", store);
     overrides.put("peerlink.storage.journal.dir", store);
     overrides.put("peerlink.storage.snapshot.dir", store);
+    ClusterTls.addTo(overrides, base, clusterPort);
     return ConfigFactory.parseMap(overrides).withFallback(base).resolve();
   }
 }

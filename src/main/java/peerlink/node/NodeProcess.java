@@ -61,6 +61,9 @@ public final class NodeProcess {
       if (!storeUsable(command, options.dataDir().resolve("store"))) {
         return CANNOT_START;
       }
+      if (!ClusterTls.ready(command, options, config)) {
+        return CANNOT_START;
+      }
       ActorSystem<Void> system;
       try {
         system = start.get();

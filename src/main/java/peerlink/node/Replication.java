@@ -46,7 +46,7 @@ final class Replication {
     LevelDbEventLog local = logs.openLocal(store);
     String self = org.apache.pekko.cluster.typed.Cluster.get(context.getSystem()).selfMember().address().toString();
     ActorRef<Replica.Command> replica =
-        context.spawn(Replica.create(local, self), REPLICA_NAME, DispatcherSelector.fromConfig("peerlink.replication.replica-dispatcher"));
+        context.spawn(Replica.create(local, self, new peerlink.replication.ReplicaTrust(rm, new RouterMembers(context.getSystem()))), REPLICA_NAME, DispatcherSelector.fromConfig("peerlink.replication.replica-dispatcher"));
     ActorRef<ReplicationLeader.Command> leader = context.spawn(ReplicationLeader.create(local, replica, rm), "replication-leader");
     Duration timeout = context.getSystem().settings().config().getDuration("peerlink.replication.write-timeout");
     logs.install(store, new ReplicatedEventLog(local, leader, timeout));

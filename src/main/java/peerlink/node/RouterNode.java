@@ -55,7 +55,7 @@ public final class RouterNode {
         .init(
             SingletonActor.of(
                     // A bug must not stop routing for good: restart (sessions re-attach to the new instance).
-                    Behaviors.supervise(Router.create(settings, Clock.systemUTC())).onFailure(SupervisorStrategy.restart()),
+                    Behaviors.supervise(Router.create(settings, Clock.systemUTC(), new RouterMembers(system))).onFailure(SupervisorStrategy.restart()),
                     "router")
                 .withSettings(ClusterSingletonSettings.create(system).withRole("router")));
   }

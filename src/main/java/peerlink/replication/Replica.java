@@ -1,8 +1,11 @@
 package peerlink.replication;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -25,24 +28,31 @@ import peerlink.storage.StorePosition;
  */
 public final class Replica extends AbstractBehavior<Replica.Command> {
   public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "peerlink-replica");
-  public sealed interface Command extends ReplicationSerializable {}
+  /** Everything the replica handles; only {@link Remote} messages have a wire form. */
+  public sealed interface Command {}
+
+  /**
+   * What other nodes may send a replica. {@link Fence} is not one: it has no wire form (it is not
+   * {@link ReplicationSerializable}), so no message from another node can be read as a fence.
+   */
+  public sealed interface Remote extends Command, ReplicationSerializable {}
 
   /**
    * Part {@code part} of {@code parts} of write {@code writeId} of {@code epoch} (see {@link WireMutations}):
    * the write is applied when it is the next one and all its parts are here.
    */
   public record Replicate(long epoch, long writeId, int part, int parts, byte[] data, String lineage, ActorRef<ReplicaReply> replyTo)
-      implements Command {}
+      implements Remote {}
 
   /**
    * Part of a full copy taken at (epoch, writeId) of store {@code sourceStore}, whose history is
    * {@code history}, in {@link WireMutations} form; the last part installs it.
    */
   public record CopyChunk(long epoch, long writeId, int index, boolean last, byte[] content, StoreHistory history, String sourceStore,
-      ActorRef<ReplicaReply> replyTo) implements Command {}
+      ActorRef<ReplicaReply> replyTo) implements Remote {}
 
   /** Send a full copy of this store to {@code target}, whose replies go to {@code replyTo}. */
-  public record ProvideCopy(ActorRef<Command> target, ActorRef<ReplicaReply> replyTo) implements Command {}
+  public record ProvideCopy(ActorRef<Command> target, ActorRef<ReplicaReply> replyTo) implements Remote {}
 
   /**
    * Start epoch {@code epoch} here (a promotion): from now on older epochs are refused. A new store starts
@@ -50,9 +60,25 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
    */
   public record Fence(long epoch, String lineage, ActorRef<StorePosition> replyTo) implements Command {}
 
+  /** The rm's answer: who it made primary, at which epoch. */
+  private record GrantLearned(long epoch, String primary) implements Command {}
+
+  /** The rm did not answer. */
+  private record GrantUnknown() implements Command {}
+
+  /** How many writes and copy parts wait for the rm's answer; more are dropped (their primary sends them again). */
+  static final int MAX_PARKED = 256;
+  private static final Duration RM_TIMEOUT = Duration.ofSeconds(3);
+
   private final LevelDbEventLog store;
   private final String node;
   private final StageTimings timings;
+  // Null: every sender is taken (tests of the write rules alone).
+  private final ReplicaTrust trust;
+  private PrimaryGrant grant = PrimaryGrant.NONE;
+  private final ArrayDeque<Command> parked = new ArrayDeque<>();
+  private boolean askingRm;
+  private boolean replaying;
   // The store's history, read once: this actor is its only writer (fences and installed copies change it).
   private StoreHistory history;
   private final List<byte[]> copy = new ArrayList<>();
@@ -65,18 +91,25 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
   private CopyChunk copyStart;
   private int nextChunk = -1;
 
+  /** A replica that takes writes and copies from any sender: for tests of the write rules alone. */
   public static Behavior<Command> create(LevelDbEventLog store, String node) {
+    return create(store, node, null);
+  }
+
+  /** A replica that takes writes and copies only from the primary {@code trust}'s rm granted. */
+  public static Behavior<Command> create(LevelDbEventLog store, String node, ReplicaTrust trust) {
     return Behaviors.setup(
         context -> {
           context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
-          return new Replica(context, store, node);
+          return new Replica(context, store, node, trust);
         });
   }
 
-  private Replica(ActorContext<Command> context, LevelDbEventLog store, String node) {
+  private Replica(ActorContext<Command> context, LevelDbEventLog store, String node, ReplicaTrust trust) {
     super(context);
     this.store = store;
     this.node = node;
+    this.trust = trust;
     this.timings = StageTimings.get(context.getSystem());
     this.history = store.history();
   }
@@ -88,10 +121,91 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
         .onMessage(CopyChunk.class, this::copyChunk)
         .onMessage(ProvideCopy.class, this::provideCopy)
         .onMessage(Fence.class, this::fence)
+        .onMessage(GrantLearned.class, this::grantLearned)
+        .onMessage(GrantUnknown.class, unknown -> grantUnknown())
         .build();
   }
 
+  /**
+   * Whether a write or copy part of {@code epoch} from {@code sender} may go on to the rules below; if not,
+   * it was refused, dropped, or parked until the rm says who is primary at that epoch. A write of an epoch
+   * older than the store's goes on: it changes nothing and its sender learns it is stale.
+   */
+  private boolean admitted(Command message, long epoch, ActorRef<ReplicaReply> sender, boolean ownCopy) {
+    if (trust == null || epoch < store.position().epoch()) {
+      return true;
+    }
+    String from = nodeOf(sender);
+    if (ownCopy && from.equals(node)) {
+      // This node pulls a copy into its own store before it may ask to become primary (docs/replication.md §4).
+      return true;
+    }
+    switch (grant.judge(epoch, from)) {
+      case TAKE:
+        return true;
+      case REFUSE_STALE:
+        sender.tell(new ReplicaReply.Refused(node, grant.epoch()));
+        return false;
+      case ASK_RM:
+        if (!replaying && parked.size() < MAX_PARKED) {
+          parked.addLast(message);
+          askRm();
+          return false;
+        }
+        // falls through: the rm has answered and granted no such epoch
+      default:
+        getContext().getLog().warn("Ignoring a {} of epoch {} from {}: the rm made {} primary at epoch {} (docs/replication.md, "
+            + "'Who may send what')", message.getClass().getSimpleName(), epoch, from, grant.primary(), grant.epoch());
+        return false;
+    }
+  }
+
+  private void askRm() {
+    if (askingRm) {
+      return;
+    }
+    askingRm = true;
+    getContext().ask(RmStatus.class, trust.rm(), RM_TIMEOUT, RmCommand.GetStatus::new,
+        (status, failure) -> status != null ? new GrantLearned(status.epoch(), status.primary()) : new GrantUnknown());
+  }
+
+  private Behavior<Command> grantLearned(GrantLearned learned) {
+    askingRm = false;
+    grant = grant.newer(learned.epoch(), learned.primary());
+    List<Command> waiting = new ArrayList<>(parked);
+    parked.clear();
+    replaying = true;
+    try {
+      for (Command message : waiting) {
+        if (message instanceof Replicate write) {
+          replicate(write);
+        } else if (message instanceof CopyChunk chunk) {
+          copyChunk(chunk);
+        }
+      }
+    } finally {
+      replaying = false;
+    }
+    return this;
+  }
+
+  private Behavior<Command> grantUnknown() {
+    askingRm = false;
+    // Their primary sends them again (every second), and this replica asks again then.
+    parked.clear();
+    return this;
+  }
+
+  /** The node a reply address belongs to, in the form the rm names nodes. */
+  private String nodeOf(ActorRef<?> ref) {
+    Address address = ref.path().address();
+    return address.hasLocalScope() ? node : address.toString();
+  }
+
   private Behavior<Command> replicate(Replicate write) {
+    if (!admitted(write, write.epoch(), write.replyTo(), false)) {
+      return this;
+    }
     StorePosition at = store.position();
     if (history.lineage() != null && write.lineage() != null && !history.lineage().equals(write.lineage())) {
       // Same epoch numbers can belong to two histories (a store started anew while this one was away):
@@ -142,6 +256,9 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
   }
 
   private Behavior<Command> copyChunk(CopyChunk chunk) {
+    if (!admitted(chunk, chunk.epoch(), chunk.replyTo(), true)) {
+      return this;
+    }
     StorePosition at = store.position();
     if (chunk.epoch() < at.epoch()) {
       copy.clear();
@@ -211,6 +328,17 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
   }
 
   private Behavior<Command> provideCopy(ProvideCopy request) {
+    if (trust != null) {
+      // A copy is the whole store: it goes only to the router node that asks for it, into its own replica.
+      Address to = request.target().path().address();
+      Address asker = request.replyTo().path().address();
+      boolean routerNode = to.hasLocalScope() || trust.routerMember().test(to);
+      if (!to.equals(asker) || !routerNode) {
+        getContext().getLog().warn("Refusing to send a copy of this store to {} (asked from {}): only a router node of this cluster gets "
+            + "a copy, into its own replica (docs/replication.md, 'Who may send what')", to, asker);
+        return this;
+      }
+    }
     sendCopy(store, request.target(), request.replyTo());
     return this;
   }
@@ -223,6 +351,8 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
       getContext().getLog().info("This store starts a new history: {}", store.history());
     }
     history = store.history();
+    // The leader fences only once the rm granted this node the epoch (or when it starts a deployment alone).
+    grant = grant.newer(fence.epoch(), node);
     fence.replyTo().tell(at);
     return this;
   }

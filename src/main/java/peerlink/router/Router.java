@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -32,7 +34,8 @@ public final class Router extends AbstractBehavior<RouterCommand> {
   private static final long MAX_BATCH_BYTES = 2 * 1024 * 1024;
   private final ActorRef<Registry.Decide> registry;
   private final RegistrySettings settings;
-  private final ArrayDeque<RouterCommand.Decidable> queue = new ArrayDeque<>();
+  private final ArrayDeque<SessionGate.Arrival> queue = new ArrayDeque<>();
+  private long arrivals;
   private final Map<String, ActorRef<ToSession>> sessions = new HashMap<>();
   private final ActorRef<Topic.Command<RouterStarted>> announcements;
   private boolean announced;
@@ -41,20 +44,33 @@ public final class Router extends AbstractBehavior<RouterCommand> {
   /** When the batch the registry is deciding was handed to it. */
   private long batchStartedNanos;
   private final StageTimings timings;
+  private final SessionGate gate;
+  private long refused;
 
   /** How often a running router repeats its announcement, so nodes that joined later learn of it. */
   private static final java.time.Duration ANNOUNCE_EVERY = java.time.Duration.ofSeconds(3);
 
+  /** A router that takes session commands only from sessions on its own node (tests, a single node). */
   public static Behavior<RouterCommand> create(RegistrySettings settings, Clock clock) {
+    return create(settings, clock, address -> false);
+  }
+
+  /**
+   * @param routerMember true for the address of a router node that is a member of the cluster: sessions
+   *     there may send commands too (see {@link SessionGate})
+   */
+  public static Behavior<RouterCommand> create(RegistrySettings settings, Clock clock, Predicate<Address> routerMember) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new RouterCommand.Announce(), ANNOUNCE_EVERY);
-      return new Router(context, settings, clock);
+      timers.startTimerWithFixedDelay(new RouterCommand.ExpireHeld(), java.time.Duration.ofSeconds(1));
+      return new Router(context, settings, clock, routerMember);
     }));
   }
 
-  private Router(ActorContext<RouterCommand> context, RegistrySettings settings, Clock clock) {
+  private Router(ActorContext<RouterCommand> context, RegistrySettings settings, Clock clock, Predicate<Address> routerMember) {
     super(context);
     this.settings = settings;
+    this.gate = new SessionGate(routerMember);
     this.timings = StageTimings.get(context.getSystem());
     Behavior<Registry.Decide> supervised =
         Behaviors.supervise(Registry.create(context.getSelf(), settings, clock))
@@ -72,6 +88,7 @@ public final class Router extends AbstractBehavior<RouterCommand> {
         .onMessage(RouterCommand.BatchDone.class, this::batchDone)
         .onMessage(RouterCommand.RegistryReady.class, ready -> registryReady())
         .onMessage(RouterCommand.SessionEnded.class, this::sessionEnded)
+        .onMessage(RouterCommand.ExpireHeld.class, e -> expireHeld())
         .onMessage(RouterCommand.Announce.class, a -> {
           if (announced) {
             announcements.tell(Topic.publish(new RouterStarted(getContext().getSelf())));
@@ -82,8 +99,46 @@ public final class Router extends AbstractBehavior<RouterCommand> {
   }
 
   private Behavior<RouterCommand> enqueue(RouterCommand.Decidable command) {
-    queue.addLast(command);
+    SessionGate.Arrival arrival = new SessionGate.Arrival(arrivals++, command);
+    switch (gate.admit(arrival, sessions, System.nanoTime())) {
+      case ACCEPT -> queue.addLast(arrival);
+      case HOLD -> {
+        return this;
+      }
+      case REFUSE -> {
+        // Never from a PeerLink session: a node that is not a router member, or one flooding the gate.
+        if (refused++ % 1000 == 0) {
+          getContext().getLog().warn("Refused a {} for '{}' from {}: not a session on a router node of this cluster, or too many held "
+              + "({} refused so far; docs/architecture.md, 'Trust')", command.getClass().getSimpleName(), peerOf(command),
+              command.session().path().address(), refused);
+        }
+        return this;
+      }
+    }
     return flush();
+  }
+
+  private Behavior<RouterCommand> expireHeld() {
+    for (RouterCommand.Decidable dropped : gate.expired(System.nanoTime())) {
+      getContext().getLog().warn("Dropped a {} for '{}' from {}: that session never authenticated the peer here within {} s",
+          dropped.getClass().getSimpleName(), peerOf(dropped), dropped.session().path().address(), SessionGate.HOLD_NANOS / 1_000_000_000L);
+    }
+    return this;
+  }
+
+  private static String peerOf(RouterCommand.Decidable command) {
+    String peer = SessionGate.actsAs(command);
+    if (peer != null) {
+      return peer;
+    }
+    if (command instanceof RouterCommand.Resume r) {
+      return r.peer();
+    } else if (command instanceof RouterCommand.Authenticate a) {
+      return a.peer();
+    } else if (command instanceof RouterCommand.RegisterPeer r) {
+      return r.peer();
+    }
+    return "?";
   }
 
   private Behavior<RouterCommand> batchDone(RouterCommand.BatchDone done) {
@@ -97,6 +152,15 @@ public final class Router extends AbstractBehavior<RouterCommand> {
       deliver(reply.to(), reply.message());
     }
     done.pushes().forEach(this::push);
+    // Commands that waited for their session to be attached go now, in their place in the order they came.
+    List<SessionGate.Arrival> released = gate.released(sessions);
+    if (!released.isEmpty()) {
+      List<SessionGate.Arrival> merged = new ArrayList<>(queue);
+      merged.addAll(released);
+      merged.sort(java.util.Comparator.comparingLong(SessionGate.Arrival::seq));
+      queue.clear();
+      queue.addAll(merged);
+    }
     return registryIdle();
   }
 
@@ -120,18 +184,18 @@ public final class Router extends AbstractBehavior<RouterCommand> {
       return this;
     }
     List<RouterCommand.Decidable> batch = new ArrayList<>();
-    if (queue.peekFirst() instanceof RouterCommand.RegisterPeer) {
+    if (first() instanceof RouterCommand.RegisterPeer) {
       // Registrations only add peers, and Decisions sees those registered earlier in the batch, so
       // consecutive ones share one write (1,000 peers registering at once are not 1,000 writes).
-      while (!queue.isEmpty() && batch.size() < settings.maxBatch() && queue.peekFirst() instanceof RouterCommand.RegisterPeer) {
-        batch.add(queue.pollFirst());
+      while (!queue.isEmpty() && batch.size() < settings.maxBatch() && first() instanceof RouterCommand.RegisterPeer) {
+        batch.add(queue.pollFirst().command());
       }
-    } else if (Decisions.changesStructure(queue.peekFirst())) {
-      batch.add(queue.pollFirst());
+    } else if (Decisions.changesStructure(first())) {
+      batch.add(queue.pollFirst().command());
     } else {
       long bytes = 0;
-      while (!queue.isEmpty() && batch.size() < settings.maxBatch() && bytes < MAX_BATCH_BYTES && !Decisions.changesStructure(queue.peekFirst())) {
-        RouterCommand.Decidable next = queue.pollFirst();
+      while (!queue.isEmpty() && batch.size() < settings.maxBatch() && bytes < MAX_BATCH_BYTES && !Decisions.changesStructure(first())) {
+        RouterCommand.Decidable next = queue.pollFirst().command();
         batch.add(next);
         if (next instanceof RouterCommand.Execute e && e.request() instanceof peerlink.protocol.ClientFrame.Send send) {
           bytes += send.body().length();
@@ -142,6 +206,10 @@ public final class Router extends AbstractBehavior<RouterCommand> {
     batchStartedNanos = System.nanoTime();
     registryBusy = true;
     return this;
+  }
+
+  private RouterCommand.Decidable first() {
+    return queue.peekFirst().command();
   }
 
   private void attach(String peer, ActorRef<ToSession> session) {

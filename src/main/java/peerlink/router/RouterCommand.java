@@ -75,6 +75,9 @@ public sealed interface RouterCommand extends CborSerializable {
   /** Timer: repeat the announcement that this instance runs. */
   record Announce() implements RouterCommand {}
 
+  /** Timer: drop the commands that waited too long for their session to be attached ({@link SessionGate}). */
+  record ExpireHeld() implements RouterCommand {}
+
   /** A session the router knew has stopped. */
   record SessionEnded(String peer, ActorRef<ToSession> session) implements RouterCommand {}
 

@@ -37,6 +37,7 @@ final class NodeProcess implements AutoCloseable {
   private List<String> seeds = List.of();
   private boolean backup;
   private List<String> extraArguments = List.of();
+  private List<String> javaOptions = List.of();
   private Process process;
   private boolean frozen;
 
@@ -75,6 +76,11 @@ final class NodeProcess implements AutoCloseable {
   /** Arguments the next start adds to the command line (e.g. the rm's --accept-data-loss). */
   void extraArguments(String... arguments) {
     this.extraArguments = List.of(arguments);
+  }
+
+  /** JVM options the next start passes (e.g. -Dpeerlink.tls.dir=... for a node of another deployment). */
+  void javaOptions(String... options) {
+    this.javaOptions = List.of(options);
   }
 
   /** The node's --data directory. */
@@ -123,6 +129,9 @@ final class NodeProcess implements AutoCloseable {
       // Checkpoints every 200 events instead of 10,000, so that the kills, freezes and restarts of these
       // tests find checkpoints in pieces to recover from, copy and replay after, and not only a journal.
       builder.environment().put("JAVA_OPTS", "-Dpeerlink.router.snapshot-every=" + SNAPSHOT_EVERY);
+    }
+    if (!javaOptions.isEmpty()) {
+      builder.environment().merge("JAVA_OPTS", String.join(" ", javaOptions), (a, b) -> a + " " + b);
     }
     process = builder.start();
     frozen = false;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -488,7 +489,10 @@ class ReplicaTest {
     assertNull(received.get(1).value(), "a delete stays a delete");
     assertEquals(keysAndValues(mutations), keysAndValues(WireMutations.join(List.of(chunk.content()))));
     assertTrue(chunk.last());
-    assertEquals(new Replica.Fence(4, "L", positions.getRef()), roundTrip(new Replica.Fence(4, "L", positions.getRef())));
+    // A fence is local only: it has no wire form, so no other node can send one (ReplicaSenderTest).
+    assertThrows(java.io.NotSerializableException.class,
+        () -> org.apache.pekko.serialization.SerializationExtension.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(testKit.system()))
+            .findSerializerFor(new Replica.Fence(4, "L", positions.getRef())));
     assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 2)), roundTrip(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 2))));
     assertEquals(new ReplicaReply.Refused(NODE, 5), roundTrip(new ReplicaReply.Refused(NODE, 5)));
   }
