@@ -26,8 +26,11 @@ class PacerTest {
 
     Pacer.run(200, 0.3, () -> false, () -> issuedAt.add(System.nanoTime()));
 
-    // 5 ms apart: each send after the first follows a sleep.
-    assertTrue(gaps(issuedAt, 2_000_000) >= issuedAt.size() - 2, issuedAt.size() + " sends, " + gaps(issuedAt, 2_000_000) + " apart");
+    // 5 ms apart: each send after the first follows a sleep, except where the thread overslept (a busy
+    // machine) and the pacer issued the sends due meanwhile together, as it should. The full suite failed
+    // here once with 56 of 59 apart while other JVMs ran; a pacer that batched slow rates would have ~0.
+    long apart = gaps(issuedAt, 2_000_000);
+    assertTrue(apart >= 0.8 * (issuedAt.size() - 1), issuedAt.size() + " sends, " + apart + " apart");
   }
 
   private static long gaps(List<Long> times, long atLeastNanos) {
