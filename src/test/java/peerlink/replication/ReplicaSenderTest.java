@@ -1,5 +1,6 @@
 package peerlink.replication;
 
+import peerlink.testing.LoopbackCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -165,11 +166,6 @@ class ReplicaSenderTest {
   }
 
   private static Config remote() {
-    return ConfigFactory.parseString(
-            "pekko.actor.provider = cluster\n"
-                + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-                + "pekko.remote.artery.canonical.port = 0\n"
-                + "pekko.cluster.jmx.enabled = off\n")
-        .withFallback(ConfigFactory.load());
+    return LoopbackCluster.config();
   }
 }

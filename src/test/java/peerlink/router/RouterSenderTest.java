@@ -1,5 +1,6 @@
 package peerlink.router;
 
+import peerlink.testing.LoopbackCluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -113,11 +114,6 @@ class RouterSenderTest {
   }
 
   private static Config remote() {
-    return ConfigFactory.parseString(
-            "pekko.actor.provider = cluster\n"
-                + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-                + "pekko.remote.artery.canonical.port = 0\n"
-                + "pekko.cluster.jmx.enabled = off\n")
-        .withFallback(ConfigFactory.load());
+    return LoopbackCluster.config();
   }
 }
