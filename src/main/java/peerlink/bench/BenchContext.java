@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import peerlink.client.ClientRuntime;
+import peerlink.client.ClientTls;
+import peerlink.security.TlsFiles;
 
 /** What every scenario gets: the options, a work directory for node data and logs, the shared client runtime. */
 final class BenchContext {
@@ -26,6 +28,17 @@ final class BenchContext {
     this.runtime = runtime;
     this.seed = seed;
     this.random = new Random(seed);
+  }
+
+  /**
+   * How bench clients check the nodes: against the deployment CA the nodes made under this installation's
+   * conf/tls on first start, or not at all with --plain-clients (ws://).
+   */
+  ClientTls clientTls() {
+    if (options.plainClients()) {
+      return ClientTls.systemTrust().withPlainAllowed();
+    }
+    return ClientTls.trusting(Path.of(System.getProperty("peerlink.home", "."), "conf", "tls", TlsFiles.CA_CERT).toAbsolutePath().normalize());
   }
 
   /** The one client runtime all peers share (started in the background while the nodes boot). */

@@ -38,7 +38,8 @@ public record BenchOptions(
     Path workDir,
     boolean keepData,
     String nodeJavaOpts,
-    double startupTimeoutSeconds) {
+    double startupTimeoutSeconds,
+    boolean plainClients) {
 
   String deploymentOr(String fallback) {
     return deployment != null ? deployment : fallback;

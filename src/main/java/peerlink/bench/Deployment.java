@@ -1,6 +1,7 @@
 package peerlink.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import peerlink.client.ServerAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,14 +27,17 @@ final class Deployment implements AutoCloseable {
   private NodeProcess primary;
   private double startupSeconds;
 
-  private Deployment(String kind, Path dir) {
+  private final boolean plainClients;
+
+  private Deployment(String kind, Path dir, boolean plainClients) {
     this.kind = kind;
     this.dir = dir;
+    this.plainClients = plainClients;
   }
 
   /** Starts the nodes and returns once clients can use them (and, replicated, the backup is in sync). */
   static Deployment start(String kind, Path dir, BenchOptions options, Progress progress) {
-    Deployment deployment = new Deployment(kind, dir);
+    Deployment deployment = new Deployment(kind, dir, options.plainClients());
     try {
       deployment.launch(options, progress);
       return deployment;
@@ -89,8 +93,15 @@ final class Deployment implements AutoCloseable {
       arguments.add(arg.toString());
     }
     Map<String, String> environment = new java.util.HashMap<>(env);
+    List<String> javaOpts = new ArrayList<>();
     if (options.nodeJavaOpts() != null && !options.nodeJavaOpts().isBlank()) {
-      environment.put("JAVA_OPTS", options.nodeJavaOpts().replace("{node}", dir.resolve(name).toString()));
+      javaOpts.add(options.nodeJavaOpts().replace("{node}", dir.resolve(name).toString()));
+    }
+    if (options.plainClients()) {
+      javaOpts.add("-Dpeerlink.gateway.tls.enabled=off");
+    }
+    if (!javaOpts.isEmpty()) {
+      environment.put("JAVA_OPTS", String.join(" ", javaOpts));
     }
     NodeProcess node = new NodeProcess(name, arguments, dir.resolve(name + ".log"), environment).start();
     nodes.add(node);
@@ -137,9 +148,10 @@ final class Deployment implements AutoCloseable {
     return kind;
   }
 
-  /** host:port of the router nodes, the primary first: what clients are given. */
+  /** host:port of the router nodes (ws://host:port with --plain-clients), the primary first: what clients are given. */
   List<String> servers() {
-    return routerPorts.stream().map(p -> "127.0.0.1:" + p).toList();
+    String scheme = plainClients ? ServerAddress.PLAIN_SCHEME : "";
+    return routerPorts.stream().map(p -> scheme + "127.0.0.1:" + p).toList();
   }
 
   /** The write path of the primary (the first router) and, if there is one, the backup, from their {@code /status}. */

@@ -54,7 +54,7 @@ final class Peers {
         KeyStore keys = KeyStore.inMemory();
         ResumeStore resume = ResumeStore.inMemory();
         long started = System.nanoTime();
-        PeerLinkClient client = PeerLinkClient.start(ctx.runtime(), ClientOptions.of(id, servers, keys, resume), listeners.apply(i));
+        PeerLinkClient client = PeerLinkClient.start(ctx.runtime(), ClientOptions.of(id, servers, keys, resume, ctx.clientTls()), listeners.apply(i));
         Peer peer = new Peer(i, id, client, keys, resume);
         long remaining = Math.max(1, deadline - System.nanoTime());
         all.add(
@@ -134,7 +134,7 @@ final class Peers {
 
   /** The same peer (same key and resume point) on a new connection. */
   static Peer reconnect(BenchContext ctx, List<String> servers, Peer peer, ClientListener listener) {
-    PeerLinkClient client = PeerLinkClient.start(ctx.runtime(), ClientOptions.of(peer.id(), servers, peer.keys(), peer.resume()), listener);
+    PeerLinkClient client = PeerLinkClient.start(ctx.runtime(), ClientOptions.of(peer.id(), servers, peer.keys(), peer.resume(), ctx.clientTls()), listener);
     return new Peer(peer.index(), peer.id(), client, peer.keys(), peer.resume());
   }
 

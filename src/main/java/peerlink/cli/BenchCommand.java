@@ -129,6 +129,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--node-java-opts", paramLabel = "OPTS", description = "JAVA_OPTS for the nodes; {node} becomes <work dir>/<node name>, e.g. -XX:StartFlightRecording=filename={node}.jfr")
   String nodeJavaOpts;
 
+  @Option(names = "--plain-clients", description = "Clients connect over plain ws:// (the nodes run with peerlink.gateway.tls.enabled = off), to measure what TLS on the client links costs.")
+  boolean plainClients;
+
   @Option(names = "--startup-timeout", paramLabel = "S", defaultValue = "180", description = "Seconds a deployment may take to be ready (default: ${DEFAULT-VALUE}).")
   double startupTimeout;
 
@@ -138,6 +141,6 @@ public final class BenchCommand implements Callable<Integer> {
         scenario.toLowerCase(java.util.Locale.ROOT), deployment == null ? null : deployment.toLowerCase(java.util.Locale.ROOT), json,
         durationPerStep, warmup, warmupMax, drain, finalDrain, startRate, maxRate, stepFactor, p99LimitMs, continuePastLatency, clients, trials, members, peers,
         perPeer, maxConnections, connectionStep, window, saturationSeconds, rate, killAfterMin, killAfterMax, afterKill,
-        failoverTimeout, seed, workDir, keepData, nodeJavaOpts, startupTimeout));
+        failoverTimeout, seed, workDir, keepData, nodeJavaOpts, startupTimeout, plainClients));
   }
 }

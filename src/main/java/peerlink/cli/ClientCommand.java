@@ -1,13 +1,16 @@
 package peerlink.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import peerlink.client.ClientOptions;
+import peerlink.client.ClientTls;
 import peerlink.client.PeerDirectory;
-import peerlink.client.ServerAddress;
 import peerlink.client.console.Console;
 import peerlink.protocol.Names;
 import peerlink.protocol.ProtocolException;
+import peerlink.security.TlsFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,8 +29,16 @@ public final class ClientCommand implements Callable<Integer> {
       names = "--server",
       split = ",",
       defaultValue = "localhost:8008,localhost:8009",
-      description = "Router nodes as host:port[,host:port...], tried in order and again on failure (default: ${DEFAULT-VALUE}).")
+      description = "Router nodes as host:port[,host:port...] (TLS, wss://; ws://host:port only with --allow-plain), tried in order and again on failure (default: ${DEFAULT-VALUE}).")
   List<String> servers;
+
+  @Option(
+      names = "--ca",
+      description = "The deployment's CA certificate (PEM) that the nodes' certificates must be signed by (default: conf/tls/ca.crt of this installation when it exists, else the JVM's trust store).")
+  Path ca;
+
+  @Option(names = "--allow-plain", description = "Accept ws://host:port addresses: plain text, readable by anyone on the network path. Only for a node run with peerlink.gateway.tls.enabled = off on a network you trust.")
+  boolean allowPlain;
 
   @Spec CommandSpec spec;
 
@@ -37,6 +48,17 @@ public final class ClientCommand implements Callable<Integer> {
   @Option(names = "--home", description = "Directory for keys and local state (default: $PEERLINK_HOME or ~/.peerlink).")
   Path home;
 
+  /** The CA given, or the installation's own (a one-machine deployment's nodes made it on first start). */
+  private ClientTls trust() {
+    Path file = ca;
+    if (file == null) {
+      Path installed = Path.of(System.getProperty("peerlink.home", "."), "conf", "tls", TlsFiles.CA_CERT);
+      file = Files.exists(installed) ? installed : null;
+    }
+    ClientTls tls = file != null ? ClientTls.trusting(file.toAbsolutePath().normalize()) : ClientTls.systemTrust();
+    return allowPlain ? tls.withPlainAllowed() : tls;
+  }
+
   @Override
   public Integer call() throws Exception {
     try {
@@ -45,12 +67,18 @@ public final class ClientCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("peerlink client: " + e.getMessage());
       return 2;
     }
+    ClientTls tls = trust();
     try {
-      servers.forEach(ServerAddress::requireValid);
+      ClientOptions.inMemory(id, servers, tls);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("peerlink client: --server: " + e.getMessage());
       return 2;
     }
-    return Console.run(id, servers, json, home != null ? home : PeerDirectory.defaultHome());
+    try {
+      return Console.run(id, servers, tls, json, home != null ? home : PeerDirectory.defaultHome());
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("peerlink client: --ca: " + e.getMessage());
+      return 2;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package peerlink.client;
 
+import io.netty.handler.ssl.SslContext;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private int serverIndex = -1;
   private String server;
   private ClientSocket out;
+  private final SslContext tls;
   private Duration backoff;
   private String nonce;
   private String authId;
@@ -86,19 +88,22 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   /** A caller waiting for the next login, until {@code deadline}. */
   private record LoginWait(CompletableFuture<ServerFrame.Ok> reply, long deadline) {}
 
-  static Behavior<ClientCommand> create(ClientOptions options, ClientListener listener, ClientRuntime runtime) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ClientConnection(context, timers, options, listener, runtime)));
+  /** {@code tls} is the TLS setup made from {@code options.tls()}, so a bad CA file fails the caller, not this actor. */
+  static Behavior<ClientCommand> create(ClientOptions options, SslContext tls, ClientListener listener, ClientRuntime runtime) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ClientConnection(context, timers, options, tls, listener, runtime)));
   }
 
   private ClientConnection(
       ActorContext<ClientCommand> context,
       TimerScheduler<ClientCommand> timers,
       ClientOptions options,
+      SslContext tls,
       ClientListener listener,
       ClientRuntime runtime) {
     super(context);
     this.runtime = runtime;
     this.options = options;
+    this.tls = tls;
     this.listener = listener;
     this.timers = timers;
     this.backoff = options.minBackoff();
@@ -330,7 +335,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     int current = generation;
     serverIndex = (serverIndex + 1) % options.servers().size();
     server = options.servers().get(serverIndex);
-    out = ClientSocket.open(runtime, server, current, getContext().getSelf());
+    out = ClientSocket.open(runtime, ServerAddress.parse(server), tls, options.tls(), current, getContext().getSelf());
     return this;
   }
 

@@ -15,6 +15,7 @@ import java.util.List;
  *     future fails with {@code TIMED_OUT}; {@link PeerLinkClient#withDeadline} sets it per request
  * @param receipts whether this client's messages ask for {@code delivered} pushes (one per recipient that
  *     acknowledges); {@link PeerLinkClient#withoutReceipts} switches them off per message
+ * @param tls how the nodes' certificates are checked, and whether {@code ws://} addresses are allowed
  */
 public record ClientOptions(
     String peer,
@@ -26,7 +27,8 @@ public record ClientOptions(
     Duration ackDelay,
     Duration retryDelay,
     Duration requestTimeout,
-    boolean receipts) {
+    boolean receipts,
+    ClientTls tls) {
 
   /**
    * 60 s: longer than a failover (1 to 8 s), the router's own request timeout (30 s, after which the client
@@ -39,7 +41,10 @@ public record ClientOptions(
     if (servers.isEmpty()) {
       throw new IllegalArgumentException("no router node to connect to");
     }
-    servers.forEach(ServerAddress::requireValid);
+    if (tls == null) {
+      throw new IllegalArgumentException("no TLS settings: use ClientTls.systemTrust() or ClientTls.trusting(caFile)");
+    }
+    servers.forEach(server -> tls.requireAllowed(ServerAddress.parse(server)));
     requirePositive("minBackoff", minBackoff);
     requirePositive("maxBackoff", maxBackoff);
     requirePositive("ackDelay", ackDelay);
@@ -47,10 +52,15 @@ public record ClientOptions(
     requirePositive("requestTimeout", requestTimeout);
   }
 
+  /** Nodes checked against the JVM's trust store; see {@link #of(String, List, KeyStore, ResumeStore, ClientTls)}. */
   public static ClientOptions of(String peer, List<String> servers, KeyStore keys, ResumeStore resume) {
+    return of(peer, servers, keys, resume, ClientTls.systemTrust());
+  }
+
+  public static ClientOptions of(String peer, List<String> servers, KeyStore keys, ResumeStore resume, ClientTls tls) {
     return new ClientOptions(
         peer, List.copyOf(servers), keys, resume, Duration.ofMillis(100), Duration.ofSeconds(3), Duration.ofMillis(20), Duration.ofMillis(500),
-        DEFAULT_REQUEST_TIMEOUT, true);
+        DEFAULT_REQUEST_TIMEOUT, true, tls);
   }
 
   /** A client whose key and resume point live only in memory. */
@@ -58,14 +68,24 @@ public record ClientOptions(
     return of(peer, servers, KeyStore.inMemory(), ResumeStore.inMemory());
   }
 
+  /** The same, checking the nodes as {@code tls} says. */
+  public static ClientOptions inMemory(String peer, List<String> servers, ClientTls tls) {
+    return of(peer, servers, KeyStore.inMemory(), ResumeStore.inMemory(), tls);
+  }
+
   /** These options with another default deadline for every request. */
   public ClientOptions withRequestTimeout(Duration timeout) {
-    return new ClientOptions(peer, servers, keys, resume, minBackoff, maxBackoff, ackDelay, retryDelay, timeout, receipts);
+    return new ClientOptions(peer, servers, keys, resume, minBackoff, maxBackoff, ackDelay, retryDelay, timeout, receipts, tls);
   }
 
   /** These options with delivery receipts on or off for every message this client sends. */
   public ClientOptions withReceipts(boolean on) {
-    return new ClientOptions(peer, servers, keys, resume, minBackoff, maxBackoff, ackDelay, retryDelay, requestTimeout, on);
+    return new ClientOptions(peer, servers, keys, resume, minBackoff, maxBackoff, ackDelay, retryDelay, requestTimeout, on, tls);
+  }
+
+  /** These options with another way of checking the nodes (a CA file, or plain text allowed). */
+  public ClientOptions withTls(ClientTls how) {
+    return new ClientOptions(peer, servers, keys, resume, minBackoff, maxBackoff, ackDelay, retryDelay, requestTimeout, receipts, how);
   }
 
   static void requirePositive(String name, Duration value) {

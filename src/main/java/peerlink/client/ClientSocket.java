@@ -12,15 +12,19 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.apache.pekko.actor.typed.ActorRef;
 import peerlink.protocol.Protocol;
 import peerlink.transport.WebSocketChannel;
@@ -45,9 +49,12 @@ final class ClientSocket extends WebSocketChannel {
     super(channel);
   }
 
-  /** Starts connecting to {@code server} (host:port); the outcome arrives at {@code owner}. */
-  static ClientSocket open(ClientRuntime runtime, String server, int generation, ActorRef<ClientCommand> owner) {
-    URI uri = URI.create("ws://" + server + "/" + Protocol.WEBSOCKET_PATH);
+  /**
+   * Starts connecting to {@code server}, over TLS with {@code tls} when the address is secure; the outcome
+   * arrives at {@code owner}.
+   */
+  static ClientSocket open(ClientRuntime runtime, ServerAddress server, SslContext tls, ClientTls trust, int generation, ActorRef<ClientCommand> owner) {
+    URI uri = server.uri(Protocol.WEBSOCKET_PATH);
     WebSocketClientProtocolConfig upgrade =
         WebSocketClientProtocolConfig.newBuilder()
             .webSocketUri(uri)
@@ -64,6 +71,10 @@ final class ClientSocket extends WebSocketChannel {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel channel) {
+                    if (server.secure()) {
+                      // The host name goes to the engine for SNI and for the check that the certificate names it.
+                      channel.pipeline().addLast(tls.newHandler(channel.alloc(), server.bareHost(), server.port()));
+                    }
                     channel
                         .pipeline()
                         .addLast(new HttpClientCodec())
@@ -71,10 +82,10 @@ final class ClientSocket extends WebSocketChannel {
                         .addLast(new WebSocketClientProtocolHandler(upgrade))
                         .addLast(new WebSocketFrameAggregator(MAX_MESSAGE_BYTES))
                         .addLast(new IdleStateHandler(0, 0, KEEP_ALIVE_IDLE.toMillis(), TimeUnit.MILLISECONDS))
-                        .addLast(new Events(generation, owner));
+                        .addLast(new Events(server, trust, generation, owner));
                   }
                 });
-    ChannelFuture connecting = bootstrap.connect(uri.getHost(), uri.getPort());
+    ChannelFuture connecting = bootstrap.connect(server.bareHost(), server.port());
     connecting.addListener(
         done -> {
           if (!done.isSuccess()) {
@@ -86,22 +97,37 @@ final class ClientSocket extends WebSocketChannel {
 
   /** Turns the socket's events into the actor's messages. */
   private static final class Events extends ChannelInboundHandlerAdapter {
+    private final ServerAddress server;
+    private final ClientTls trust;
     private final int generation;
     private final ActorRef<ClientCommand> owner;
     private boolean upgraded;
+    /** Only the first reason a connection failed is told: it is the cause, the close that follows is not. */
+    private boolean failureTold;
 
-    Events(int generation, ActorRef<ClientCommand> owner) {
+    Events(ServerAddress server, ClientTls trust, int generation, ActorRef<ClientCommand> owner) {
+      this.server = server;
+      this.trust = trust;
       this.generation = generation;
       this.owner = owner;
     }
 
+    private void failed(String reason) {
+      if (!failureTold) {
+        failureTold = true;
+        owner.tell(new ClientCommand.ConnectFailed(generation, reason));
+      }
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-      if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+      if (event instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+        failed(TlsFailure.describe(handshake.cause(), server, trust));
+      } else if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
         upgraded = true;
         owner.tell(new ClientCommand.Upgraded(generation));
       } else if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-        owner.tell(new ClientCommand.ConnectFailed(generation, "the WebSocket upgrade timed out"));
+        failed("the WebSocket upgrade timed out");
       } else if (event instanceof IdleStateEvent) {
         if (upgraded) {
           ctx.writeAndFlush(new PingWebSocketFrame());
@@ -109,6 +135,20 @@ final class ClientSocket extends WebSocketChannel {
       } else {
         super.userEventTriggered(ctx, event);
       }
+    }
+
+    /** Why a connection failed before its upgrade, in words: TLS problems named, a refused upgrade explained. */
+    private String describe(Throwable cause) {
+      for (Throwable c = cause; c != null; c = c.getCause()) {
+        if (c instanceof SSLException) {
+          return TlsFailure.describe(c, server, trust);
+        }
+        if (c instanceof WebSocketClientHandshakeException refused && !server.secure()) {
+          return "the WebSocket upgrade was refused (" + refused.getMessage() + "); a node that serves TLS refuses plain text: connect with "
+              + server.hostPort() + " or " + ServerAddress.SECURE_SCHEME + server.hostPort();
+        }
+      }
+      return String.valueOf(cause.getMessage());
     }
 
     @Override
@@ -124,7 +164,11 @@ final class ClientSocket extends WebSocketChannel {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      owner.tell(upgraded ? new ClientCommand.Closed(generation) : new ClientCommand.ConnectFailed(generation, "the connection closed before the WebSocket upgrade"));
+      if (upgraded) {
+        owner.tell(new ClientCommand.Closed(generation));
+      } else {
+        failed("the connection closed before the WebSocket upgrade");
+      }
       super.channelInactive(ctx);
     }
 
@@ -132,7 +176,7 @@ final class ClientSocket extends WebSocketChannel {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       // A refused upgrade (say HTTP 404 from something that is not PeerLink) lands here, before the close.
       if (!upgraded) {
-        owner.tell(new ClientCommand.ConnectFailed(generation, String.valueOf(cause.getMessage())));
+        failed(describe(cause));
       }
       ctx.close();
     }

@@ -1,5 +1,6 @@
 package peerlink.client;
 
+import io.netty.handler.ssl.SslContext;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -40,10 +41,15 @@ public final class PeerLinkClient {
     this.receipts = receipts;
   }
 
-  /** Starts a client: it connects at once and logs in if its key store has a key (else see {@link #register}). */
+  /**
+   * Starts a client: it connects at once and logs in if its key store has a key (else see {@link #register}).
+   *
+   * @throws IllegalArgumentException when the CA file of {@code options.tls()} cannot be read
+   */
   public static PeerLinkClient start(ClientRuntime runtime, ClientOptions options, ClientListener listener) {
+    SslContext tls = ClientTlsContext.of(options.tls());
     ActorRef<ClientCommand> connection =
-        runtime.system().systemActorOf(ClientConnection.create(options, listener, runtime), "client-" + INSTANCES.incrementAndGet(), Props.empty());
+        runtime.system().systemActorOf(ClientConnection.create(options, tls, listener, runtime), "client-" + INSTANCES.incrementAndGet(), Props.empty());
     byte[] prefix = new byte[6];
     RANDOM.nextBytes(prefix);
     // Unique across restarts of this client, so a new message never collides with an old one's id.

@@ -48,6 +48,8 @@ public final class WebSocketGateway implements AutoCloseable {
   private final ActorRef<RouterCommand> router;
   private final SessionSettings sessionSettings;
   private final GatewaySettings settings;
+  /** Null: plain ws:// (an explicit opt-in, warned about at start). */
+  private final GatewayTls tls;
   private final ActorRef<SessionDirectory.Command> directory;
   private final IntFunction<CompletionStage<String>> status;
   private final AtomicLong connections = new AtomicLong();
@@ -57,18 +59,23 @@ public final class WebSocketGateway implements AutoCloseable {
   private final ChannelGroup open = new DefaultChannelGroup("peerlink-clients", GlobalEventExecutor.INSTANCE);
   private volatile Channel listening;
 
-  /** {@code status} produces the JSON served at {@code /status}, given the number of connected clients. */
+  /**
+   * {@code status} produces the JSON served at {@code /status}, given the number of connected clients;
+   * {@code tls} is what the node presents on wss://, or null to serve plain ws://.
+   */
   public WebSocketGateway(
       ActorSystem<?> system,
       ActorRef<RouterCommand> router,
       SessionSettings sessionSettings,
       GatewaySettings settings,
+      GatewayTls tls,
       ActorRef<SessionDirectory.Command> directory,
       IntFunction<CompletionStage<String>> status) {
     this.system = system;
     this.router = router;
     this.sessionSettings = sessionSettings;
     this.settings = settings;
+    this.tls = tls;
     this.directory = directory;
     this.status = status;
     this.loops = new EventLoops("peerlink-gateway", settings.ioThreads());
@@ -97,6 +104,9 @@ public final class WebSocketGateway implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel channel) {
                     open.add(channel);
+                    if (tls != null) {
+                      channel.pipeline().addLast(new TlsOnly(tls.context()));
+                    }
                     channel
                         .pipeline()
                         .addLast(new HttpServerCodec())
@@ -126,6 +136,11 @@ public final class WebSocketGateway implements AutoCloseable {
   /** How the sockets are served ({@code epoll} or {@code nio}) and by how many threads, for the start-up log. */
   public String describeIo() {
     return loops.kind() + ", " + settings.ioThreads() + " I/O threads";
+  }
+
+  /** The scheme clients use: {@code wss} or {@code ws}. */
+  public String scheme() {
+    return tls != null ? "wss" : "ws";
   }
 
   private ActorRef<SessionMessage> newSession(ClientLink link) {

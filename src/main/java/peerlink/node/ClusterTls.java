@@ -67,13 +67,16 @@ public final class ClusterTls {
   static boolean ready(String command, NodeOptions options, Config config) {
     if (!enabled(config)) {
       log.warn("Cluster links are plain TCP (peerlink.tls.enabled = off): any process that reaches the cluster port can talk to this node");
-      return true;
+      if (!GatewayTlsConfig.usesNodeFiles(config)) {
+        return true;
+      }
     }
     TlsFiles files = files(config, options.clusterPort());
     try {
       if (config.getBoolean("peerlink.tls.create-missing")) {
         Duration validity = config.getDuration("peerlink.tls.node-validity");
-        List<String> created = TlsBootstrap.ensure(files, nodeName(config, options.clusterPort()), List.of(options.host()), validity);
+        // The certificate also serves wss://, so it names the host clients dial (localhost too on loopback).
+        List<String> created = TlsBootstrap.ensure(files, nodeName(config, options.clusterPort()), TlsBootstrap.namesFor(options.host()), validity);
         if (!created.isEmpty()) {
           log.info("Cluster TLS: created {} under {} (see README, 'Cluster TLS')", String.join(" and ", created), dir(config));
         }
@@ -81,7 +84,7 @@ public final class ClusterTls {
       TlsCheck.check(files);
       return true;
     } catch (TlsSetupException e) {
-      System.err.println("peerlink " + command + ": cluster TLS: " + e.getMessage());
+      System.err.println("peerlink " + command + ": TLS: " + e.getMessage());
       return false;
     }
   }

@@ -67,6 +67,9 @@ public final class NodeProcess {
       ActorSystem<Void> system;
       try {
         system = start.get();
+      } catch (StartRefused e) {
+        System.err.println("peerlink " + command + ": " + e.getMessage());
+        return CANNOT_START;
       } catch (RuntimeException e) {
         // The cluster's socket is bound while the actor system is created, which then fails as a whole.
         Optional<ListenFailed> bind =

@@ -14,6 +14,8 @@ import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.slf4j.Logger;
 import peerlink.gateway.GatewaySettings;
+import peerlink.gateway.GatewayTls;
+import peerlink.security.TlsSetupException;
 import peerlink.gateway.WebSocketGateway;
 import peerlink.replication.RmCommand;
 import peerlink.router.RegistrySettings;
@@ -31,11 +33,19 @@ public final class RouterNode {
 
   private RouterNode() {}
 
+  /** @throws StartRefused when the files for clients' TLS cannot be used (the node exits 2 with the sentence) */
   public static ActorSystem<Void> start(NodeOptions options, Config config) {
-    return ActorSystem.create(guardian(options), SYSTEM_NAME, options.applyTo(config));
+    Config effective = options.applyTo(config);
+    GatewayTls tls;
+    try {
+      tls = GatewayTlsConfig.load(effective, options.clusterPort());
+    } catch (TlsSetupException e) {
+      throw new StartRefused("TLS for clients: " + e.getMessage());
+    }
+    return ActorSystem.create(guardian(options, tls), SYSTEM_NAME, effective);
   }
 
-  private static Behavior<Void> guardian(NodeOptions options) {
+  private static Behavior<Void> guardian(NodeOptions options, GatewayTls tls) {
     return Behaviors.setup(
         context -> {
           ActorRef<RmCommand> rm = Replication.rm(context);
@@ -44,7 +54,7 @@ public final class RouterNode {
               context.getSystem().settings().config().getDuration("peerlink.cluster.form-alone-after"));
           CrashDetector.startIfEnabled(context);
           ActorRef<RouterCommand> router = startRouterSingleton(context.getSystem());
-          serveGateway(context, options, router, rm);
+          serveGateway(context, options, tls, router, rm);
           return Behaviors.empty();
         });
   }
@@ -60,14 +70,14 @@ public final class RouterNode {
                 .withSettings(ClusterSingletonSettings.create(system).withRole("router")));
   }
 
-  private static void serveGateway(ActorContext<Void> context, NodeOptions options, ActorRef<RouterCommand> router, ActorRef<RmCommand> rm) {
+  private static void serveGateway(ActorContext<Void> context, NodeOptions options, GatewayTls tls, ActorRef<RouterCommand> router, ActorRef<RmCommand> rm) {
     ActorSystem<Void> system = context.getSystem();
     Logger log = context.getLog();
     StatusSource status = new StatusSource(system, rm, options.dataDir().resolve("store"));
     ActorRef<SessionDirectory.Command> directory = context.spawn(SessionDirectory.create(), "sessions");
     WebSocketGateway gateway =
         new WebSocketGateway(
-            system, router, SessionSettings.from(system.settings().config()), GatewaySettings.from(system.settings().config()), directory, status::json);
+            system, router, SessionSettings.from(system.settings().config()), GatewaySettings.from(system.settings().config()), tls, directory, status::json);
     // Connections end with the node's actors (its sessions); a client cut off then reconnects to another node.
     system.getWhenTerminated().thenRun(gateway::close);
     gateway
@@ -80,8 +90,8 @@ public final class RouterNode {
                 CoordinatedShutdown.get(system).runAll(reason);
               } else {
                 log.info(
-                    "PeerLink router node listening on ws://{}:{}/ws (cluster {}, data {}, {})",
-                    options.host(), options.port(), options.self(), options.dataDir(), gateway.describeIo());
+                    "PeerLink router node listening on {}://{}:{}/ws (cluster {}, data {}, {})",
+                    gateway.scheme(), options.host(), options.port(), options.self(), options.dataDir(), gateway.describeIo());
               }
             });
   }

@@ -107,6 +107,13 @@ public final class CertificateAuthority {
    * @param hosts addresses or names the node is reached at, added as subject alternative names
    */
   public X509Certificate issue(String node, Iterable<String> hosts, Duration validity, TlsFiles files) throws IOException, GeneralSecurityException {
+    Instant now = Instant.now();
+    return issue(node, hosts, now.minus(Duration.ofMinutes(5)), now.plus(validity), files);
+  }
+
+  /** The same, valid from {@code notBefore} to {@code notAfter} (a test makes an expired one with it). */
+  public X509Certificate issue(String node, Iterable<String> hosts, Instant notBefore, Instant notAfter, TlsFiles files)
+      throws IOException, GeneralSecurityException {
     KeyPair pair = newKeyPair();
     ExtensionsGenerator extensions = new ExtensionsGenerator();
     ASN1EncodableVector names = new ASN1EncodableVector();
@@ -125,9 +132,8 @@ public final class CertificateAuthority {
     } catch (IOException e) {
       throw new GeneralSecurityException(e);
     }
-    Instant now = Instant.now();
     X509Certificate issued = sign(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), name(node), pair.getPublic(),
-        now.minus(Duration.ofMinutes(5)), now.plus(validity), extensions, key);
+        notBefore, notAfter, extensions, key);
     Files.createDirectories(files.cert().getParent());
     Pem.writePrivateKey(files.key(), pair.getPrivate());
     Pem.writeCertificate(files.cert(), issued);

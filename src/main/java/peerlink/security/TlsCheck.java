@@ -14,7 +14,11 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -41,6 +45,23 @@ public final class TlsCheck {
       throw new TlsSetupException(files.cert() + ": not signed by the CA in " + files.caCert() + " (" + ca.getSubjectX500Principal().getName() + ")");
     }
     privateKeyMatches(files.key(), node);
+  }
+
+  /**
+   * Which of {@code names} the certificate in {@code file} does not list as a subject alternative name (all
+   * of them when it cannot be read: it is then made again).
+   */
+  public static List<String> namesMissing(Path file, List<String> names) {
+    Set<String> listed = new HashSet<>();
+    try {
+      Collection<List<?>> alternatives = certificate(file).getSubjectAlternativeNames();
+      if (alternatives != null) {
+        alternatives.forEach(entry -> listed.add(String.valueOf(entry.get(1)).toLowerCase(Locale.ROOT)));
+      }
+    } catch (TlsSetupException | GeneralSecurityException e) {
+      return names;
+    }
+    return names.stream().filter(name -> !listed.contains(name.toLowerCase(Locale.ROOT))).toList();
   }
 
   private static X509Certificate certificate(Path file) throws TlsSetupException {

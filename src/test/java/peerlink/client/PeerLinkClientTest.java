@@ -72,7 +72,7 @@ class PeerLinkClientTest {
   void messagesSentWithoutReceiptsBringTheSenderNoDeliveredPushes() throws Exception {
     registered("bob"); // acknowledges what it gets, as every client does
     List<String> receipts = new CopyOnWriteArrayList<>();
-    PeerLinkClient alice = PeerLinkClient.start(runtime, ClientOptions.inMemory("alice", servers()), new ClientListener() {
+    PeerLinkClient alice = PeerLinkClient.start(runtime, ClientOptions.inMemory("alice", servers(), PLAIN), new ClientListener() {
       @Override
       public void onDelivered(ServerFrame.Delivered delivered) {
         receipts.add(delivered.msgId());
@@ -121,7 +121,7 @@ class PeerLinkClientTest {
   void loggedInCompletesAgainAfterTheClientReconnects() throws Exception {
     int port = node.port();
     CompletableFuture<String> disconnected = new CompletableFuture<>();
-    PeerLinkClient alice = PeerLinkClient.start(runtime, ClientOptions.inMemory("alice", servers()), new ClientListener() {
+    PeerLinkClient alice = PeerLinkClient.start(runtime, ClientOptions.inMemory("alice", servers(), PLAIN), new ClientListener() {
       @Override
       public void onDisconnected(String server, String reason) {
         disconnected.complete(reason);
@@ -144,7 +144,7 @@ class PeerLinkClientTest {
 
   @Test
   void requestsOfAPeerWithoutAKeyFailWithNotRegistered() throws Exception {
-    PeerLinkClient client = PeerLinkClient.start(runtime, ClientOptions.inMemory("nokey", servers()), new ClientListener() {});
+    PeerLinkClient client = PeerLinkClient.start(runtime, ClientOptions.inMemory("nokey", servers(), PLAIN), new ClientListener() {});
     assertEquals(ErrorCode.NOT_REGISTERED, failure(client.groups()).code());
     assertEquals(ErrorCode.NOT_REGISTERED, failure(client.loggedIn()).code());
     PeerLinkClient.await(client.register());
@@ -153,7 +153,7 @@ class PeerLinkClientTest {
 
   @Test
   void everyRegisterCallIsAnsweredAlsoWhenOneIsAlreadyUnderWay() throws Exception {
-    PeerLinkClient client = PeerLinkClient.start(runtime, ClientOptions.inMemory("twice", servers()), new ClientListener() {});
+    PeerLinkClient client = PeerLinkClient.start(runtime, ClientOptions.inMemory("twice", servers(), PLAIN), new ClientListener() {});
     CompletionStage<ServerFrame.Ok> first = client.register();
     CompletionStage<ServerFrame.Ok> second = client.register();
     assertEquals("twice", PeerLinkClient.await(second).peer());
@@ -164,7 +164,7 @@ class PeerLinkClientTest {
   void afterARefusedRegisterRequestsFailAtOnceWithTheReasonAndTheKeyMadeForItIsGone() throws Exception {
     registered("bob");
     KeyStore keys = KeyStore.inMemory();
-    PeerLinkClient impostor = PeerLinkClient.start(runtime, ClientOptions.of("bob", servers(), keys, ResumeStore.inMemory()), new ClientListener() {});
+    PeerLinkClient impostor = PeerLinkClient.start(runtime, ClientOptions.of("bob", servers(), keys, ResumeStore.inMemory(), PLAIN), new ClientListener() {});
     assertEquals(ErrorCode.ID_TAKEN, failure(impostor.register()).code());
     assertEquals(ErrorCode.ID_TAKEN, failure(impostor.send("alice", "hi")).code());
     assertEquals(ErrorCode.ID_TAKEN, failure(impostor.loggedIn()).code());
@@ -174,9 +174,9 @@ class PeerLinkClientTest {
   @Test
   void aReplacedClientAnswersEveryLaterRequestWithSessionReplaced() throws Exception {
     KeyStore keys = KeyStore.inMemory();
-    PeerLinkClient first = PeerLinkClient.start(runtime, ClientOptions.of("carol", servers(), keys, ResumeStore.inMemory()), new ClientListener() {});
+    PeerLinkClient first = PeerLinkClient.start(runtime, ClientOptions.of("carol", servers(), keys, ResumeStore.inMemory(), PLAIN), new ClientListener() {});
     PeerLinkClient.await(first.register());
-    PeerLinkClient second = PeerLinkClient.start(runtime, ClientOptions.of("carol", servers(), keys, ResumeStore.inMemory()), new ClientListener() {});
+    PeerLinkClient second = PeerLinkClient.start(runtime, ClientOptions.of("carol", servers(), keys, ResumeStore.inMemory(), PLAIN), new ClientListener() {});
     PeerLinkClient.await(second.loggedIn());
 
     PeerLinkException replaced = failure(first.withDeadline(Duration.ofSeconds(WAIT_SECONDS)).send("carol", "still there?"));
@@ -195,12 +195,15 @@ class PeerLinkClientTest {
     assertEquals(ErrorCode.CLOSED, failure(send).code());
   }
 
+  /** The in-process node serves plain ws:// (node-test.conf); ClientTlsTest covers wss://. */
+  private static final ClientTls PLAIN = ClientTls.systemTrust().withPlainAllowed();
+
   private List<String> servers() {
-    return List.of("127.0.0.1:" + node.port());
+    return List.of("ws://127.0.0.1:" + node.port());
   }
 
   private PeerLinkClient registered(String peer) {
-    PeerLinkClient client = PeerLinkClient.start(runtime, ClientOptions.inMemory(peer, servers()), new ClientListener() {});
+    PeerLinkClient client = PeerLinkClient.start(runtime, ClientOptions.inMemory(peer, servers(), PLAIN), new ClientListener() {});
     PeerLinkClient.await(client.register());
     return client;
   }

@@ -1,5 +1,7 @@
 package peerlink.e2e;
 
+import peerlink.client.ClientTls;
+import peerlink.security.TlsFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -29,6 +31,15 @@ final class Launcher {
       installed = install();
     }
     return installed.resolve("bin/peerlink");
+  }
+
+  /**
+   * How in-process test clients check the nodes: against the deployment CA that the first node made under
+   * the installed copy's conf/tls, as the console there does by default.
+   */
+  static ClientTls clientTls() {
+    bin();
+    return ClientTls.trusting(installed.resolve("conf/tls").resolve(TlsFiles.CA_CERT));
   }
 
   static void environment(ProcessBuilder builder) {

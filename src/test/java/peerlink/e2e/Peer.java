@@ -44,7 +44,7 @@ final class Peer implements ClientListener {
   /** Starts a client for this peer (again, after {@link #close}: same key, same resume point). */
   Peer start(ClientRuntime runtime) {
     // The ledger wants every send answered, however long a scenario's outage lasts: no deadline in sight.
-    client = PeerLinkClient.start(runtime, ClientOptions.of(id, servers, keys, resume).withRequestTimeout(Duration.ofMinutes(10)), this);
+    client = PeerLinkClient.start(runtime, ClientOptions.of(id, servers, keys, resume, Launcher.clientTls()).withRequestTimeout(Duration.ofMinutes(10)), this);
     return this;
   }
 

@@ -35,4 +35,14 @@ public final class Http {
       return false;
     }
   }
+
+  /** True when something accepts TCP connections on the port. */
+  public static boolean listening(int port) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2_000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
 }

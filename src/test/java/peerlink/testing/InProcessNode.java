@@ -34,9 +34,14 @@ public final class InProcessNode implements AutoCloseable {
   /** A node on a given client port: a node started again where its clients will look for it. */
   public static InProcessNode start(Path dataDir, Config overrides, int port) {
     NodeOptions options = new NodeOptions("127.0.0.1", port, FreePorts.next(), dataDir, List.of(), false, "router");
-    ActorSystem<Void> system =
-        RouterNode.start(options, overrides.withFallback(ConfigFactory.parseResources("node-test.conf")).withFallback(ConfigFactory.load()));
-    Poll.until(Duration.ofSeconds(60), () -> Http.answers(port), "node on port " + port + " to answer");
+    Config config = overrides.withFallback(ConfigFactory.parseResources("node-test.conf")).withFallback(ConfigFactory.load());
+    ActorSystem<Void> system = RouterNode.start(options, config);
+    if (config.getBoolean("peerlink.gateway.tls.enabled")) {
+      // A TLS port answers plain HTTP with 400; that it accepts connections is enough here.
+      Poll.until(Duration.ofSeconds(60), () -> Http.listening(port), "node on port " + port + " to listen");
+    } else {
+      Poll.until(Duration.ofSeconds(60), () -> Http.answers(port), "node on port " + port + " to answer");
+    }
     return new InProcessNode(system, port);
   }
 

@@ -19,6 +19,7 @@ import org.jline.terminal.TerminalBuilder;
 import peerlink.client.ClientListener;
 import peerlink.client.ClientOptions;
 import peerlink.client.ClientRuntime;
+import peerlink.client.ClientTls;
 import peerlink.client.PeerDirectory;
 import peerlink.client.PeerLinkClient;
 import peerlink.client.PeerLinkException;
@@ -47,22 +48,22 @@ public final class Console {
   }
 
   /** Runs the console until QUIT or end of input; returns the process exit code. */
-  public static int run(String peer, List<String> servers, boolean json, Path home) throws IOException {
+  public static int run(String peer, List<String> servers, ClientTls tls, boolean json, Path home) throws IOException {
     PrintStream stdout = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     if (System.console() == null) {
-      return runLines(peer, servers, json, home, System.in, stdout);
+      return runLines(peer, servers, tls, json, home, System.in, stdout);
     }
     Terminal term = TerminalBuilder.builder().system(true).build();
     LineReader reader = LineReaderBuilder.builder().terminal(term).build();
     ConsoleOutput output = json ? new JsonOutput(reader::printAbove) : new HumanOutput(reader::printAbove);
-    return session(peer, servers, json, home, output, console -> console.readTerminal(reader));
+    return session(peer, servers, tls, json, home, output, console -> console.readTerminal(reader));
   }
 
   /** The console reading commands line by line from {@code in} (a pipe, a file, a test) and printing to {@code out}. */
-  static int runLines(String peer, List<String> servers, boolean json, Path home, InputStream in, PrintStream out) throws IOException {
+  static int runLines(String peer, List<String> servers, ClientTls tls, boolean json, Path home, InputStream in, PrintStream out) throws IOException {
     Consumer<String> printer = line -> printLine(out, line);
     ConsoleOutput output = json ? new JsonOutput(printer) : new HumanOutput(printer);
-    return session(peer, servers, json, home, output, console -> console.readLines(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))));
+    return session(peer, servers, tls, json, home, output, console -> console.readLines(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))));
   }
 
   /** What reads the commands: a terminal prompt or plain lines. */
@@ -70,13 +71,13 @@ public final class Console {
     void read(Console console) throws IOException;
   }
 
-  private static int session(String peer, List<String> servers, boolean json, Path home, ConsoleOutput output, Reader reader) throws IOException {
+  private static int session(String peer, List<String> servers, ClientTls tls, boolean json, Path home, ConsoleOutput output, Reader reader) throws IOException {
     PeerDirectory directory = new PeerDirectory(home, peer);
     try (ClientRuntime runtime = new ClientRuntime()) {
       Advice advice = new Advice(peer, directory.keyFile());
       ConsoleListener listener = new ConsoleListener(output, advice);
       PeerLinkClient client =
-          PeerLinkClient.start(runtime, ClientOptions.of(peer, servers, directory.keys(), directory.resume()), listener);
+          PeerLinkClient.start(runtime, ClientOptions.of(peer, servers, directory.keys(), directory.resume(), tls), listener);
       Console console = new Console(client, output, directory, advice);
       if (!json) {
         output.help("PeerLink console for " + peer + " (servers " + String.join(",", servers) + "). Type HELP for commands.");

@@ -1,6 +1,8 @@
 package peerlink.client.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import peerlink.client.ClientTls;
+import peerlink.client.ServerAddress;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,6 +38,16 @@ final class ConsoleRun implements AutoCloseable {
     this.lines = lines;
   }
 
+  /**
+   * In-process nodes of unit tests serve plain ws:// (src/test/resources/application.conf); the console's TLS
+   * is tested against real bin/peerlink nodes (e2e) and GatewayTlsTest.
+   */
+  private static final ClientTls PLAIN = ClientTls.systemTrust().withPlainAllowed();
+
+  private static List<String> plain(List<String> servers) {
+    return servers.stream().map(server -> server.contains("://") ? server : ServerAddress.PLAIN_SCHEME + server).toList();
+  }
+
   static ConsoleRun start(String peer, List<String> servers, boolean json, Path home) throws IOException {
     PipedOutputStream typing = new PipedOutputStream();
     PipedInputStream in = new PipedInputStream(typing, 64 * 1024);
@@ -43,7 +55,7 @@ final class ConsoleRun implements AutoCloseable {
     PrintStream out = new PrintStream(lines, true, StandardCharsets.UTF_8);
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
       try {
-        return Console.runLines(peer, servers, json, home, in, out);
+        return Console.runLines(peer, plain(servers), PLAIN, json, home, in, out);
       } catch (IOException e) {
         throw new RuntimeException(e);
       }
@@ -57,7 +69,7 @@ final class ConsoleRun implements AutoCloseable {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
       try {
-        return Console.runLines(peer, servers, true, home, in, new PrintStream(out, true, StandardCharsets.UTF_8));
+        return Console.runLines(peer, plain(servers), PLAIN, true, home, in, new PrintStream(out, true, StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new RuntimeException(e);
       }

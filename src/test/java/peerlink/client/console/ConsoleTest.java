@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import peerlink.client.ClientListener;
 import peerlink.client.ClientOptions;
+import peerlink.client.ClientTls;
 import peerlink.client.ClientRuntime;
 import peerlink.client.PeerDirectory;
 import peerlink.client.PeerLinkClient;
@@ -124,7 +125,7 @@ class ConsoleTest {
 
   /** Someone else (another key) registers {@code peer} first. */
   private static void registerElsewhere(String peer) throws Exception {
-    PeerLinkClient other = PeerLinkClient.start(runtime, ClientOptions.inMemory(peer, servers()), new ClientListener() {});
+    PeerLinkClient other = PeerLinkClient.start(runtime, ClientOptions.inMemory(peer, List.of("ws://" + servers().get(0)), ClientTls.systemTrust().withPlainAllowed()), new ClientListener() {});
     other.register().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     other.close().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
