@@ -33,7 +33,8 @@ public final class DemoCommand implements Callable<Integer> {
         .start();
     processes.add(rm);
     System.out.printf(
-        "PeerLink demo: primary ws://127.0.0.1:8008/ws, backup ws://127.0.0.1:8009/ws, rm below.%n"
+        "PeerLink demo: primary wss://127.0.0.1:8008/ws, backup wss://127.0.0.1:8009/ws (TLS with the deployment CA in conf/tls,%n"
+            + "which the console trusts), rm below.%n"
             + "Node logs: %s. In other terminals:%n"
             + "  bin/peerlink client --id alice --server localhost:8008,localhost:8009%n"
             + "  bin/peerlink client --id bob --server localhost:8009,localhost:8008%n"

@@ -30,6 +30,10 @@ final class TlsFailure {
             + " with --allow-plain, only on a network you trust) or not be a PeerLink node";
       }
       String message = String.valueOf(cause.getMessage());
+      if (message.contains("bad_certificate") || message.contains("certificate_required")) {
+        return "TLS: " + server.hostPort() + " asks for a client certificate: it is probably a cluster port, not a client port "
+            + "(clients use the node's --port; its cluster port is usually that + 1000)";
+      }
       if (message.contains("No subject alternative") || message.contains("No name matching")) {
         return "TLS: the certificate of " + server.hostPort() + " is not made out to '" + server.bareHost()
             + "' (" + message + "); dial a name the certificate lists, or have its operator add this one (bin/peerlink certs --host)";

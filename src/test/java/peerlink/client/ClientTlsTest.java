@@ -130,6 +130,34 @@ class ClientTlsTest {
     assertTrue(notPem.getMessage().contains(garbage + " is not a PEM certificate file"), notPem.getMessage());
   }
 
+  @Test
+  void aNodeServesItsReplacedCertificateToNewConnectionsWithoutARestart() throws Exception {
+    TlsFiles served = certs.node("node-r", List.of("127.0.0.1"));
+    InProcessNode node = tlsNode(served);
+    TestCerts next = TestCerts.in(otherTls, "The next CA");
+    String server = "127.0.0.1:" + node.port();
+    PeerLinkClient before = PeerLinkClient.start(runtime, ClientOptions.inMemory("dan", List.of(server), ClientTls.trusting(certs.caFile())), new ClientListener() {});
+    PeerLinkClient.await(before.register());
+
+    // Rotation as README says: write the new pair beside the old, then rename over it.
+    TlsFiles fresh = next.node("node-r", List.of("127.0.0.1"));
+    Files.move(fresh.key(), served.key(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(fresh.cert(), served.cert(), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+    Poll.until(Duration.ofSeconds(60), () -> {
+      PeerLinkClient after = PeerLinkClient.start(runtime, ClientOptions.inMemory("erin-" + System.nanoTime(), List.of(server), ClientTls.trusting(next.caFile())), new ClientListener() {});
+      try {
+        PeerLinkClient.await(after.withDeadline(Duration.ofSeconds(5)).register());
+        return true;
+      } catch (PeerLinkException e) {
+        return false;
+      } finally {
+        after.close();
+      }
+    }, "a client trusting the new CA connects once the node has reread its files");
+    assertEquals("dan", PeerLinkClient.await(before.loggedIn()).peer(), "the connection made before the rotation carries on");
+  }
+
   private InProcessNode tlsNode(TlsFiles files) {
     InProcessNode node = InProcessNode.start(data.resolve("node-" + nodes.size()), TestCerts.serving(files));
     nodes.add(node);
