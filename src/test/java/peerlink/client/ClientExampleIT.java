@@ -22,6 +22,7 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import peerlink.testing.InProcessNode;
+import peerlink.testing.TestCerts;
 
 /**
  * docs/client.md's example program, compiled and run as a user outside the project would: in its own JVM,
@@ -34,6 +35,7 @@ class ClientExampleIT {
 
   @TempDir Path work;
   @TempDir Path data;
+  @TempDir Path tls;
 
   @Test
   void theExampleInClientMdRunsOnTheClientJarAloneAgainstARouterNode() throws Exception {
@@ -55,10 +57,11 @@ class ClientExampleIT {
     int compiled = javac.run(null, compilerOutput, compilerOutput, "-cp", cp, "-d", work.toString(), source.toString());
     assertEquals(0, compiled, "the example compiles on the client jar alone: " + compilerOutput.toString(StandardCharsets.UTF_8));
 
-    try (InProcessNode node = InProcessNode.start(data)) {
+    TestCerts certs = TestCerts.in(tls, "Example deployment CA");
+    try (InProcessNode node = InProcessNode.start(data, TestCerts.serving(certs.node("node-example", List.of("127.0.0.1"))))) {
       Process example =
           new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                  "-cp", cp + java.io.File.pathSeparator + work, "EchoExample", "127.0.0.1:" + node.port())
+                  "-cp", cp + java.io.File.pathSeparator + work, "EchoExample", "127.0.0.1:" + node.port(), certs.caFile().toString())
               .redirectErrorStream(true)
               .start();
       ByteArrayOutputStream output = new ByteArrayOutputStream();
