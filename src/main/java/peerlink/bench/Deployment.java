@@ -93,16 +93,16 @@ final class Deployment implements AutoCloseable {
       arguments.add(arg.toString());
     }
     Map<String, String> environment = new java.util.HashMap<>(env);
-    List<String> javaOpts = new ArrayList<>();
+    // Every bench client connects from 127.0.0.1, up to 10,000 of them: the per-address limit (meant for
+    // one host among many) would refuse them. Every other limit stays at its default.
+    List<String> javaOpts = new ArrayList<>(List.of("-Dpeerlink.gateway.max-connections-per-address=0"));
     if (options.nodeJavaOpts() != null && !options.nodeJavaOpts().isBlank()) {
       javaOpts.add(options.nodeJavaOpts().replace("{node}", dir.resolve(name).toString()));
     }
     if (options.plainClients()) {
       javaOpts.add("-Dpeerlink.gateway.tls.enabled=off");
     }
-    if (!javaOpts.isEmpty()) {
-      environment.put("JAVA_OPTS", String.join(" ", javaOpts));
-    }
+    environment.put("JAVA_OPTS", String.join(" ", javaOpts));
     NodeProcess node = new NodeProcess(name, arguments, dir.resolve(name + ".log"), environment).start();
     nodes.add(node);
     return node;

@@ -6,10 +6,37 @@ import peerlink.transport.WebSocketChannel;
 
 /**
  * A session's connection: each text becomes one WebSocket text message. A client that stops reading is
- * found by {@link SessionBridge}, not here.
+ * found by {@link SessionBridge}, not here; the session's word on the login and on holding input goes to
+ * the connection's {@link LoginDeadline} and {@link InputGate} (made before the upgrade that creates this).
  */
 final class ChannelLink extends WebSocketChannel implements ClientLink {
+  private final LoginDeadline deadline;
+  private final InputGate gate;
+
   ChannelLink(Channel channel) {
     super(channel);
+    this.deadline = channel.pipeline().get(LoginDeadline.class);
+    this.gate = channel.pipeline().get(InputGate.class);
+  }
+
+  @Override
+  public void authenticated() {
+    if (deadline != null) {
+      deadline.loggedIn();
+    }
+  }
+
+  @Override
+  public void taken() {
+    if (gate != null) {
+      gate.consumed();
+    }
+  }
+
+  @Override
+  public void holdInput(boolean hold) {
+    if (gate != null) {
+      gate.sessionHolds(hold);
+    }
   }
 }

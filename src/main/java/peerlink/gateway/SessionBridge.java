@@ -3,7 +3,10 @@ package peerlink.gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -31,6 +34,8 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
   private final int maxTextBytes;
   private final AtomicInteger clients;
   private ActorRef<SessionMessage> session;
+  /** Told of every message handed to the session, so that reading stops while the session is behind. */
+  private InputGate gate;
   /** The UTF-8 of a text message arriving in fragments, or null (decoded whole: a character may span two). */
   private ByteBuf fragments;
 
@@ -44,6 +49,7 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
     if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+      gate = ctx.pipeline().get(InputGate.class);
       session = sessions.apply(new ChannelLink(ctx.channel()));
       clients.incrementAndGet();
     } else if (event instanceof IdleStateEvent idle && idle.state() == IdleState.WRITER_IDLE) {
@@ -51,6 +57,14 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
         // More than peerlink.gateway.max-unsent waits and the client took none of it for a whole
         // stalled-timeout. It reconnects and resumes from its last acknowledgement: nothing is lost.
         log.warn("Closing the connection of {}: it has read nothing of what waits for it (over peerlink.gateway.max-unsent) for peerlink.gateway.stalled-timeout", ctx.channel().remoteAddress());
+        ctx.close();
+      }
+    } else if (event instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
+      // Nothing came from the client, not even a pong to the pings, for peerlink.gateway.dead-after: the
+      // peer or the path to it is gone without a FIN. Closing frees the socket; a live client reconnects.
+      if (session != null) {
+        ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "no answer to pings")).addListener(ChannelFutureListener.CLOSE);
+      } else {
         ctx.close();
       }
     } else if (event instanceof IdleStateEvent) {
@@ -108,6 +122,9 @@ final class SessionBridge extends ChannelInboundHandlerAdapter {
 
   private void deliver(String text) {
     if (session != null) {
+      if (gate != null) {
+        gate.delivered();
+      }
       session.tell(new SessionMessage.FromClient(text));
     }
   }

@@ -15,6 +15,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.net.InetAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,9 @@ public final class WebSocketGateway implements AutoCloseable {
   private static final int MAX_REQUEST_BYTES = 16 * 1024;
   /** A single frame this many times over the text limit closes the connection (1009) instead of being read. */
   private static final int FRAME_LIMIT_FACTOR = 4;
+  /** A refused connection that sends no request in this time is closed without an answer. */
+  private static final int REFUSAL_TIMEOUT_SECONDS = 5;
+  private static final long REFUSAL_LOG_INTERVAL_MILLIS = 10_000;
 
   private final ActorSystem<?> system;
   private final ActorRef<RouterCommand> router;
@@ -57,6 +62,10 @@ public final class WebSocketGateway implements AutoCloseable {
   private final AtomicInteger clients = new AtomicInteger();
   private final EventLoops loops;
   private final ChannelGroup open = new DefaultChannelGroup("peerlink-clients", GlobalEventExecutor.INSTANCE);
+  private final ConnectionLimits limits;
+  /** Connections refused since the last log line about it: a flood is logged once per interval, not per connection. */
+  private final AtomicLong refusedSinceLog = new AtomicLong();
+  private final AtomicLong lastRefusalLog = new AtomicLong();
   private volatile Channel listening;
 
   /**
@@ -79,6 +88,7 @@ public final class WebSocketGateway implements AutoCloseable {
     this.directory = directory;
     this.status = status;
     this.loops = new EventLoops("peerlink-gateway", settings.ioThreads());
+    this.limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
   }
 
   /** Listens on {@code host:port}; completes once connections are accepted, or with why they cannot be. */
@@ -104,17 +114,35 @@ public final class WebSocketGateway implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel channel) {
                     open.add(channel);
+                    InetAddress address = channel.remoteAddress().getAddress();
+                    String refusal = limits.tryAcquire(address);
                     if (tls != null) {
                       channel.pipeline().addLast(new TlsOnly(tls.context()));
                     }
+                    if (refusal != null) {
+                      refused(refusal);
+                      channel
+                          .pipeline()
+                          .addLast(new HttpServerCodec())
+                          .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                          .addLast(new ReadTimeoutHandler(REFUSAL_TIMEOUT_SECONDS))
+                          .addLast(new ConnectionRefused(refusal));
+                      return;
+                    }
+                    channel.closeFuture().addListener(closed -> limits.release(address));
                     channel
                         .pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
                         // Writer idleness counts the socket taking bytes as activity (observeOutput), so
                         // it finds a client that stopped reading, not one we have nothing to say to.
-                        .addLast(new IdleStateHandler(true, 0, settings.stalledTimeout().toMillis(), settings.keepAliveIdle().toMillis(), TimeUnit.MILLISECONDS))
+                        // Reader idleness finds a client that answers not even the pings (dead-after).
+                        .addLast(new IdleStateHandler(true, settings.deadAfter().toMillis(), settings.stalledTimeout().toMillis(),
+                            settings.keepAliveIdle().toMillis(), TimeUnit.MILLISECONDS))
+                        .addLast(new InputGate())
                         .addLast(new WebSocketServerProtocolHandler(upgrade))
+                        // After the upgrade handler, so that it sees the upgrade's completion.
+                        .addLast(new LoginDeadline(settings.loginTimeout()))
                         .addLast(new SessionBridge(WebSocketGateway.this::newSession, clients, maxText))
                         .addLast(endpoints);
                   }
@@ -141,6 +169,22 @@ public final class WebSocketGateway implements AutoCloseable {
   /** The scheme clients use: {@code wss} or {@code ws}. */
   public String scheme() {
     return tls != null ? "wss" : "ws";
+  }
+
+  /** Logs refused connections at most once per {@link #REFUSAL_LOG_INTERVAL_MILLIS}, with how many. */
+  private void refused(String sentence) {
+    refusedSinceLog.incrementAndGet();
+    long now = System.currentTimeMillis();
+    long last = lastRefusalLog.get();
+    if (now - last >= REFUSAL_LOG_INTERVAL_MILLIS && lastRefusalLog.compareAndSet(last, now)) {
+      org.slf4j.LoggerFactory.getLogger(WebSocketGateway.class)
+          .warn("Refused {} connection(s) over a limit since the last such line; the latest: {}", refusedSinceLog.getAndSet(0), sentence);
+    }
+  }
+
+  /** Connections open now, counted by the limits (also those not yet upgraded). */
+  public int openConnections() {
+    return limits.open();
   }
 
   private ActorRef<SessionMessage> newSession(ClientLink link) {

@@ -51,6 +51,14 @@ public final class FrameCodec {
    * others; malformed JSON ends the message, since nothing after it can be delimited.
    */
   public List<Decoded> decodeClientMessage(String text) {
+    return decodeClientMessage(text, Limits.MAX_FRAMES_PER_MESSAGE);
+  }
+
+  /**
+   * The same, reading at most {@code maxFrames} frames (fewer before login: a client that has not proved
+   * a key gets no more answers per message than a login needs).
+   */
+  public List<Decoded> decodeClientMessage(String text, int maxFrames) {
     try {
       checkSize(text);
     } catch (ProtocolException e) {
@@ -63,9 +71,10 @@ public final class FrameCodec {
         if (tree == null) {
           break;
         }
-        if (frames.size() == Limits.MAX_FRAMES_PER_MESSAGE) {
+        if (frames.size() == maxFrames) {
+          String when = maxFrames < Limits.MAX_FRAMES_PER_MESSAGE ? " before login" : "";
           frames.add(Decoded.refused(new ProtocolException(ErrorCode.FRAME_TOO_LARGE,
-              "A message holds at most " + Limits.MAX_FRAMES_PER_MESSAGE + " frames; the rest of it was not read."), null));
+              "A message holds at most " + maxFrames + " frames" + when + "; the rest of it was not read."), null));
           break;
         }
         frames.add(decodeClientTree(tree));

@@ -10,4 +10,16 @@ public interface ClientLink {
 
   /** Closes the connection once what was sent before has been written; the session then gets ClientGone. */
   void close();
+
+  /** The connection's peer proved its key: the connection may stay beyond the login deadline. */
+  default void authenticated() {}
+
+  /**
+   * Stop reading the client ({@code true}) while the session cannot take more from it (too many requests in
+   * flight), and start again ({@code false}); the client's own TCP window then slows it down.
+   */
+  default void holdInput(boolean hold) {}
+
+  /** The session has handled one message the connection handed it (the connection may read more). */
+  default void taken() {}
 }

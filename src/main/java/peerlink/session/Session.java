@@ -15,6 +15,7 @@ import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ErrorCode;
 import peerlink.protocol.FrameBatch;
 import peerlink.protocol.FrameCodec;
+import peerlink.protocol.Limits;
 import peerlink.protocol.Names;
 import peerlink.protocol.Protocol;
 import peerlink.protocol.ProtocolException;
@@ -62,6 +63,8 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private boolean resuming;
   /** The parts of long replies received so far, by request id (see {@link ToSession.ReplyPart}). */
   private final Map<String, StringBuilder> replyParts = new HashMap<>();
+  /** The connection is not read while too many requests wait (settings.maxRequestsInFlight). */
+  private boolean inputHeld;
   /** The timer that asks again when a page does not come (the router lost the request, or restarted). */
   private static final String PAGE_TIMER = "page";
 
@@ -107,7 +110,9 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> fromClient(SessionMessage.FromClient message) {
-    for (FrameCodec.Decoded decoded : codec.decodeClientMessage(message.text())) {
+    out.taken();
+    int maxFrames = peer == null ? settings.maxFramesBeforeLogin() : Limits.MAX_FRAMES_PER_MESSAGE;
+    for (FrameCodec.Decoded decoded : codec.decodeClientMessage(message.text(), maxFrames)) {
       if (replaced) {
         return this; // closing: this connection no longer speaks for its peer
       }
@@ -205,6 +210,10 @@ public final class Session extends AbstractBehavior<SessionMessage> {
 
   private void ask(String id, RouterCommand command) {
     pending.put(id, command);
+    if (!inputHeld && pending.size() >= settings.maxRequestsInFlight()) {
+      inputHeld = true;
+      out.holdInput(true);
+    }
     timers.startSingleTimer(id, new SessionMessage.RequestTimedOut(id), settings.requestTimeout());
     if (!holding) {
       target().tell(command);
@@ -268,6 +277,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     if (pending.remove(id) == null) {
       return false;
     }
+    fewerInFlight();
     timers.cancel(id);
     if (id.equals(authenticating)) {
       authenticating = null; // a failed register or login: the client may try again
@@ -324,6 +334,8 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     if (pending.remove(attached.reply().id()) == null) {
       return;
     }
+    fewerInFlight();
+    out.authenticated();
     timers.cancel(attached.reply().id());
     authenticating = null;
     peer = attached.peer();
@@ -398,12 +410,21 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       return this;
     }
     if (pending.remove(timeout.id()) != null) {
+      fewerInFlight();
       if (timeout.id().equals(authenticating)) {
         authenticating = null;
       }
       write(ServerFrame.Error.of(timeout.id(), new ProtocolException(ErrorCode.UNAVAILABLE, "The router did not answer in time; retry.")));
     }
     return this;
+  }
+
+  /** Reads the connection again once half of the requests in flight are answered. */
+  private void fewerInFlight() {
+    if (inputHeld && pending.size() <= settings.maxRequestsInFlight() / 2) {
+      inputHeld = false;
+      out.holdInput(false);
+    }
   }
 
   private void pump() {

@@ -10,8 +10,17 @@ import peerlink.protocol.PageLimits;
  *
  * @param pushWindow most pushes sent to a client and not yet acknowledged; the rest wait in the router's inbox
  * @param requestTimeout how long a request may wait for the router before the client gets UNAVAILABLE
+ * @param maxRequestsInFlight requests of one connection waiting for the router, above which the session
+ *     stops reading the connection until half of them are answered
+ * @param maxFramesBeforeLogin frames read from one message before the connection's peer is logged in
  */
-public record SessionSettings(Limits limits, int pushWindow, Duration requestTimeout, String serverName) {
+public record SessionSettings(
+    Limits limits, int pushWindow, Duration requestTimeout, String serverName, int maxRequestsInFlight, int maxFramesBeforeLogin) {
+
+  /** Settings with the defaults of the bounds (tests). */
+  public SessionSettings(Limits limits, int pushWindow, Duration requestTimeout, String serverName) {
+    this(limits, pushWindow, requestTimeout, serverName, 1000, 4);
+  }
 
   /** Pekko's largest message between nodes on the ordinary channel, which carries everything from the router to sessions. */
   static final String FRAME_KEY = "pekko.remote.artery.advanced.maximum-frame-size";
@@ -31,10 +40,20 @@ public record SessionSettings(Limits limits, int pushWindow, Duration requestTim
                 + " bytes a message between nodes may take " + needed + " bytes: raise the frame to at least that, or lower the message size");
       }
     }
+    int inFlight = config.getInt("peerlink.session.max-requests-in-flight");
+    if (inFlight < 2) {
+      throw new IllegalArgumentException("peerlink.session.max-requests-in-flight must be 2 or more, not " + inFlight);
+    }
+    int beforeLogin = config.getInt("peerlink.session.max-frames-before-login");
+    if (beforeLogin < 1) {
+      throw new IllegalArgumentException("peerlink.session.max-frames-before-login must be 1 or more, not " + beforeLogin);
+    }
     return new SessionSettings(
         limits,
         config.getInt("peerlink.session.push-window"),
         config.getDuration("peerlink.session.request-timeout"),
-        "peerlink/" + config.getString("peerlink.version"));
+        "peerlink/" + config.getString("peerlink.version"),
+        inFlight,
+        beforeLogin);
   }
 }

@@ -19,6 +19,10 @@ public class WebSocketChannel {
     this.channel = channel;
   }
 
+  protected Channel channel() {
+    return channel;
+  }
+
   /** Sends one text message, encoded straight into a pooled buffer. */
   public void send(String text) {
     channel.writeAndFlush(new TextWebSocketFrame(ByteBufUtil.writeUtf8(channel.alloc(), text)), channel.voidPromise());

@@ -25,13 +25,18 @@ public final class Http {
     }
   }
 
-  /** True when the node's health endpoint answers 200. */
+  /**
+   * True when the node's health endpoint answers 200. On a connection of its own that the node closes
+   * after the answer: a probe must not hold one of the node's connections (they are limited).
+   */
   public static boolean answers(int port) {
-    try {
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2)).build();
-      return CLIENT.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-    } catch (Exception e) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2_000);
+      socket.setSoTimeout(2_000);
+      socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+      return answer.equals("HTTP/1.1 200");
+    } catch (java.io.IOException e) {
       return false;
     }
   }

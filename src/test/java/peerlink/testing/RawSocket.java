@@ -22,6 +22,8 @@ public final class RawSocket implements AutoCloseable {
   private final WebSocket socket;
   private final AtomicInteger messages = new AtomicInteger();
   private volatile boolean closed;
+  /** The server's close frame: status code and reason, or null. */
+  private volatile String closeStatus;
   /** While set, the socket reads nothing more (the JDK client's own flow control), like a stuck client. */
   private volatile boolean stalled;
   private final java.util.concurrent.atomic.AtomicBoolean readOwed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -56,6 +58,7 @@ public final class RawSocket implements AutoCloseable {
 
                   @Override
                   public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+                    closeStatus = status + " " + reason;
                     closed = true;
                     return null;
                   }
@@ -129,6 +132,16 @@ public final class RawSocket implements AutoCloseable {
 
   public boolean isClosed() {
     return closed;
+  }
+
+  /** The close frame the server sent, as "status reason", or null (none yet, or the socket just broke). */
+  public String closeStatus() {
+    return closeStatus;
+  }
+
+  /** Sends without waiting for the send to complete: a client that writes faster than it is read. */
+  public void sendWithoutWaiting(String text) {
+    socket.sendText(text, true);
   }
 
   @Override
