@@ -2,6 +2,7 @@ package peerlink.node;
 
 import com.typesafe.config.Config;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -14,6 +15,8 @@ import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.slf4j.Logger;
 import peerlink.gateway.GatewaySettings;
+import peerlink.gateway.OpsServer;
+import peerlink.gateway.OpsSettings;
 import peerlink.gateway.WebSocketGateway;
 import peerlink.replication.RmCommand;
 import peerlink.router.RegistrySettings;
@@ -24,7 +27,8 @@ import peerlink.session.SessionSettings;
 
 /**
  * Boots a router node: joins the cluster, starts its replica and replication leader, the router
- * singleton (on the oldest router node: the primary; a proxy everywhere), and the WebSocket gateway.
+ * singleton (on the oldest router node: the primary; a proxy everywhere), the WebSocket gateway, and the
+ * operations port ({@code /status}, {@code /health}, {@code /ready}).
  */
 public final class RouterNode {
   public static final String SYSTEM_NAME = "peerlink";
@@ -64,25 +68,42 @@ public final class RouterNode {
     ActorSystem<Void> system = context.getSystem();
     Logger log = context.getLog();
     StatusSource status = new StatusSource(system, rm, options.dataDir().resolve("store"));
+    OpsSettings opsSettings = OpsSettings.from(system.settings().config());
     ActorRef<SessionDirectory.Command> directory = context.spawn(SessionDirectory.create(), "sessions");
+    AtomicBoolean clientPortListening = new AtomicBoolean();
+    NodeReadiness readiness = new NodeReadiness(system, router, clientPortListening::get);
     WebSocketGateway gateway =
         new WebSocketGateway(
-            system, router, SessionSettings.from(system.settings().config()), GatewaySettings.from(system.settings().config()), directory, status::json);
+            system, router, SessionSettings.from(system.settings().config()), GatewaySettings.from(system.settings().config()), directory,
+            readiness::check, opsSettings.address());
+    OpsServer ops = new OpsServer(opsSettings, () -> status.json(gateway.connectedClients()), readiness::check);
     // Connections end with the node's actors (its sessions); a client cut off then reconnects to another node.
     system.getWhenTerminated().thenRun(gateway::close);
+    system.getWhenTerminated().thenRun(ops::close);
+    ops.bind().whenComplete((bound, failure) -> {
+      if (failure != null) {
+        stop(system, log, ListenFailed.of(opsSettings.host(), opsSettings.port(), "operations (/status, /health, /ready)", "--ops-port", failure));
+      } else {
+        log.info("Operations endpoints on {}", ops.describe());
+      }
+    });
     gateway
         .bind(options.host(), options.port())
         .whenComplete(
             (bound, failure) -> {
               if (failure != null) {
-                ListenFailed reason = ListenFailed.of(options.host(), options.port(), "clients", "--port", failure);
-                log.error("Stopping: {}", reason.sentence());
-                CoordinatedShutdown.get(system).runAll(reason);
+                stop(system, log, ListenFailed.of(options.host(), options.port(), "clients", "--port", failure));
               } else {
+                clientPortListening.set(true);
                 log.info(
                     "PeerLink router node listening on ws://{}:{}/ws (cluster {}, data {}, {})",
                     options.host(), options.port(), options.self(), options.dataDir(), gateway.describeIo());
               }
             });
+  }
+
+  private static void stop(ActorSystem<?> system, Logger log, ListenFailed reason) {
+    log.error("Stopping: {}", reason.sentence());
+    CoordinatedShutdown.get(system).runAll(reason);
   }
 }

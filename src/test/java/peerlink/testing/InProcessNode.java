@@ -33,7 +33,7 @@ public final class InProcessNode implements AutoCloseable {
 
   /** A node on a given client port: a node started again where its clients will look for it. */
   public static InProcessNode start(Path dataDir, Config overrides, int port) {
-    NodeOptions options = new NodeOptions("127.0.0.1", port, FreePorts.next(), dataDir, List.of(), false, "router");
+    NodeOptions options = new NodeOptions("127.0.0.1", port, FreePorts.next(), FreePorts.next(), dataDir, List.of(), false, "router");
     ActorSystem<Void> system =
         RouterNode.start(options, overrides.withFallback(ConfigFactory.parseResources("node-test.conf")).withFallback(ConfigFactory.load()));
     Poll.until(Duration.ofSeconds(60), () -> Http.answers(port), "node on port " + port + " to answer");
