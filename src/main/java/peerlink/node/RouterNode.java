@@ -80,13 +80,6 @@ public final class RouterNode {
     // Connections end with the node's actors (its sessions); a client cut off then reconnects to another node.
     system.getWhenTerminated().thenRun(gateway::close);
     system.getWhenTerminated().thenRun(ops::close);
-    ops.bind().whenComplete((bound, failure) -> {
-      if (failure != null) {
-        stop(system, log, ListenFailed.of(opsSettings.host(), opsSettings.port(), "operations (/status, /health, /ready)", "--ops-port", failure));
-      } else {
-        log.info("Operations endpoints on {}", ops.describe());
-      }
-    });
     gateway
         .bind(options.host(), options.port())
         .whenComplete(
@@ -98,8 +91,23 @@ public final class RouterNode {
                 log.info(
                     "PeerLink router node listening on ws://{}:{}/ws (cluster {}, data {}, {})",
                     options.host(), options.port(), options.self(), options.dataDir(), gateway.describeIo());
+                serveOps(system, log, opsSettings, ops);
               }
             });
+  }
+
+  /**
+   * Opened once the clients' port listens, so that tools and tests that wait for the operations port to
+   * answer may connect clients as soon as it does.
+   */
+  private static void serveOps(ActorSystem<?> system, Logger log, OpsSettings settings, OpsServer ops) {
+    ops.bind().whenComplete((bound, failure) -> {
+      if (failure != null) {
+        stop(system, log, ListenFailed.of(settings.host(), settings.port(), "operations (/status, /health, /ready)", "--ops-port", failure));
+      } else {
+        log.info("Operations endpoints on {}", ops.describe());
+      }
+    });
   }
 
   private static void stop(ActorSystem<?> system, Logger log, ListenFailed reason) {
