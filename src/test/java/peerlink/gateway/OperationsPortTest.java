@@ -49,13 +49,18 @@ class OperationsPortTest {
   void aNodeWhoseRegistryHasNotRecoveredIsAliveButNotReadyAndSaysWhyThenBecomesReady() throws Exception {
     // A new store with no rm and no other node waits this long before starting a deployment alone: until
     // then the registry's recovery fails (no primary granted), as on a node whose rm never answers.
-    try (InProcessNode node = InProcessNode.start(data, ConfigFactory.parseString("peerlink.replication.fresh-store-alone-after = 10s"))) {
+    // Long enough that a slow start of the node on a busy machine does not use it up before the first probe.
+    try (InProcessNode node = InProcessNode.start(data, ConfigFactory.parseString("peerlink.replication.fresh-store-alone-after = 20s"))) {
       assertEquals(200, get(node.opsPort(), "/health").statusCode(), "alive from the start");
       AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
-      Poll.until(Duration.ofSeconds(10), () -> {
-        last.set(get(node.opsPort(), "/ready"));
-        return last.get().body().contains("the registry failed to recover");
-      }, "/ready to say that the registry failed to recover; last answer: " + last);
+      try {
+        Poll.until(Duration.ofSeconds(20), () -> {
+          last.set(get(node.opsPort(), "/ready"));
+          return last.get().body().contains("the registry failed to recover");
+        }, "/ready to say that the registry failed to recover");
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; its last answer: " + (last.get() == null ? "none" : last.get().body()), e);
+      }
       assertEquals(503, last.get().statusCode());
       assertTrue(last.get().body().startsWith("not ready: the registry failed to recover (it retries): not the primary: this store is new (empty)"),
           last.get().body());
