@@ -12,8 +12,9 @@ import java.util.function.Supplier;
 
 /**
  * The plain HTTP side of the public (client) port: {@code GET /health} (liveness) and {@code GET /ready}
- * (readiness), which load balancers probe. {@code /status} is not served here: it tells the cluster's
- * membership and history, so it lives on the operations port ({@link OpsServer}). Requests for {@code /ws}
+ * (readiness), which load balancers probe; why a node is not ready is only on the operations port, as it
+ * can name nodes and addresses. {@code /status} is not served here: it tells the cluster's membership and
+ * history, so it lives on the operations port ({@link OpsServer}). Requests for {@code /ws}
  * never get here: the WebSocket handshake takes them first.
  */
 @ChannelHandler.Sharable
@@ -39,7 +40,7 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
       case "/ready" -> {
         if (HttpReply.isGet(ctx, request, keepAlive)) {
-          HttpReply.ready(ctx, readiness, keepAlive);
+          HttpReply.ready(ctx, readiness, "see http://" + opsAddress + "/ready", keepAlive);
         }
       }
       case "/status" -> HttpReply.send(ctx, HttpResponseStatus.NOT_FOUND, HttpReply.TEXT,

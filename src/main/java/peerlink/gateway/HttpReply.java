@@ -32,11 +32,22 @@ final class HttpReply {
 
   /** Readiness: 200 {@code ready}, or 503 with the one-line reason. */
   static void ready(ChannelHandlerContext ctx, Supplier<CompletionStage<Readiness>> readiness, boolean keepAlive) {
+    ready(ctx, readiness, null, keepAlive);
+  }
+
+  /**
+   * Readiness: 200 {@code ready}, or 503 saying that the reason is at {@code reasonAt} (a URL). The reasons
+   * can name the cluster's nodes and addresses, so the public port gives only the code, which is all a load
+   * balancer reads.
+   */
+  static void ready(ChannelHandlerContext ctx, Supplier<CompletionStage<Readiness>> readiness, String reasonAt, boolean keepAlive) {
     readiness.get().whenComplete((answer, failure) -> {
-      if (failure != null) {
-        send(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, "not ready: the readiness check failed: " + failure.getMessage() + "\n", keepAlive);
-      } else if (answer.ready()) {
+      if (answer != null && answer.ready()) {
         send(ctx, HttpResponseStatus.OK, TEXT, "ready\n", keepAlive);
+      } else if (reasonAt != null) {
+        send(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, "not ready (why: " + reasonAt + ")\n", keepAlive);
+      } else if (failure != null) {
+        send(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, "not ready: the readiness check failed: " + failure.getMessage() + "\n", keepAlive);
       } else {
         send(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, "not ready: " + answer.reason() + "\n", keepAlive);
       }

@@ -64,11 +64,14 @@ class OperationsPortTest {
       assertEquals(503, last.get().statusCode());
       assertTrue(last.get().body().startsWith("not ready: the registry failed to recover (it retries): not the primary: this store is new (empty)"),
           last.get().body());
-      assertEquals(503, get(node.port(), "/ready").statusCode(), "the client port's /ready, which load balancers probe, says the same");
+      HttpResponse<String> onClientPort = get(node.port(), "/ready");
+      assertEquals(503, onClientPort.statusCode(), "the client port's /ready, which load balancers probe, is refused too");
+      assertEquals("not ready (why: see http://127.0.0.1:" + node.opsPort() + "/ready)\n", onClientPort.body(),
+          "the client port does not tell the world about the cluster");
 
       Poll.until(Duration.ofSeconds(60), () -> get(node.opsPort(), "/ready").statusCode() == 200, "/ready once the node started alone");
       assertEquals("ready\n", get(node.opsPort(), "/ready").body());
-      HttpResponse<String> onClientPort = get(node.port(), "/ready");
+      onClientPort = get(node.port(), "/ready");
       assertEquals(200, onClientPort.statusCode());
       assertEquals("ready\n", onClientPort.body());
     }
