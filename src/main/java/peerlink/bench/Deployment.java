@@ -23,6 +23,8 @@ final class Deployment implements AutoCloseable {
   private final Path dir;
   private final List<NodeProcess> nodes = new ArrayList<>();
   private final List<Integer> routerPorts = new ArrayList<>();
+  /** Each router's operations port (/status, /health), in the order of routerPorts: plain HTTP even when clients' ports speak TLS. */
+  private final List<Integer> opsPorts = new ArrayList<>();
   private final List<Integer> clusterPorts = new ArrayList<>();
   private NodeProcess primary;
   private double startupSeconds;
@@ -58,9 +60,11 @@ final class Deployment implements AutoCloseable {
     if (SINGLE.equals(kind)) {
       int port = FreePort.next();
       int cluster = FreePort.next();
+      int ops = FreePort.next();
       routerPorts.add(port);
       clusterPorts.add(cluster);
-      primary = node("router", env, options, "server", "--port", port, "--cluster-port", cluster,
+      opsPorts.add(ops);
+      primary = node("router", env, options, "server", "--port", port, "--cluster-port", cluster, "--ops-port", ops,
           "--data", dir.resolve("router-data"), "--seeds", "127.0.0.1:" + cluster);
     } else if (REPLICATED.equals(kind)) {
       int p1 = FreePort.next();
@@ -68,18 +72,21 @@ final class Deployment implements AutoCloseable {
       int c1 = FreePort.next();
       int c2 = FreePort.next();
       int c3 = FreePort.next();
+      int o1 = FreePort.next();
+      int o2 = FreePort.next();
       routerPorts.addAll(List.of(p1, p2));
+      opsPorts.addAll(List.of(o1, o2));
       clusterPorts.addAll(List.of(c1, c2, c3));
       String seeds = "127.0.0.1:" + c1 + ",127.0.0.1:" + c2 + ",127.0.0.1:" + c3;
-      primary = node("primary", env, options, "server", "--port", p1, "--cluster-port", c1, "--data", dir.resolve("primary-data"), "--seeds", seeds);
-      node("backup", env, options, "server", "--port", p2, "--cluster-port", c2, "--data", dir.resolve("backup-data"), "--seeds", seeds, "--backup");
+      primary = node("primary", env, options, "server", "--port", p1, "--cluster-port", c1, "--ops-port", o1, "--data", dir.resolve("primary-data"), "--seeds", seeds);
+      node("backup", env, options, "server", "--port", p2, "--cluster-port", c2, "--ops-port", o2, "--data", dir.resolve("backup-data"), "--seeds", seeds, "--backup");
       node("rm", env, options, "rm", "--cluster-port", c3, "--data", dir.resolve("rm-data"), "--seeds", seeds, "--quiet");
     } else {
       throw new BenchException("unknown deployment '" + kind + "' (single or replicated)");
     }
     progress.line("starting " + kind + " deployment: " + nodes.stream().map(NodeProcess::toString).toList());
     long deadline = System.nanoTime() + (long) (options.startupTimeoutSeconds() * 1e9);
-    waitFor("router nodes answer /health", deadline, () -> routerPorts.stream().allMatch(HttpProbe::healthy));
+    waitFor("router nodes answer /health on their operations ports", deadline, () -> opsPorts.stream().allMatch(HttpProbe::healthy));
     if (REPLICATED.equals(kind)) {
       waitFor("the backup is in the rm's in-sync set", deadline, this::backupInSync);
     }
@@ -109,7 +116,7 @@ final class Deployment implements AutoCloseable {
   }
 
   private boolean backupInSync() {
-    JsonNode status = HttpProbe.status(routerPorts.get(0));
+    JsonNode status = HttpProbe.status(opsPorts.get(0));
     if (status == null) {
       return false;
     }
@@ -157,7 +164,7 @@ final class Deployment implements AutoCloseable {
   /** The write path of the primary (the first router) and, if there is one, the backup, from their {@code /status}. */
   WritePath writePath() {
     return WritePath.read(
-        HttpProbe.status(routerPorts.get(0)), routerPorts.size() > 1 ? HttpProbe.status(routerPorts.get(1)) : null);
+        HttpProbe.status(opsPorts.get(0)), opsPorts.size() > 1 ? HttpProbe.status(opsPorts.get(1)) : null);
   }
 
   /** The node processes, for watching their JIT compilers. */

@@ -3,7 +3,7 @@ package peerlink.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A reading of the deployment's write path from the nodes' {@code /status}: how many store writes the
+ * A reading of the deployment's write path from the nodes' {@code /status} (on their operations ports): how many store writes the
  * primary has made, and the cumulative timings of its stages (primary) and of the backup's store. Two
  * readings around a step say how the step's sends were grouped and where each write's time went.
  */

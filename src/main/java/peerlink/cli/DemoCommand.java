@@ -35,10 +35,11 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.printf(
         "PeerLink demo: primary wss://127.0.0.1:8008/ws, backup wss://127.0.0.1:8009/ws (TLS with the deployment CA in conf/tls,%n"
             + "which the console trusts), rm below.%n"
+            + "Operations (this machine only): http://127.0.0.1:10008/status, /health, /ready (primary), http://127.0.0.1:10009/... (backup).%n"
             + "Node logs: %s. In other terminals:%n"
             + "  bin/peerlink client --id alice --server localhost:8008,localhost:8009%n"
             + "  bin/peerlink client --id bob --server localhost:8009,localhost:8008%n"
-            + "  bin/peerlink status%n"
+            + "  bin/peerlink status          (asks the operations ports 10008, 10009)%n"
             + "Kill the primary (kill -9 %d) and watch the backup take over. Ctrl-C stops everything.%n%n",
         data.toAbsolutePath(), processes.get(0).pid());
     rm.waitFor();

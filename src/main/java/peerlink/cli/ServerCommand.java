@@ -31,6 +31,10 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--cluster-port", description = "Cluster port (default: WebSocket port + 1000).")
   Integer clusterPort;
 
+  @Option(names = "--ops-port", description = "Operations port for /status, /health and /ready, plain HTTP on peerlink.ops.host (default: "
+      + "peerlink.ops.port in conf; 0 there means WebSocket port + 2000).")
+  Integer opsPort;
+
   @Option(names = "--seeds", split = ",", description = "Cluster seed nodes as host:clusterPort,... (default: peerlink.cluster.seeds in conf).")
   List<String> seeds;
 
@@ -43,7 +47,7 @@ public final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Config config = ConfigFactory.load();
-    NodeOptions options = NodeOptions.router(config, host, port, clusterPort, data, seeds, backup);
+    NodeOptions options = NodeOptions.router(config, host, port, clusterPort, opsPort, data, seeds, backup);
     if (checkConfig) {
       Config effective = options.applyTo(config);
       boolean valid = NodeProcess.settingsValid("server", () -> NodeProcess.checkRouterSettings(effective));

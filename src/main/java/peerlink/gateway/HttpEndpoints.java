@@ -1,35 +1,31 @@
 package peerlink.gateway;
 
-import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * The plain HTTP side of a node: {@code GET /health} (is the node serving) and {@code GET /status} (its
- * JSON report). Requests for {@code /ws} never get here: the WebSocket handshake takes them first.
+ * The plain HTTP side of the public (client) port: {@code GET /health} (liveness) and {@code GET /ready}
+ * (readiness), which load balancers probe; why a node is not ready is only on the operations port, as it
+ * can name nodes and addresses. {@code /status} is not served here: it tells the cluster's membership and
+ * history, so it lives on the operations port ({@link OpsServer}). Requests for {@code /ws}
+ * never get here: the WebSocket handshake takes them first.
  */
 @ChannelHandler.Sharable
 final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
-  private static final String JSON = "application/json";
-  private static final String TEXT = "text/plain; charset=UTF-8";
-  private final Supplier<CompletionStage<String>> status;
+  private final Supplier<CompletionStage<Readiness>> readiness;
+  private final String opsAddress;
 
-  HttpEndpoints(Supplier<CompletionStage<String>> status) {
-    this.status = status;
+  /** {@code opsAddress}: host:port of the operations port, named in the answer to {@code /status}. */
+  HttpEndpoints(Supplier<CompletionStage<Readiness>> readiness, String opsAddress) {
+    this.readiness = readiness;
+    this.opsAddress = opsAddress;
   }
 
   @Override
@@ -38,43 +34,20 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
     String path = new QueryStringDecoder(request.uri()).path();
     switch (path) {
       case "/health" -> {
-        if (isGet(ctx, request, keepAlive)) {
-          respond(ctx, HttpResponseStatus.OK, TEXT, "ok\n", keepAlive);
+        if (HttpReply.isGet(ctx, request, keepAlive)) {
+          HttpReply.health(ctx, keepAlive);
         }
       }
-      case "/status" -> {
-        if (isGet(ctx, request, keepAlive)) {
-          status.get().whenComplete((json, failure) -> {
-            if (failure != null) {
-              respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, TEXT, "The status report failed: " + failure.getMessage() + "\n", keepAlive);
-            } else {
-              respond(ctx, HttpResponseStatus.OK, JSON, json, keepAlive);
-            }
-          });
+      case "/ready" -> {
+        if (HttpReply.isGet(ctx, request, keepAlive)) {
+          HttpReply.ready(ctx, readiness, "see http://" + opsAddress + "/ready", keepAlive);
         }
       }
-      default -> respond(ctx, HttpResponseStatus.NOT_FOUND, TEXT, "Not found: " + path + ". This node serves /ws (WebSocket), /health and /status.\n", keepAlive);
-    }
-  }
-
-  private static boolean isGet(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
-    if (HttpMethod.GET.equals(request.method())) {
-      return true;
-    }
-    respond(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, request.method() + " is not supported here; use GET.\n", keepAlive);
-    return false;
-  }
-
-  private static void respond(ChannelHandlerContext ctx, HttpResponseStatus code, String contentType, String body, boolean keepAlive) {
-    FullHttpResponse response =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, code, ByteBufUtil.writeUtf8(ctx.alloc(), body));
-    response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-    HttpUtil.setContentLength(response, response.content().readableBytes());
-    if (keepAlive) {
-      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-      ctx.writeAndFlush(response);
-    } else {
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      case "/status" -> HttpReply.send(ctx, HttpResponseStatus.NOT_FOUND, HttpReply.TEXT,
+          "Not found: /status is not served on the client port; it is on this node's operations port, http://" + opsAddress
+              + "/status (peerlink.ops, --ops-port), or ask with bin/peerlink status.\n", keepAlive);
+      default -> HttpReply.send(ctx, HttpResponseStatus.NOT_FOUND, HttpReply.TEXT,
+          "Not found: " + path + ". This port serves /ws (WebSocket), /health and /ready.\n", keepAlive);
     }
   }
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -37,11 +37,12 @@ import peerlink.transport.EventLoops;
 
 /**
  * The node's network edge: upgrades {@code /ws} to a WebSocket and couples it to a new {@link Session}
- * actor, and serves {@code /health} and {@code /status}. It only moves text between sockets and sessions;
- * all protocol logic is in the session.
+ * actor, and serves {@code /health} and {@code /ready} ({@link HttpEndpoints}; {@code /status} is on the
+ * operations port, {@link OpsServer}). It only moves text between sockets and sessions; all protocol logic
+ * is in the session.
  */
 public final class WebSocketGateway implements AutoCloseable {
-  /** Largest HTTP request (the upgrade, or a status query) read before it is refused. */
+  /** Largest HTTP request (the upgrade, or a health probe) read before it is refused. */
   private static final int MAX_REQUEST_BYTES = 16 * 1024;
   /** A single frame this many times over the text limit closes the connection (1009) instead of being read. */
   private static final int FRAME_LIMIT_FACTOR = 4;
@@ -56,7 +57,8 @@ public final class WebSocketGateway implements AutoCloseable {
   /** Null: plain ws:// (an explicit opt-in, warned about at start). */
   private final GatewayTls tls;
   private final ActorRef<SessionDirectory.Command> directory;
-  private final IntFunction<CompletionStage<String>> status;
+  private final Supplier<CompletionStage<Readiness>> readiness;
+  private final String opsAddress;
   private final AtomicLong connections = new AtomicLong();
   /** WebSocket connections open now (a session each). */
   private final AtomicInteger clients = new AtomicInteger();
@@ -69,8 +71,9 @@ public final class WebSocketGateway implements AutoCloseable {
   private volatile Channel listening;
 
   /**
-   * {@code status} produces the JSON served at {@code /status}, given the number of connected clients;
-   * {@code tls} is what the node presents on wss://, or null to serve plain ws://.
+   * @param tls what the node presents on wss://, or null to serve plain ws://
+   * @param readiness answers {@code /ready}
+   * @param opsAddress host:port of the node's operations port, which the answer to {@code /status} names
    */
   public WebSocketGateway(
       ActorSystem<?> system,
@@ -79,14 +82,16 @@ public final class WebSocketGateway implements AutoCloseable {
       GatewaySettings settings,
       GatewayTls tls,
       ActorRef<SessionDirectory.Command> directory,
-      IntFunction<CompletionStage<String>> status) {
+      Supplier<CompletionStage<Readiness>> readiness,
+      String opsAddress) {
     this.system = system;
     this.router = router;
     this.sessionSettings = sessionSettings;
     this.settings = settings;
     this.tls = tls;
     this.directory = directory;
-    this.status = status;
+    this.readiness = readiness;
+    this.opsAddress = opsAddress;
     this.loops = new EventLoops("peerlink-gateway", settings.ioThreads());
     this.limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
   }
@@ -94,7 +99,7 @@ public final class WebSocketGateway implements AutoCloseable {
   /** Listens on {@code host:port}; completes once connections are accepted, or with why they cannot be. */
   public CompletionStage<WebSocketGateway> bind(String host, int port) {
     int maxText = sessionSettings.limits().maxFrameBytes();
-    HttpEndpoints endpoints = new HttpEndpoints(() -> status.apply(clients.get()));
+    HttpEndpoints endpoints = new HttpEndpoints(readiness, opsAddress);
     WebSocketServerProtocolConfig upgrade =
         WebSocketServerProtocolConfig.newBuilder()
             .websocketPath("/" + Protocol.WEBSOCKET_PATH)
@@ -159,6 +164,11 @@ public final class WebSocketGateway implements AutoCloseable {
           }
         });
     return bound;
+  }
+
+  /** WebSocket connections open now, for the status report. */
+  public int connectedClients() {
+    return clients.get();
   }
 
   /** How the sockets are served ({@code epoll} or {@code nio}) and by how many threads, for the start-up log. */

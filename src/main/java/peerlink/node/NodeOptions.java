@@ -11,26 +11,30 @@ import java.util.Map;
  * Where a node listens and keeps its data, after applying command-line flags over the config.
  *
  * @param port WebSocket port (router nodes) or 0 (the rm has none)
+ * @param opsPort operations port for /status, /health and /ready (router nodes) or 0 (the rm has none)
  * @param seeds cluster seed addresses as host:port
  * @param joinOnly true for backups and the rm: they join an existing cluster and never form one
  * @param role "router" or "rm"
  */
-public record NodeOptions(String host, int port, int clusterPort, Path dataDir, List<String> seeds, boolean joinOnly, String role) {
+public record NodeOptions(String host, int port, int clusterPort, int opsPort, Path dataDir, List<String> seeds, boolean joinOnly, String role) {
 
-  public static NodeOptions router(Config config, String host, Integer port, Integer clusterPort, Path dataDir, List<String> seeds, boolean backup) {
+  public static NodeOptions router(
+      Config config, String host, Integer port, Integer clusterPort, Integer opsPort, Path dataDir, List<String> seeds, boolean backup) {
     String h = host != null ? host : config.getString("peerlink.node.host");
     int p = port != null ? port : config.getInt("peerlink.node.port");
     int configuredCluster = config.getInt("peerlink.node.cluster-port");
     int cp = clusterPort != null ? clusterPort : configuredCluster != 0 ? configuredCluster : p + 1000;
+    int configuredOps = config.getInt("peerlink.ops.port");
+    int op = opsPort != null ? opsPort : configuredOps != 0 ? configuredOps : p + 2000;
     Path data = dataDir != null ? dataDir : Path.of(config.getString("peerlink.node.data-root"), String.valueOf(p));
-    return new NodeOptions(h, p, cp, data.toAbsolutePath().normalize(), seedsOr(config, seeds), backup, "router");
+    return new NodeOptions(h, p, cp, op, data.toAbsolutePath().normalize(), seedsOr(config, seeds), backup, "router");
   }
 
   public static NodeOptions rm(Config config, String host, Integer clusterPort, Path dataDir, List<String> seeds) {
     String h = host != null ? host : config.getString("peerlink.node.host");
     int cp = clusterPort != null ? clusterPort : config.getInt("peerlink.rm.cluster-port");
     Path data = dataDir != null ? dataDir : Path.of(config.getString("peerlink.node.data-root"), "rm");
-    return new NodeOptions(h, 0, cp, data.toAbsolutePath().normalize(), seedsOr(config, seeds), true, "rm");
+    return new NodeOptions(h, 0, cp, 0, data.toAbsolutePath().normalize(), seedsOr(config, seeds), true, "rm");
   }
 
   private static List<String> seedsOr(Config config, List<String> seeds) {
@@ -47,6 +51,7 @@ public record NodeOptions(String host, int port, int clusterPort, Path dataDir, 
     Map<String, Object> overrides = new HashMap<>();
     overrides.put("peerlink.node.host", host);
     overrides.put("peerlink.node.port", port);
+    overrides.put("peerlink.ops.port", opsPort);
     overrides.put("pekko.remote.artery.canonical.hostname", host);
     overrides.put("pekko.remote.artery.canonical.port", clusterPort);
     overrides.put("pekko.cluster.roles", List.of(role));

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import peerlink.gateway.GatewaySettings;
+import peerlink.gateway.OpsSettings;
 import peerlink.router.RegistrySettings;
 import peerlink.session.SessionSettings;
 import peerlink.storage.CheckpointSettings;
@@ -32,7 +33,7 @@ public final class NodeProcess {
   /** The exit codes as {@code --help} lists them. */
   public static final String HELP_STOPPED = "0:stopped (Ctrl-C and SIGTERM end it with 130 and 143)";
   public static final String HELP_STOPPED_BY_CLUSTER = "1:stopped by the cluster: it was downed";
-  public static final String HELP_CANNOT_START = "2:could not start: a bad setting, a data directory another node holds, a missing or damaged store, or a port in use";
+  public static final String HELP_CANNOT_START = "2:could not start: a bad setting, a data directory another node holds, a missing or damaged store, an operations port open beyond this machine without a token, or a port in use";
 
   /**
    * Returns the exit code, {@link #STOPPED}, {@link #STOPPED_BY_CLUSTER} or {@link #CANNOT_START}; why the
@@ -154,6 +155,7 @@ public final class NodeProcess {
     RegistrySettings.from(effective);
     SessionSettings.from(effective);
     GatewaySettings.from(effective);
+    OpsSettings.from(effective);
     checkStoreSettings(effective);
   }
 }

@@ -2,6 +2,7 @@ package peerlink.node;
 
 import com.typesafe.config.Config;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -16,6 +17,8 @@ import org.slf4j.Logger;
 import peerlink.gateway.GatewaySettings;
 import peerlink.gateway.GatewayTls;
 import peerlink.security.TlsSetupException;
+import peerlink.gateway.OpsServer;
+import peerlink.gateway.OpsSettings;
 import peerlink.gateway.WebSocketGateway;
 import peerlink.replication.RmCommand;
 import peerlink.router.RegistrySettings;
@@ -26,7 +29,8 @@ import peerlink.session.SessionSettings;
 
 /**
  * Boots a router node: joins the cluster, starts its replica and replication leader, the router
- * singleton (on the oldest router node: the primary; a proxy everywhere), and the WebSocket gateway.
+ * singleton (on the oldest router node: the primary; a proxy everywhere), the WebSocket gateway, and the
+ * operations port ({@code /status}, {@code /health}, {@code /ready}).
  */
 public final class RouterNode {
   public static final String SYSTEM_NAME = "peerlink";
@@ -74,25 +78,50 @@ public final class RouterNode {
     ActorSystem<Void> system = context.getSystem();
     Logger log = context.getLog();
     StatusSource status = new StatusSource(system, rm, options.dataDir().resolve("store"));
+    OpsSettings opsSettings = OpsSettings.from(system.settings().config());
     ActorRef<SessionDirectory.Command> directory = context.spawn(SessionDirectory.create(), "sessions");
+    AtomicBoolean clientPortListening = new AtomicBoolean();
+    NodeReadiness readiness = new NodeReadiness(system, router, clientPortListening::get);
     WebSocketGateway gateway =
         new WebSocketGateway(
-            system, router, SessionSettings.from(system.settings().config()), GatewaySettings.from(system.settings().config()), tls, directory, status::json);
+            system, router, SessionSettings.from(system.settings().config()), GatewaySettings.from(system.settings().config()), tls, directory,
+            readiness::check, opsSettings.address());
+    OpsServer ops = new OpsServer(opsSettings, () -> status.json(gateway.connectedClients()), readiness::check);
     // Connections end with the node's actors (its sessions); a client cut off then reconnects to another node.
     system.getWhenTerminated().thenRun(gateway::close);
+    system.getWhenTerminated().thenRun(ops::close);
     gateway
         .bind(options.host(), options.port())
         .whenComplete(
             (bound, failure) -> {
               if (failure != null) {
-                ListenFailed reason = ListenFailed.of(options.host(), options.port(), "clients", "--port", failure);
-                log.error("Stopping: {}", reason.sentence());
-                CoordinatedShutdown.get(system).runAll(reason);
+                stop(system, log, ListenFailed.of(options.host(), options.port(), "clients", "--port", failure));
               } else {
+                clientPortListening.set(true);
                 log.info(
                     "PeerLink router node listening on {}://{}:{}/ws (cluster {}, data {}, {})",
                     gateway.scheme(), options.host(), options.port(), options.self(), options.dataDir(), gateway.describeIo());
+                serveOps(system, log, opsSettings, ops);
               }
             });
+  }
+
+  /**
+   * Opened once the clients' port listens, so that tools and tests that wait for the operations port to
+   * answer may connect clients as soon as it does.
+   */
+  private static void serveOps(ActorSystem<?> system, Logger log, OpsSettings settings, OpsServer ops) {
+    ops.bind().whenComplete((bound, failure) -> {
+      if (failure != null) {
+        stop(system, log, ListenFailed.of(settings.host(), settings.port(), "operations (/status, /health, /ready)", "--ops-port", failure));
+      } else {
+        log.info("Operations endpoints on {}", ops.describe());
+      }
+    });
+  }
+
+  private static void stop(ActorSystem<?> system, Logger log, ListenFailed reason) {
+    log.error("Stopping: {}", reason.sentence());
+    CoordinatedShutdown.get(system).runAll(reason);
   }
 }

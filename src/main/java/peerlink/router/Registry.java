@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
@@ -123,6 +124,16 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
                       state.messageCount());
               router.tell(new RouterCommand.RegistryReady());
             })
+        // The router tells /ready why it cannot serve: on the primary, usually that no primary was granted yet.
+        .onSignal(RecoveryFailed.class, (state, failed) -> router.tell(new RouterCommand.RegistryFailed(rootMessage(failed.getFailure()))))
         .build();
+  }
+
+  private static String rootMessage(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() != null ? root.getMessage() : root.toString();
   }
 }

@@ -41,11 +41,16 @@ public final class Router extends AbstractBehavior<RouterCommand> {
   private boolean announced;
   /** True while the registry recovers or writes a batch; commands wait in the queue meanwhile. */
   private boolean registryBusy = true;
+  /** Why the registry takes no batches (null once it has recovered): what a node's {@code /ready} reports. */
+  private String registryProblem = "the registry is still recovering its state";
   /** When the batch the registry is deciding was handed to it. */
   private long batchStartedNanos;
   private final StageTimings timings;
   private final SessionGate gate;
   private long refused;
+
+  /** A batch unanswered this long means the registry is stuck or restarting: the router says it is not ready. */
+  private static final java.time.Duration STALLED_WRITE = java.time.Duration.ofSeconds(30);
 
   /** How often a running router repeats its announcement, so nodes that joined later learn of it. */
   private static final java.time.Duration ANNOUNCE_EVERY = java.time.Duration.ofSeconds(3);
@@ -87,6 +92,8 @@ public final class Router extends AbstractBehavior<RouterCommand> {
         .onMessage(RouterCommand.Decidable.class, this::enqueue)
         .onMessage(RouterCommand.BatchDone.class, this::batchDone)
         .onMessage(RouterCommand.RegistryReady.class, ready -> registryReady())
+        .onMessage(RouterCommand.RegistryFailed.class, this::registryFailed)
+        .onMessage(RouterCommand.CheckReady.class, this::checkReady)
         .onMessage(RouterCommand.SessionEnded.class, this::sessionEnded)
         .onMessage(RouterCommand.ExpireHeld.class, e -> expireHeld())
         .onMessage(RouterCommand.Announce.class, a -> {
@@ -164,7 +171,23 @@ public final class Router extends AbstractBehavior<RouterCommand> {
     return registryIdle();
   }
 
+  private Behavior<RouterCommand> registryFailed(RouterCommand.RegistryFailed failed) {
+    registryProblem = "the registry failed to recover (it retries): " + failed.reason();
+    return this;
+  }
+
+  private Behavior<RouterCommand> checkReady(RouterCommand.CheckReady check) {
+    String problem = registryProblem;
+    long busyNanos = System.nanoTime() - batchStartedNanos;
+    if (problem == null && registryBusy && busyNanos > STALLED_WRITE.toNanos()) {
+      problem = "the registry has not finished a write for " + busyNanos / 1_000_000_000L + " s (it may be restarting)";
+    }
+    check.replyTo().tell(RouterHealth.from(problem));
+    return this;
+  }
+
   private Behavior<RouterCommand> registryReady() {
+    registryProblem = null;
     if (!announced) {
       // Sessions attached to an earlier instance (on another node, before a failover) re-attach here.
       announcements.tell(Topic.publish(new RouterStarted(getContext().getSelf())));

@@ -72,6 +72,12 @@ public sealed interface RouterCommand extends CborSerializable {
   /** From the registry: it has recovered (at start or after a restart) and takes batches. */
   record RegistryReady() implements RouterCommand {}
 
+  /** From the registry: its recovery failed (it retries with backoff); {@code reason} says why, e.g. no primary granted. */
+  record RegistryFailed(String reason) implements RouterCommand {}
+
+  /** From a node's readiness check ({@code /ready}): can this router serve clients now? */
+  record CheckReady(ActorRef<RouterHealth> replyTo) implements RouterCommand {}
+
   /** Timer: repeat the announcement that this instance runs. */
   record Announce() implements RouterCommand {}
 

@@ -30,6 +30,7 @@ class SettingsAtStartTest {
     System.clearProperty("peerlink.gateway.io-threads");
     System.clearProperty("peerlink.gateway.stalled-timeout");
     System.clearProperty("peerlink.limits.max-message-size");
+    System.clearProperty("peerlink.ops.host");
     System.clearProperty("config.file");
     ConfigFactory.invalidateCaches();
   }
@@ -89,6 +90,39 @@ class SettingsAtStartTest {
 
     assertEquals(2, run.exitCode);
     assertEquals("peerlink server: invalid setting: peerlink.gateway.stalled-timeout must be longer than 0, not PT0S\n", run.stderr);
+  }
+
+  @Test
+  void aServerWhoseOperationsPortIsOpenBeyondThisMachineWithoutATokenDoesNotStartAndSaysWhatToDo() {
+    Run run = peerlink("peerlink.ops.host", "0.0.0.0", "server", "--data", dir.resolve("data").toString(), "--port", "1", "--cluster-port", "1");
+
+    assertEquals(2, run.exitCode);
+    assertEquals("peerlink server: invalid setting: peerlink.ops.host is 0.0.0.0, which is not a loopback address, and peerlink.ops.token is "
+        + "empty: anyone who reaches it would read the cluster's status; set peerlink.ops.token (or PEERLINK_OPS_TOKEN), or keep "
+        + "peerlink.ops.host at 127.0.0.1\n", run.stderr);
+    assertFalse(Files.exists(dir.resolve("data")), "nothing was started, not even the data directory's lock");
+  }
+
+  @Test
+  void checkConfigShowsTheOperationsPortOfTheFlagOrWebSocketPortPlus2000() {
+    assertTrue(checkConfig("--port", "8100").contains("opsPort=10100"));
+    assertTrue(checkConfig("--port", "8100", "--ops-port", "7777").contains("opsPort=7777"));
+  }
+
+  private static String checkConfig(String... args) {
+    System.setProperty("config.file", "conf/peerlink.conf");
+    ConfigFactory.invalidateCaches();
+    java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+    try {
+      java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("server", "--check-config"));
+      all.addAll(java.util.List.of(args));
+      assertEquals(0, new CommandLine(new Main()).execute(all.toArray(String[]::new)));
+      return stdout.toString(StandardCharsets.UTF_8);
+    } finally {
+      System.setOut(original);
+    }
   }
 
   private record Run(int exitCode, String stderr) {}

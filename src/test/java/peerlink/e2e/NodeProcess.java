@@ -32,6 +32,8 @@ final class NodeProcess implements AutoCloseable {
   private final boolean router;
   private final int port;
   private final int clusterPort;
+  /** Where /status, /health and /ready are (plain HTTP on loopback); 0 for the rm, which has none. */
+  private final int opsPort;
   private final Path dataDir;
   private final Path log;
   private List<String> seeds = List.of();
@@ -47,6 +49,7 @@ final class NodeProcess implements AutoCloseable {
     this.backup = backup;
     this.port = router ? FreePorts.next() : 0;
     this.clusterPort = FreePorts.next();
+    this.opsPort = router ? FreePorts.next() : 0;
     this.dataDir = work.resolve(name + "-data");
     this.log = work.resolve(name + ".log");
   }
@@ -111,7 +114,7 @@ final class NodeProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>(List.of(Launcher.bin().toString(), router ? "server" : "rm"));
     if (router) {
-      command.addAll(List.of("--port", String.valueOf(port)));
+      command.addAll(List.of("--port", String.valueOf(port), "--ops-port", String.valueOf(opsPort)));
     }
     command.addAll(List.of("--cluster-port", String.valueOf(clusterPort), "--data", dataDir.toString(), "--seeds", String.join(",", seeds)));
     if (router && backup) {
@@ -138,9 +141,9 @@ final class NodeProcess implements AutoCloseable {
     return this;
   }
 
-  /** Waits until the router's HTTP endpoint answers; fails at once if the process exits meanwhile. */
+  /** Waits until the router's operations port answers /health; fails at once if the process exits meanwhile. */
   void awaitHttp(Duration deadline) {
-    Await.until(deadline, () -> Http.answers(port) || !process.isAlive(), () -> name + " to listen on " + port + " (log " + log + ")");
+    Await.until(deadline, () -> Http.answers(opsPort) || !process.isAlive(), () -> name + " to answer on its operations port " + opsPort + " (log " + log + ")");
     if (!process.isAlive()) {
       throw new AssertionError(name + " exited with " + process.exitValue() + " while starting; its log ends with:\n" + tail(40));
     }
@@ -229,13 +232,21 @@ final class NodeProcess implements AutoCloseable {
     return log;
   }
 
-  /** GET /status of this router node, or null when it does not answer. */
+  /** host:port of the operations port (/status, /health, /ready). */
+  String ops() {
+    if (!router) {
+      throw new IllegalStateException(name + " is the rm: it has no operations port");
+    }
+    return "127.0.0.1:" + opsPort;
+  }
+
+  /** GET /status on this router node's operations port, or null when it does not answer. */
   JsonNode status() {
     if (!router || !alive() || frozen) {
       return null;
     }
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + server() + "/status")).timeout(Duration.ofSeconds(5)).build();
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + ops() + "/status")).timeout(Duration.ofSeconds(5)).build();
       HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
     } catch (IOException e) {

@@ -28,12 +28,28 @@ class PortInUseIT {
     try (ServerSocket other = listen(FreePorts.next())) {
       int port = other.getLocalPort();
       Exit exit = run("server", "--port", String.valueOf(port), "--cluster-port", String.valueOf(clusterPort),
-          "--seeds", "127.0.0.1:" + clusterPort, "--data", work.resolve("data").toString());
+          "--ops-port", String.valueOf(FreePorts.next()), "--seeds", "127.0.0.1:" + clusterPort, "--data", work.resolve("data").toString());
 
       assertEquals(2, exit.code, exit.output);
       assertEquals(
           "peerlink server: cannot listen on 127.0.0.1:" + port + " for clients: the address is in use "
               + "(another process listens there; choose another port with --port)",
+          exit.stderr.strip());
+    }
+  }
+
+  @Test
+  void aServerWhoseOperationsPortIsTakenSaysSoAndExitsWith2() throws Exception {
+    int clusterPort = FreePorts.next();
+    try (ServerSocket other = listen(FreePorts.next())) {
+      int opsPort = other.getLocalPort();
+      Exit exit = run("server", "--port", String.valueOf(FreePorts.next()), "--cluster-port", String.valueOf(clusterPort),
+          "--ops-port", String.valueOf(opsPort), "--seeds", "127.0.0.1:" + clusterPort, "--data", work.resolve("data").toString());
+
+      assertEquals(2, exit.code, exit.output);
+      assertEquals(
+          "peerlink server: cannot listen on 127.0.0.1:" + opsPort + " for operations (/status, /health, /ready): the address is in use "
+              + "(another process listens there; choose another port with --ops-port)",
           exit.stderr.strip());
     }
   }

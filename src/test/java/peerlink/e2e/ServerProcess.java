@@ -15,6 +15,7 @@ final class ServerProcess implements AutoCloseable {
   private final Path log;
   private final int port = FreePorts.next();
   private final int clusterPort = FreePorts.next();
+  private final int opsPort = FreePorts.next();
   private Process process;
 
   ServerProcess(Path workDir, String name) {
@@ -28,13 +29,14 @@ final class ServerProcess implements AutoCloseable {
                 Launcher.bin().toString(), "server",
                 "--port", String.valueOf(port),
                 "--cluster-port", String.valueOf(clusterPort),
+                "--ops-port", String.valueOf(opsPort),
                 "--seeds", "127.0.0.1:" + clusterPort,
                 "--data", dataDir.toString())
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Launcher.environment(builder);
     process = builder.start();
-    Poll.until(Duration.ofSeconds(90), () -> Http.answers(port) || !process.isAlive(), "server on port " + port + " (log " + log + ")");
+    Poll.until(Duration.ofSeconds(90), () -> Http.answers(opsPort) || !process.isAlive(), "server's operations port " + opsPort + " (log " + log + ")");
     if (!process.isAlive()) {
       throw new AssertionError("server exited with " + process.exitValue() + "; see " + log);
     }

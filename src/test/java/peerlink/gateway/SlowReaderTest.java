@@ -36,7 +36,7 @@ class SlowReaderTest {
       RawSocket slow = RawSocket.connect(node.port());
       assertEquals("ok", authenticate(slow, "register", "slow", slowKey).get("type").asText());
       assertEquals("ok", authenticate(fast, "register", "fast", Signatures.newKeyPair()).get("type").asText());
-      assertEquals(2, Http.status(node.port()).get("clients").asInt());
+      assertEquals(2, Http.status(node.opsPort()).get("clients").asInt());
       slow.stopReading();
 
       // 30 MB for a reader that takes nothing: more than the kernel's socket buffers and max-unsent.
@@ -47,7 +47,7 @@ class SlowReaderTest {
         assertEquals("SENT", fast.next().get("state").asText(), "send " + i);
       }
 
-      Poll.until(Duration.ofSeconds(30), () -> Http.status(node.port()).get("clients").asInt() == 1, "the node to drop the client that stopped reading");
+      Poll.until(Duration.ofSeconds(30), () -> Http.status(node.opsPort()).get("clients").asInt() == 1, "the node to drop the client that stopped reading");
       slow.resumeReading();
       Poll.until(Duration.ofSeconds(30), slow::isClosed, "the stuck client to see its connection closed once it reads again");
       int before = 0;

@@ -96,6 +96,20 @@ class RouterMessagesSerializationTest {
     assertEquals(message, roundTrip(message));
   }
 
+  /** A backup's /ready asks the router singleton on the primary's node, and reads its answer from there. */
+  static Stream<Object> readinessCheck() {
+    return Stream.of(
+        new RouterCommand.CheckReady(testKit.<RouterHealth>createTestProbe().ref()),
+        new RouterHealth(true, null),
+        new RouterHealth(false, "the registry failed to recover (it retries): not the primary: waiting for the replication manager"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("readinessCheck")
+  void aReadinessCheckAndItsAnswerComeBackEqualFromCbor(Object message) throws NotSerializableException {
+    assertEquals(message, roundTrip(message));
+  }
+
   @ParameterizedTest
   @MethodSource("journalEvents")
   void aJournalEventComesBackEqualFromCbor(Object event) throws NotSerializableException {

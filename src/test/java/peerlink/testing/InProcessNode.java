@@ -10,16 +10,19 @@ import peerlink.node.NodeOptions;
 import peerlink.node.RouterNode;
 
 /**
- * A router node inside the test JVM on free ports and a given data directory; returns once its
- * WebSocket endpoint answers. For tests that do not need process-level failures.
+ * A router node inside the test JVM on free ports (WebSocket, cluster, operations) and a given data
+ * directory; returns once its operations port answers {@code /health}. For tests that do not need
+ * process-level failures.
  */
 public final class InProcessNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final int port;
+  private final int opsPort;
 
-  private InProcessNode(ActorSystem<Void> system, int port) {
+  private InProcessNode(ActorSystem<Void> system, int port, int opsPort) {
     this.system = system;
     this.port = port;
+    this.opsPort = opsPort;
   }
 
   public static InProcessNode start(Path dataDir) {
@@ -33,20 +36,22 @@ public final class InProcessNode implements AutoCloseable {
 
   /** A node on a given client port: a node started again where its clients will look for it. */
   public static InProcessNode start(Path dataDir, Config overrides, int port) {
-    NodeOptions options = new NodeOptions("127.0.0.1", port, FreePorts.next(), dataDir, List.of(), false, "router");
-    Config config = overrides.withFallback(ConfigFactory.parseResources("node-test.conf")).withFallback(ConfigFactory.load());
-    ActorSystem<Void> system = RouterNode.start(options, config);
-    if (config.getBoolean("peerlink.gateway.tls.enabled")) {
-      // A TLS port answers plain HTTP with 400; that it accepts connections is enough here.
-      Poll.until(Duration.ofSeconds(60), () -> Http.listening(port), "node on port " + port + " to listen");
-    } else {
-      Poll.until(Duration.ofSeconds(60), () -> Http.answers(port), "node on port " + port + " to answer");
-    }
-    return new InProcessNode(system, port);
+    int opsPort = FreePorts.next();
+    NodeOptions options = new NodeOptions("127.0.0.1", port, FreePorts.next(), opsPort, dataDir, List.of(), false, "router");
+    ActorSystem<Void> system =
+        RouterNode.start(options, overrides.withFallback(ConfigFactory.parseResources("node-test.conf")).withFallback(ConfigFactory.load()));
+    Poll.until(Duration.ofSeconds(60), () -> Http.answers(opsPort), "node's operations port " + opsPort + " to answer");
+    return new InProcessNode(system, port, opsPort);
   }
 
+  /** The WebSocket (clients') port. */
   public int port() {
     return port;
+  }
+
+  /** The operations port: /status, /health, /ready in plain HTTP. */
+  public int opsPort() {
+    return opsPort;
   }
 
   @Override
