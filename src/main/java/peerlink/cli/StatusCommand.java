@@ -91,13 +91,13 @@ public final class StatusCommand implements Callable<Integer> {
     servers.forEach(s -> requireValid("--server", s));
     List<Target> targets = new ArrayList<>();
     for (String server : servers) {
-      URI uri = URI.create("ws://" + server);
-      int port = uri.getPort() + OPS_PORT_OFFSET;
+      ServerAddress address = ServerAddress.parse(server); // wss://host:port as the console takes it, too
+      int port = address.port() + OPS_PORT_OFFSET;
       if (port > 65535) {
-        throw new IllegalArgumentException("--server: " + server + " has no default operations port (" + uri.getPort() + " + " + OPS_PORT_OFFSET
+        throw new IllegalArgumentException("--server: " + server + " has no default operations port (" + address.port() + " + " + OPS_PORT_OFFSET
             + " is past 65535): give its operations port with --ops host:port");
       }
-      targets.add(new Target(uri.getHost() + ":" + port, server));
+      targets.add(new Target(address.host() + ":" + port, server));
     }
     return targets;
   }

@@ -62,7 +62,7 @@ class StatusCommandTest {
     Run run = status("--server", "localhost:8008,nonsense");
 
     assertEquals(2, run.exitCode);
-    assertEquals("peerlink status: --server: 'nonsense' is not a router node's host:port (no port), e.g. localhost:8008", run.err.strip());
+    assertEquals("peerlink status: --server: 'nonsense' is not a router node's address (no port), e.g. localhost:8008 or wss://localhost:8008", run.err.strip());
   }
 
   private static Run status(String... args) {
