@@ -118,7 +118,7 @@ class SingleNodeScenarioIT {
         alice.type("CREATE_GROUP bob").awaitError("CREATE_GROUP", "NAME_TAKEN");
         alice.type("CREATE_GROUP " + "x".repeat(65)).awaitError("CREATE_GROUP", "INVALID_NAME");
         alice.type("SEND_MSG bob " + "y".repeat(70_000)).awaitError("SEND_MSG", "MESSAGE_TOO_LARGE");
-        try (RawSocket raw = RawSocket.connect(server.port())) {
+        try (RawSocket raw = RawSocket.connectTls(server.port(), Launcher.clientTls().caFile())) {
           raw.next(); // welcome
           raw.send("{this is not json");
           assertEquals("BAD_FRAME", raw.next().get("code").asText());

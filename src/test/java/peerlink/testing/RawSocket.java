@@ -28,10 +28,10 @@ public final class RawSocket implements AutoCloseable {
   private volatile boolean stalled;
   private final java.util.concurrent.atomic.AtomicBoolean readOwed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private RawSocket(URI uri) {
+  private RawSocket(URI uri, HttpClient http) {
     StringBuilder partial = new StringBuilder();
     this.socket =
-        HttpClient.newHttpClient()
+        http
             .newWebSocketBuilder()
             .connectTimeout(Duration.ofSeconds(10))
             .buildAsync(
@@ -72,7 +72,23 @@ public final class RawSocket implements AutoCloseable {
   }
 
   public static RawSocket connect(int port) {
-    return new RawSocket(URI.create("ws://127.0.0.1:" + port + "/ws"));
+    return new RawSocket(URI.create("ws://127.0.0.1:" + port + "/ws"), HttpClient.newHttpClient());
+  }
+
+  /** Over TLS (wss://), trusting only the CA certificate in {@code caFile}, as a node of a deployment serves. */
+  public static RawSocket connectTls(int port, java.nio.file.Path caFile) {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(caFile)) {
+      java.security.KeyStore trusted = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+      trusted.load(null, null);
+      trusted.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+      javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(null, trust.getTrustManagers(), null);
+      return new RawSocket(URI.create("wss://127.0.0.1:" + port + "/ws"), HttpClient.newBuilder().sslContext(tls).build());
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new AssertionError("cannot trust " + caFile, e);
+    }
   }
 
   public void send(String text) {
