@@ -143,6 +143,8 @@ final class Decisions {
     if (state.group(r.peer()) != null) {
       throw new ProtocolException(ErrorCode.NAME_TAKEN, "'" + r.peer() + "' is the name of a group.");
     }
+    // A new ID must be an identifier; an existing one (made under the older rule) is still a login above.
+    Names.requireNewName("Peer ID", r.peer());
     registeredInBatch.put(r.peer(), r.publicKey());
     events.add(new RouterEvent.PeerRegistered(r.peer(), r.publicKey(), now));
     replyTo(r.session(), new ToSession.Attached(r.peer(), ServerFrame.Ok.authenticated(r.requestId(), r.peer(), 0), List.of()));
@@ -212,7 +214,7 @@ final class Decisions {
   }
 
   private ServerFrame createGroup(String peer, ClientFrame.CreateGroup c) {
-    Names.requireValid("Group name", c.group());
+    Names.requireNewName("Group name", c.group());
     if (state.group(c.group()) != null) {
       throw new ProtocolException(ErrorCode.GROUP_EXISTS, "Group '" + c.group() + "' already exists.");
     }
