@@ -30,7 +30,9 @@ public enum ErrorCode {
   NOT_CONNECTED("The client is not connected to a router right now."),
   TIMED_OUT("The router did not answer within the request's deadline; the request may or may not have taken effect."),
   CLOSED("The client was closed before the router answered; the request may or may not have taken effect."),
-  UNKNOWN_ERROR("The router reported an error code this client does not know.");
+  UNKNOWN_ERROR("The router reported an error code this client does not know."),
+  // Server errors added later (after the client-side ones, so that existing code keeps its place).
+  NOT_STORABLE("The router cannot store this request, so it was not carried out; the other requests are not affected.");
 
   private final String sentence;
 

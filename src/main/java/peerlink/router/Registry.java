@@ -17,6 +17,9 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import scala.util.Try;
 
 /**
  * The durable registry: an event-sourced actor that decides each batch from the {@link Router} with one
@@ -33,6 +36,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
   private final ActorRef<RouterCommand> router;
   private final RegistrySettings settings;
   private final Clock clock;
+  private final Serialization serialization;
 
   public static Behavior<Decide> create(ActorRef<RouterCommand> router, RegistrySettings settings, Clock clock) {
     return Behaviors.setup(context -> new Registry(context, router, settings, clock));
@@ -46,6 +50,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
     this.router = router;
     this.settings = settings;
     this.clock = clock;
+    this.serialization = SerializationExtension.get(context.getSystem());
   }
 
   @Override
@@ -59,7 +64,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
   }
 
   private Effect<RouterEvent, RouterState> decide(RouterState state, Decide command) {
-    Decisions.Decided decided = Decisions.decide(state, command.batch(), settings.limits(), clock.millis());
+    Decisions.Decided decided = Decisions.decide(state, command.batch(), settings.limits(), clock.millis(), this::storable);
     if (decided.events().isEmpty()) {
       router.tell(new RouterCommand.BatchDone(decided.replies(), Map.of()));
       return Effect().none();
@@ -67,6 +72,22 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
     return Effect()
         .persist(decided.events())
         .thenRun(after -> router.tell(new RouterCommand.BatchDone(decided.replies(), after.drainNewPushes())));
+  }
+
+  /**
+   * Whether the journal will be able to store this event: serialized here as the journal will (same
+   * serializer), since the journal refuses a batch's events only all together, and a refused write restarts
+   * the registry and loses the whole batch (Decisions.EventCheck). Input is checked at the edge, so this
+   * refuses only what slipped past those checks; the cost is one more serialization of each event (small
+   * beside the fsync of the batch).
+   */
+  private boolean storable(RouterEvent event) {
+    Try<byte[]> bytes = serialization.serialize(event);
+    if (bytes.isFailure()) {
+      context.getLog().warn("Refused a {} that the journal could not store: {}", event.getClass().getSimpleName(), bytes.failed().get().toString());
+      return false;
+    }
+    return true;
   }
 
   @Override
