@@ -43,6 +43,9 @@ final class Decisions {
 
   record Decided(List<RouterEvent> events, List<RouterCommand.Delivery> replies) {}
 
+  /** A key whose private half nobody has (it is dropped here): logins as unknown IDs are checked against it. */
+  private static final String NOBODYS_KEY = Signatures.encode(Signatures.newKeyPair().getPublic());
+
   /**
    * Whether the journal can store an event. The events of a batch are
    * written as one atomic write, which the journal takes or refuses whole, and a refused write restarts the
@@ -110,16 +113,18 @@ final class Decisions {
     }
   }
 
+  /**
+   * A login as an ID nobody registered fails exactly like one with the wrong key (same code, same sentence,
+   * and a signature verified all the same), so logins do not tell which IDs exist.
+   */
   private void authenticate(RouterCommand.Authenticate a) {
     PeerRecord peer = state.peer(a.peer());
-    if (peer == null) {
-      throw new ProtocolException(ErrorCode.UNKNOWN_PEER, "No peer is registered as '" + a.peer() + "'.");
-    }
+    String key = peer != null ? peer.publicKey() : NOBODYS_KEY;
     boolean proven =
         a.verifiedKey() != null
-            ? a.verifiedKey().equals(peer.publicKey()) // the session verified the signature with this key
-            : Signatures.verify(peer.publicKey(), a.nonce(), a.peer(), a.signature());
-    if (!proven) {
+            ? a.verifiedKey().equals(key) // the session verified the signature with this key
+            : Signatures.verify(key, a.nonce(), a.peer(), a.signature());
+    if (!proven || peer == null) {
       throw new ProtocolException(ErrorCode.AUTH_FAILED);
     }
     attach(a.requestId(), a.peer(), peer, a.lastSeq(), a.session());

@@ -10,8 +10,14 @@ import peerlink.protocol.PageLimits;
  *
  * @param pushWindow most pushes sent to a client and not yet acknowledged; the rest wait in the router's inbox
  * @param requestTimeout how long a request may wait for the router before the client gets UNAVAILABLE
+ * @param logins the node's count of failed logins per ID, and the limits per connection (shared by all sessions)
  */
-public record SessionSettings(Limits limits, int pushWindow, Duration requestTimeout, String serverName) {
+public record SessionSettings(Limits limits, int pushWindow, Duration requestTimeout, String serverName, LoginThrottle logins) {
+
+  /** Settings without login throttling (tests of other things). */
+  public SessionSettings(Limits limits, int pushWindow, Duration requestTimeout, String serverName) {
+    this(limits, pushWindow, requestTimeout, serverName, new LoginThrottle(LoginThrottle.Limits.NONE));
+  }
 
   /** Pekko's largest message between nodes on the ordinary channel, which carries everything from the router to sessions. */
   static final String FRAME_KEY = "pekko.remote.artery.advanced.maximum-frame-size";
@@ -35,6 +41,7 @@ public record SessionSettings(Limits limits, int pushWindow, Duration requestTim
         limits,
         config.getInt("peerlink.session.push-window"),
         config.getDuration("peerlink.session.request-timeout"),
-        "peerlink/" + config.getString("peerlink.version"));
+        "peerlink/" + config.getString("peerlink.version"),
+        new LoginThrottle(LoginThrottle.Limits.from(config)));
   }
 }
