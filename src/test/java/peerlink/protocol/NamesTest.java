@@ -23,7 +23,8 @@ class NamesTest {
         Arguments.of("Ωμέγα", "Greek alone"),
         Arguments.of("Андрей", "Cyrillic alone"),
         Arguments.of("tanaka田中さん", "Latin with Han and Hiragana (HIGHLY_RESTRICTIVE allows Japanese mixes)"),
-        Arguments.of("محمد٣", "Arabic with an Arabic-Indic digit"));
+        Arguments.of("محمد٣", "Arabic with an Arabic-Indic digit"),
+        Arguments.of("\u0430\u0441\u0435", "all-Cyrillic асе, a whole-script look-alike of Latin ace: not refused (names are not compared)"));
   }
 
   static Stream<Arguments> refused() {
