@@ -1,8 +1,13 @@
 package peerlink.protocol;
 
 /** Checks on the Unicode text of frames. */
-final class Text {
+public final class Text {
   private Text() {}
+
+  /** Whether {@code text} is valid UTF-16: no half of a surrogate pair without its other half. */
+  public static boolean isValidUnicode(String text) {
+    return firstLoneSurrogate(text) < 0;
+  }
 
   /**
    * The index of the first char of {@code text} that is half of a surrogate pair without its other half, or -1
