@@ -149,6 +149,8 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       authenticating = r.id();
     } else if (frame instanceof ClientFrame.Login l) {
       requireUnauthenticated(l.version());
+      // No registered ID breaks the basic rule, and this bounds what the per-ID count keeps (64 characters an ID).
+      Names.requireValid("Peer ID", l.peer());
       requireLoginAllowed();
       if (l.publicKey() != null) {
         requireSignedBy(l.publicKey(), l.peer(), l.signature(), ErrorCode.AUTH_FAILED.sentence());

@@ -648,6 +648,17 @@ class SessionTest {
     assertEquals("l1", alice.router.expectMessageClass(RouterCommand.Authenticate.class).requestId());
   }
 
+  @Test
+  void aLoginAsANameNoPeerCanHaveIsRefusedHereAndNotCounted() {
+    Connection c = new Connection(throttled(new LoginThrottle.Limits(Duration.ofHours(1), 1, 1, Duration.ofHours(1), 10)));
+    KeyPair key = Signatures.newKeyPair();
+
+    c.client(new ClientFrame.Login("l1", 1, "x".repeat(65), Signatures.encode(key.getPublic()), c.sign(key, "x".repeat(65)), null));
+    assertEquals("Peer ID is 65 characters long; the limit is 64.", c.expectError("l1", ErrorCode.INVALID_NAME).message());
+    c.client(new ClientFrame.Login("l2", 1, "alice", Signatures.encode(key.getPublic()), c.sign(key, "alice"), null));
+    assertEquals("l2", c.router.expectMessageClass(RouterCommand.Authenticate.class).requestId(), "not throttled, not closed");
+  }
+
   private static SessionSettings throttled(LoginThrottle.Limits limits) {
     return new SessionSettings(Limits.DEFAULT, 10, Duration.ofSeconds(10), "peerlink/test", new LoginThrottle(limits));
   }
