@@ -9,6 +9,7 @@ public enum ErrorCode {
   ALREADY_AUTHENTICATED("This connection is already authenticated."),
   UNSUPPORTED_VERSION("The server does not speak this protocol version."),
   AUTH_FAILED("The signature does not prove the key registered for this peer."),
+  /** No longer sent by the server: a login as an unknown ID gets AUTH_FAILED, so logins do not tell which IDs exist. */
   UNKNOWN_PEER("No peer is registered with this ID."),
   ID_TAKEN("This ID is already registered with another key."),
   NAME_TAKEN("This name is already used by a peer or a group."),
@@ -30,7 +31,10 @@ public enum ErrorCode {
   NOT_CONNECTED("The client is not connected to a router right now."),
   TIMED_OUT("The router did not answer within the request's deadline; the request may or may not have taken effect."),
   CLOSED("The client was closed before the router answered; the request may or may not have taken effect."),
-  UNKNOWN_ERROR("The router reported an error code this client does not know.");
+  UNKNOWN_ERROR("The router reported an error code this client does not know."),
+  // Server errors added later (after the client-side ones, so that existing code keeps its place).
+  NOT_STORABLE("The router cannot store this request, so it was not carried out; the other requests are not affected."),
+  LOGIN_THROTTLED("Too many failed logins; wait before trying again.");
 
   private final String sentence;
 

@@ -25,6 +25,8 @@ public final class FrameCodec {
           .serializationInclusion(JsonInclude.Include.NON_NULL)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          // 1.5 where an integer is expected is an error, not 1 (see bind)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
           .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
           .build();
 
@@ -92,9 +94,9 @@ public final class FrameCodec {
 
   private static Decoded decodeClientTree(JsonNode tree) {
     JsonNode id = tree.get("id");
-    String requestId = id != null && id.isTextual() && id.asText().length() <= Limits.MAX_FIELD_LENGTH ? id.asText() : null;
+    String requestId = echoable(id);
     try {
-      requireShortFields(tree);
+      requireTextFields(tree);
       return new Decoded(bind(tree, ClientFrame.class), null, requestId);
     } catch (ProtocolException e) {
       return Decoded.refused(e, requestId);
@@ -102,29 +104,48 @@ public final class FrameCodec {
   }
 
   /**
-   * Every text field but the body is at most {@link Limits#MAX_FIELD_LENGTH} characters: ids, names, keys
-   * and signatures are short, and a request crosses between nodes in one bounded message (and a send's id
-   * is kept by the router), so only the body may be long, and it has a limit of its own.
+   * Every text field is valid Unicode, the body included: JSON can spell a lone surrogate ({@code "\ud800"}),
+   * which has no UTF-8 form, so it could neither be stored nor sent on. Every text field but the body is at
+   * most {@link Limits#MAX_FIELD_LENGTH} characters, and the request id at most {@link Limits#MAX_REQUEST_ID_LENGTH}:
+   * ids, names, keys and signatures are short, and a request crosses between nodes in one bounded message (and
+   * a send's id is kept by the router), so only the body may be long, and it has a limit of its own.
    */
-  private static void requireShortFields(JsonNode tree) {
+  private static void requireTextFields(JsonNode tree) {
     if (!tree.isObject()) {
       return;
     }
     var fields = tree.fields();
     while (fields.hasNext()) {
       var field = fields.next();
-      if (field.getValue().isTextual() && !field.getKey().equals("body") && field.getValue().asText().length() > Limits.MAX_FIELD_LENGTH) {
-        throw new ProtocolException(
-            ErrorCode.BAD_FRAME, "Field '" + field.getKey() + "' is longer than " + Limits.MAX_FIELD_LENGTH + " characters.");
+      if (!field.getValue().isTextual()) {
+        continue;
+      }
+      String text = field.getValue().asText();
+      int bad = Text.firstLoneSurrogate(text);
+      if (bad >= 0) {
+        throw new ProtocolException(ErrorCode.BAD_FRAME,
+            "Field '" + field.getKey() + "' is not valid Unicode: a lone surrogate at position " + (bad + 1) + ".");
+      }
+      int limit = field.getKey().equals("id") ? Limits.MAX_REQUEST_ID_LENGTH : Limits.MAX_FIELD_LENGTH;
+      if (!field.getKey().equals("body") && text.length() > limit) {
+        throw new ProtocolException(ErrorCode.BAD_FRAME, "Field '" + field.getKey() + "' is longer than " + limit + " characters.");
       }
     }
+  }
+
+  /** A request id the error about its frame may echo: a short one of valid Unicode, else none. */
+  private static String echoable(JsonNode id) {
+    if (id == null || !id.isTextual()) {
+      return null;
+    }
+    String text = id.asText();
+    return text.length() <= Limits.MAX_REQUEST_ID_LENGTH && Text.firstLoneSurrogate(text) < 0 ? text : null;
   }
 
   /** The id of a request whose message is refused as a whole, when its JSON at least has one. */
   private static String requestIdOf(String text) {
     try {
-      JsonNode id = MAPPER.readTree(text).get("id");
-      return id != null && id.isTextual() ? id.asText() : null;
+      return echoable(MAPPER.readTree(text).get("id"));
     } catch (Exception e) {
       return null;
     }
@@ -205,6 +226,10 @@ public final class FrameCodec {
       throw new ProtocolException(ErrorCode.BAD_FRAME, "Invalid frame: " + e.getOriginalMessage());
     } catch (MismatchedInputException e) {
       String field = fieldPath(e);
+      JsonNode value = field.isEmpty() || field.contains(".") ? null : tree.get(field);
+      if (value != null && value.isNumber() && !value.isIntegralNumber()) {
+        throw new ProtocolException(ErrorCode.BAD_FRAME, "Field '" + field + "' must be an integer.");
+      }
       throw new ProtocolException(
           ErrorCode.BAD_FRAME,
           field.isEmpty() ? "The frame is not a JSON object of the expected shape." : "Field '" + field + "' has the wrong type.");

@@ -16,6 +16,11 @@ public record Limits(int maxMessageBytes, int maxFrameBytes) {
    * between nodes and what the router keeps of each send id.
    */
   public static final int MAX_FIELD_LENGTH = 1024;
+  /**
+   * Longest request id: it is echoed in every reply, kept by the router for each send (to recognise a resend)
+   * and carried between nodes with every request, so it is short; PeerLink's client uses at most 32.
+   */
+  public static final int MAX_REQUEST_ID_LENGTH = 64;
   /** Most frames one WebSocket message may carry (a version 2 batch); bounds the errors one message can cause. */
   public static final int MAX_FRAMES_PER_MESSAGE = 1000;
   public static final Limits DEFAULT = forMessageSize(64 * 1024);

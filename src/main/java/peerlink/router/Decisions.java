@@ -33,6 +33,7 @@ final class Decisions {
   private final RouterState state;
   private final Limits limits;
   private final long now;
+  private final EventCheck storable;
   private final List<RouterEvent> events = new ArrayList<>();
   private final List<RouterCommand.Delivery> replies = new ArrayList<>();
   private final Map<String, ServerFrame.Ok> sentInBatch = new HashMap<>();
@@ -42,14 +43,35 @@ final class Decisions {
 
   record Decided(List<RouterEvent> events, List<RouterCommand.Delivery> replies) {}
 
-  private Decisions(RouterState state, Limits limits, long now) {
+  /** A key whose private half nobody has (it is dropped here): logins as unknown IDs are checked against it. */
+  private static final String NOBODYS_KEY = Signatures.encode(Signatures.newKeyPair().getPublic());
+
+  /**
+   * Whether the journal can store an event. The events of a batch are
+   * written as one atomic write, which the journal takes or refuses whole, and a refused write restarts the
+   * registry and loses the batch; so an event that cannot be stored must never join a batch: its command
+   * fails alone ({@code NOT_STORABLE}), and the others of the batch go on.
+   */
+  @FunctionalInterface
+  interface EventCheck {
+    EventCheck ANY = event -> true;
+
+    boolean storable(RouterEvent event);
+  }
+
+  private Decisions(RouterState state, Limits limits, long now, EventCheck storable) {
     this.state = state;
     this.limits = limits;
     this.now = now;
+    this.storable = storable;
   }
 
   static Decided decide(RouterState state, List<RouterCommand.Decidable> batch, Limits limits, long now) {
-    Decisions decisions = new Decisions(state, limits, now);
+    return decide(state, batch, limits, now, EventCheck.ANY);
+  }
+
+  static Decided decide(RouterState state, List<RouterCommand.Decidable> batch, Limits limits, long now, EventCheck storable) {
+    Decisions decisions = new Decisions(state, limits, now, storable);
     for (RouterCommand.Decidable command : batch) {
       decisions.decide(command);
     }
@@ -91,16 +113,18 @@ final class Decisions {
     }
   }
 
+  /**
+   * A login as an ID nobody registered fails exactly like one with the wrong key (same code, same sentence,
+   * and a signature verified all the same), so logins do not tell which IDs exist.
+   */
   private void authenticate(RouterCommand.Authenticate a) {
     PeerRecord peer = state.peer(a.peer());
-    if (peer == null) {
-      throw new ProtocolException(ErrorCode.UNKNOWN_PEER, "No peer is registered as '" + a.peer() + "'.");
-    }
+    String key = peer != null ? peer.publicKey() : NOBODYS_KEY;
     boolean proven =
         a.verifiedKey() != null
-            ? a.verifiedKey().equals(peer.publicKey()) // the session verified the signature with this key
-            : Signatures.verify(peer.publicKey(), a.nonce(), a.peer(), a.signature());
-    if (!proven) {
+            ? a.verifiedKey().equals(key) // the session verified the signature with this key
+            : Signatures.verify(key, a.nonce(), a.peer(), a.signature());
+    if (!proven || peer == null) {
       throw new ProtocolException(ErrorCode.AUTH_FAILED);
     }
     attach(a.requestId(), a.peer(), peer, a.lastSeq(), a.session());
@@ -143,8 +167,10 @@ final class Decisions {
     if (state.group(r.peer()) != null) {
       throw new ProtocolException(ErrorCode.NAME_TAKEN, "'" + r.peer() + "' is the name of a group.");
     }
+    // A new ID must be an identifier; an existing one (made under the older rule) is still a login above.
+    Names.requireNewName("Peer ID", r.peer());
+    emit(new RouterEvent.PeerRegistered(r.peer(), r.publicKey(), now));
     registeredInBatch.put(r.peer(), r.publicKey());
-    events.add(new RouterEvent.PeerRegistered(r.peer(), r.publicKey(), now));
     replyTo(r.session(), new ToSession.Attached(r.peer(), ServerFrame.Ok.authenticated(r.requestId(), r.peer(), 0), List.of()));
   }
 
@@ -152,7 +178,7 @@ final class Decisions {
   private void attach(String requestId, String id, PeerRecord peer, long clientSeq, ActorRef<ToSession> session) {
     long resumeFrom = Math.min(clientSeq, peer.lastSeq());
     if (resumeFrom > peer.ackedSeq()) {
-      events.add(new RouterEvent.InboxAcked(id, resumeFrom));
+      emit(new RouterEvent.InboxAcked(id, resumeFrom));
     }
     long from = Math.max(resumeFrom, peer.ackedSeq());
     replyTo(session, new ToSession.Attached(id, ServerFrame.Ok.authenticated(requestId, id, peer.lastSeq()), peer.pageAfter(from)));
@@ -204,28 +230,29 @@ final class Decisions {
     } else {
       throw new ProtocolException(ErrorCode.UNKNOWN_RECIPIENT, "No peer or group is named '" + s.to() + "'.");
     }
-    String msgId = MessageIds.of(state.messageCount() + ++acceptedInBatch);
+    String msgId = MessageIds.of(state.messageCount() + acceptedInBatch + 1);
+    emit(new RouterEvent.MessageAccepted(msgId, s.id(), from, s.to(), group, recipients, s.body(), now, s.wantsReceipts() ? null : Boolean.FALSE));
+    acceptedInBatch++; // after emit: a message that cannot be stored takes no message id
     ServerFrame.Ok accepted = ServerFrame.Ok.sent(s.id(), msgId, MessageState.SENT.name(), recipients.size(), false);
     sentInBatch.put(from + '\u0000' + s.id(), accepted);
-    events.add(new RouterEvent.MessageAccepted(msgId, s.id(), from, s.to(), group, recipients, s.body(), now, s.wantsReceipts() ? null : Boolean.FALSE));
     return accepted;
   }
 
   private ServerFrame createGroup(String peer, ClientFrame.CreateGroup c) {
-    Names.requireValid("Group name", c.group());
+    Names.requireNewName("Group name", c.group());
     if (state.group(c.group()) != null) {
       throw new ProtocolException(ErrorCode.GROUP_EXISTS, "Group '" + c.group() + "' already exists.");
     }
     if (state.peer(c.group()) != null) {
       throw new ProtocolException(ErrorCode.NAME_TAKEN, "'" + c.group() + "' is the ID of a peer.");
     }
-    events.add(new RouterEvent.GroupCreated(c.group(), peer, now));
+    emit(new RouterEvent.GroupCreated(c.group(), peer, now));
     return ServerFrame.Ok.plain(c.id());
   }
 
   private ServerFrame joinGroup(String peer, ClientFrame.JoinGroup j) {
     if (!existingGroup(j.group()).hasMember(peer)) {
-      events.add(new RouterEvent.GroupJoined(j.group(), peer));
+      emit(new RouterEvent.GroupJoined(j.group(), peer));
     }
     return ServerFrame.Ok.plain(j.id()); // joining twice is harmless, so a retried join succeeds
   }
@@ -234,7 +261,7 @@ final class Decisions {
     if (!existingGroup(l.group()).hasMember(peer)) {
       throw new ProtocolException(ErrorCode.NOT_A_MEMBER, "You are not a member of group '" + l.group() + "'.");
     }
-    events.add(new RouterEvent.GroupLeft(l.group(), peer));
+    emit(new RouterEvent.GroupLeft(l.group(), peer));
     return ServerFrame.Ok.plain(l.id());
   }
 
@@ -260,8 +287,20 @@ final class Decisions {
           ErrorCode.BAD_ACK, "Acknowledged " + a.upTo() + " but the last push to you was " + peer.lastSeq() + ".");
     }
     if (a.upTo() > peer.ackedSeq()) {
-      events.add(new RouterEvent.InboxAcked(a.peer(), a.upTo()));
+      emit(new RouterEvent.InboxAcked(a.peer(), a.upTo()));
     }
+  }
+
+  /**
+   * Adds an event to the batch, or refuses its command with NOT_STORABLE when the journal could not store it.
+   * Called before the command's other effects on this batch (ids taken, peers registered earlier in the
+   * batch), so a refused command leaves none.
+   */
+  private void emit(RouterEvent event) {
+    if (!storable.storable(event)) {
+      throw new ProtocolException(ErrorCode.NOT_STORABLE);
+    }
+    events.add(event);
   }
 
   private GroupRecord existingGroup(String name) {

@@ -51,6 +51,14 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private String authenticating;
   /** The peer logged in elsewhere; this connection is closing. */
   private boolean replaced;
+  /** The peer the login in flight claims (null when none is, or the authentication in flight is a register). */
+  private String loginPeer;
+  /** Failed and throttled logins on this connection (see {@link LoginThrottle}). */
+  private int failedLogins;
+  /** No login is checked before this {@link System#nanoTime} (the backoff after a failed one). */
+  private long nextLoginNanos;
+  /** Too many failed logins: this connection is closing. */
+  private boolean closing;
   /** The router instance requests reach through the proxy, once known; watched to notice a failover. */
   private ActorRef<RouterCommand> instance;
   /** Between losing the instance and hearing of its successor: requests are kept, not sent. */
@@ -113,8 +121,8 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     out.taken();
     int maxFrames = peer == null ? settings.maxFramesBeforeLogin() : Limits.MAX_FRAMES_PER_MESSAGE;
     for (FrameCodec.Decoded decoded : codec.decodeClientMessage(message.text(), maxFrames)) {
-      if (replaced) {
-        return this; // closing: this connection no longer speaks for its peer
+      if (replaced || closing) {
+        return this; // closing: this connection no longer speaks for its peer, or failed too many logins
       }
       if (decoded.error() != null) {
         write(ServerFrame.Error.of(decoded.id(), decoded.error()));
@@ -124,6 +132,11 @@ public final class Session extends AbstractBehavior<SessionMessage> {
         handle(decoded.frame());
       } catch (ProtocolException e) {
         write(ServerFrame.Error.of(decoded.id(), e));
+        if (decoded.frame() instanceof ClientFrame.Login login && e.code() == ErrorCode.AUTH_FAILED) {
+          loginFailed(login.peer()); // a signature that does not verify with the key the login names
+        } else if (e.code() == ErrorCode.LOGIN_THROTTLED) {
+          closeIfTooManyFailures();
+        }
       }
     }
     return this;
@@ -141,12 +154,16 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       authenticating = r.id();
     } else if (frame instanceof ClientFrame.Login l) {
       requireUnauthenticated(l.version());
+      // No registered ID breaks the basic rule, and this bounds what the per-ID count keeps (64 characters an ID).
+      Names.requireValid("Peer ID", l.peer());
+      requireLoginAllowed();
       if (l.publicKey() != null) {
         requireSignedBy(l.publicKey(), l.peer(), l.signature(), ErrorCode.AUTH_FAILED.sentence());
       }
       batchFor(l.version());
       ask(l.id(), new RouterCommand.Authenticate(l.id(), l.peer(), nonce, l.signature(), l.publicKey(), seq(l.lastSeq()), routerReplies));
       authenticating = l.id();
+      loginPeer = l.peer();
     } else if (frame instanceof ClientFrame.Request request) {
       if (peer == null) {
         throw new ProtocolException(ErrorCode.NOT_AUTHENTICATED);
@@ -170,6 +187,55 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     if (!Signatures.verify(publicKey, nonce, claimed, signature)) {
       throw new ProtocolException(ErrorCode.AUTH_FAILED, failure);
     }
+  }
+
+  /**
+   * A login sent before the backoff after the last failed one ended is refused unchecked, and counts as a
+   * failure on this connection (not for the ID: it proved nothing either way): the wait starts again, doubled.
+   */
+  private void requireLoginAllowed() {
+    long now = System.nanoTime();
+    long early = nextLoginNanos - now;
+    if (failedLogins > 0 && early > 0) {
+      failedLogins++;
+      nextLoginNanos = now + settings.logins().limits().backoffAfter(failedLogins).toNanos(); // hammering waits longer
+      throw new ProtocolException(ErrorCode.LOGIN_THROTTLED,
+          "Too many failed logins on this connection; wait " + Math.max(1, early / 1_000_000) + " ms before the next one.");
+    }
+  }
+
+  /**
+   * Counts a failed login (after its AUTH_FAILED is written): on this connection, which waits longer before
+   * each next one and is closed after too many, and for the ID on this node, over whose budget the
+   * connection is closed at once.
+   */
+  private void loginFailed(String claimed) {
+    failedLogins++;
+    LoginThrottle throttle = settings.logins();
+    boolean idHasBudget = throttle.failed(claimed);
+    nextLoginNanos = System.nanoTime() + throttle.limits().backoffAfter(failedLogins).toNanos();
+    if (!closeIfTooManyFailures() && !idHasBudget) {
+      close(new ProtocolException(ErrorCode.LOGIN_THROTTLED,
+          "Too many failed logins for this ID on this server; this connection is closed."));
+    }
+  }
+
+  private boolean closeIfTooManyFailures() {
+    if (failedLogins < settings.logins().limits().perConnection()) {
+      return false;
+    }
+    close(new ProtocolException(ErrorCode.LOGIN_THROTTLED, "Too many failed logins on this connection (" + failedLogins + "); it is closed."));
+    return true;
+  }
+
+  /** Writes why (an error without id), then closes the connection once it is flushed; nothing more is read. */
+  private void close(ProtocolException why) {
+    closing = true;
+    pending.keySet().forEach(timers::cancel);
+    pending.clear();
+    write(ServerFrame.Error.of(null, why));
+    flush();
+    out.close(); // the session stops when the connection is gone (ClientGone)
   }
 
   /** A client that speaks version 2 reads several frames per message: from now on its frames are batched. */
@@ -256,8 +322,12 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       write(frame); // an error about an acknowledgement
       return;
     }
+    String login = id.equals(authenticating) ? loginPeer : null;
     if (answered(id)) {
       write(frame);
+      if (login != null && frame instanceof ServerFrame.Error error && ErrorCode.AUTH_FAILED.name().equals(error.code())) {
+        loginFailed(login);
+      }
     }
   }
 
@@ -281,6 +351,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     timers.cancel(id);
     if (id.equals(authenticating)) {
       authenticating = null; // a failed register or login: the client may try again
+      loginPeer = null;
     }
     return true;
   }

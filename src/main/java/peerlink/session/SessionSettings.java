@@ -13,13 +13,20 @@ import peerlink.protocol.PageLimits;
  * @param maxRequestsInFlight requests of one connection waiting for the router, above which the session
  *     stops reading the connection until half of them are answered
  * @param maxFramesBeforeLogin frames read from one message before the connection's peer is logged in
+ * @param logins the node's count of failed logins per ID, and the limits per connection (shared by all sessions)
  */
 public record SessionSettings(
-    Limits limits, int pushWindow, Duration requestTimeout, String serverName, int maxRequestsInFlight, int maxFramesBeforeLogin) {
+    Limits limits,
+    int pushWindow,
+    Duration requestTimeout,
+    String serverName,
+    int maxRequestsInFlight,
+    int maxFramesBeforeLogin,
+    LoginThrottle logins) {
 
-  /** Settings with the defaults of the bounds (tests). */
+  /** Settings with the defaults of the bounds and without login throttling (tests of other things). */
   public SessionSettings(Limits limits, int pushWindow, Duration requestTimeout, String serverName) {
-    this(limits, pushWindow, requestTimeout, serverName, 1000, 4);
+    this(limits, pushWindow, requestTimeout, serverName, 1000, 4, new LoginThrottle(LoginThrottle.Limits.NONE));
   }
 
   /** Pekko's largest message between nodes on the ordinary channel, which carries everything from the router to sessions. */
@@ -54,6 +61,7 @@ public record SessionSettings(
         config.getDuration("peerlink.session.request-timeout"),
         "peerlink/" + config.getString("peerlink.version"),
         inFlight,
-        beforeLogin);
+        beforeLogin,
+        new LoginThrottle(LoginThrottle.Limits.from(config)));
   }
 }

@@ -40,8 +40,9 @@ public final class LevelDbJournal extends AsyncWriteJournal {
 
   /**
    * Writes every AtomicWrite of the call in one batch, so one fsync covers them all. A write that
-   * cannot be serialized is rejected on its own (the entity keeps running); a storage failure fails
-   * the whole call. The events are serialized here, on the plugin's thread, and the log completes the
+   * cannot be serialized is rejected on its own, but whole: a {@code persist(list)} is one AtomicWrite, and
+   * a typed persistent actor stops on a rejection, so the registry checks that each event serializes before
+   * it joins a batch (Registry#storable). A storage failure fails the whole call. The events are serialized here, on the plugin's thread, and the log completes the
    * write: the replicated log without blocking any thread while the write is replicated, the local one
    * on this plugin's dispatcher, where calls run concurrently and share a disk flush. Concurrent calls
    * are safe because a persistent actor never sends its next write before the previous one completed.

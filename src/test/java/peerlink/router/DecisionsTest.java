@@ -134,11 +134,12 @@ class DecisionsTest {
   }
 
   @Test
-  void loggingInAsAnUnknownPeerIsRefusedWithUnknownPeer() {
+  void loggingInAsAnUnknownPeerFailsLikeAWrongKeySoIdsAreNotRevealed() {
     Decisions.Decided decided = decide(loginCommand("l1", "ghost", Signatures.newKeyPair(), 0));
 
     assertEquals(List.of(), decided.events());
-    assertError(decided, "ghost", "l1", ErrorCode.UNKNOWN_PEER);
+    ServerFrame.Error error = assertError(decided, "ghost", "l1", ErrorCode.AUTH_FAILED);
+    assertEquals(ErrorCode.AUTH_FAILED.sentence(), error.message());
   }
 
   @Test
@@ -220,14 +221,15 @@ class DecisionsTest {
   }
 
   @Test
-  void aLoginTheSessionVerifiedAsAnUnknownPeerIsRefusedWithUnknownPeer() {
+  void aLoginTheSessionVerifiedAsAnUnknownPeerFailsLikeAWrongKey() {
     KeyPair key = Signatures.newKeyPair();
 
     Decisions.Decided decided =
         decide(verifiedLoginCommand("l1", "ghost", key, Signatures.sign(key.getPrivate(), NONCE, "ghost"), 0));
 
     assertEquals(List.of(), decided.events());
-    assertError(decided, "ghost", "l1", ErrorCode.UNKNOWN_PEER);
+    ServerFrame.Error error = assertError(decided, "ghost", "l1", ErrorCode.AUTH_FAILED);
+    assertEquals(ErrorCode.AUTH_FAILED.sentence(), error.message());
   }
 
   @Test
@@ -730,11 +732,11 @@ class DecisionsTest {
     return decided.replies().stream().map(RouterCommand.Delivery::message).toList();
   }
 
-  private void assertError(Decisions.Decided decided, String peer, String id, ErrorCode code) {
-    assertErrorFrame(onlyReply(decided, peer), id, code);
+  private ServerFrame.Error assertError(Decisions.Decided decided, String peer, String id, ErrorCode code) {
+    return assertErrorFrame(onlyReply(decided, peer), id, code);
   }
 
-  private static void assertErrorFrame(ToSession message, String id, ErrorCode code) {
+  private static ServerFrame.Error assertErrorFrame(ToSession message, String id, ErrorCode code) {
     ToSession.Reply reply = assertInstanceOf(ToSession.Reply.class, message);
     ServerFrame.Error error = assertInstanceOf(ServerFrame.Error.class, reply.frame());
     assertEquals(code.name(), error.code(), error.message());
@@ -744,6 +746,7 @@ class DecisionsTest {
       assertEquals(id, error.id());
     }
     assertTrue(error.message() != null && !error.message().isBlank(), "every error has a human sentence");
+    return error;
   }
 
   private static List<String> bodies(List<ServerFrame.Push> pushes) {

@@ -19,6 +19,7 @@ import peerlink.protocol.ErrorCode;
 import peerlink.protocol.FrameCodec;
 import peerlink.protocol.Limits;
 import peerlink.protocol.Protocol;
+import peerlink.protocol.ProtocolException;
 import peerlink.protocol.ServerFrame;
 import peerlink.protocol.Signatures;
 import peerlink.router.RouterCommand;
@@ -586,6 +587,82 @@ class SessionTest {
     testKit.createTestProbe().expectTerminated(c.session);
   }
 
+  @Test
+  void aFailedLoginMakesTheNextOneOnItsConnectionWaitAndTooManyCloseIt() {
+    Connection c = new Connection(throttled(new LoginThrottle.Limits(Duration.ofHours(1), 3, 100, Duration.ofMinutes(1), 10)));
+    KeyPair key = Signatures.newKeyPair();
+    KeyPair mallory = Signatures.newKeyPair();
+    String publicKey = Signatures.encode(key.getPublic());
+
+    c.client(new ClientFrame.Login("l1", 1, "alice", publicKey, c.sign(mallory, "alice"), null));
+    c.expectError("l1", ErrorCode.AUTH_FAILED);
+    // within the backoff even the right signature is not checked
+    c.client(new ClientFrame.Login("l2", 1, "alice", publicKey, c.sign(key, "alice"), null));
+    assertTrue(c.expectError("l2", ErrorCode.LOGIN_THROTTLED).message().startsWith("Too many failed logins on this connection; wait "));
+    c.client(new ClientFrame.Login("l3", 1, "alice", publicKey, c.sign(key, "alice"), null));
+    c.expectError("l3", ErrorCode.LOGIN_THROTTLED);
+    assertEquals("Too many failed logins on this connection (3); it is closed.", c.expectError(null, ErrorCode.LOGIN_THROTTLED).message());
+    c.out.expectMessage(new Outgoing.Close());
+    c.client(new ClientFrame.Login("l4", 1, "alice", publicKey, c.sign(key, "alice"), null));
+    c.out.expectNoMessage(QUIET);
+    c.router.expectNoMessage(QUIET);
+  }
+
+  @Test
+  void aLoginTheRouterRefusesCountsAsAFailedLogin() {
+    Connection c = new Connection(throttled(new LoginThrottle.Limits(Duration.ZERO, 2, 100, Duration.ofMinutes(1), 10)));
+    KeyPair mallory = Signatures.newKeyPair();
+
+    for (String id : List.of("l1", "l2")) {
+      c.client(new ClientFrame.Login(id, 1, "alice", null, c.sign(mallory, "alice"), null));
+      RouterCommand.Authenticate login = c.router.expectMessageClass(RouterCommand.Authenticate.class);
+      login.session().tell(new ToSession.Reply(ServerFrame.Error.of(id, new ProtocolException(ErrorCode.AUTH_FAILED))));
+      c.expectError(id, ErrorCode.AUTH_FAILED);
+    }
+    c.expectError(null, ErrorCode.LOGIN_THROTTLED);
+    c.out.expectMessage(new Outgoing.Close());
+  }
+
+  @Test
+  void overAnIdsBudgetAFailedLoginClosesItsConnectionButTheRightKeyStillLogsIn() {
+    SessionSettings settings = throttled(new LoginThrottle.Limits(Duration.ZERO, 100, 2, Duration.ofHours(1), 10));
+    KeyPair key = Signatures.newKeyPair();
+    KeyPair mallory = Signatures.newKeyPair();
+    String publicKey = Signatures.encode(key.getPublic());
+    Connection first = new Connection(settings);
+    for (String id : List.of("l1", "l2")) {
+      first.client(new ClientFrame.Login(id, 1, "alice", publicKey, first.sign(mallory, "alice"), null));
+      first.expectError(id, ErrorCode.AUTH_FAILED);
+    }
+    first.out.expectNoMessage(QUIET);
+
+    Connection second = new Connection(settings);
+    second.client(new ClientFrame.Login("l1", 1, "alice", publicKey, second.sign(mallory, "alice"), null));
+    second.expectError("l1", ErrorCode.AUTH_FAILED);
+    assertEquals("Too many failed logins for this ID on this server; this connection is closed.",
+        second.expectError(null, ErrorCode.LOGIN_THROTTLED).message());
+    second.out.expectMessage(new Outgoing.Close());
+
+    Connection alice = new Connection(settings);
+    alice.client(new ClientFrame.Login("l1", 1, "alice", publicKey, alice.sign(key, "alice"), null));
+    assertEquals("l1", alice.router.expectMessageClass(RouterCommand.Authenticate.class).requestId());
+  }
+
+  @Test
+  void aLoginAsANameNoPeerCanHaveIsRefusedHereAndNotCounted() {
+    Connection c = new Connection(throttled(new LoginThrottle.Limits(Duration.ofHours(1), 1, 1, Duration.ofHours(1), 10)));
+    KeyPair key = Signatures.newKeyPair();
+
+    c.client(new ClientFrame.Login("l1", 1, "x".repeat(65), Signatures.encode(key.getPublic()), c.sign(key, "x".repeat(65)), null));
+    assertEquals("Peer ID is 65 characters long; the limit is 64.", c.expectError("l1", ErrorCode.INVALID_NAME).message());
+    c.client(new ClientFrame.Login("l2", 1, "alice", Signatures.encode(key.getPublic()), c.sign(key, "alice"), null));
+    assertEquals("l2", c.router.expectMessageClass(RouterCommand.Authenticate.class).requestId(), "not throttled, not closed");
+  }
+
+  private static SessionSettings throttled(LoginThrottle.Limits limits) {
+    return new SessionSettings(Limits.DEFAULT, 10, Duration.ofSeconds(10), "peerlink/test", 1000, 4, new LoginThrottle(limits));
+  }
+
   // ---- helpers ----
 
   private static ServerFrame.Message message(long seq, String body) {
@@ -605,7 +682,10 @@ class SessionTest {
     }
 
     Connection(Limits limits, int pushWindow, Duration requestTimeout) {
-      SessionSettings settings = new SessionSettings(limits, pushWindow, requestTimeout, "peerlink/test");
+      this(new SessionSettings(limits, pushWindow, requestTimeout, "peerlink/test"));
+    }
+
+    Connection(SessionSettings settings) {
       session = testKit.spawn(Session.create(router.ref(), Outgoing.to(out.ref()), settings, directory.ref()));
       welcome = assertInstanceOf(ServerFrame.Welcome.class, frame());
     }

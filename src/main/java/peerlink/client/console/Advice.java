@@ -22,8 +22,11 @@ final class Advice {
         switch (code) {
           case ID_TAKEN -> "This console cannot act as " + peer + ": choose another --id, or restore " + peer + "'s key file ("
               + keyFile + ") from where " + peer + " was registered.";
-          case AUTH_FAILED -> "The key in " + keyFile + " is not the key '" + peer + "' was registered with, so this console cannot act as "
-              + peer + ". Restore the right key file there, or choose another --id.";
+          // The router does not say whether the ID exists (docs/protocol.md, section 3): both cases are named.
+          case AUTH_FAILED -> "The key in " + keyFile + " is not the key '" + peer + "' was registered with on this router (or no peer '"
+              + peer + "' is registered there), so this console cannot act as " + peer + ". Restore the right key file there, "
+              + "or choose another --id.";
+          case LOGIN_THROTTLED -> "Too many failed logins as '" + peer + "'; wait a minute before starting this console again.";
           case NOT_REGISTERED -> "'" + peer + "' has no key here (" + keyFile + "): type REGISTER to claim the ID, or restore its key file and start again.";
           case NAME_TAKEN -> "'" + peer + "' is the name of a group; choose another --id.";
           case SESSION_REPLACED -> "'" + peer + "' logged in elsewhere (another console with the same --id?), which replaced this one; "
