@@ -30,7 +30,11 @@ public enum ErrorCode {
   NOT_CONNECTED("The client is not connected to a router right now."),
   TIMED_OUT("The router did not answer within the request's deadline; the request may or may not have taken effect."),
   CLOSED("The client was closed before the router answered; the request may or may not have taken effect."),
-  UNKNOWN_ERROR("The router reported an error code this client does not know.");
+  UNKNOWN_ERROR("The router reported an error code this client does not know."),
+  // Quotas (issue 22): sent by the server.
+  INBOX_FULL("The recipient's inbox is full; try again later."),
+  TOO_MANY_GROUPS("You have created as many groups as one peer may."),
+  GROUP_FULL("The group has as many members as a group may.");
 
   private final String sentence;
 
