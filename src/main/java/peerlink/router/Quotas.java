@@ -37,7 +37,7 @@ public record Quotas(int maxInboxMessages, long maxInboxBytes, int maxGroupsPerP
 
   /** The sentence a sender sees for a recipient whose inbox is full. */
   String inboxFull(String peer) {
-    return peer + "'s inbox is full (at most " + maxInboxMessages + " messages or " + size(maxInboxBytes)
+    return peer + "'s inbox is full (at most " + maxInboxMessages + (maxInboxMessages == 1 ? " message" : " messages") + " or " + size(maxInboxBytes)
         + " may wait to be read); try again later.";
   }
 

@@ -139,7 +139,7 @@ class QuotaDecisionsTest {
     assertEquals("SENT", ok.state());
     assertEquals(4, ok.recipients());
     assertEquals(
-        List.of(new ServerFrame.Rejection("dave", "INBOX_FULL", "dave's inbox is full (at most 1 messages or 1000 bytes may wait to be read); try again later.")),
+        List.of(new ServerFrame.Rejection("dave", "INBOX_FULL", "dave's inbox is full (at most 1 message or 1000 bytes may wait to be read); try again later.")),
         ok.rejected());
   }
 

@@ -249,7 +249,7 @@ class RegistryTest {
     registry.runCommand(decide(send("alice", "c1", "team", "hi team")));
     router.receiveSeveralMessages(5);
     ServerFrame.Rejection bob =
-        new ServerFrame.Rejection("bob", "INBOX_FULL", "bob's inbox is full (at most 1 messages or 1 KiB may wait to be read); try again later.");
+        new ServerFrame.Rejection("bob", "INBOX_FULL", "bob's inbox is full (at most 1 message or 1 KiB may wait to be read); try again later.");
 
     RouterState recovered = registry.restart().state();
 
