@@ -48,13 +48,13 @@ public final class PageLimits {
     } else if (frame instanceof ServerFrame.Delivered d) {
       return d.msgId().length() + d.recipient().length() + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.GroupList g) {
-      int weight = length(g.id()) + FRAME_OVERHEAD;
+      int weight = length(g.id()) + length(g.next()) + FRAME_OVERHEAD;
       for (ServerFrame.GroupInfo group : g.groups()) {
         weight += group.name().length() + FRAME_OVERHEAD / 2;
       }
       return weight;
     } else if (frame instanceof ServerFrame.MemberList m) {
-      return length(m.id()) + length(m.group()) + total(m.members()) + FRAME_OVERHEAD;
+      return length(m.id()) + length(m.group()) + length(m.next()) + total(m.members()) + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.MessageStatus s) {
       return length(s.id()) + length(s.msgId()) + total(s.recipients()) + total(s.delivered()) + rejections(s.rejected()) + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.Ok ok) {
