@@ -22,12 +22,20 @@ public record Quotas(int maxInboxMessages, long maxInboxBytes, int maxGroupsPerP
     }
   }
 
+  /** The quotas of {@code peerlink.limits}; a value below 1 is refused naming its key (so --check-config says which). */
   public static Quotas from(Config config) {
     return new Quotas(
-        config.getInt("peerlink.limits.max-inbox-messages"),
-        config.getMemorySize("peerlink.limits.max-inbox-size").toBytes(),
-        config.getInt("peerlink.limits.max-groups-per-peer"),
-        config.getInt("peerlink.limits.max-members-per-group"));
+        (int) atLeastOne("max-inbox-messages", config.getInt("peerlink.limits.max-inbox-messages")),
+        atLeastOne("max-inbox-size", config.getMemorySize("peerlink.limits.max-inbox-size").toBytes()),
+        (int) atLeastOne("max-groups-per-peer", config.getInt("peerlink.limits.max-groups-per-peer")),
+        (int) atLeastOne("max-members-per-group", config.getInt("peerlink.limits.max-members-per-group")));
+  }
+
+  private static long atLeastOne(String key, long value) {
+    if (value < 1) {
+      throw new IllegalArgumentException("peerlink.limits." + key + " must be at least 1, not " + value);
+    }
+    return value;
   }
 
   /** Whether an inbox holding {@code messages} of {@code bytes} can take one more body of {@code body} bytes. */

@@ -91,6 +91,20 @@ class SettingsAtStartTest {
     assertEquals("peerlink server: invalid setting: peerlink.gateway.stalled-timeout must be longer than 0, not PT0S\n", run.stderr);
   }
 
+  @Test
+  void checkConfigReportsAQuotaOfZeroByItsKey() {
+    Run run;
+    try {
+      run = peerlink("peerlink.limits.max-inbox-messages", "0", "server", "--check-config");
+    } finally {
+      System.clearProperty("peerlink.limits.max-inbox-messages"); // it is checked before the settings of the other tests
+      ConfigFactory.invalidateCaches();
+    }
+
+    assertEquals(2, run.exitCode);
+    assertEquals("peerlink server: invalid setting: peerlink.limits.max-inbox-messages must be at least 1, not 0\n", run.stderr);
+  }
+
   private record Run(int exitCode, String stderr) {}
 
   private static Run peerlink(String key, String value, String... args) {
