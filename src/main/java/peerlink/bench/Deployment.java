@@ -89,9 +89,10 @@ final class Deployment implements AutoCloseable {
       arguments.add(arg.toString());
     }
     Map<String, String> environment = new java.util.HashMap<>(env);
-    if (options.nodeJavaOpts() != null && !options.nodeJavaOpts().isBlank()) {
-      environment.put("JAVA_OPTS", options.nodeJavaOpts().replace("{node}", dir.resolve(name).toString()));
-    }
+    String javaOpts = options.nodeJavaOpts() == null ? "" : options.nodeJavaOpts().replace("{node}", dir.resolve(name).toString());
+    // fanout's group is the sender and --members others: room for all of them, whatever the quota's default.
+    javaOpts = (javaOpts + " -Dpeerlink.limits.max-members-per-group=" + Math.max(1000, options.members() + 1)).strip();
+    environment.put("JAVA_OPTS", javaOpts);
     NodeProcess node = new NodeProcess(name, arguments, dir.resolve(name + ".log"), environment).start();
     nodes.add(node);
     return node;
