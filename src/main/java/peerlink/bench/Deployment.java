@@ -106,6 +106,8 @@ final class Deployment implements AutoCloseable {
     if (options.nodeJavaOpts() != null && !options.nodeJavaOpts().isBlank()) {
       javaOpts.add(options.nodeJavaOpts().replace("{node}", dir.resolve(name).toString()));
     }
+    // fanout's group is the sender and --members others: room for all of them, whatever the quota's default.
+    javaOpts.add("-Dpeerlink.limits.max-members-per-group=" + Math.max(1000, options.members() + 1));
     if (options.plainClients()) {
       javaOpts.add("-Dpeerlink.gateway.tls.enabled=off");
     }

@@ -3,13 +3,17 @@ package peerlink.client;
 import io.netty.handler.ssl.SslContext;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import peerlink.protocol.ClientFrame;
+import peerlink.protocol.PageLimits;
 import peerlink.protocol.ServerFrame;
 
 /**
@@ -116,12 +120,64 @@ public final class PeerLinkClient {
     return request(new ClientFrame.LeaveGroup(nextId(), group), ServerFrame.Ok.class);
   }
 
+  /** The first page of the groups, by name (up to {@link PageLimits#MAX_LIST}); its {@code next} is null when that is all. */
   public CompletionStage<ServerFrame.GroupList> groups() {
     return request(new ClientFrame.ListGroups(nextId()), ServerFrame.GroupList.class);
   }
 
+  /**
+   * A page of at most {@code limit} groups (1 to {@link PageLimits#MAX_LIST}) whose names sort after
+   * {@code after} (null: from the first); pass the page's {@code next} as {@code after} for the next page.
+   */
+  public CompletionStage<ServerFrame.GroupList> groups(String after, int limit) {
+    return request(new ClientFrame.ListGroups(nextId(), after, limit), ServerFrame.GroupList.class);
+  }
+
+  /** Every group, page after page (each a request of its own), in name order. */
+  public CompletionStage<List<ServerFrame.GroupInfo>> allGroups() {
+    return allPages(after -> groups(after, PageLimits.MAX_LIST), ServerFrame.GroupList::groups, ServerFrame.GroupList::next);
+  }
+
+  /** The first page of a group's members (up to {@link PageLimits#MAX_LIST}, every member with the default limits). */
   public CompletionStage<ServerFrame.MemberList> members(String group) {
     return request(new ClientFrame.ListMembers(nextId(), group), ServerFrame.MemberList.class);
+  }
+
+  /** A page of a group's members, as {@link #groups(String, int)}. */
+  public CompletionStage<ServerFrame.MemberList> members(String group, String after, int limit) {
+    return request(new ClientFrame.ListMembers(nextId(), group, after, limit), ServerFrame.MemberList.class);
+  }
+
+  /** Every member of a group, page after page, sorted. */
+  public CompletionStage<List<String>> allMembers(String group) {
+    return allPages(after -> members(group, after, PageLimits.MAX_LIST), ServerFrame.MemberList::members, ServerFrame.MemberList::next);
+  }
+
+  /** Asks for page after page from {@code page} (given the cursor) until one has no next, and joins their items. */
+  private static <P, T> CompletionStage<List<T>> allPages(
+      Function<String, CompletionStage<P>> page, Function<P, List<T>> items, Function<P, String> next) {
+    List<T> all = new ArrayList<>();
+    CompletableFuture<List<T>> done = new CompletableFuture<>();
+    followPages(null, page, items, next, all, done);
+    return done;
+  }
+
+  private static <P, T> void followPages(
+      String after, Function<String, CompletionStage<P>> page, Function<P, List<T>> items, Function<P, String> next,
+      List<T> all, CompletableFuture<List<T>> done) {
+    page.apply(after).whenComplete((answer, failure) -> {
+      if (failure != null) {
+        done.completeExceptionally(PeerLinkException.from(failure));
+        return;
+      }
+      all.addAll(items.apply(answer));
+      String cursor = next.apply(answer);
+      if (cursor == null) {
+        done.complete(all);
+      } else {
+        followPages(cursor, page, items, next, all, done);
+      }
+    });
   }
 
   public CompletionStage<ServerFrame.MessageStatus> status(String msgId) {

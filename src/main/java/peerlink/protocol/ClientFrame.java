@@ -98,16 +98,38 @@ public sealed interface ClientFrame {
     }
   }
 
-  record ListGroups(String id) implements Request {
+  /**
+   * Asks for a page of the groups, sorted by name: those after the name {@code after} (optional; absent for
+   * the first page), at most {@code limit} (optional, 1 to {@link PageLimits#MAX_LIST}, default that).
+   */
+  record ListGroups(String id, String after, Integer limit) implements Request {
     public ListGroups {
       Fields.require(id, "id");
+      requireLimit(limit);
+    }
+
+    /** The first page, as large as pages go (what a client that does not page asks). */
+    public ListGroups(String id) {
+      this(id, null, null);
     }
   }
 
-  record ListMembers(String id, String group) implements Request {
+  /** Asks for a page of a group's members, sorted, in the same way as {@link ListGroups}. */
+  record ListMembers(String id, String group, String after, Integer limit) implements Request {
     public ListMembers {
       Fields.require(id, "id");
       Fields.require(group, "group");
+      requireLimit(limit);
+    }
+
+    public ListMembers(String id, String group) {
+      this(id, group, null, null);
+    }
+  }
+
+  private static void requireLimit(Integer limit) {
+    if (limit != null && (limit < 1 || limit > PageLimits.MAX_LIST)) {
+      throw new ProtocolException(ErrorCode.BAD_FRAME, "Field 'limit' must be from 1 to " + PageLimits.MAX_LIST + ".");
     }
   }
 

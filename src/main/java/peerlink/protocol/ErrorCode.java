@@ -34,7 +34,11 @@ public enum ErrorCode {
   UNKNOWN_ERROR("The router reported an error code this client does not know."),
   // Server errors added later (after the client-side ones, so that existing code keeps its place).
   NOT_STORABLE("The router cannot store this request, so it was not carried out; the other requests are not affected."),
-  LOGIN_THROTTLED("Too many failed logins; wait before trying again.");
+  LOGIN_THROTTLED("Too many failed logins; wait before trying again."),
+  // Quotas (issue 22): sent by the server.
+  INBOX_FULL("The recipient's inbox is full; try again later."),
+  TOO_MANY_GROUPS("You have created as many groups as one peer may."),
+  GROUP_FULL("The group has as many members as a group may.");
 
   private final String sentence;
 

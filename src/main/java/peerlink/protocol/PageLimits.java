@@ -25,6 +25,12 @@ public final class PageLimits {
   public static final int MAX_WEIGHT = 64 * 1024;
   /** Most pushes in one page: the default push window, so that one page never asks a client for more. */
   public static final int MAX_PUSHES = 1000;
+  /**
+   * Most names in one page of {@code groups} or {@code members} (and the default page): the default limit
+   * of members per group, so that a client which does not page (it ignores {@code next}) still gets every
+   * member of a group. A page over {@link #MAX_WEIGHT} still travels, in parts.
+   */
+  public static final int MAX_LIST = 1000;
   /** Weight of the fields of a frame besides its strings (type, field names, numbers), as characters. */
   static final int FRAME_OVERHEAD = 64;
   /** Room for the message around a page or part (class name, actor reference, list headers), in bytes. */
@@ -42,17 +48,17 @@ public final class PageLimits {
     } else if (frame instanceof ServerFrame.Delivered d) {
       return d.msgId().length() + d.recipient().length() + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.GroupList g) {
-      int weight = length(g.id()) + FRAME_OVERHEAD;
+      int weight = length(g.id()) + length(g.next()) + FRAME_OVERHEAD;
       for (ServerFrame.GroupInfo group : g.groups()) {
         weight += group.name().length() + FRAME_OVERHEAD / 2;
       }
       return weight;
     } else if (frame instanceof ServerFrame.MemberList m) {
-      return length(m.id()) + length(m.group()) + total(m.members()) + FRAME_OVERHEAD;
+      return length(m.id()) + length(m.group()) + length(m.next()) + total(m.members()) + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.MessageStatus s) {
-      return length(s.id()) + length(s.msgId()) + total(s.recipients()) + total(s.delivered()) + FRAME_OVERHEAD;
+      return length(s.id()) + length(s.msgId()) + total(s.recipients()) + total(s.delivered()) + rejections(s.rejected()) + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.Ok ok) {
-      return length(ok.id()) + length(ok.peer()) + length(ok.msgId()) + FRAME_OVERHEAD;
+      return length(ok.id()) + length(ok.peer()) + length(ok.msgId()) + rejections(ok.rejected()) + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.Error e) {
       return length(e.id()) + length(e.message()) + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.Welcome w) {
@@ -124,6 +130,16 @@ public final class PageLimits {
 
   private static int length(String s) {
     return s == null ? 0 : s.length();
+  }
+
+  private static int rejections(List<ServerFrame.Rejection> rejected) {
+    int total = 0;
+    if (rejected != null) {
+      for (ServerFrame.Rejection r : rejected) {
+        total += r.peer().length() + r.code().length() + r.message().length() + FRAME_OVERHEAD / 2;
+      }
+    }
+    return total;
   }
 
   private static int total(List<String> names) {

@@ -31,11 +31,17 @@ public sealed interface ServerFrame {
 
   /**
    * Success. For {@code send}: the router-assigned {@code msgId}, {@code state} ("SENT" or later when the id
-   * was a duplicate), the number of {@code recipients} and {@code duplicate}. For register and login:
-   * {@code peer} and {@code lastSeq}, the highest sequence number the router has pushed to this peer.
+   * was a duplicate), the number of {@code recipients}, {@code duplicate}, and the group members it was
+   * {@code rejected} for (absent when none). For register and login: {@code peer} and {@code lastSeq}, the
+   * highest sequence number the router has pushed to this peer.
    */
   record Ok(
-      String id, String peer, Long lastSeq, String msgId, String state, Integer recipients, Boolean duplicate) implements Reply {
+      String id, String peer, Long lastSeq, String msgId, String state, Integer recipients, Boolean duplicate, List<Rejection> rejected)
+      implements Reply {
+    public Ok(String id, String peer, Long lastSeq, String msgId, String state, Integer recipients, Boolean duplicate) {
+      this(id, peer, lastSeq, msgId, state, recipients, duplicate, null);
+    }
+
     public static Ok plain(String id) {
       return new Ok(id, null, null, null, null, null, null);
     }
@@ -45,9 +51,20 @@ public sealed interface ServerFrame {
     }
 
     public static Ok sent(String id, String msgId, String state, int recipients, boolean duplicate) {
-      return new Ok(id, null, null, msgId, state, recipients, duplicate ? Boolean.TRUE : null);
+      return sent(id, msgId, state, recipients, duplicate, List.of());
+    }
+
+    /** A send's answer; {@code rejected} the members it was REJECTED for (left out of the frame when empty). */
+    public static Ok sent(String id, String msgId, String state, int recipients, boolean duplicate, List<Rejection> rejected) {
+      return new Ok(id, null, null, msgId, state, recipients, duplicate ? Boolean.TRUE : null, rejected.isEmpty() ? null : List.copyOf(rejected));
     }
   }
+
+  /**
+   * A recipient a message was REJECTED for: {@code code} says why (INBOX_FULL) and {@code message} in a
+   * sentence for people ("bob's inbox is full ...").
+   */
+  record Rejection(String peer, String code, String message) {}
 
   /** A refused frame or request; {@code id} is absent when the frame could not be read. */
   record Error(String id, String code, String message) implements Reply {
@@ -56,14 +73,32 @@ public sealed interface ServerFrame {
     }
   }
 
-  record GroupList(String id, List<GroupInfo> groups) implements Reply {}
+  /** A page of groups, sorted by name; {@code next} (absent on the last page) is the {@code after} of the next page. */
+  record GroupList(String id, List<GroupInfo> groups, String next) implements Reply {
+    public GroupList(String id, List<GroupInfo> groups) {
+      this(id, groups, null);
+    }
+  }
 
   record GroupInfo(String name, int members, boolean member) {}
 
-  record MemberList(String id, String group, List<String> members) implements Reply {}
+  /** A page of a group's members, sorted; {@code next} (absent on the last page) is the {@code after} of the next page. */
+  record MemberList(String id, String group, List<String> members, String next) implements Reply {
+    public MemberList(String id, String group, List<String> members) {
+      this(id, group, members, null);
+    }
+  }
 
-  /** The state of a sent message: SENT until every recipient has it, then DELIVERED. */
-  record MessageStatus(String id, String msgId, String state, List<String> recipients, List<String> delivered) implements Reply {}
+  /**
+   * The state of a sent message: SENT until every recipient has it, then DELIVERED; {@code rejected} lists
+   * the group members it was REJECTED for (absent when none), who are not among {@code recipients}.
+   */
+  record MessageStatus(String id, String msgId, String state, List<String> recipients, List<String> delivered, List<Rejection> rejected)
+      implements Reply {
+    public MessageStatus(String id, String msgId, String state, List<String> recipients, List<String> delivered) {
+      this(id, msgId, state, recipients, delivered, null);
+    }
+  }
 
   /** A frame pushed to a peer under its own sequence number; the peer acknowledges pushes cumulatively. */
   @JsonSubTypes({

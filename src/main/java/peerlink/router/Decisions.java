@@ -4,11 +4,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import org.apache.pekko.actor.typed.ActorRef;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ErrorCode;
 import peerlink.protocol.Limits;
 import peerlink.protocol.Names;
+import peerlink.protocol.PageLimits;
 import peerlink.protocol.ProtocolException;
 import peerlink.protocol.ServerFrame;
 import peerlink.protocol.Signatures;
@@ -32,6 +34,7 @@ import peerlink.protocol.Signatures;
 final class Decisions {
   private final RouterState state;
   private final Limits limits;
+  private final Quotas quotas;
   private final long now;
   private final EventCheck storable;
   private final List<RouterEvent> events = new ArrayList<>();
@@ -40,6 +43,8 @@ final class Decisions {
   /** Peers registered earlier in this batch (not yet in the state), with their keys. */
   private final Map<String, String> registeredInBatch = new HashMap<>();
   private long acceptedInBatch;
+  /** Messages and body bytes this batch has added to each recipient's inbox so far: the quota counts them too. */
+  private final Map<String, long[]> inboxAddedInBatch = new HashMap<>();
 
   record Decided(List<RouterEvent> events, List<RouterCommand.Delivery> replies) {}
 
@@ -59,19 +64,28 @@ final class Decisions {
     boolean storable(RouterEvent event);
   }
 
-  private Decisions(RouterState state, Limits limits, long now, EventCheck storable) {
+  private Decisions(RouterState state, Limits limits, Quotas quotas, long now, EventCheck storable) {
     this.state = state;
     this.limits = limits;
+    this.quotas = quotas;
     this.now = now;
     this.storable = storable;
   }
 
   static Decided decide(RouterState state, List<RouterCommand.Decidable> batch, Limits limits, long now) {
-    return decide(state, batch, limits, now, EventCheck.ANY);
+    return decide(state, batch, limits, Quotas.DEFAULT, now, EventCheck.ANY);
   }
 
   static Decided decide(RouterState state, List<RouterCommand.Decidable> batch, Limits limits, long now, EventCheck storable) {
-    Decisions decisions = new Decisions(state, limits, now, storable);
+    return decide(state, batch, limits, Quotas.DEFAULT, now, storable);
+  }
+
+  static Decided decide(RouterState state, List<RouterCommand.Decidable> batch, Limits limits, Quotas quotas, long now) {
+    return decide(state, batch, limits, quotas, now, EventCheck.ANY);
+  }
+
+  static Decided decide(RouterState state, List<RouterCommand.Decidable> batch, Limits limits, Quotas quotas, long now, EventCheck storable) {
+    Decisions decisions = new Decisions(state, limits, quotas, now, storable);
     for (RouterCommand.Decidable command : batch) {
       decisions.decide(command);
     }
@@ -194,9 +208,7 @@ final class Decisions {
     if (request instanceof ClientFrame.JoinGroup j) return joinGroup(peer, j);
     if (request instanceof ClientFrame.LeaveGroup l) return leaveGroup(peer, l);
     if (request instanceof ClientFrame.ListGroups g) return listGroups(peer, g);
-    if (request instanceof ClientFrame.ListMembers m) {
-      return new ServerFrame.MemberList(m.id(), m.group(), List.copyOf(existingGroup(m.group()).members()));
-    }
+    if (request instanceof ClientFrame.ListMembers m) return listMembers(m);
     if (request instanceof ClientFrame.QueryStatus q) return status(peer, q);
     throw new ProtocolException(ErrorCode.ALREADY_AUTHENTICATED); // register and login
   }
@@ -208,11 +220,13 @@ final class Decisions {
       // A record is forgotten only long after its message was delivered to everyone.
       return record == null
           ? ServerFrame.Ok.sent(s.id(), known, MessageState.DELIVERED.name(), 0, true)
-          : ServerFrame.Ok.sent(s.id(), known, record.state().name(), record.recipients().size(), true);
+          : ServerFrame.Ok.sent(s.id(), known, record.state().name(), record.recipients().size(), true, rejections(record.rejected()));
     }
     ServerFrame.Ok earlierInBatch = sentInBatch.get(from + '\u0000' + s.id());
     if (earlierInBatch != null) {
-      return ServerFrame.Ok.sent(s.id(), earlierInBatch.msgId(), earlierInBatch.state(), earlierInBatch.recipients(), true);
+      return ServerFrame.Ok.sent(
+          s.id(), earlierInBatch.msgId(), earlierInBatch.state(), earlierInBatch.recipients(), true,
+          earlierInBatch.rejected() == null ? List.of() : earlierInBatch.rejected());
     }
     limits.requireMessageSize(s.body());
     Names.requireValid("Receiver", s.to());
@@ -230,12 +244,50 @@ final class Decisions {
     } else {
       throw new ProtocolException(ErrorCode.UNKNOWN_RECIPIENT, "No peer or group is named '" + s.to() + "'.");
     }
+    // The inbox quota, per recipient: a full inbox refuses the message for that recipient (REJECTED), decided
+    // here and journaled in the event, so that a replay gives every recipient the same answer.
+    long bodyBytes = Quotas.utf8Length(s.body());
+    List<String> accepting = new ArrayList<>(recipients.size());
+    List<String> rejected = new ArrayList<>();
+    for (String recipient : recipients) {
+      (hasRoom(recipient, bodyBytes) ? accepting : rejected).add(recipient);
+    }
+    if (!rejected.isEmpty() && accepting.isEmpty()) {
+      // Nobody can take it: refused as a whole, nothing is kept, and the same id can be sent again later.
+      throw new ProtocolException(
+          ErrorCode.INBOX_FULL,
+          group == null ? quotas.inboxFull(s.to()) : "Every recipient's inbox is full: " + String.join(", ", rejected) + ". Try again later.");
+    }
     String msgId = MessageIds.of(state.messageCount() + acceptedInBatch + 1);
-    emit(new RouterEvent.MessageAccepted(msgId, s.id(), from, s.to(), group, recipients, s.body(), now, s.wantsReceipts() ? null : Boolean.FALSE));
-    acceptedInBatch++; // after emit: a message that cannot be stored takes no message id
-    ServerFrame.Ok accepted = ServerFrame.Ok.sent(s.id(), msgId, MessageState.SENT.name(), recipients.size(), false);
+    emit(
+        new RouterEvent.MessageAccepted(
+            msgId, s.id(), from, s.to(), group, List.copyOf(accepting), s.body(), now, s.wantsReceipts() ? null : Boolean.FALSE,
+            rejected.isEmpty() ? null : List.copyOf(rejected)));
+    acceptedInBatch++; // after emit: a message that cannot be stored takes no message id, nor room in an inbox
+    for (String recipient : accepting) {
+      long[] added = inboxAddedInBatch.computeIfAbsent(recipient, r -> new long[2]);
+      added[0]++;
+      added[1] += bodyBytes;
+    }
+    ServerFrame.Ok accepted = ServerFrame.Ok.sent(s.id(), msgId, MessageState.SENT.name(), accepting.size(), false, rejections(rejected));
     sentInBatch.put(from + '\u0000' + s.id(), accepted);
     return accepted;
+  }
+
+  /** Whether {@code recipient}'s inbox, with what this batch added to it, takes one more body of {@code bytes}. */
+  private boolean hasRoom(String recipient, long bytes) {
+    PeerRecord inbox = state.peer(recipient);
+    long[] added = inboxAddedInBatch.getOrDefault(recipient, new long[2]);
+    return quotas.inboxHasRoom(inbox.inboxMessages() + added[0], inbox.inboxBytes() + added[1], bytes);
+  }
+
+  /** What the sender is told about the recipients a message was REJECTED for. */
+  private List<ServerFrame.Rejection> rejections(List<String> rejected) {
+    List<ServerFrame.Rejection> told = new ArrayList<>(rejected.size());
+    for (String peer : rejected) {
+      told.add(new ServerFrame.Rejection(peer, ErrorCode.INBOX_FULL.name(), quotas.inboxFull(peer)));
+    }
+    return told;
   }
 
   private ServerFrame createGroup(String peer, ClientFrame.CreateGroup c) {
@@ -246,12 +298,23 @@ final class Decisions {
     if (state.peer(c.group()) != null) {
       throw new ProtocolException(ErrorCode.NAME_TAKEN, "'" + c.group() + "' is the ID of a peer.");
     }
+    if (state.groupsCreatedBy(peer) >= quotas.maxGroupsPerPeer()) {
+      throw new ProtocolException(
+          ErrorCode.TOO_MANY_GROUPS,
+          "You have created " + state.groupsCreatedBy(peer) + " groups; the limit is " + quotas.maxGroupsPerPeer() + " per peer.");
+    }
     emit(new RouterEvent.GroupCreated(c.group(), peer, now));
     return ServerFrame.Ok.plain(c.id());
   }
 
   private ServerFrame joinGroup(String peer, ClientFrame.JoinGroup j) {
-    if (!existingGroup(j.group()).hasMember(peer)) {
+    GroupRecord group = existingGroup(j.group());
+    if (!group.hasMember(peer)) {
+      if (group.members().size() >= quotas.maxMembersPerGroup()) {
+        throw new ProtocolException(
+            ErrorCode.GROUP_FULL,
+            "Group '" + j.group() + "' has " + group.members().size() + " members; the limit is " + quotas.maxMembersPerGroup() + ".");
+      }
       emit(new RouterEvent.GroupJoined(j.group(), peer));
     }
     return ServerFrame.Ok.plain(j.id()); // joining twice is harmless, so a retried join succeeds
@@ -265,10 +328,37 @@ final class Decisions {
     return ServerFrame.Ok.plain(l.id());
   }
 
+  /** A page of the groups after {@code g.after()}, by name; reads only that page, however many groups there are. */
   private ServerFrame listGroups(String peer, ClientFrame.ListGroups g) {
+    int limit = g.limit() == null ? PageLimits.MAX_LIST : g.limit();
+    Map<String, GroupRecord> rest = g.after() == null ? state.sortedGroups() : state.sortedGroups().tailMap(g.after(), false);
     List<ServerFrame.GroupInfo> groups = new ArrayList<>();
-    state.groups().forEach((name, group) -> groups.add(new ServerFrame.GroupInfo(name, group.members().size(), group.hasMember(peer))));
-    return new ServerFrame.GroupList(g.id(), groups);
+    String next = null;
+    for (Map.Entry<String, GroupRecord> entry : rest.entrySet()) {
+      if (groups.size() == limit) {
+        next = groups.get(limit - 1).name();
+        break;
+      }
+      GroupRecord group = entry.getValue();
+      groups.add(new ServerFrame.GroupInfo(entry.getKey(), group.members().size(), group.hasMember(peer)));
+    }
+    return new ServerFrame.GroupList(g.id(), groups, next);
+  }
+
+  /** A page of a group's members after {@code m.after()}, in the same way. */
+  private ServerFrame listMembers(ClientFrame.ListMembers m) {
+    int limit = m.limit() == null ? PageLimits.MAX_LIST : m.limit();
+    NavigableSet<String> all = existingGroup(m.group()).sortedMembers();
+    List<String> members = new ArrayList<>();
+    String next = null;
+    for (String member : m.after() == null ? all : all.tailSet(m.after(), false)) {
+      if (members.size() == limit) {
+        next = members.get(limit - 1);
+        break;
+      }
+      members.add(member);
+    }
+    return new ServerFrame.MemberList(m.id(), m.group(), members, next);
   }
 
   private ServerFrame status(String peer, ClientFrame.QueryStatus q) {
@@ -277,7 +367,8 @@ final class Decisions {
       // Someone else's message is reported as unknown too, so ids reveal nothing about other peers.
       throw new ProtocolException(ErrorCode.UNKNOWN_MESSAGE, "You sent no message with ID '" + q.msgId() + "'.");
     }
-    return new ServerFrame.MessageStatus(q.id(), q.msgId(), record.state().name(), record.recipients(), record.delivered());
+    List<ServerFrame.Rejection> rejected = rejections(record.rejected());
+    return new ServerFrame.MessageStatus(q.id(), q.msgId(), record.state().name(), record.recipients(), record.delivered(), rejected.isEmpty() ? null : rejected);
   }
 
   private void acknowledge(RouterCommand.Acknowledge a) {

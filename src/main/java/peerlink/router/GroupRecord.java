@@ -3,6 +3,7 @@ package peerlink.router;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Collection;
+import java.util.NavigableSet;
 import java.util.Set;
 import org.pcollections.TreePSet;
 
@@ -31,6 +32,11 @@ public final class GroupRecord {
   }
 
   public Set<String> members() {
+    return members;
+  }
+
+  /** The members, sorted, for pages of {@code members}. */
+  NavigableSet<String> sortedMembers() {
     return members;
   }
 

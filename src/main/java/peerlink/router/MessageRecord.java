@@ -29,6 +29,11 @@ public final class MessageRecord {
    * when it wants them, as every sender did before the flag existed.
    */
   @JsonProperty @JsonInclude(JsonInclude.Include.NON_NULL) private final Boolean receipts;
+  /**
+   * The members of the group it was sent to whose inbox was full (INBOX_FULL): REJECTED for them, never
+   * delivered, and not among {@code recipients}. Null (and left out of checkpoints) when there were none.
+   */
+  @JsonProperty @JsonInclude(JsonInclude.Include.NON_NULL) private final List<String> rejected;
 
   /** A message just accepted, whose sender wants a {@code delivered} push per recipient. */
   MessageRecord(String from, String to, List<String> recipients) {
@@ -37,13 +42,18 @@ public final class MessageRecord {
 
   /** A message just accepted; {@code receipts} {@code false} when its sender wants no {@code delivered} pushes. */
   MessageRecord(String from, String to, List<String> recipients, Boolean receipts) {
-    this(from, to, List.copyOf(recipients), TreePVector.<String>empty(), Boolean.FALSE.equals(receipts) ? Boolean.FALSE : null);
+    this(from, to, recipients, receipts, null);
+  }
+
+  /** A message just accepted for {@code recipients} and REJECTED for {@code rejected} (null or empty: none). */
+  MessageRecord(String from, String to, List<String> recipients, Boolean receipts, List<String> rejected) {
+    this(from, to, List.copyOf(recipients), TreePVector.<String>empty(), Boolean.FALSE.equals(receipts) ? Boolean.FALSE : null, rejectedOrNull(rejected));
   }
 
   /** A direct message that its one recipient has: what {@link DeliveredRecords} keeps of it is the name. */
   static MessageRecord deliveredDirect(String from, String to) {
     List<String> recipients = List.of(to);
-    return new MessageRecord(from, to, recipients, recipients, null);
+    return new MessageRecord(from, to, recipients, recipients, null, null);
   }
 
   @JsonCreator
@@ -52,17 +62,23 @@ public final class MessageRecord {
       @JsonProperty("to") String to,
       @JsonProperty("recipients") List<String> recipients,
       @JsonProperty("delivered") Collection<String> delivered,
-      @JsonProperty("receipts") Boolean receipts) {
-    this(from, to, List.copyOf(recipients), TreePVector.from(delivered), Boolean.FALSE.equals(receipts) ? Boolean.FALSE : null);
+      @JsonProperty("receipts") Boolean receipts,
+      @JsonProperty("rejected") List<String> rejected) {
+    this(from, to, List.copyOf(recipients), TreePVector.from(delivered), Boolean.FALSE.equals(receipts) ? Boolean.FALSE : null, rejectedOrNull(rejected));
   }
 
-  private MessageRecord(String from, String to, List<String> recipients, List<String> delivered, Boolean receipts) {
+  private MessageRecord(String from, String to, List<String> recipients, List<String> delivered, Boolean receipts, List<String> rejected) {
     this.from = from;
     this.to = to;
     this.recipients = recipients;
     // Compared only when complete: a group of n members would otherwise cost n^2/2 comparisons per message.
     this.delivered = delivered.size() == recipients.size() && delivered.equals(recipients) ? recipients : delivered;
     this.receipts = receipts;
+    this.rejected = rejected;
+  }
+
+  private static List<String> rejectedOrNull(List<String> rejected) {
+    return rejected == null || rejected.isEmpty() ? null : List.copyOf(rejected);
   }
 
   /** Whether the sender gets a {@code delivered} push when a recipient acknowledges this message. */
@@ -86,26 +102,35 @@ public final class MessageRecord {
     return delivered;
   }
 
-  /** SENT until every recipient has acknowledged it; a message with no recipients stays SENT. */
+  /** The recipients it was REJECTED for (their inbox was full), in the group's order; empty when none. */
+  public List<String> rejected() {
+    return rejected == null ? List.of() : rejected;
+  }
+
+  /**
+   * SENT until every recipient has acknowledged it; a message with no recipients stays SENT. The members it
+   * was REJECTED for are not recipients: a message is DELIVERED once everyone it was accepted for has it.
+   */
   public MessageState state() {
     return !recipients.isEmpty() && delivered.size() == recipients.size() ? MessageState.DELIVERED : MessageState.SENT;
   }
 
   MessageRecord deliveredTo(String recipient) {
     PVector<String> sofar = delivered instanceof PVector<String> partial ? partial : TreePVector.from(delivered);
-    return new MessageRecord(from, to, recipients, sofar.plus(recipient), receipts);
+    return new MessageRecord(from, to, recipients, sofar.plus(recipient), receipts, rejected);
   }
 
   /** This record with each name replaced by {@code names}' instance of it (records read from a checkpoint bring their own). */
   MessageRecord withNames(UnaryOperator<String> names) {
     List<String> named = recipients.stream().map(names).toList();
     List<String> namedDelivered = delivered == recipients ? named : delivered.stream().map(names).toList();
-    return new MessageRecord(names.apply(from), names.apply(to), named, namedDelivered, receipts);
+    List<String> namedRejected = rejected == null ? null : rejected.stream().map(names).toList();
+    return new MessageRecord(names.apply(from), names.apply(to), named, namedDelivered, receipts, namedRejected);
   }
 
   /** Sent to one peer (not to a group) and delivered to it. */
   boolean isDirectAndDelivered() {
-    return recipients.size() == 1 && delivered.size() == 1 && to.equals(recipients.get(0));
+    return recipients.size() == 1 && delivered.size() == 1 && to.equals(recipients.get(0)) && rejected == null;
   }
 
   int deliveredCount() {

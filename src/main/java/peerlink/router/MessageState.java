@@ -1,7 +1,11 @@
 package peerlink.router;
 
-/** The states a sender sees, in the only order they may occur. */
+/**
+ * The states a sender sees, in the only order they may occur: SENT then DELIVERED per recipient, or REJECTED
+ * for a recipient that could not take it when it was sent (its inbox full), which never changes again.
+ */
 public enum MessageState {
   SENT,
-  DELIVERED
+  DELIVERED,
+  REJECTED
 }

@@ -40,9 +40,12 @@ public final class PeerRecord {
    * whose records that checkpoint holds among the registry's messages; {@link #withDeliveredFrom} moves them here.
    */
   @JsonIgnore private final Collection<String> deliveredIdsToLoad;
+  /** Messages in {@link #inbox} and the UTF-8 bytes of their bodies, for the inbox quota; derived, never stored. */
+  @JsonIgnore private final int inboxMessages;
+  @JsonIgnore private final long inboxBytes;
 
   PeerRecord(String publicKey) {
-    this(publicKey, 0, TreePMap.empty(), SentIds.empty(), DeliveredRecords.empty());
+    this(publicKey, 0, TreePMap.empty(), SentIds.empty(), DeliveredRecords.empty(), 0, 0);
   }
 
   /** Reads both checkpoint forms: kept logs in pieces ({@code sentKept}, {@code deliveredKept}), or whole as before. */
@@ -58,6 +61,16 @@ public final class PeerRecord {
     this.publicKey = publicKey;
     this.lastSeq = lastSeq;
     this.inbox = bySeq(inbox);
+    int messages = 0;
+    long bytes = 0;
+    for (ServerFrame.Push push : this.inbox.values()) {
+      if (push instanceof ServerFrame.Message m) {
+        messages++;
+        bytes += Quotas.utf8Length(m.body());
+      }
+    }
+    this.inboxMessages = messages;
+    this.inboxBytes = bytes;
     this.sentIds = sentIds == null ? SentIds.empty() : SentIds.of(sentIds);
     this.delivered = DeliveredRecords.empty();
     this.sentToLoad = sentKept;
@@ -70,12 +83,16 @@ public final class PeerRecord {
       long lastSeq,
       TreePMap<Long, ServerFrame.Push> inbox,
       SentIds sentIds,
-      DeliveredRecords delivered) {
+      DeliveredRecords delivered,
+      int inboxMessages,
+      long inboxBytes) {
     this.publicKey = publicKey;
     this.lastSeq = lastSeq;
     this.inbox = inbox;
     this.sentIds = sentIds;
     this.delivered = delivered;
+    this.inboxMessages = inboxMessages;
+    this.inboxBytes = inboxBytes;
     this.sentToLoad = null;
     this.deliveredToLoad = null;
     this.deliveredIdsToLoad = List.of();
@@ -98,7 +115,7 @@ public final class PeerRecord {
         loaded = loaded.plusLoaded(msgId, record, names);
       }
     }
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, loaded);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, loaded, inboxMessages, inboxBytes);
   }
 
   /** Whether this record was read from a checkpoint in pieces and still waits for them ({@link #withPieces}). */
@@ -113,7 +130,7 @@ public final class PeerRecord {
     }
     SentIds sent = sentToLoad == null ? sentIds : SentIds.restore(sentToLoad, pieceById);
     DeliveredRecords kept = deliveredToLoad == null ? delivered : DeliveredRecords.restore(deliveredToLoad, pieceById, names);
-    return new PeerRecord(publicKey, lastSeq, inbox, sent, kept);
+    return new PeerRecord(publicKey, lastSeq, inbox, sent, kept, inboxMessages, inboxBytes);
   }
 
   /** The full blocks of this peer's kept logs, each a piece of a checkpoint; ids only, in a record still awaiting them. */
@@ -189,16 +206,18 @@ public final class PeerRecord {
 
   /** Remembers a client id that was not seen before (the router answers a seen one from {@link #msgIdFor}). */
   PeerRecord rememberSent(String clientId, String msgId) {
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds.plus(clientId, msgId), delivered);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds.plus(clientId, msgId), delivered, inboxMessages, inboxBytes);
   }
 
   /** Keeps the record of a message of this peer's that every recipient now has; the oldest kept one may go. */
   PeerRecord rememberDelivered(String msgId, MessageRecord record) {
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, delivered.plus(msgId, record));
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, delivered.plus(msgId, record), inboxMessages, inboxBytes);
   }
 
   PeerRecord push(ServerFrame.Push item) {
-    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, delivered);
+    boolean message = item instanceof ServerFrame.Message;
+    long bytes = item instanceof ServerFrame.Message m ? Quotas.utf8Length(m.body()) : 0;
+    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, delivered, inboxMessages + (message ? 1 : 0), inboxBytes + bytes);
   }
 
   /** The pushes up to and including {@code upTo}, oldest first: what an acknowledgement removes. */
@@ -208,7 +227,25 @@ public final class PeerRecord {
 
   /** This peer without the pushes up to and including {@code upTo}. */
   PeerRecord acknowledged(long upTo) {
-    return new PeerRecord(publicKey, lastSeq, inbox.tailMap(upTo, false), sentIds, delivered);
+    int messages = inboxMessages;
+    long bytes = inboxBytes;
+    for (ServerFrame.Push push : inbox.headMap(upTo, true).values()) {
+      if (push instanceof ServerFrame.Message m) {
+        messages--;
+        bytes -= Quotas.utf8Length(m.body());
+      }
+    }
+    return new PeerRecord(publicKey, lastSeq, inbox.tailMap(upTo, false), sentIds, delivered, messages, bytes);
+  }
+
+  /** Messages waiting in this peer's inbox (delivered notices not counted): what the inbox quota bounds. */
+  public int inboxMessages() {
+    return inboxMessages;
+  }
+
+  /** UTF-8 bytes of the bodies of the messages waiting in this peer's inbox. */
+  public long inboxBytes() {
+    return inboxBytes;
   }
 
   /** The pushes after {@code seq}, oldest first: what a resuming client is missing. */

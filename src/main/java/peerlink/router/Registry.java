@@ -66,7 +66,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
   }
 
   private Effect<RouterEvent, RouterState> decide(RouterState state, Decide command) {
-    Decisions.Decided decided = Decisions.decide(state, command.batch(), settings.limits(), clock.millis(), this::storable);
+    Decisions.Decided decided = Decisions.decide(state, command.batch(), settings.limits(), settings.quotas(), clock.millis(), this::storable);
     if (decided.events().isEmpty()) {
       router.tell(new RouterCommand.BatchDone(decided.replies(), Map.of()));
       return Effect().none();

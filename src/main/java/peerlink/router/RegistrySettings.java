@@ -9,14 +9,21 @@ import peerlink.protocol.Limits;
  *
  * @param snapshotEvery events between checkpoints (snapshots) of the registry
  * @param maxBatch most commands decided and persisted in one write
+ * @param quotas what one peer may hold in the registry (inbox, groups)
  */
-public record RegistrySettings(Limits limits, int snapshotEvery, int maxBatch, Duration restartBackoff) {
+public record RegistrySettings(Limits limits, int snapshotEvery, int maxBatch, Duration restartBackoff, Quotas quotas) {
+
+  /** Settings with the default quotas (tests that are not about them). */
+  public RegistrySettings(Limits limits, int snapshotEvery, int maxBatch, Duration restartBackoff) {
+    this(limits, snapshotEvery, maxBatch, restartBackoff, Quotas.DEFAULT);
+  }
 
   public static RegistrySettings from(Config config) {
     return new RegistrySettings(
         Limits.forMessageSize((int) config.getMemorySize("peerlink.limits.max-message-size").toBytes()),
         config.getInt("peerlink.router.snapshot-every"),
         config.getInt("peerlink.router.max-batch"),
-        config.getDuration("peerlink.router.restart-backoff"));
+        config.getDuration("peerlink.router.restart-backoff"),
+        Quotas.from(config));
   }
 }

@@ -43,6 +43,8 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
    * Transient: rebuilt from the names when a snapshot is loaded.
    */
   @JsonIgnore private final Map<String, String> names;
+  /** How many groups each peer created (for the quota); transient: counted from the groups when a snapshot is loaded. */
+  @JsonIgnore private HashPMap<String, Integer> groupsCreated;
 
   public RouterState() {
     this(HashTreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), 0);
@@ -65,6 +67,9 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     this.groups = TreePMap.from(groups);
     this.messages = HashTreePMap.from(undelivered);
     this.messageCount = messageCount;
+    Map<String, Integer> created = new HashMap<>();
+    groups.values().forEach(group -> created.merge(group.creator(), 1, Integer::sum));
+    this.groupsCreated = HashTreePMap.from(created);
   }
 
   public PeerRecord peer(String id) {
@@ -77,6 +82,16 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
 
   public Map<String, GroupRecord> groups() {
     return groups;
+  }
+
+  /** The groups by name, sorted, for pages of {@code groups}. */
+  TreePMap<String, GroupRecord> sortedGroups() {
+    return groups;
+  }
+
+  /** How many groups {@code peer} has created (groups are never deleted). */
+  public int groupsCreatedBy(String peer) {
+    return groupsCreated.getOrDefault(peer, 0);
   }
 
   /** The record of a message {@code sender} sent, delivered or not, while the router keeps it; else null. */
@@ -105,7 +120,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     }
     Map<String, PeerRecord> loaded = new HashMap<>();
     peers.forEach((id, peer) -> loaded.put(id, peer.withPieces(pieceById, this::name)));
-    return new RouterState(HashTreePMap.from(loaded), groups, messages, messageCount, names);
+    return new RouterState(HashTreePMap.from(loaded), groups, messages, messageCount, names, groupsCreated);
   }
 
   /** Whether this state was read from a checkpoint in pieces without them: it must not be used before {@link #withPieces}. */
@@ -136,6 +151,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       names.put(e.peer(), e.peer());
     } else if (event instanceof RouterEvent.GroupCreated e) {
       groups = groups.plus(e.group(), new GroupRecord(e.creator()));
+      groupsCreated = groupsCreated.plus(e.creator(), groupsCreatedBy(e.creator()) + 1);
       names.put(e.group(), e.group());
     } else if (event instanceof RouterEvent.GroupJoined e) {
       groups = groups.plus(e.group(), groups.get(e.group()).with(e.peer()));
@@ -149,7 +165,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
 
   /** A snapshot of this state for a checkpoint: shares every collection, which no later event changes. */
   RouterState copy() {
-    return new RouterState(peers, groups, messages, messageCount, names);
+    return new RouterState(peers, groups, messages, messageCount, names, groupsCreated);
   }
 
   private RouterState(
@@ -157,12 +173,14 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       TreePMap<String, GroupRecord> groups,
       HashPMap<String, MessageRecord> messages,
       long messageCount,
-      Map<String, String> names) {
+      Map<String, String> names,
+      HashPMap<String, Integer> groupsCreated) {
     this.peers = peers;
     this.groups = groups;
     this.messages = messages;
     this.messageCount = messageCount;
     this.names = names;
+    this.groupsCreated = groupsCreated;
   }
 
   /** Returns and forgets the pushes added since the last call, so the router can forward them live. */
@@ -175,7 +193,8 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
   private void accept(RouterEvent.MessageAccepted e) {
     messageCount++;
     // An unmodifiable list, which MessageRecord's List.copyOf keeps as it is (it copies Stream.toList()'s).
-    messages = messages.plus(e.msgId(), new MessageRecord(name(e.from()), name(e.to()), e.recipients().stream().map(this::name).collect(Collectors.toUnmodifiableList()), e.receipts()));
+    List<String> rejected = e.rejected() == null ? null : e.rejected().stream().map(this::name).toList();
+    messages = messages.plus(e.msgId(), new MessageRecord(name(e.from()), name(e.to()), e.recipients().stream().map(this::name).collect(Collectors.toUnmodifiableList()), e.receipts(), rejected));
     peers = peers.plus(e.from(), peers.get(e.from()).rememberSent(e.clientId(), e.msgId()));
     for (String recipient : e.recipients()) {
       PeerRecord inbox = peers.get(recipient);

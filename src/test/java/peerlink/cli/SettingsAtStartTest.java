@@ -94,7 +94,13 @@ class SettingsAtStartTest {
 
   @Test
   void aServerWhoseOperationsPortIsOpenBeyondThisMachineWithoutATokenDoesNotStartAndSaysWhatToDo() {
-    Run run = peerlink("peerlink.ops.host", "0.0.0.0", "server", "--data", dir.resolve("data").toString(), "--port", "1", "--cluster-port", "1");
+    Run run;
+    try {
+      run = peerlink("peerlink.ops.host", "0.0.0.0", "server", "--data", dir.resolve("data").toString(), "--port", "1", "--cluster-port", "1");
+    } finally {
+      System.clearProperty("peerlink.ops.host");
+      ConfigFactory.invalidateCaches();
+    }
 
     assertEquals(2, run.exitCode);
     assertEquals("peerlink server: invalid setting: peerlink.ops.host is 0.0.0.0, which is not a loopback address, and peerlink.ops.token is "
@@ -123,6 +129,20 @@ class SettingsAtStartTest {
     } finally {
       System.setOut(original);
     }
+  }
+
+  @Test
+  void checkConfigReportsAQuotaOfZeroByItsKey() {
+    Run run;
+    try {
+      run = peerlink("peerlink.limits.max-inbox-messages", "0", "server", "--check-config");
+    } finally {
+      System.clearProperty("peerlink.limits.max-inbox-messages"); // it is checked before the settings of the other tests
+      ConfigFactory.invalidateCaches();
+    }
+
+    assertEquals(2, run.exitCode);
+    assertEquals("peerlink server: invalid setting: peerlink.limits.max-inbox-messages must be at least 1, not 0\n", run.stderr);
   }
 
   private record Run(int exitCode, String stderr) {}

@@ -198,6 +198,53 @@ class PeerLinkClientTest {
   /** The in-process node serves plain ws:// (node-test.conf); ClientTlsTest covers wss://. */
   private static final ClientTls PLAIN = ClientTls.systemTrust().withPlainAllowed();
 
+  @Test
+  void aProgramPagesThroughGroupsAndMembersWithTheNextCursorOrGetsThemAllAtOnce() {
+    PeerLinkClient alice = registered("alice");
+    PeerLinkClient bob = registered("bob");
+    for (String group : List.of("red", "green", "blue")) {
+      PeerLinkClient.await(alice.createGroup(group));
+    }
+    PeerLinkClient.await(bob.joinGroup("red"));
+
+    ServerFrame.GroupList first = PeerLinkClient.await(bob.groups(null, 2));
+    ServerFrame.GroupList second = PeerLinkClient.await(bob.groups(first.next(), 2));
+    ServerFrame.MemberList members = PeerLinkClient.await(bob.members("red", null, 1));
+
+    assertEquals(List.of("blue", "green"), first.groups().stream().map(ServerFrame.GroupInfo::name).toList());
+    assertEquals(List.of("red"), second.groups().stream().map(ServerFrame.GroupInfo::name).toList());
+    assertEquals(null, second.next());
+    assertEquals(new ServerFrame.MemberList(members.id(), "red", List.of("alice"), "alice"), members);
+    assertEquals(List.of("blue", "green", "red"), PeerLinkClient.await(bob.allGroups()).stream().map(ServerFrame.GroupInfo::name).toList());
+    assertEquals(List.of("alice", "bob"), PeerLinkClient.await(bob.allMembers("red")));
+    assertEquals(ErrorCode.UNKNOWN_GROUP, assertThrows(PeerLinkException.class, () -> PeerLinkClient.await(bob.allMembers("nope"))).code());
+  }
+
+  @Test
+  void aGroupSendTellsWhichMembersItWasRejectedForAndADirectSendToAFullInboxFailsWithInboxFull() {
+    node.close();
+    node = InProcessNode.start(data, ConfigFactory.parseString("peerlink.limits.max-inbox-messages = 1"));
+    PeerLinkClient bob = registered("bob");
+    PeerLinkClient carol = registered("carol");
+    PeerLinkClient dave = registered("dave");
+    PeerLinkClient.await(carol.createGroup("team"));
+    PeerLinkClient.await(bob.joinGroup("team"));
+    PeerLinkClient.await(dave.joinGroup("team"));
+    PeerLinkClient.await(bob.close()); // bob reads nothing from now on
+    PeerLinkClient.await(carol.send("bob", "fills bob's inbox"));
+
+    ServerFrame.Ok groupSend = PeerLinkClient.await(carol.send("team", "hi"));
+    PeerLinkException direct = assertThrows(PeerLinkException.class, () -> PeerLinkClient.await(carol.send("bob", "hi bob")));
+
+    assertEquals("SENT", groupSend.state());
+    assertEquals(1, groupSend.recipients(), "dave");
+    assertEquals(
+        List.of(new ServerFrame.Rejection("bob", "INBOX_FULL", "bob's inbox is full (at most 1 message or 16 MiB may wait to be read); try again later.")),
+        groupSend.rejected());
+    assertEquals(ErrorCode.INBOX_FULL, direct.code());
+    assertEquals("bob's inbox is full (at most 1 message or 16 MiB may wait to be read); try again later.", direct.getMessage());
+  }
+
   private List<String> servers() {
     return List.of("ws://127.0.0.1:" + node.port());
   }

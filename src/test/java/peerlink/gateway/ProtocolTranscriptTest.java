@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +47,8 @@ class ProtocolTranscriptTest {
 
   private static void replay(Transcript block) throws Exception {
     Path data = Files.createTempDirectory("transcript");
-    try (InProcessNode node = InProcessNode.start(data); Replay replay = new Replay(node.port())) {
+    Config settings = ConfigFactory.parseString(String.join("\n", block.settings()));
+    try (InProcessNode node = InProcessNode.start(data, settings); Replay replay = new Replay(node.port())) {
       for (Transcript.Step step : block.steps()) {
         try {
           replay.run(step);

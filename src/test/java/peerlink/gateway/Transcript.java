@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
  * The {@code transcript} blocks of docs/protocol.md: parsing them, and matching server frames against
  * their expected JSON. The format is described in the "Examples" section of that document.
  */
-record Transcript(String title, int line, List<Step> steps) {
+record Transcript(String title, int line, List<Step> steps, List<String> settings) {
+
+  /** A comment line {@code # setting: KEY = VALUE} sets a node setting (HOCON) for the router of its block. */
+  private static final String SETTING = "setting:";
 
   enum Action { SEND, EXPECT, EXPECT_CLOSED, DISCONNECT }
 
@@ -31,16 +34,22 @@ record Transcript(String title, int line, List<Step> steps) {
       int start = i + 1;
       String title = null;
       List<Step> steps = new ArrayList<>();
+      List<String> settings = new ArrayList<>();
       for (i = start; i < markdown.size() && !markdown.get(i).strip().equals("```"); i++) {
         String text = markdown.get(i).strip();
         if (text.startsWith("#")) {
-          if (title == null) title = text.substring(1).strip();
+          String comment = text.substring(1).strip();
+          if (comment.startsWith(SETTING)) {
+            settings.add(comment.substring(SETTING.length()).strip());
+          } else if (title == null) {
+            title = comment;
+          }
         } else if (!text.isEmpty()) {
           steps.add(step(i + 1, text));
         }
       }
       if (i == markdown.size()) throw new IllegalArgumentException("line " + start + ": unclosed transcript block");
-      blocks.add(new Transcript(title == null ? "transcript at line " + start : title, start, steps));
+      blocks.add(new Transcript(title == null ? "transcript at line " + start : title, start, steps, settings));
     }
     return blocks;
   }

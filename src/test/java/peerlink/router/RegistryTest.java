@@ -235,16 +235,73 @@ class RegistryTest {
     assertTrue(snapshot.messageCount() >= 1, "a snapshot taken within or after the batch: " + snapshot.messageCount());
   }
 
+  @Test
+  void aMemberAGroupMessageWasRejectedForIsStillRejectedAfterARestartThatReplaysTheJournal() {
+    start(1000, new Quotas(1, 1024, 10, 10));
+    router.expectMessage(new RouterCommand.RegistryReady());
+    register("alice");
+    register("bob");
+    register("carol");
+    registry.runCommand(decide(execute("alice", new ClientFrame.CreateGroup("g1", "team"))));
+    registry.runCommand(decide(execute("bob", new ClientFrame.JoinGroup("j1", "team"))));
+    registry.runCommand(decide(execute("carol", new ClientFrame.JoinGroup("j1", "team"))));
+    registry.runCommand(decide(send("carol", "x1", "bob", "fills bob's inbox")));
+    registry.runCommand(decide(send("alice", "c1", "team", "hi team")));
+    router.receiveSeveralMessages(5);
+    ServerFrame.Rejection bob =
+        new ServerFrame.Rejection("bob", "INBOX_FULL", "bob's inbox is full (at most 1 message or 1 KiB may wait to be read); try again later.");
+
+    RouterState recovered = registry.restart().state();
+
+    router.expectMessage(new RouterCommand.RegistryReady());
+    assertEquals(List.of("bob"), recovered.sentMessage("alice", "m2").rejected());
+    assertEquals(List.of("carol"), recovered.sentMessage("alice", "m2").recipients());
+    assertEquals(1, recovered.peer("bob").inboxMessages(), "bob got only carol's message");
+    registry.runCommand(decide(send("alice", "c1", "team", "hi team")));
+    RouterCommand.BatchDone retried = router.expectMessageClass(RouterCommand.BatchDone.class);
+    assertEquals(new ToSession.Reply(ServerFrame.Ok.sent("c1", "m2", "SENT", 1, true, List.of(bob))), retried.replies().get(0).message());
+  }
+
+  @Test
+  void quotasStillHoldAfterRecoveringFromASnapshot() {
+    start(5, new Quotas(1, 1024, 1, 10));
+    router.expectMessage(new RouterCommand.RegistryReady());
+    register("alice"); // event 1
+    register("bob"); // event 2
+    registry.runCommand(decide(send("alice", "c1", "bob", "one"))); // event 3
+    registry.runCommand(decide(execute("alice", new ClientFrame.CreateGroup("g1", "team")))); // event 4
+    registry.runCommand(decide(execute("bob", new ClientFrame.JoinGroup("j1", "team")))); // event 5: a snapshot
+    router.receiveSeveralMessages(3);
+    registry.snapshotTestKit().orElseThrow().expectNextPersistedClass(Registry.PERSISTENCE_ID.id(), RouterState.class);
+    registry.persistenceTestKit().clearByIdPreservingSeqNumbers(Registry.PERSISTENCE_ID.id());
+
+    RouterState recovered = registry.restart().state();
+    router.expectMessage(new RouterCommand.RegistryReady());
+    registry.runCommand(decide(send("alice", "c2", "bob", "two"), execute("alice", new ClientFrame.QueryStatus("q1", "m1"))));
+    RouterCommand.BatchDone full = router.expectMessageClass(RouterCommand.BatchDone.class);
+    registry.runCommand(decide(execute("alice", new ClientFrame.CreateGroup("g2", "more"))));
+    RouterCommand.BatchDone tooMany = router.expectMessageClass(RouterCommand.BatchDone.class);
+
+    assertEquals(1, recovered.peer("bob").inboxMessages());
+    assertEquals(3, recovered.peer("bob").inboxBytes());
+    assertEquals("INBOX_FULL", ((ServerFrame.Error) ((ToSession.Reply) full.replies().get(0).message()).frame()).code());
+    assertEquals("TOO_MANY_GROUPS", ((ServerFrame.Error) ((ToSession.Reply) tooMany.replies().get(0).message()).frame()).code());
+  }
+
   // ---- helpers ----
 
   private void start(int snapshotEvery) {
+    start(snapshotEvery, Quotas.DEFAULT);
+  }
+
+  private void start(int snapshotEvery, Quotas quotas) {
     testKit =
         ActorTestKit.create(
             EventSourcedBehaviorTestKit.config()
                 .withFallback(PersistenceTestKitSnapshotPlugin.config())
                 .withFallback(ConfigFactory.load()));
     router = testKit.createTestProbe(RouterCommand.class);
-    RegistrySettings settings = new RegistrySettings(Limits.DEFAULT, snapshotEvery, 1000, Duration.ofMillis(200));
+    RegistrySettings settings = new RegistrySettings(Limits.DEFAULT, snapshotEvery, 1000, Duration.ofMillis(200), quotas);
     Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
     registry = EventSourcedBehaviorTestKit.create(testKit.system(), Registry.create(router.ref(), settings, clock), EVENTS_AND_STATE);
   }

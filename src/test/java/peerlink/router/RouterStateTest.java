@@ -229,6 +229,34 @@ class RouterStateTest {
   }
 
   @Test
+  void aCheckpointKeepsWhatTheQuotasCountAndWhoAMessageWasRejectedFor() throws Exception {
+    peers("alice", "bob", "carol");
+    state.apply(new RouterEvent.GroupCreated("team", "alice", AT));
+    state.apply(new RouterEvent.GroupCreated("crew", "alice", AT));
+    state.apply(new RouterEvent.GroupJoined("team", "bob"));
+    state.apply(new RouterEvent.GroupJoined("team", "carol"));
+    state.apply(direct("m1", "carol", "bob", "héllo ✓")); // 10 bytes of UTF-8
+    state.apply(new RouterEvent.MessageAccepted("m2", "g-1", "alice", "team", "team", List.of("carol"), "hi team", AT, null, List.of("bob")));
+    state.apply(direct("m3", "alice", "bob", "second"));
+    state.apply(new RouterEvent.InboxAcked("carol", 1)); // m2 is DELIVERED: alice keeps its record among her delivered ones
+    state.drainNewPushes();
+
+    RouterState restored = roundTrip(state);
+
+    assertEquals(2, restored.peer("bob").inboxMessages());
+    assertEquals(16, restored.peer("bob").inboxBytes());
+    assertEquals(0, restored.peer("carol").inboxMessages());
+    assertEquals(0, restored.peer("alice").inboxMessages(), "a delivered notice is not a message waiting");
+    assertEquals(2, restored.groupsCreatedBy("alice"));
+    assertEquals(0, restored.groupsCreatedBy("bob"));
+    assertEquals(MessageState.DELIVERED, restored.sentMessage("alice", "m2").state());
+    assertEquals(List.of("bob"), restored.sentMessage("alice", "m2").rejected());
+    restored.apply(new RouterEvent.InboxAcked("bob", 1));
+    assertEquals(1, restored.peer("bob").inboxMessages());
+    assertEquals(6, restored.peer("bob").inboxBytes());
+  }
+
+  @Test
   void aSnapshotSerializedWithJacksonCborRestoresAStateThatBehavesTheSame() throws Exception {
     peers("alice", "bob", "carol");
     state.apply(new RouterEvent.GroupCreated("team", "alice", AT));

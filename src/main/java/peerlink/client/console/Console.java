@@ -8,7 +8,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -36,6 +39,8 @@ public final class Console {
   private final ConsoleOutput output;
   private final PeerDirectory directory;
   private final Advice advice;
+  /** The answers of the commands typed so far that have not come yet (a command may be several requests). */
+  private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
   /** A key exists or a REGISTER was typed: from then on the client library answers (or refuses) commands itself. */
   private volatile boolean registered;
 
@@ -140,7 +145,7 @@ public final class Console {
 
   private void dispatch(ConsoleCommand command, String word) {
     if (command instanceof ConsoleCommand.SendMsg s) {
-      track(client.send(s.receiver(), s.body()), word, ok -> output.sent(ok.msgId(), s.receiver(), ok.recipients(), Boolean.TRUE.equals(ok.duplicate())));
+      track(client.send(s.receiver(), s.body()), word, ok -> sent(ok, s.receiver()), e -> refused(e, s.receiver(), word));
     } else if (command instanceof ConsoleCommand.Register) {
       registered = true; // commands typed from now on queue behind the registration, and fail with it (and after it, with why)
       track(client.register(), word, ok -> output.ok(word, "registered as " + ok.peer()));
@@ -151,9 +156,9 @@ public final class Console {
     } else if (command instanceof ConsoleCommand.LeaveGroup l) {
       track(client.leaveGroup(l.group()), word, ok -> output.ok(word, "left group " + l.group()));
     } else if (command instanceof ConsoleCommand.Groups) {
-      track(client.groups(), word, list -> output.groups(list.groups()));
+      track(client.allGroups(), word, output::groups); // every page
     } else if (command instanceof ConsoleCommand.Members m) {
-      track(client.members(m.group()), word, list -> output.members(list.group(), list.members()));
+      track(client.allMembers(m.group()), word, members -> output.members(m.group(), members));
     } else if (command instanceof ConsoleCommand.Status s) {
       track(client.status(s.msgId()), word, output::status);
     } else if (command instanceof ConsoleCommand.Help) {
@@ -168,15 +173,38 @@ public final class Console {
         || command instanceof ConsoleCommand.Nothing);
   }
 
+  /** A send's answer: SENT (for how many), then each member it was REJECTED for and why. */
+  private void sent(ServerFrame.Ok ok, String receiver) {
+    output.sent(ok.msgId(), receiver, ok.recipients(), Boolean.TRUE.equals(ok.duplicate()));
+    if (ok.rejected() != null) {
+      ok.rejected().forEach(r -> output.rejected(ok.msgId(), r.peer(), r.code(), r.message()));
+    }
+  }
+
+  /** A send no recipient could take (INBOX_FULL) is shown as REJECTED, any other refusal as an error. */
+  private void refused(PeerLinkException e, String receiver, String word) {
+    if (e.code() == ErrorCode.INBOX_FULL) {
+      output.rejected(null, receiver, e.code().name(), e.getMessage());
+    } else {
+      output.error(word, e.code().name(), advice.explain(e.code(), e.getMessage()));
+    }
+  }
+
   /** Prints the answer when it comes; the library fails every request by its deadline, so one always comes. */
   private <T> void track(CompletionStage<T> reply, String word, Consumer<T> onSuccess) {
+    track(reply, word, onSuccess, e -> output.error(word, e.code().name(), advice.explain(e.code(), e.getMessage())));
+  }
+
+  private <T> void track(CompletionStage<T> reply, String word, Consumer<T> onSuccess, Consumer<PeerLinkException> onFailure) {
+    CompletableFuture<T> answer = reply.toCompletableFuture();
+    pending.add(answer);
+    answer.whenComplete((value, failure) -> pending.remove(answer));
     reply.whenComplete(
         (value, failure) -> {
           if (failure == null) {
             onSuccess.accept(value);
           } else {
-            PeerLinkException e = PeerLinkException.from(failure);
-            output.error(word, e.code().name(), advice.explain(e.code(), e.getMessage()));
+            onFailure.accept(PeerLinkException.from(failure));
           }
         });
   }
@@ -186,6 +214,11 @@ public final class Console {
    * client answers each request by its deadline and completes the close after the last answer is printed.
    */
   private void finish() {
+    // A command may take several requests (GROUPS and MEMBERS ask page after page): its next request would be
+    // refused by a closing client, so the commands end first. Each request ends by its deadline.
+    for (CompletableFuture<?> answer : pending) {
+      answer.handle((value, failure) -> null).join();
+    }
     client.close(ClientOptions.DEFAULT_REQUEST_TIMEOUT).toCompletableFuture().join();
   }
 

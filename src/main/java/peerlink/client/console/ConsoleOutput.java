@@ -11,6 +11,12 @@ interface ConsoleOutput {
 
   void error(String command, String code, String message);
 
+  /**
+   * A message REJECTED for {@code recipient} ({@code code}, and why in {@code message}): one member of a
+   * group send ({@code msgId} set), or a whole send nobody could take ({@code msgId} null: no message exists).
+   */
+  void rejected(String msgId, String recipient, String code, String message);
+
   void message(ServerFrame.Message message);
 
   void delivered(ServerFrame.Delivered delivered);

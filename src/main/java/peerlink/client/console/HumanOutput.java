@@ -28,6 +28,11 @@ final class HumanOutput implements ConsoleOutput {
   }
 
   @Override
+  public void rejected(String msgId, String recipient, String code, String message) {
+    print((msgId == null ? "" : "[" + msgId + "] ") + "REJECTED for " + recipient + ": " + message);
+  }
+
+  @Override
   public void message(ServerFrame.Message m) {
     print((m.group() == null ? m.from() : m.from() + " @" + m.group()) + ": " + m.body() + "   [" + m.msgId() + "]");
   }
@@ -42,6 +47,9 @@ final class HumanOutput implements ConsoleOutput {
   public void status(ServerFrame.MessageStatus s) {
     print("[" + s.msgId() + "] " + s.state() + ": delivered to " + s.delivered().size() + " of " + s.recipients().size() + " " + s.recipients()
         + (s.delivered().isEmpty() ? "" : ", delivered to " + s.delivered()));
+    if (s.rejected() != null) {
+      s.rejected().forEach(r -> rejected(s.msgId(), r.peer(), r.code(), r.message()));
+    }
   }
 
   @Override

@@ -35,6 +35,16 @@ final class JsonOutput implements ConsoleOutput {
     print(event("error").put("command", command).put("code", code).put("message", message));
   }
 
+  /** A REJECTED member as a status event, like DELIVERED; a whole refused send is its command's error event. */
+  @Override
+  public void rejected(String msgId, String recipient, String code, String message) {
+    if (msgId == null) {
+      print(event("error").put("command", "SEND_MSG").put("code", code).put("message", message).put("state", "REJECTED").put("recipient", recipient));
+    } else {
+      print(event("status").put("msgId", msgId).put("state", "REJECTED").put("recipient", recipient).put("code", code).put("message", message));
+    }
+  }
+
   @Override
   public void message(ServerFrame.Message m) {
     ObjectNode event = event("message").put("msgId", m.msgId()).put("from", m.from()).put("to", m.to());
@@ -59,6 +69,10 @@ final class JsonOutput implements ConsoleOutput {
     s.recipients().forEach(event.putArray("recipients")::add);
     ArrayNode delivered = event.putArray("delivered");
     s.delivered().forEach(delivered::add);
+    if (s.rejected() != null) {
+      ArrayNode rejected = event.putArray("rejected");
+      s.rejected().forEach(r -> rejected.addObject().put("peer", r.peer()).put("code", r.code()).put("message", r.message()));
+    }
     print(event);
   }
 
