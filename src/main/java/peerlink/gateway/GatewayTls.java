@@ -93,7 +93,7 @@ public final class GatewayTls {
 
   /** Which TLS engine serves clients, for the start-up log line. */
   public static String engine() {
-    return OpenSsl.isAvailable() ? "BoringSSL " + OpenSsl.versionString() : "the JDK's (netty-tcnative not loaded: " + OpenSsl.unavailabilityCause() + ")";
+    return OpenSsl.isAvailable() ? OpenSsl.versionString() + " (netty-tcnative)" : "the JDK's (netty-tcnative not loaded: " + OpenSsl.unavailabilityCause() + ")";
   }
 
   /** The TLS settings for a new connection: the files' current content. */
