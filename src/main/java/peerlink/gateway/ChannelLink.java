@@ -27,6 +27,13 @@ final class ChannelLink extends WebSocketChannel implements ClientLink {
   }
 
   @Override
+  public void loginPending(boolean pending) {
+    if (deadline != null) {
+      deadline.loginPending(pending);
+    }
+  }
+
+  @Override
   public void taken() {
     if (gate != null) {
       gate.consumed();

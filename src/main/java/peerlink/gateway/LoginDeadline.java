@@ -20,6 +20,8 @@ final class LoginDeadline extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> timer;
   private boolean upgraded;
   private volatile boolean loggedIn;
+  /** A login is with the router: the deadline waits for its answer (ClientLink.loginPending). */
+  private volatile boolean loginPending;
 
   LoginDeadline(Duration timeout) {
     this.timeout = timeout;
@@ -28,6 +30,11 @@ final class LoginDeadline extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     timer = ctx.executor().schedule(() -> expire(ctx), timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** A login is with the router, or no longer. From any thread. */
+  void loginPending(boolean pending) {
+    loginPending = pending;
   }
 
   /** The session authenticated its peer: the deadline no longer applies. From any thread. */
@@ -41,6 +48,12 @@ final class LoginDeadline extends ChannelInboundHandlerAdapter {
 
   private void expire(ChannelHandlerContext ctx) {
     if (loggedIn || !ctx.channel().isActive()) {
+      return;
+    }
+    if (loginPending) {
+      // The router has the login (it may be recovering: a whole-cluster restart); look again later. Its
+      // answer comes within the session's request timeout, so this waits a bounded time.
+      timer = ctx.executor().schedule(() -> expire(ctx), timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
       return;
     }
     if (upgraded) {

@@ -15,6 +15,14 @@ public interface ClientLink {
   default void authenticated() {}
 
   /**
+   * A login (or registration) is with the router ({@code true}) or was refused ({@code false}). While one is,
+   * the login deadline waits: closing the connection then would leave the login to be carried out later
+   * for a session that is gone, after the client logged in again elsewhere, and that late login would
+   * replace the client's new session (the router queues requests while it recovers).
+   */
+  default void loginPending(boolean pending) {}
+
+  /**
    * Stop reading the client ({@code true}) while the session cannot take more from it (too many requests in
    * flight), and start again ({@code false}); the client's own TCP window then slows it down.
    */

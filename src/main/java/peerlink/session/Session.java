@@ -159,6 +159,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       batchFor(r.version());
       ask(r.id(), new RouterCommand.RegisterPeer(r.id(), r.peer(), r.publicKey(), seq(r.lastSeq()), routerReplies));
       authenticating = r.id();
+      out.loginPending(true);
       authSignature = r.signature();
     } else if (frame instanceof ClientFrame.Login l) {
       requireUnauthenticated(l.version());
@@ -171,6 +172,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       batchFor(l.version());
       ask(l.id(), new RouterCommand.Authenticate(l.id(), l.peer(), nonce, l.signature(), l.publicKey(), seq(l.lastSeq()), routerReplies));
       authenticating = l.id();
+      out.loginPending(true);
       authSignature = l.signature();
       loginPeer = l.peer();
     } else if (frame instanceof ClientFrame.Request request) {
@@ -379,6 +381,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     timers.cancel(id);
     if (id.equals(authenticating)) {
       authenticating = null; // a failed register or login: the client may try again
+      out.loginPending(false);
       loginPeer = null;
     }
     return true;
@@ -513,6 +516,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       fewerInFlight();
       if (timeout.id().equals(authenticating)) {
         authenticating = null;
+        out.loginPending(false);
       }
       write(ServerFrame.Error.of(timeout.id(), new ProtocolException(ErrorCode.UNAVAILABLE, "The router did not answer in time; retry.")));
     }
