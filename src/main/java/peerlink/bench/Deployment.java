@@ -174,6 +174,13 @@ final class Deployment implements AutoCloseable {
     return nodes.stream().map(NodeProcess::pid).toList();
   }
 
+  /** The node processes by name (primary, backup, rm; router for a single node), in start order. */
+  java.util.Map<String, Long> namedPids() {
+    java.util.Map<String, Long> named = new java.util.LinkedHashMap<>();
+    nodes.forEach(node -> named.put(node.name(), node.pid()));
+    return named;
+  }
+
   NodeProcess primary() {
     return primary;
   }

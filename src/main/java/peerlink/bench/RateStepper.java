@@ -16,7 +16,7 @@ final class RateStepper {
   /** A step as judged right after its drain. */
   record Judged(
       Step step, Histogram latency, double issuedRate, double completedRate, boolean passedAtDrain, boolean keptUp, String why,
-      WritePath before, WritePath after, Double jitCores, double warmupSeconds) {}
+      WritePath before, WritePath after, Double jitCores, double warmupSeconds, String cpuMsPer1000) {}
 
   private final BenchContext ctx;
   private final Steps steps;
@@ -79,6 +79,7 @@ final class RateStepper {
     double sendRate = step.targetRate / workload.unitsPerSend();
     WritePath before = deployment.writePath();
     JitCpu.Span jit = JitCpu.start(deployment);
+    ProcessCpu cpu = ProcessCpu.start(deployment);
     step.started();
     ctx.progress.watch(() -> status(step) + more.get());
     try {
@@ -94,6 +95,7 @@ final class RateStepper {
     long now = System.nanoTime();
     Double jitCores = jit.cores();
     long completed = workload.completed(step);
+    String cpuMsPer1000 = cpu.perThousand(completed);
     WritePath after = deployment.writePath();
     long missing = Math.max(0, workload.expected(step) - completed);
     Histogram latency = step.histogram();
@@ -112,7 +114,7 @@ final class RateStepper {
     if (step.errors.sum() > 0) why.add(step.errors.sum() + " sends refused");
     boolean keptUp = why.isEmpty();
     if (p99 >= o.p99LimitMs()) why.add(0, String.format("p99 %.1f ms >= %.0f ms", p99, o.p99LimitMs()));
-    return new Judged(step, latency, issuedRate, completedRate, why.isEmpty(), keptUp, String.join(", ", why), before, after, jitCores, warmupSeconds);
+    return new Judged(step, latency, issuedRate, completedRate, why.isEmpty(), keptUp, String.join(", ", why), before, after, jitCores, warmupSeconds, cpuMsPer1000);
   }
 
   private String status(Step step) {
@@ -170,6 +172,7 @@ final class RateStepper {
         .put("errors", step.errors.sum())
         .put("why", why.isEmpty() ? null : why)
         .put("jitCores", judged.jitCores())
+        .put("cpuMsPer1000", judged.cpuMsPer1000())
         .put("warmupS", Math.round(judged.warmupSeconds() * 10) / 10.0)
         .put("worstSecond", TimelineFile.worst(step));
     judged.after().addTo(row, judged.before(), step.issued.sum());

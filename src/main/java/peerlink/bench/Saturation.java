@@ -10,6 +10,8 @@ final class Saturation {
   private final Deployment deployment;
   private long ackedAtEnd;
   private Double jitCores;
+  /** CPU per 1,000 acknowledged sends, per process (ProcessCpu). */
+  private String cpuMsPer1000;
   private WritePath pathBefore;
   private WritePath pathAfter;
 
@@ -25,6 +27,7 @@ final class Saturation {
     Window slots = new Window(window);
     WritePath before = deployment.writePath();
     JitCpu.Span jit = JitCpu.start(deployment);
+    ProcessCpu cpu = ProcessCpu.start(deployment);
     ctx.progress.line(String.format("saturation: at most %d sends awaiting SENT, for %.0f s", window, seconds));
     step.started();
     ctx.progress.watch(() -> String.format("saturation: %.0f acked/s, %d awaiting SENT, p99 so far %.1f ms",
@@ -38,6 +41,7 @@ final class Saturation {
       step.ended();
       ackedAtEnd = step.acked.sum();
       jitCores = jit.cores();
+      cpuMsPer1000 = cpu.perThousand(ackedAtEnd);
       pathBefore = before;
       pathAfter = deployment.writePath();
       if (!slots.awaitEmpty(60)) {
@@ -66,6 +70,7 @@ final class Saturation {
         .put("sends", step.issued.sum())
         .put("errors", step.errors.sum())
         .put("jitCores", jitCores)
+        .put("cpuMsPer1000", cpuMsPer1000)
         .put("worstSecond", TimelineFile.worst(step));
     if (pathAfter != null) {
       pathAfter.addTo(row, pathBefore, step.issued.sum());

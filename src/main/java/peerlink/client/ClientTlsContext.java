@@ -1,7 +1,9 @@
 package peerlink.client;
 
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,7 +23,10 @@ final class ClientTlsContext {
 
   /** @throws IllegalArgumentException naming the CA file when it cannot be read or holds no certificate */
   static SslContext of(ClientTls tls) {
-    SslContextBuilder builder = SslContextBuilder.forClient().protocols("TLSv1.3", "TLSv1.2").endpointIdentificationAlgorithm("HTTPS");
+    // BoringSSL when netty-tcnative is on the class path (the server's is; a slim client may add it), else the JDK.
+    SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    SslContextBuilder builder =
+        SslContextBuilder.forClient().sslProvider(provider).protocols("TLSv1.3", "TLSv1.2").endpointIdentificationAlgorithm("HTTPS");
     if (tls.caFile() != null) {
       builder.trustManager(readCertificates(tls));
     }

@@ -52,6 +52,7 @@ final class GatewayTlsConfig {
       return GatewayTls.pem(Path.of(cert), Path.of(key));
     }
     TlsFiles files = ClusterTls.files(config, clusterPort);
+    log.info("Clients connect over TLS (wss://) with {}, presenting {}", GatewayTls.engine(), files.cert());
     return GatewayTls.pem(files.cert(), files.key());
   }
 }

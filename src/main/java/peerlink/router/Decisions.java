@@ -142,11 +142,22 @@ final class Decisions {
     attach(a.requestId(), a.peer(), peer, a.lastSeq(), a.session());
   }
 
+  /**
+   * Re-attaches a session only when its proof (the nonce and signature of the login that authenticated it)
+   * verifies with the peer's registered key; any router node's session can send a resume, and this
+   * instance never saw the login. One Ed25519 verification per resuming session, here on the registry's
+   * thread, once per failover (docs/replication.md, section 12).
+   */
   private void resume(RouterCommand.Resume r) {
     PeerRecord peer = state.peer(r.peer());
-    if (peer != null) {
-      replyTo(r.session(), new ToSession.Resumed(r.peer(), peer.lastSeq(), peer.pageAfter(Math.max(r.after(), peer.ackedSeq()))));
+    if (peer == null) {
+      return; // cannot be: the peer logged in; and an unknown peer has nothing to read
     }
+    if (r.nonce() == null || r.signature() == null || !Signatures.verify(peer.publicKey(), r.nonce(), r.peer(), r.signature())) {
+      replyTo(r.session(), new ToSession.ResumeRefused(r.peer()));
+      return;
+    }
+    replyTo(r.session(), new ToSession.Resumed(r.peer(), peer.lastSeq(), peer.pageAfter(Math.max(r.after(), peer.ackedSeq()))));
   }
 
   /** A read, like {@code status}: the next page of the inbox; nothing when the peer is unknown (it cannot be: the session authenticated it). */

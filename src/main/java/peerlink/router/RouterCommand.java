@@ -49,10 +49,13 @@ public sealed interface RouterCommand extends CborSerializable {
 
   /**
    * A session that was attached to an earlier router instance (before a failover) attaches to this one,
-   * and wants the first page of the pushes after {@code after} (the last one it holds); the session's node
-   * already authenticated the peer, so no signature is needed. Answered with {@link ToSession.Resumed}.
+   * and wants the first page of the pushes after {@code after} (the last one it holds). It proves its
+   * peer's login with that login's {@code nonce} and {@code signature}, which the registry verifies with
+   * the peer's registered key: the new instance never saw that login, and without the proof any router
+   * node's session could name any peer and read its backlog. Answered with {@link ToSession.Resumed}, or
+   * {@link ToSession.ResumeRefused} when the proof does not verify.
    */
-  record Resume(String peer, long after, ActorRef<ToSession> session) implements Decidable {}
+  record Resume(String peer, long after, String nonce, String signature, ActorRef<ToSession> session) implements Decidable {}
 
   /**
    * The next page of {@code peer}'s inbox, after {@code after} (the last push the session holds): a session

@@ -28,6 +28,12 @@ public sealed interface ToSession extends CborSerializable {
   /** Re-attached to a new router instance: the first page after the session's last push; the router has pushes up to {@code lastSeq}. */
   record Resumed(String peer, long lastSeq, List<ServerFrame.Push> backlog) implements ToSession {}
 
+  /**
+   * The resume's proof of login did not verify with the peer's registered key: the router did not attach
+   * this session, and it must close its connection (the client logs in afresh).
+   */
+  record ResumeRefused(String peer) implements ToSession {}
+
   /** The page a session asked for ({@link RouterCommand.FetchPushes}); empty when the inbox has nothing after it. */
   record Page(long lastSeq, List<ServerFrame.Push> pushes) implements ToSession {}
 

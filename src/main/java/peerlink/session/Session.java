@@ -54,6 +54,13 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private String authenticating;
   /** The peer logged in elsewhere; this connection is closing. */
   private boolean replaced;
+  /** The signature of this connection's nonce in the register or login in flight. */
+  private String authSignature;
+  /**
+   * The signature of the authentication that succeeded: with {@link #nonce}, the proof of this peer's login
+   * that a resume carries to a new router instance, which never saw the login.
+   */
+  private String loginProof;
   /** The peer the login in flight claims (null when none is, or the authentication in flight is a register). */
   private String loginPeer;
   /** Failed and throttled logins on this connection (see {@link LoginThrottle}). */
@@ -156,6 +163,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       version = r.version();
       ask(r.id(), new RouterCommand.RegisterPeer(r.id(), r.peer(), r.publicKey(), seq(r.lastSeq()), routerReplies));
       authenticating = r.id();
+      authSignature = r.signature();
     } else if (frame instanceof ClientFrame.Login l) {
       requireUnauthenticated(l.version());
       // No registered ID breaks the basic rule, and this bounds what the per-ID count keeps (64 characters an ID).
@@ -168,6 +176,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       version = l.version();
       ask(l.id(), new RouterCommand.Authenticate(l.id(), l.peer(), nonce, l.signature(), l.publicKey(), seq(l.lastSeq()), routerReplies));
       authenticating = l.id();
+      authSignature = l.signature();
       loginPeer = l.peer();
     } else if (frame instanceof ClientFrame.Request request) {
       if (peer == null) {
@@ -307,6 +316,8 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     } else if (reply instanceof ToSession.Resumed resumed) {
       resuming = false;
       paged(resumed.lastSeq(), resumed.backlog());
+    } else if (reply instanceof ToSession.ResumeRefused) {
+      resumeRefused();
     } else if (reply instanceof ToSession.Page page) {
       paged(page.lastSeq(), page.pushes());
     } else if (reply instanceof ToSession.Replaced) {
@@ -334,6 +345,23 @@ public final class Session extends AbstractBehavior<SessionMessage> {
         loginFailed(login);
       }
     }
+  }
+
+  /**
+   * The new router instance did not accept this connection's proof of login and did not attach it: this
+   * connection can no longer act for its peer. It is closed with AUTH_FAILED; the client logs in afresh.
+   */
+  private void resumeRefused() {
+    if (peer == null) {
+      return;
+    }
+    timers.cancel(PAGE_TIMER);
+    resuming = false;
+    fetching = false;
+    getContext().getLog().warn("The router refused to resume '{}' on this connection: its proof of login did not verify", peer);
+    peer = null;
+    close(new ProtocolException(ErrorCode.AUTH_FAILED,
+        "This connection's login could not be confirmed by the router after a failover; log in again."));
   }
 
   /** Collects the parts of a long reply; the last one answers the request with them joined. */
@@ -403,7 +431,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     fetching = true;
     resuming = true;
     timers.startSingleTimer(PAGE_TIMER, new SessionMessage.PageOverdue(), settings.requestTimeout());
-    target().tell(new RouterCommand.Resume(peer, pushes.queuedUpTo(), routerReplies));
+    target().tell(new RouterCommand.Resume(peer, pushes.queuedUpTo(), nonce, loginProof, routerReplies));
   }
 
   private void attached(ToSession.Attached attached) {
@@ -415,6 +443,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     timers.cancel(attached.reply().id());
     authenticating = null;
     peer = attached.peer();
+    loginProof = authSignature; // only one authentication is in flight at a time: this is the one that succeeded
     getContext().getLog().debug("Session authenticated as {}", peer);
     long resumeAfter =
         attached.backlog().isEmpty() ? attached.reply().lastSeq() : attached.backlog().get(0).seq() - 1;

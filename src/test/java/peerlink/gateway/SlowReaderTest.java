@@ -30,7 +30,9 @@ class SlowReaderTest {
 
   @Test
   void aClientThatStopsReadingIsDisconnectedAndGetsEverythingAfterItsNextLogin() {
-    try (InProcessNode node = InProcessNode.start(data, ConfigFactory.parseString("peerlink.gateway { max-unsent = 64KiB, stalled-timeout = 2s }"));
+    try (InProcessNode node = InProcessNode.start(data, ConfigFactory.parseString(
+        // 30 MB wait for the reader: above the default inbox quota (16 MiB), which is not what this tests.
+        "peerlink.gateway { max-unsent = 64KiB, stalled-timeout = 2s }, peerlink.limits.max-inbox-size = 64MiB"));
         RawSocket fast = RawSocket.connect(node.port())) {
       KeyPair slowKey = Signatures.newKeyPair();
       RawSocket slow = RawSocket.connect(node.port());

@@ -55,7 +55,8 @@ class RouterMessagesSerializationTest {
         new RouterCommand.Execute("alice", new ClientFrame.Block("k1", "bob"), session),
         new RouterCommand.Execute("alice", new ClientFrame.Unblock("k2", "bob"), session),
         new RouterCommand.Acknowledge("alice", 12, session),
-        new RouterCommand.Resume("alice", 12, session),
+        new RouterCommand.Resume("alice", 12, "nonce", "signature", session),
+        new RouterCommand.Resume("alice", 12, null, null, session),
         new RouterCommand.FetchPushes("alice", 12, session));
   }
 
@@ -80,6 +81,7 @@ class RouterMessagesSerializationTest {
         new ToSession.Attached("alice", ServerFrame.Ok.authenticated("r1", "alice", 0), List.of()),
         new ToSession.Pushed(List.of(direct, delivered)),
         new ToSession.Resumed("alice", 9, List.of(direct, delivered)),
+        new ToSession.ResumeRefused("alice"),
         new ToSession.Page(9, List.of(inGroup)),
         new ToSession.Page(9, List.of()),
         new ToSession.ReplyPart("lm", "{\"type\":\"member_list\",", false),

@@ -43,6 +43,7 @@ import peerlink.protocol.Signatures;
 class RouterSenderTest {
   private static final long NOW = 1_700_000_000_000L;
   private static final Duration QUIET = Duration.ofSeconds(1);
+  private static final String NONCE = "nonce-of-a-connection";
 
   private ActorTestKit here;
   private ActorTestKit there;
@@ -89,15 +90,44 @@ class RouterSenderTest {
     bob.expectMessageClass(ToSession.Pushed.class);
     TestProbe<ToSession> outsider = there.createTestProbe(ToSession.class);
 
-    remoteRouter().tell(new RouterCommand.Resume("bob", 0, outsider.getRef()));
+    // Even with a proof of bob's login (say, one it captured): not a router member.
+    remoteRouter().tell(provenResume("bob", outsider.getRef()));
 
     outsider.expectNoMessage(QUIET);
     bob.expectNoMessage(Duration.ZERO); // not replaced either
 
     // The same command from a router member's session is taken: the test would see it.
     routerNodes = Set.of(Cluster.get(there.system()).selfMember().address());
-    remoteRouter().tell(new RouterCommand.Resume("bob", 0, outsider.getRef()));
+    remoteRouter().tell(provenResume("bob", outsider.getRef()));
     assertInstanceOf(ToSession.Resumed.class, outsider.receiveMessage(Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void aRouterMembersSessionResumingAPeerWithoutAValidProofOfItsLoginGetsNoBacklog() {
+    TestProbe<ToSession> alice = register("alice");
+    TestProbe<ToSession> bob = register("bob");
+    router.tell(new RouterCommand.Execute("alice", new ClientFrame.Send("c1", "bob", "private"), alice.getRef()));
+    bob.expectMessageClass(ToSession.Pushed.class);
+    routerNodes = Set.of(Cluster.get(there.system()).selfMember().address());
+    TestProbe<ToSession> confused = there.createTestProbe(ToSession.class);
+    KeyPair someoneElse = Signatures.newKeyPair();
+
+    remoteRouter().tell(new RouterCommand.Resume("bob", 0, NONCE, Signatures.sign(someoneElse.getPrivate(), NONCE, "bob"), confused.getRef()));
+    remoteRouter().tell(new RouterCommand.Resume("bob", 0, null, null, confused.getRef()));
+
+    assertEquals(new ToSession.ResumeRefused("bob"), confused.receiveMessage(Duration.ofSeconds(10)));
+    assertEquals(new ToSession.ResumeRefused("bob"), confused.receiveMessage(Duration.ofSeconds(10)));
+    // Not attached to bob either: its page requests as bob are not answered, and bob keeps his session.
+    remoteRouter().tell(new RouterCommand.FetchPushes("bob", 0, confused.getRef()));
+    confused.expectNoMessage(QUIET);
+    bob.expectNoMessage(Duration.ZERO);
+    router.tell(new RouterCommand.Execute("alice", new ClientFrame.Send("c2", "bob", "still bob's"), alice.getRef()));
+    assertEquals("still bob's", ((ServerFrame.Message) bob.expectMessageClass(ToSession.Pushed.class).pushes().get(0)).body());
+  }
+
+  /** A resume carrying the proof of a login of {@code peer} (its signature of a connection's nonce). */
+  private RouterCommand.Resume provenResume(String peer, ActorRef<ToSession> session) {
+    return new RouterCommand.Resume(peer, 0, NONCE, Signatures.sign(keys.get(peer).getPrivate(), NONCE, peer), session);
   }
 
   private ActorRef<RouterCommand> remoteRouter() {

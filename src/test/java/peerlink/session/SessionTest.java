@@ -520,9 +520,10 @@ class SessionTest {
     TestProbe<RouterCommand> newRouter = testKit.createTestProbe(RouterCommand.class);
 
     c.session.tell(new SessionMessage.RouterRestarted(newRouter.ref()));
-    assertEquals(new RouterCommand.Resume("alice", 0, replies), newRouter.expectMessageClass(RouterCommand.Resume.class));
+    RouterCommand.Resume proven = new RouterCommand.Resume("alice", 0, c.welcome.nonce(), c.loginSignature, replies);
+    assertEquals(proven, newRouter.expectMessageClass(RouterCommand.Resume.class));
 
-    assertEquals(new RouterCommand.Resume("alice", 0, replies), newRouter.expectMessageClass(RouterCommand.Resume.class, Duration.ofSeconds(5)));
+    assertEquals(proven, newRouter.expectMessageClass(RouterCommand.Resume.class, Duration.ofSeconds(5)));
     replies.tell(new ToSession.Resumed("alice", 0, List.of()));
     newRouter.expectNoMessage(Duration.ofSeconds(1)); // answered: nothing more is asked
   }
@@ -543,10 +544,51 @@ class SessionTest {
 
     c.session.tell(new SessionMessage.RouterRestarted(newRouter.ref()));
 
-    assertEquals(new RouterCommand.Resume("alice", 2, replies), newRouter.expectMessageClass(RouterCommand.Resume.class));
+    assertEquals(new RouterCommand.Resume("alice", 2, c.welcome.nonce(), c.loginSignature, replies), newRouter.expectMessageClass(RouterCommand.Resume.class));
     assertEquals(new RouterCommand.Acknowledge("alice", 1, replies), newRouter.expectMessageClass(RouterCommand.Acknowledge.class));
     replies.tell(new ToSession.Resumed("alice", 3, List.of(message(3, "three"))));
     assertEquals(message(3, "three"), c.frame());
+  }
+
+  @Test
+  void afterAFailoverAPlainLoginsSessionResumesWithThatLoginsNonceAndSignature() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    KeyPair key = Signatures.newKeyPair();
+    // A register the router refuses (another key), then a login that succeeds: the proof is the latter's.
+    KeyPair other = Signatures.newKeyPair();
+    c.client(new ClientFrame.Register("r1", null, "alice", Signatures.encode(other.getPublic()), c.sign(other, "alice"), null));
+    ActorRef<ToSession> replies = c.router.expectMessageClass(RouterCommand.RegisterPeer.class).session();
+    replies.tell(new ToSession.Reply(ServerFrame.Error.of("r1", new ProtocolException(ErrorCode.ID_TAKEN, "taken"))));
+    c.expectError("r1", ErrorCode.ID_TAKEN);
+    String signature = c.sign(key, "alice");
+    c.client(new ClientFrame.Login("l2", null, "alice", null, signature, null));
+    c.router.expectMessageClass(RouterCommand.Authenticate.class);
+    replies.tell(new ToSession.Attached("alice", ServerFrame.Ok.authenticated("l2", "alice", 0), List.of()));
+    assertEquals(ServerFrame.Ok.authenticated("l2", "alice", 0), c.frame());
+    TestProbe<RouterCommand> newRouter = testKit.createTestProbe(RouterCommand.class);
+
+    c.session.tell(new SessionMessage.RouterRestarted(newRouter.ref()));
+
+    assertEquals(new RouterCommand.Resume("alice", 0, c.welcome.nonce(), signature, replies), newRouter.expectMessageClass(RouterCommand.Resume.class));
+  }
+
+  @Test
+  void aResumeTheRouterRefusesClosesTheConnectionWithAuthFailedAndTheSessionNoLongerActsAsThePeer() {
+    Connection c = new Connection(10, Duration.ofSeconds(10));
+    ActorRef<ToSession> replies = c.authenticate("alice");
+    TestProbe<RouterCommand> newRouter = testKit.createTestProbe(RouterCommand.class);
+    c.session.tell(new SessionMessage.RouterRestarted(newRouter.ref()));
+    newRouter.expectMessageClass(RouterCommand.Resume.class);
+
+    replies.tell(new ToSession.ResumeRefused("alice"));
+
+    ServerFrame.Error error = c.expectError(null, ErrorCode.AUTH_FAILED);
+    assertEquals("This connection's login could not be confirmed by the router after a failover; log in again.", error.message());
+    c.out.expectMessage(new Outgoing.Close());
+    replies.tell(new ToSession.Pushed(List.of(message(1, "not for this connection any more"))));
+    c.client(new ClientFrame.Send("s1", "bob", "hi"));
+    c.out.expectNoMessage(QUIET);
+    newRouter.expectNoMessage(Duration.ZERO);
   }
 
   @Test
@@ -703,6 +745,8 @@ class SessionTest {
     final TestProbe<SessionDirectory.Command> directory = testKit.createTestProbe(SessionDirectory.Command.class);
     final ActorRef<SessionMessage> session;
     final ServerFrame.Welcome welcome;
+    /** The signature of the login {@link #authenticate} made: its proof when the session resumes. */
+    String loginSignature;
 
     Connection(int pushWindow, Duration requestTimeout) {
       this(Limits.DEFAULT, pushWindow, requestTimeout);
@@ -737,7 +781,8 @@ class SessionTest {
     /** Registers {@code peer} speaking {@code version} (null: naming none). */
     ActorRef<ToSession> authenticate(String peer, Integer version) {
       KeyPair key = Signatures.newKeyPair();
-      client(new ClientFrame.Register("reg", version, peer, Signatures.encode(key.getPublic()), sign(key, peer), null));
+      loginSignature = sign(key, peer);
+      client(new ClientFrame.Register("reg", version, peer, Signatures.encode(key.getPublic()), loginSignature, null));
       RouterCommand.RegisterPeer claim = router.expectMessageClass(RouterCommand.RegisterPeer.class);
       claim.session().tell(new ToSession.Attached(peer, ServerFrame.Ok.authenticated("reg", peer, 0), List.of()));
       assertEquals(ServerFrame.Ok.authenticated("reg", peer, 0), frame());
