@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
@@ -108,8 +109,14 @@ public final class PeerLinkClient {
     return request(new ClientFrame.Send(id, to, text, receipts ? null : Boolean.FALSE), ServerFrame.Ok.class);
   }
 
+  /** Creates a public group (anyone may find and join it); this peer is its owner and first member. */
   public CompletionStage<ServerFrame.Ok> createGroup(String group) {
     return request(new ClientFrame.CreateGroup(nextId(), group), ServerFrame.Ok.class);
+  }
+
+  /** Creates a private group: listed only to its members, its owner and the peers invited, joined only by invitation. */
+  public CompletionStage<ServerFrame.Ok> createPrivateGroup(String group) {
+    return request(new ClientFrame.CreateGroup(nextId(), group, Boolean.TRUE), ServerFrame.Ok.class);
   }
 
   public CompletionStage<ServerFrame.Ok> joinGroup(String group) {
@@ -118,6 +125,44 @@ public final class PeerLinkClient {
 
   public CompletionStage<ServerFrame.Ok> leaveGroup(String group) {
     return request(new ClientFrame.LeaveGroup(nextId(), group), ServerFrame.Ok.class);
+  }
+
+  /** As the owner of a private group: lets {@code peer} join it (with {@link #joinGroup}). */
+  public CompletionStage<ServerFrame.Ok> invite(String group, String peer) {
+    return request(new ClientFrame.Invite(nextId(), group, peer), ServerFrame.Ok.class);
+  }
+
+  /** As the owner: takes {@code peer} out of the group, or withdraws its invitation. */
+  public CompletionStage<ServerFrame.Ok> remove(String group, String peer) {
+    return request(new ClientFrame.RemoveMember(nextId(), group, peer), ServerFrame.Ok.class);
+  }
+
+  /** As the owner: removes {@code peer} and keeps it out of the group until {@link #unban}. */
+  public CompletionStage<ServerFrame.Ok> ban(String group, String peer) {
+    return request(new ClientFrame.Ban(nextId(), group, peer), ServerFrame.Ok.class);
+  }
+
+  public CompletionStage<ServerFrame.Ok> unban(String group, String peer) {
+    return request(new ClientFrame.Unban(nextId(), group, peer), ServerFrame.Ok.class);
+  }
+
+  /** As the owner: makes {@code peer}, a member, the group's owner. */
+  public CompletionStage<ServerFrame.Ok> giveGroup(String group, String peer) {
+    return request(new ClientFrame.GiveGroup(nextId(), group, peer), ServerFrame.Ok.class);
+  }
+
+  /** As the owner: deletes the group; messages already sent to it are still delivered. */
+  public CompletionStage<ServerFrame.Ok> deleteGroup(String group) {
+    return request(new ClientFrame.DeleteGroup(nextId(), group), ServerFrame.Ok.class);
+  }
+
+  /** Refuses {@code peer}'s messages from now on: its sends to this peer fail with {@code BLOCKED}. */
+  public CompletionStage<ServerFrame.Ok> block(String peer) {
+    return request(new ClientFrame.Block(nextId(), peer), ServerFrame.Ok.class);
+  }
+
+  public CompletionStage<ServerFrame.Ok> unblock(String peer) {
+    return request(new ClientFrame.Unblock(nextId(), peer), ServerFrame.Ok.class);
   }
 
   /** The first page of the groups, by name (up to {@link PageLimits#MAX_LIST}); its {@code next} is null when that is all. */
@@ -151,6 +196,21 @@ public final class PeerLinkClient {
   /** Every member of a group, page after page, sorted. */
   public CompletionStage<List<String>> allMembers(String group) {
     return allPages(after -> members(group, after, PageLimits.MAX_LIST), ServerFrame.MemberList::members, ServerFrame.MemberList::next);
+  }
+
+  /**
+   * Every member of a group, page after page, as one {@code member_list} (without {@code next}) that also
+   * names the owner: what the last page said, the latest word if the group changed hands meanwhile.
+   */
+  public CompletionStage<ServerFrame.MemberList> wholeMemberList(String group) {
+    AtomicReference<String> owner = new AtomicReference<>();
+    return allPages(
+            after -> members(group, after, PageLimits.MAX_LIST).thenApply(page -> {
+              owner.set(page.owner());
+              return page;
+            }),
+            ServerFrame.MemberList::members, ServerFrame.MemberList::next)
+        .thenApply(members -> new ServerFrame.MemberList(null, group, members, null, owner.get()));
   }
 
   /** Asks for page after page from {@code page} (given the cursor) until one has no next, and joins their items. */

@@ -1,5 +1,6 @@
 package peerlink.protocol;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -18,6 +19,14 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = ClientFrame.ListGroups.class, name = "groups"),
   @JsonSubTypes.Type(value = ClientFrame.ListMembers.class, name = "members"),
   @JsonSubTypes.Type(value = ClientFrame.QueryStatus.class, name = "status"),
+  @JsonSubTypes.Type(value = ClientFrame.Invite.class, name = "invite"),
+  @JsonSubTypes.Type(value = ClientFrame.RemoveMember.class, name = "remove"),
+  @JsonSubTypes.Type(value = ClientFrame.Ban.class, name = "ban"),
+  @JsonSubTypes.Type(value = ClientFrame.Unban.class, name = "unban"),
+  @JsonSubTypes.Type(value = ClientFrame.GiveGroup.class, name = "give_group"),
+  @JsonSubTypes.Type(value = ClientFrame.DeleteGroup.class, name = "delete_group"),
+  @JsonSubTypes.Type(value = ClientFrame.Block.class, name = "block"),
+  @JsonSubTypes.Type(value = ClientFrame.Unblock.class, name = "unblock"),
   @JsonSubTypes.Type(value = ClientFrame.Ack.class, name = "ack"),
 })
 public sealed interface ClientFrame {
@@ -77,10 +86,24 @@ public sealed interface ClientFrame {
     }
   }
 
-  record CreateGroup(String id, String group) implements Request {
+  /**
+   * Creates a group whose owner is the sender. {@code private} (optional, JSON {@code "private"}) {@code true}
+   * makes it private: hidden from non-members, joined only by invitation (docs/protocol.md, section 10).
+   */
+  record CreateGroup(String id, String group, @JsonProperty("private") Boolean privateGroup) implements Request {
     public CreateGroup {
       Fields.require(id, "id");
       Fields.require(group, "group");
+    }
+
+    /** A public group, as every client before private groups created. */
+    public CreateGroup(String id, String group) {
+      this(id, group, null);
+    }
+
+    /** Whether the group is to be private (not a bean getter, so JSON has only the {@code private} field). */
+    public boolean wantsPrivate() {
+      return Boolean.TRUE.equals(privateGroup);
     }
   }
 
@@ -139,6 +162,76 @@ public sealed interface ClientFrame {
       Fields.require(id, "id");
       Fields.require(msgId, "msgId");
     }
+  }
+
+  /** Something a group's owner does to a peer in it (invite, remove, ban, unban, give ownership): a group and a peer. */
+  sealed interface OwnerRequest extends Request {
+    String group();
+
+    String peer();
+  }
+
+  /** The owner lets {@code peer} join the private {@code group} (once, with {@code join_group}). */
+  record Invite(String id, String group, String peer) implements OwnerRequest {
+    public Invite {
+      requireGroupAndPeer(id, group, peer);
+    }
+  }
+
+  /** The owner takes {@code peer} out of {@code group} (or withdraws its invitation). */
+  record RemoveMember(String id, String group, String peer) implements OwnerRequest {
+    public RemoveMember {
+      requireGroupAndPeer(id, group, peer);
+    }
+  }
+
+  /** The owner removes {@code peer} from {@code group} and keeps it out until {@link Unban}. */
+  record Ban(String id, String group, String peer) implements OwnerRequest {
+    public Ban {
+      requireGroupAndPeer(id, group, peer);
+    }
+  }
+
+  record Unban(String id, String group, String peer) implements OwnerRequest {
+    public Unban {
+      requireGroupAndPeer(id, group, peer);
+    }
+  }
+
+  /** The owner hands {@code group} over to {@code peer}, a member, who becomes its owner. */
+  record GiveGroup(String id, String group, String peer) implements OwnerRequest {
+    public GiveGroup {
+      requireGroupAndPeer(id, group, peer);
+    }
+  }
+
+  /** The owner deletes {@code group}; messages already accepted for its members are still delivered. */
+  record DeleteGroup(String id, String group) implements Request {
+    public DeleteGroup {
+      Fields.require(id, "id");
+      Fields.require(group, "group");
+    }
+  }
+
+  /** From now on, {@code peer}'s messages to the sender are refused (BLOCKED), direct or in a group. */
+  record Block(String id, String peer) implements Request {
+    public Block {
+      Fields.require(id, "id");
+      Fields.require(peer, "peer");
+    }
+  }
+
+  record Unblock(String id, String peer) implements Request {
+    public Unblock {
+      Fields.require(id, "id");
+      Fields.require(peer, "peer");
+    }
+  }
+
+  private static void requireGroupAndPeer(String id, String group, String peer) {
+    Fields.require(id, "id");
+    Fields.require(group, "group");
+    Fields.require(peer, "peer");
   }
 
   /** Cumulative acknowledgement: the client has everything pushed to it up to and including {@code upTo}. */

@@ -9,7 +9,10 @@ public enum ErrorCode {
   ALREADY_AUTHENTICATED("This connection is already authenticated."),
   UNSUPPORTED_VERSION("The server does not speak this protocol version."),
   AUTH_FAILED("The signature does not prove the key registered for this peer."),
-  /** No longer sent by the server: a login as an unknown ID gets AUTH_FAILED, so logins do not tell which IDs exist. */
+  /**
+   * Not sent for logins (a login as an unknown ID gets AUTH_FAILED, so logins do not tell which IDs exist);
+   * sent when an invite, remove, ban, unban, give_group, block or unblock names no registered peer.
+   */
   UNKNOWN_PEER("No peer is registered with this ID."),
   ID_TAKEN("This ID is already registered with another key."),
   NAME_TAKEN("This name is already used by a peer or a group."),
@@ -38,7 +41,16 @@ public enum ErrorCode {
   // Quotas (issue 22): sent by the server.
   INBOX_FULL("The recipient's inbox is full; try again later."),
   TOO_MANY_GROUPS("You have created as many groups as one peer may."),
-  GROUP_FULL("The group has as many members as a group may.");
+  GROUP_FULL("The group has as many members as a group may."),
+  // Private groups and blocking (issue 22, item 5): sent by the server.
+  NOT_OWNER("Only the group's owner may do this."),
+  NOT_INVITED("This group is private: you may join it once its owner invites you."),
+  BANNED("This peer is banned from this group."),
+  BLOCKED("The recipient does not accept messages from you."),
+  NOT_PERMITTED("This request is not allowed."),
+  TOO_MANY_INVITATIONS("The group has as many open invitations as a group may."),
+  TOO_MANY_BANS("The group has banned as many peers as a group may."),
+  TOO_MANY_BLOCKS("You have blocked as many peers as one peer may.");
 
   private final String sentence;
 

@@ -54,7 +54,7 @@ public final class PageLimits {
       }
       return weight;
     } else if (frame instanceof ServerFrame.MemberList m) {
-      return length(m.id()) + length(m.group()) + length(m.next()) + total(m.members()) + FRAME_OVERHEAD;
+      return length(m.id()) + length(m.group()) + length(m.next()) + length(m.owner()) + total(m.members()) + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.MessageStatus s) {
       return length(s.id()) + length(s.msgId()) + total(s.recipients()) + total(s.delivered()) + rejections(s.rejected()) + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.Ok ok) {

@@ -7,12 +7,18 @@ public final class Protocol {
   private Protocol() {}
 
   /** The protocol versions this build speaks, newest last. */
-  public static final List<Integer> VERSIONS = List.of(1, 2);
+  public static final List<Integer> VERSIONS = List.of(1, 2, 3);
 
-  public static final int CURRENT_VERSION = 2;
+  public static final int CURRENT_VERSION = 3;
 
   /** From this version on, a WebSocket message may carry several frames (docs/protocol.md, section 1). */
   public static final int FIRST_BATCHING_VERSION = 2;
+
+  /**
+   * From this version on, {@code group_list} and {@code member_list} say which groups are private, where you
+   * are invited and who owns a group (docs/protocol.md, section 10); older versions get them as before.
+   */
+  public static final int FIRST_OWNERS_VERSION = 3;
 
   /** HTTP path of the WebSocket endpoint. */
   public static final String WEBSOCKET_PATH = "ws";

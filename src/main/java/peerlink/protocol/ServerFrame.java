@@ -1,5 +1,7 @@
 package peerlink.protocol;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
@@ -61,8 +63,8 @@ public sealed interface ServerFrame {
   }
 
   /**
-   * A recipient a message was REJECTED for: {@code code} says why (INBOX_FULL) and {@code message} in a
-   * sentence for people ("bob's inbox is full ...").
+   * A recipient a message was REJECTED for: {@code code} says why (INBOX_FULL, or BLOCKED when the recipient
+   * blocked the sender) and {@code message} in a sentence for people ("bob's inbox is full ...").
    */
   record Rejection(String peer, String code, String message) {}
 
@@ -80,12 +82,32 @@ public sealed interface ServerFrame {
     }
   }
 
-  record GroupInfo(String name, int members, boolean member) {}
+  /**
+   * One group of a {@code group_list}: its member count and whether the asker is a member. {@code private}
+   * is {@code true} for a private group and absent for a public one; {@code invited} is {@code true} when
+   * the asker may join the private group on an invitation, else absent. A private group is listed only to
+   * its members, its owner and the peers it invited, so a client that never creates one sees only the
+   * three fields of old.
+   */
+  @JsonPropertyOrder({"name", "members", "member", "private", "invited"})
+  record GroupInfo(String name, int members, boolean member, @JsonProperty("private") Boolean privateGroup, Boolean invited) {
+    public GroupInfo(String name, int members, boolean member) {
+      this(name, members, member, null, null);
+    }
+  }
 
-  /** A page of a group's members, sorted; {@code next} (absent on the last page) is the {@code after} of the next page. */
-  record MemberList(String id, String group, List<String> members, String next) implements Reply {
+  /**
+   * A page of a group's members, sorted; {@code next} (absent on the last page) is the {@code after} of the
+   * next page; {@code owner} the group's owner (who may not be a member: an owner may leave).
+   */
+  @JsonPropertyOrder({"id", "group", "owner", "members", "next"})
+  record MemberList(String id, String group, List<String> members, String next, String owner) implements Reply {
     public MemberList(String id, String group, List<String> members) {
-      this(id, group, members, null);
+      this(id, group, members, null, null);
+    }
+
+    public MemberList(String id, String group, List<String> members, String next) {
+      this(id, group, members, next, null);
     }
   }
 

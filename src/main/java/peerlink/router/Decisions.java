@@ -4,13 +4,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import org.apache.pekko.actor.typed.ActorRef;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ErrorCode;
 import peerlink.protocol.Limits;
 import peerlink.protocol.Names;
-import peerlink.protocol.PageLimits;
 import peerlink.protocol.ProtocolException;
 import peerlink.protocol.ServerFrame;
 import peerlink.protocol.Signatures;
@@ -28,7 +26,7 @@ import peerlink.protocol.Signatures;
  *   <li>consecutive registrations, and nothing else: a registration only adds a peer, and the one way two of
  *       them interact, the same ID twice, is tracked here (the first creates the peer, a later one with the
  *       same key is a login of that new peer, with another key {@code ID_TAKEN});
- *   <li>one other structural command (create, join or leave a group) alone.
+ *   <li>one other structural command (a change to a group or to whom a peer blocks: {@link GroupRules}) alone.
  * </ul>
  */
 final class Decisions {
@@ -45,6 +43,7 @@ final class Decisions {
   private long acceptedInBatch;
   /** Messages and body bytes this batch has added to each recipient's inbox so far: the quota counts them too. */
   private final Map<String, long[]> inboxAddedInBatch = new HashMap<>();
+  private final GroupRules groups;
 
   record Decided(List<RouterEvent> events, List<RouterCommand.Delivery> replies) {}
 
@@ -70,6 +69,7 @@ final class Decisions {
     this.quotas = quotas;
     this.now = now;
     this.storable = storable;
+    this.groups = new GroupRules(state, quotas, now, this::emit);
   }
 
   static Decided decide(RouterState state, List<RouterCommand.Decidable> batch, Limits limits, long now) {
@@ -100,9 +100,7 @@ final class Decisions {
    */
   static boolean changesStructure(RouterCommand.Decidable command) {
     if (command instanceof RouterCommand.Execute e) {
-      return e.request() instanceof ClientFrame.CreateGroup
-          || e.request() instanceof ClientFrame.JoinGroup
-          || e.request() instanceof ClientFrame.LeaveGroup;
+      return GroupRules.changesStructure(e.request());
     }
     return command instanceof RouterCommand.RegisterPeer;
   }
@@ -215,12 +213,8 @@ final class Decisions {
 
   private ServerFrame answer(String peer, ClientFrame.Request request) {
     if (request instanceof ClientFrame.Send s) return send(peer, s);
-    if (request instanceof ClientFrame.CreateGroup c) return createGroup(peer, c);
-    if (request instanceof ClientFrame.JoinGroup j) return joinGroup(peer, j);
-    if (request instanceof ClientFrame.LeaveGroup l) return leaveGroup(peer, l);
-    if (request instanceof ClientFrame.ListGroups g) return listGroups(peer, g);
-    if (request instanceof ClientFrame.ListMembers m) return listMembers(m);
     if (request instanceof ClientFrame.QueryStatus q) return status(peer, q);
+    if (GroupRules.handles(request)) return groups.answer(peer, request);
     throw new ProtocolException(ErrorCode.ALREADY_AUTHENTICATED); // register and login
   }
 
@@ -231,7 +225,7 @@ final class Decisions {
       // A record is forgotten only long after its message was delivered to everyone.
       return record == null
           ? ServerFrame.Ok.sent(s.id(), known, MessageState.DELIVERED.name(), 0, true)
-          : ServerFrame.Ok.sent(s.id(), known, record.state().name(), record.recipients().size(), true, rejections(record.rejected()));
+          : ServerFrame.Ok.sent(s.id(), known, record.state().name(), record.recipients().size(), true, rejections(record));
     }
     ServerFrame.Ok earlierInBatch = sentInBatch.get(from + '\u0000' + s.id());
     if (earlierInBatch != null) {
@@ -244,6 +238,10 @@ final class Decisions {
     String group = null;
     List<String> recipients;
     if (state.peer(s.to()) != null) {
+      if (state.blocks(s.to(), from)) {
+        // Refused, not dropped: the sender learns it, as it would from a DELIVERED that never comes (docs/protocol.md, section 10).
+        throw new ProtocolException(ErrorCode.BLOCKED, Quotas.blockedBy(s.to()));
+      }
       recipients = List.of(s.to());
     } else if (state.group(s.to()) != null) {
       GroupRecord target = state.group(s.to());
@@ -255,32 +253,35 @@ final class Decisions {
     } else {
       throw new ProtocolException(ErrorCode.UNKNOWN_RECIPIENT, "No peer or group is named '" + s.to() + "'.");
     }
-    // The inbox quota, per recipient: a full inbox refuses the message for that recipient (REJECTED), decided
-    // here and journaled in the event, so that a replay gives every recipient the same answer.
+    // Per recipient, a member who blocked the sender and a full inbox refuse the message for that recipient
+    // (REJECTED), decided here and journaled in the event, so that a replay gives every recipient the same answer.
     long bodyBytes = Quotas.utf8Length(s.body());
     List<String> accepting = new ArrayList<>(recipients.size());
     List<String> rejected = new ArrayList<>();
+    List<String> blocked = new ArrayList<>();
     for (String recipient : recipients) {
-      (hasRoom(recipient, bodyBytes) ? accepting : rejected).add(recipient);
+      if (group != null && state.blocks(recipient, from)) {
+        blocked.add(recipient);
+      } else {
+        (hasRoom(recipient, bodyBytes) ? accepting : rejected).add(recipient);
+      }
     }
-    if (!rejected.isEmpty() && accepting.isEmpty()) {
+    if (accepting.isEmpty() && !(rejected.isEmpty() && blocked.isEmpty())) {
       // Nobody can take it: refused as a whole, nothing is kept, and the same id can be sent again later.
-      throw new ProtocolException(
-          ErrorCode.INBOX_FULL,
-          group == null ? quotas.inboxFull(s.to()) : "Every recipient's inbox is full: " + String.join(", ", rejected) + ". Try again later.");
+      throw nobodyTakes(s.to(), group, rejected, blocked);
     }
     String msgId = MessageIds.of(state.messageCount() + acceptedInBatch + 1);
     emit(
         new RouterEvent.MessageAccepted(
             msgId, s.id(), from, s.to(), group, List.copyOf(accepting), s.body(), now, s.wantsReceipts() ? null : Boolean.FALSE,
-            rejected.isEmpty() ? null : List.copyOf(rejected)));
+            rejected.isEmpty() ? null : List.copyOf(rejected), blocked.isEmpty() ? null : List.copyOf(blocked)));
     acceptedInBatch++; // after emit: a message that cannot be stored takes no message id, nor room in an inbox
     for (String recipient : accepting) {
       long[] added = inboxAddedInBatch.computeIfAbsent(recipient, r -> new long[2]);
       added[0]++;
       added[1] += bodyBytes;
     }
-    ServerFrame.Ok accepted = ServerFrame.Ok.sent(s.id(), msgId, MessageState.SENT.name(), accepting.size(), false, rejections(rejected));
+    ServerFrame.Ok accepted = ServerFrame.Ok.sent(s.id(), msgId, MessageState.SENT.name(), accepting.size(), false, rejections(rejected, blocked));
     sentInBatch.put(from + '\u0000' + s.id(), accepted);
     return accepted;
   }
@@ -292,84 +293,42 @@ final class Decisions {
     return quotas.inboxHasRoom(inbox.inboxMessages() + added[0], inbox.inboxBytes() + added[1], bytes);
   }
 
+  /**
+   * The refusal of a send no recipient takes: INBOX_FULL when some inbox is full (so trying later may help),
+   * BLOCKED when every recipient blocked the sender.
+   */
+  private ProtocolException nobodyTakes(String to, String group, List<String> full, List<String> blocked) {
+    if (blocked.isEmpty()) {
+      return new ProtocolException(
+          ErrorCode.INBOX_FULL, group == null ? quotas.inboxFull(to) : "Every recipient's inbox is full: " + String.join(", ", full) + ". Try again later.");
+    }
+    if (full.isEmpty()) {
+      return new ProtocolException(ErrorCode.BLOCKED, "No member of group '" + group + "' accepts messages from you: " + String.join(", ", blocked) + ".");
+    }
+    List<String> why = new ArrayList<>();
+    full.forEach(peer -> why.add(peer + "'s inbox is full"));
+    blocked.forEach(peer -> why.add(peer + " does not accept messages from you"));
+    return new ProtocolException(ErrorCode.INBOX_FULL, "No recipient can take it: " + String.join("; ", why) + ". Try again later.");
+  }
+
   /** What the sender is told about the recipients a message was REJECTED for. */
-  private List<ServerFrame.Rejection> rejections(List<String> rejected) {
-    List<ServerFrame.Rejection> told = new ArrayList<>(rejected.size());
-    for (String peer : rejected) {
+  private List<ServerFrame.Rejection> rejections(MessageRecord record) {
+    return rejections(record.rejected(), record.blocked());
+  }
+
+  /** The recipients whose inbox was full and those who blocked the sender, by name (the order of the group's members). */
+  private List<ServerFrame.Rejection> rejections(List<String> full, List<String> blocked) {
+    List<ServerFrame.Rejection> told = new ArrayList<>(full.size() + blocked.size());
+    for (String peer : full) {
       told.add(new ServerFrame.Rejection(peer, ErrorCode.INBOX_FULL.name(), quotas.inboxFull(peer)));
     }
+    for (String peer : blocked) {
+      told.add(new ServerFrame.Rejection(peer, ErrorCode.BLOCKED.name(), Quotas.blockedBy(peer)));
+    }
+    if (!full.isEmpty() && !blocked.isEmpty()) {
+      told.sort(java.util.Comparator.comparing(ServerFrame.Rejection::peer));
+    }
     return told;
-  }
-
-  private ServerFrame createGroup(String peer, ClientFrame.CreateGroup c) {
-    Names.requireNewName("Group name", c.group());
-    if (state.group(c.group()) != null) {
-      throw new ProtocolException(ErrorCode.GROUP_EXISTS, "Group '" + c.group() + "' already exists.");
-    }
-    if (state.peer(c.group()) != null) {
-      throw new ProtocolException(ErrorCode.NAME_TAKEN, "'" + c.group() + "' is the ID of a peer.");
-    }
-    if (state.groupsCreatedBy(peer) >= quotas.maxGroupsPerPeer()) {
-      throw new ProtocolException(
-          ErrorCode.TOO_MANY_GROUPS,
-          "You have created " + state.groupsCreatedBy(peer) + " groups; the limit is " + quotas.maxGroupsPerPeer() + " per peer.");
-    }
-    emit(new RouterEvent.GroupCreated(c.group(), peer, now));
-    return ServerFrame.Ok.plain(c.id());
-  }
-
-  private ServerFrame joinGroup(String peer, ClientFrame.JoinGroup j) {
-    GroupRecord group = existingGroup(j.group());
-    if (!group.hasMember(peer)) {
-      if (group.members().size() >= quotas.maxMembersPerGroup()) {
-        throw new ProtocolException(
-            ErrorCode.GROUP_FULL,
-            "Group '" + j.group() + "' has " + group.members().size() + " members; the limit is " + quotas.maxMembersPerGroup() + ".");
-      }
-      emit(new RouterEvent.GroupJoined(j.group(), peer));
-    }
-    return ServerFrame.Ok.plain(j.id()); // joining twice is harmless, so a retried join succeeds
-  }
-
-  private ServerFrame leaveGroup(String peer, ClientFrame.LeaveGroup l) {
-    if (!existingGroup(l.group()).hasMember(peer)) {
-      throw new ProtocolException(ErrorCode.NOT_A_MEMBER, "You are not a member of group '" + l.group() + "'.");
-    }
-    emit(new RouterEvent.GroupLeft(l.group(), peer));
-    return ServerFrame.Ok.plain(l.id());
-  }
-
-  /** A page of the groups after {@code g.after()}, by name; reads only that page, however many groups there are. */
-  private ServerFrame listGroups(String peer, ClientFrame.ListGroups g) {
-    int limit = g.limit() == null ? PageLimits.MAX_LIST : g.limit();
-    Map<String, GroupRecord> rest = g.after() == null ? state.sortedGroups() : state.sortedGroups().tailMap(g.after(), false);
-    List<ServerFrame.GroupInfo> groups = new ArrayList<>();
-    String next = null;
-    for (Map.Entry<String, GroupRecord> entry : rest.entrySet()) {
-      if (groups.size() == limit) {
-        next = groups.get(limit - 1).name();
-        break;
-      }
-      GroupRecord group = entry.getValue();
-      groups.add(new ServerFrame.GroupInfo(entry.getKey(), group.members().size(), group.hasMember(peer)));
-    }
-    return new ServerFrame.GroupList(g.id(), groups, next);
-  }
-
-  /** A page of a group's members after {@code m.after()}, in the same way. */
-  private ServerFrame listMembers(ClientFrame.ListMembers m) {
-    int limit = m.limit() == null ? PageLimits.MAX_LIST : m.limit();
-    NavigableSet<String> all = existingGroup(m.group()).sortedMembers();
-    List<String> members = new ArrayList<>();
-    String next = null;
-    for (String member : m.after() == null ? all : all.tailSet(m.after(), false)) {
-      if (members.size() == limit) {
-        next = members.get(limit - 1);
-        break;
-      }
-      members.add(member);
-    }
-    return new ServerFrame.MemberList(m.id(), m.group(), members, next);
   }
 
   private ServerFrame status(String peer, ClientFrame.QueryStatus q) {
@@ -378,7 +337,7 @@ final class Decisions {
       // Someone else's message is reported as unknown too, so ids reveal nothing about other peers.
       throw new ProtocolException(ErrorCode.UNKNOWN_MESSAGE, "You sent no message with ID '" + q.msgId() + "'.");
     }
-    List<ServerFrame.Rejection> rejected = rejections(record.rejected());
+    List<ServerFrame.Rejection> rejected = rejections(record);
     return new ServerFrame.MessageStatus(q.id(), q.msgId(), record.state().name(), record.recipients(), record.delivered(), rejected.isEmpty() ? null : rejected);
   }
 
@@ -403,14 +362,6 @@ final class Decisions {
       throw new ProtocolException(ErrorCode.NOT_STORABLE);
     }
     events.add(event);
-  }
-
-  private GroupRecord existingGroup(String name) {
-    GroupRecord group = state.group(name);
-    if (group == null) {
-      throw new ProtocolException(ErrorCode.UNKNOWN_GROUP, "No group is named '" + name + "'.");
-    }
-    return group;
   }
 
   private void reply(ActorRef<ToSession> session, ServerFrame frame) {

@@ -34,6 +34,11 @@ public final class MessageRecord {
    * delivered, and not among {@code recipients}. Null (and left out of checkpoints) when there were none.
    */
   @JsonProperty @JsonInclude(JsonInclude.Include.NON_NULL) private final List<String> rejected;
+  /**
+   * The members of the group it was sent to who had blocked its sender (BLOCKED): REJECTED for them like
+   * {@code rejected}, and not among {@code recipients}. Null (and left out of checkpoints) when there were none.
+   */
+  @JsonProperty @JsonInclude(JsonInclude.Include.NON_NULL) private final List<String> blocked;
 
   /** A message just accepted, whose sender wants a {@code delivered} push per recipient. */
   MessageRecord(String from, String to, List<String> recipients) {
@@ -47,13 +52,19 @@ public final class MessageRecord {
 
   /** A message just accepted for {@code recipients} and REJECTED for {@code rejected} (null or empty: none). */
   MessageRecord(String from, String to, List<String> recipients, Boolean receipts, List<String> rejected) {
-    this(from, to, List.copyOf(recipients), TreePVector.<String>empty(), Boolean.FALSE.equals(receipts) ? Boolean.FALSE : null, rejectedOrNull(rejected));
+    this(from, to, recipients, receipts, rejected, null);
+  }
+
+  /** As above, and REJECTED for {@code blocked} too, who blocked the sender (null or empty: none). */
+  MessageRecord(String from, String to, List<String> recipients, Boolean receipts, List<String> rejected, List<String> blocked) {
+    this(from, to, List.copyOf(recipients), TreePVector.<String>empty(), Boolean.FALSE.equals(receipts) ? Boolean.FALSE : null, rejectedOrNull(rejected),
+        rejectedOrNull(blocked));
   }
 
   /** A direct message that its one recipient has: what {@link DeliveredRecords} keeps of it is the name. */
   static MessageRecord deliveredDirect(String from, String to) {
     List<String> recipients = List.of(to);
-    return new MessageRecord(from, to, recipients, recipients, null, null);
+    return new MessageRecord(from, to, recipients, recipients, null, null, null);
   }
 
   @JsonCreator
@@ -63,11 +74,14 @@ public final class MessageRecord {
       @JsonProperty("recipients") List<String> recipients,
       @JsonProperty("delivered") Collection<String> delivered,
       @JsonProperty("receipts") Boolean receipts,
-      @JsonProperty("rejected") List<String> rejected) {
-    this(from, to, List.copyOf(recipients), TreePVector.from(delivered), Boolean.FALSE.equals(receipts) ? Boolean.FALSE : null, rejectedOrNull(rejected));
+      @JsonProperty("rejected") List<String> rejected,
+      @JsonProperty("blocked") List<String> blocked) {
+    this(from, to, List.copyOf(recipients), TreePVector.from(delivered), Boolean.FALSE.equals(receipts) ? Boolean.FALSE : null, rejectedOrNull(rejected),
+        rejectedOrNull(blocked));
   }
 
-  private MessageRecord(String from, String to, List<String> recipients, List<String> delivered, Boolean receipts, List<String> rejected) {
+  private MessageRecord(
+      String from, String to, List<String> recipients, List<String> delivered, Boolean receipts, List<String> rejected, List<String> blocked) {
     this.from = from;
     this.to = to;
     this.recipients = recipients;
@@ -75,6 +89,7 @@ public final class MessageRecord {
     this.delivered = delivered.size() == recipients.size() && delivered.equals(recipients) ? recipients : delivered;
     this.receipts = receipts;
     this.rejected = rejected;
+    this.blocked = blocked;
   }
 
   private static List<String> rejectedOrNull(List<String> rejected) {
@@ -102,9 +117,14 @@ public final class MessageRecord {
     return delivered;
   }
 
-  /** The recipients it was REJECTED for (their inbox was full), in the group's order; empty when none. */
+  /** The recipients it was REJECTED for because their inbox was full, in the group's order; empty when none. */
   public List<String> rejected() {
     return rejected == null ? List.of() : rejected;
+  }
+
+  /** The recipients it was REJECTED for because they blocked the sender, in the group's order; empty when none. */
+  public List<String> blocked() {
+    return blocked == null ? List.of() : blocked;
   }
 
   /**
@@ -117,7 +137,7 @@ public final class MessageRecord {
 
   MessageRecord deliveredTo(String recipient) {
     PVector<String> sofar = delivered instanceof PVector<String> partial ? partial : TreePVector.from(delivered);
-    return new MessageRecord(from, to, recipients, sofar.plus(recipient), receipts, rejected);
+    return new MessageRecord(from, to, recipients, sofar.plus(recipient), receipts, rejected, blocked);
   }
 
   /** This record with each name replaced by {@code names}' instance of it (records read from a checkpoint bring their own). */
@@ -125,12 +145,13 @@ public final class MessageRecord {
     List<String> named = recipients.stream().map(names).toList();
     List<String> namedDelivered = delivered == recipients ? named : delivered.stream().map(names).toList();
     List<String> namedRejected = rejected == null ? null : rejected.stream().map(names).toList();
-    return new MessageRecord(names.apply(from), names.apply(to), named, namedDelivered, receipts, namedRejected);
+    List<String> namedBlocked = blocked == null ? null : blocked.stream().map(names).toList();
+    return new MessageRecord(names.apply(from), names.apply(to), named, namedDelivered, receipts, namedRejected, namedBlocked);
   }
 
   /** Sent to one peer (not to a group) and delivered to it. */
   boolean isDirectAndDelivered() {
-    return recipients.size() == 1 && delivered.size() == 1 && to.equals(recipients.get(0)) && rejected == null;
+    return recipients.size() == 1 && delivered.size() == 1 && to.equals(recipients.get(0)) && rejected == null && blocked == null;
   }
 
   int deliveredCount() {

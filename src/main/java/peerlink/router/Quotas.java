@@ -10,16 +10,28 @@ import com.typesafe.config.Config;
  *
  * @param maxInboxMessages most messages waiting in one peer's inbox (unacknowledged)
  * @param maxInboxBytes most UTF-8 bytes of message bodies waiting in one peer's inbox
- * @param maxGroupsPerPeer most groups one peer may create (groups are never deleted)
+ * @param maxGroupsPerPeer most groups one peer may have created and not deleted
  * @param maxMembersPerGroup most members of one group
+ * @param maxInvitationsPerGroup most open invitations of one group (invited peers that have not joined yet)
+ * @param maxBansPerGroup most peers banned from one group
+ * @param maxBlocksPerPeer most peers one peer may block
  */
-public record Quotas(int maxInboxMessages, long maxInboxBytes, int maxGroupsPerPeer, int maxMembersPerGroup) {
-  public static final Quotas DEFAULT = new Quotas(10_000, 16L * 1024 * 1024, 100, 1000);
+public record Quotas(
+    int maxInboxMessages, long maxInboxBytes, int maxGroupsPerPeer, int maxMembersPerGroup, int maxInvitationsPerGroup, int maxBansPerGroup,
+    int maxBlocksPerPeer) {
+  public static final Quotas DEFAULT = new Quotas(10_000, 16L * 1024 * 1024, 100, 1000, 1000, 1000, 1000);
 
   public Quotas {
-    if (maxInboxMessages < 1 || maxInboxBytes < 1 || maxGroupsPerPeer < 1 || maxMembersPerGroup < 1) {
+    if (maxInboxMessages < 1 || maxInboxBytes < 1 || maxGroupsPerPeer < 1 || maxMembersPerGroup < 1 || maxInvitationsPerGroup < 1
+        || maxBansPerGroup < 1 || maxBlocksPerPeer < 1) {
       throw new IllegalArgumentException("every peerlink.limits quota must be at least 1: " + this);
     }
+  }
+
+  /** The inbox and group quotas, with the default bounds on invitations, bans and blocks (tests that are not about them). */
+  public Quotas(int maxInboxMessages, long maxInboxBytes, int maxGroupsPerPeer, int maxMembersPerGroup) {
+    this(maxInboxMessages, maxInboxBytes, maxGroupsPerPeer, maxMembersPerGroup, DEFAULT.maxInvitationsPerGroup, DEFAULT.maxBansPerGroup,
+        DEFAULT.maxBlocksPerPeer);
   }
 
   /** The quotas of {@code peerlink.limits}; a value below 1 is refused naming its key (so --check-config says which). */
@@ -28,7 +40,10 @@ public record Quotas(int maxInboxMessages, long maxInboxBytes, int maxGroupsPerP
         (int) atLeastOne("max-inbox-messages", config.getInt("peerlink.limits.max-inbox-messages")),
         atLeastOne("max-inbox-size", config.getMemorySize("peerlink.limits.max-inbox-size").toBytes()),
         (int) atLeastOne("max-groups-per-peer", config.getInt("peerlink.limits.max-groups-per-peer")),
-        (int) atLeastOne("max-members-per-group", config.getInt("peerlink.limits.max-members-per-group")));
+        (int) atLeastOne("max-members-per-group", config.getInt("peerlink.limits.max-members-per-group")),
+        (int) atLeastOne("max-invitations-per-group", config.getInt("peerlink.limits.max-invitations-per-group")),
+        (int) atLeastOne("max-bans-per-group", config.getInt("peerlink.limits.max-bans-per-group")),
+        (int) atLeastOne("max-blocks-per-peer", config.getInt("peerlink.limits.max-blocks-per-peer")));
   }
 
   private static long atLeastOne(String key, long value) {
@@ -47,6 +62,11 @@ public record Quotas(int maxInboxMessages, long maxInboxBytes, int maxGroupsPerP
   String inboxFull(String peer) {
     return peer + "'s inbox is full (at most " + maxInboxMessages + (maxInboxMessages == 1 ? " message" : " messages") + " or " + size(maxInboxBytes)
         + " may wait to be read); try again later.";
+  }
+
+  /** The sentence a sender sees for a recipient who blocked it. */
+  static String blockedBy(String peer) {
+    return peer + " does not accept messages from you.";
   }
 
   /** "16 MiB", "512 KiB" or "1000 bytes": the form reference.conf uses. */

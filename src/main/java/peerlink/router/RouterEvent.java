@@ -7,12 +7,46 @@ public sealed interface RouterEvent extends CborSerializable {
 
   record PeerRegistered(String peer, String publicKey, long at) implements RouterEvent {}
 
-  /** The creator becomes the first member. */
-  record GroupCreated(String group, String creator, long at) implements RouterEvent {}
+  /**
+   * The creator becomes the first member and the owner. {@code privateGroup} is {@code true} for a private
+   * group, else null (so events journaled before private groups read as public).
+   */
+  record GroupCreated(String group, String creator, long at, Boolean privateGroup) implements RouterEvent {
+    /** A public group. */
+    public GroupCreated(String group, String creator, long at) {
+      this(group, creator, at, null);
+    }
+  }
 
+  /** {@code peer} becomes a member; an invitation it had is used up. */
   record GroupJoined(String group, String peer) implements RouterEvent {}
 
   record GroupLeft(String group, String peer) implements RouterEvent {}
+
+  /** The owner invited {@code peer} to join the (private) group. */
+  record GroupInvited(String group, String peer) implements RouterEvent {}
+
+  /** The owner removed {@code peer}: no longer a member, its invitation withdrawn. */
+  record GroupMemberRemoved(String group, String peer) implements RouterEvent {}
+
+  /** The owner banned {@code peer}: removed, uninvited, and refused until unbanned. */
+  record GroupBanned(String group, String peer) implements RouterEvent {}
+
+  record GroupUnbanned(String group, String peer) implements RouterEvent {}
+
+  /** The owner gave the group to {@code owner}, a member. */
+  record GroupGiven(String group, String owner) implements RouterEvent {}
+
+  /**
+   * The owner deleted the group: its name is free again. Messages accepted for its members before are in
+   * their inboxes already, and are delivered (and counted) as every other.
+   */
+  record GroupDeleted(String group) implements RouterEvent {}
+
+  /** {@code peer} refuses messages from {@code blocked} from now on. */
+  record PeerBlocked(String peer, String blocked) implements RouterEvent {}
+
+  record PeerUnblocked(String peer, String blocked) implements RouterEvent {}
 
   /**
    * A message accepted for delivery: it goes into every recipient's inbox under the next sequence number.
@@ -21,21 +55,30 @@ public sealed interface RouterEvent extends CborSerializable {
    * events journaled before the field existed read as "with receipts"). {@code rejected} lists the group
    * members the registry refused it for (their inbox was full, decided when it was accepted, so a replay
    * does not decide again); null when none, as in every event journaled before the field existed.
+   * {@code blocked} lists the group members it was REJECTED for because they blocked the sender, in the
+   * same way; null when none (and in every event journaled before blocking existed).
    */
   record MessageAccepted(
       String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts,
-      List<String> rejected)
+      List<String> rejected, List<String> blocked)
       implements RouterEvent {
+
+    /** A message rejected for no recipient who blocked its sender. */
+    public MessageAccepted(
+        String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts,
+        List<String> rejected) {
+      this(msgId, clientId, from, to, group, recipients, body, at, receipts, rejected, null);
+    }
 
     /** A message whose sender gets a {@code delivered} push per recipient. */
     public MessageAccepted(String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at) {
-      this(msgId, clientId, from, to, group, recipients, body, at, null, null);
+      this(msgId, clientId, from, to, group, recipients, body, at, null, null, null);
     }
 
     /** A message rejected for no recipient. */
     public MessageAccepted(
         String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts) {
-      this(msgId, clientId, from, to, group, recipients, body, at, receipts, null);
+      this(msgId, clientId, from, to, group, recipients, body, at, receipts, null, null);
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.pcollections.HashPMap;
 import org.pcollections.HashTreePMap;
 import org.pcollections.TreePMap;
+import org.pcollections.TreePSet;
 import peerlink.checkpoint.PiecedSnapshot;
 import peerlink.protocol.ServerFrame;
 
@@ -35,6 +36,8 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
    */
   @JsonProperty private HashPMap<String, MessageRecord> messages;
   @JsonProperty private long messageCount;
+  /** Whom each peer blocked (only peers that blocked someone); absent in checkpoints from before blocking. */
+  @JsonProperty private HashPMap<String, TreePSet<String>> blocks;
   /** Pushes added since the last {@link #drainNewPushes}, per peer; transient, never snapshotted. */
   @JsonIgnore private Map<String, List<ServerFrame.Push>> newPushes = new LinkedHashMap<>();
   /**
@@ -47,7 +50,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
   @JsonIgnore private HashPMap<String, Integer> groupsCreated;
 
   public RouterState() {
-    this(HashTreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), 0);
+    this(HashTreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), 0, null);
   }
 
   @JsonCreator
@@ -55,7 +58,8 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       @JsonProperty("peers") Map<String, PeerRecord> peers,
       @JsonProperty("groups") Map<String, GroupRecord> groups,
       @JsonProperty("messages") Map<String, MessageRecord> messages,
-      @JsonProperty("messageCount") long messageCount) {
+      @JsonProperty("messageCount") long messageCount,
+      @JsonProperty("blocks") Map<String, List<String>> blocks) {
     this.names = new HashMap<>();
     peers.keySet().forEach(name -> this.names.put(name, name));
     groups.keySet().forEach(name -> this.names.put(name, name));
@@ -70,6 +74,11 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     Map<String, Integer> created = new HashMap<>();
     groups.values().forEach(group -> created.merge(group.creator(), 1, Integer::sum));
     this.groupsCreated = HashTreePMap.from(created);
+    Map<String, TreePSet<String>> blocked = new HashMap<>();
+    if (blocks != null) {
+      blocks.forEach((peer, whom) -> blocked.put(name(peer), TreePSet.from(whom.stream().map(this::name).toList())));
+    }
+    this.blocks = HashTreePMap.from(blocked);
   }
 
   public PeerRecord peer(String id) {
@@ -89,9 +98,21 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     return groups;
   }
 
-  /** How many groups {@code peer} has created (groups are never deleted). */
+  /** How many groups {@code peer} has created and not deleted (a group given away still counts for its creator). */
   public int groupsCreatedBy(String peer) {
     return groupsCreated.getOrDefault(peer, 0);
+  }
+
+  /** Whether {@code peer} blocked {@code sender}: its messages to {@code peer} are refused. */
+  public boolean blocks(String peer, String sender) {
+    TreePSet<String> blocked = blocks.get(peer);
+    return blocked != null && blocked.contains(sender);
+  }
+
+  /** How many peers {@code peer} has blocked. */
+  public int blockCount(String peer) {
+    TreePSet<String> blocked = blocks.get(peer);
+    return blocked == null ? 0 : blocked.size();
   }
 
   /** The record of a message {@code sender} sent, delivered or not, while the router keeps it; else null. */
@@ -120,7 +141,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     }
     Map<String, PeerRecord> loaded = new HashMap<>();
     peers.forEach((id, peer) -> loaded.put(id, peer.withPieces(pieceById, this::name)));
-    return new RouterState(HashTreePMap.from(loaded), groups, messages, messageCount, names, groupsCreated);
+    return new RouterState(HashTreePMap.from(loaded), groups, messages, messageCount, names, groupsCreated, blocks);
   }
 
   /** Whether this state was read from a checkpoint in pieces without them: it must not be used before {@link #withPieces}. */
@@ -150,22 +171,52 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       peers = peers.plus(e.peer(), new PeerRecord(e.publicKey()));
       names.put(e.peer(), e.peer());
     } else if (event instanceof RouterEvent.GroupCreated e) {
-      groups = groups.plus(e.group(), new GroupRecord(e.creator()));
+      groups = groups.plus(e.group(), new GroupRecord(e.creator(), Boolean.TRUE.equals(e.privateGroup())));
       groupsCreated = groupsCreated.plus(e.creator(), groupsCreatedBy(e.creator()) + 1);
       names.put(e.group(), e.group());
     } else if (event instanceof RouterEvent.GroupJoined e) {
       groups = groups.plus(e.group(), groups.get(e.group()).with(e.peer()));
     } else if (event instanceof RouterEvent.GroupLeft e) {
       groups = groups.plus(e.group(), groups.get(e.group()).without(e.peer()));
+    } else if (event instanceof RouterEvent.GroupInvited e) {
+      groups = groups.plus(e.group(), groups.get(e.group()).withInvited(e.peer()));
+    } else if (event instanceof RouterEvent.GroupMemberRemoved e) {
+      groups = groups.plus(e.group(), groups.get(e.group()).removed(e.peer()));
+    } else if (event instanceof RouterEvent.GroupBanned e) {
+      groups = groups.plus(e.group(), groups.get(e.group()).withBanned(e.peer()));
+    } else if (event instanceof RouterEvent.GroupUnbanned e) {
+      groups = groups.plus(e.group(), groups.get(e.group()).withoutBan(e.peer()));
+    } else if (event instanceof RouterEvent.GroupGiven e) {
+      groups = groups.plus(e.group(), groups.get(e.group()).ownedBy(name(e.owner())));
+    } else if (event instanceof RouterEvent.GroupDeleted e) {
+      deleteGroup(e.group());
+    } else if (event instanceof RouterEvent.PeerBlocked e) {
+      TreePSet<String> blocked = blocks.getOrDefault(e.peer(), TreePSet.empty());
+      blocks = blocks.plus(name(e.peer()), blocked.plus(name(e.blocked())));
+    } else if (event instanceof RouterEvent.PeerUnblocked e) {
+      TreePSet<String> blocked = blocks.getOrDefault(e.peer(), TreePSet.empty()).minus(e.blocked());
+      blocks = blocked.isEmpty() ? blocks.minus(e.peer()) : blocks.plus(e.peer(), blocked);
     } else {
       throw new IllegalArgumentException("unknown event " + event);
     }
     return this;
   }
 
+  /**
+   * The group goes, and with it its name (free for a new peer or group) and its creator's quota place.
+   * Its messages are in their recipients' inboxes, under their own records: nothing of them changes.
+   */
+  private void deleteGroup(String name) {
+    GroupRecord deleted = groups.get(name);
+    groups = groups.minus(name);
+    int created = groupsCreatedBy(deleted.creator()) - 1;
+    groupsCreated = created > 0 ? groupsCreated.plus(deleted.creator(), created) : groupsCreated.minus(deleted.creator());
+    names.remove(name); // only a cache of instances: records that hold the name keep theirs
+  }
+
   /** A snapshot of this state for a checkpoint: shares every collection, which no later event changes. */
   RouterState copy() {
-    return new RouterState(peers, groups, messages, messageCount, names, groupsCreated);
+    return new RouterState(peers, groups, messages, messageCount, names, groupsCreated, blocks);
   }
 
   private RouterState(
@@ -174,13 +225,15 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       HashPMap<String, MessageRecord> messages,
       long messageCount,
       Map<String, String> names,
-      HashPMap<String, Integer> groupsCreated) {
+      HashPMap<String, Integer> groupsCreated,
+      HashPMap<String, TreePSet<String>> blocks) {
     this.peers = peers;
     this.groups = groups;
     this.messages = messages;
     this.messageCount = messageCount;
     this.names = names;
     this.groupsCreated = groupsCreated;
+    this.blocks = blocks;
   }
 
   /** Returns and forgets the pushes added since the last call, so the router can forward them live. */
@@ -194,7 +247,8 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     messageCount++;
     // An unmodifiable list, which MessageRecord's List.copyOf keeps as it is (it copies Stream.toList()'s).
     List<String> rejected = e.rejected() == null ? null : e.rejected().stream().map(this::name).toList();
-    messages = messages.plus(e.msgId(), new MessageRecord(name(e.from()), name(e.to()), e.recipients().stream().map(this::name).collect(Collectors.toUnmodifiableList()), e.receipts(), rejected));
+    List<String> blocked = e.blocked() == null ? null : e.blocked().stream().map(this::name).toList();
+    messages = messages.plus(e.msgId(), new MessageRecord(name(e.from()), name(e.to()), e.recipients().stream().map(this::name).collect(Collectors.toUnmodifiableList()), e.receipts(), rejected, blocked));
     peers = peers.plus(e.from(), peers.get(e.from()).rememberSent(e.clientId(), e.msgId()));
     for (String recipient : e.recipients()) {
       PeerRecord inbox = peers.get(recipient);

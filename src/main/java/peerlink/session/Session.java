@@ -15,6 +15,7 @@ import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ErrorCode;
 import peerlink.protocol.FrameBatch;
 import peerlink.protocol.FrameCodec;
+import peerlink.protocol.OlderReplies;
 import peerlink.protocol.Limits;
 import peerlink.protocol.Names;
 import peerlink.protocol.Protocol;
@@ -40,6 +41,8 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private final SessionSettings settings;
   private final TimerScheduler<SessionMessage> timers;
   private final FrameCodec codec;
+  /** The protocol version the client named at register or login (null: none): replies take that version's form. */
+  private Integer version;
   private final ActorRef<ToSession> routerReplies;
   private final String nonce = Signatures.newNonce();
   /** Requests sent to the router and not answered yet, to resend if the router fails over. */
@@ -157,6 +160,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       Names.requireValid("Peer ID", r.peer()); // the name is checked before the signature, as before
       requireSignedBy(r.publicKey(), r.peer(), r.signature(), REGISTER_SIGNATURE_MISMATCH);
       batchFor(r.version());
+      version = r.version();
       ask(r.id(), new RouterCommand.RegisterPeer(r.id(), r.peer(), r.publicKey(), seq(r.lastSeq()), routerReplies));
       authenticating = r.id();
       out.loginPending(true);
@@ -170,6 +174,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
         requireSignedBy(l.publicKey(), l.peer(), l.signature(), ErrorCode.AUTH_FAILED.sentence());
       }
       batchFor(l.version());
+      version = l.version();
       ask(l.id(), new RouterCommand.Authenticate(l.id(), l.peer(), nonce, l.signature(), l.publicKey(), seq(l.lastSeq()), routerReplies));
       authenticating = l.id();
       out.loginPending(true);
@@ -337,7 +342,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     }
     String login = id.equals(authenticating) ? loginPeer : null;
     if (answered(id)) {
-      write(frame);
+      write(OlderReplies.forVersion(frame, version));
       if (login != null && frame instanceof ServerFrame.Error error && ErrorCode.AUTH_FAILED.name().equals(error.code())) {
         loginFailed(login);
       }
@@ -367,7 +372,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     if (part.last()) {
       replyParts.remove(part.id());
       if (answered(part.id())) {
-        writeJson(text.toString());
+        writeJson(OlderReplies.inVersion(text.toString(), version, codec));
       }
     }
   }

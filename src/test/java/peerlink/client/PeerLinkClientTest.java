@@ -214,10 +214,41 @@ class PeerLinkClientTest {
     assertEquals(List.of("blue", "green"), first.groups().stream().map(ServerFrame.GroupInfo::name).toList());
     assertEquals(List.of("red"), second.groups().stream().map(ServerFrame.GroupInfo::name).toList());
     assertEquals(null, second.next());
-    assertEquals(new ServerFrame.MemberList(members.id(), "red", List.of("alice"), "alice"), members);
+    assertEquals(new ServerFrame.MemberList(members.id(), "red", List.of("alice"), "alice", "alice"), members, "version 3: the owner is named");
     assertEquals(List.of("blue", "green", "red"), PeerLinkClient.await(bob.allGroups()).stream().map(ServerFrame.GroupInfo::name).toList());
     assertEquals(List.of("alice", "bob"), PeerLinkClient.await(bob.allMembers("red")));
     assertEquals(ErrorCode.UNKNOWN_GROUP, assertThrows(PeerLinkException.class, () -> PeerLinkClient.await(bob.allMembers("nope"))).code());
+  }
+
+  @Test
+  void aProgramRunsAPrivateGroupAsItsOwnerAndBlocksAPeer() {
+    PeerLinkClient alice = registered("alice");
+    PeerLinkClient bob = registered("bob");
+    PeerLinkClient carol = registered("carol");
+    PeerLinkClient.await(alice.createPrivateGroup("den"));
+
+    assertEquals(List.of(), PeerLinkClient.await(carol.allGroups()), "a private group is hidden from outsiders");
+    assertEquals(ErrorCode.NOT_INVITED, assertThrows(PeerLinkException.class, () -> PeerLinkClient.await(bob.joinGroup("den"))).code());
+    PeerLinkClient.await(alice.invite("den", "bob"));
+    assertEquals(List.of(new ServerFrame.GroupInfo("den", 1, false, true, true)), PeerLinkClient.await(bob.allGroups()));
+    PeerLinkClient.await(bob.joinGroup("den"));
+    assertEquals(new ServerFrame.MemberList(null, "den", List.of("alice", "bob"), null, "alice"), PeerLinkClient.await(bob.wholeMemberList("den")));
+
+    PeerLinkClient.await(alice.ban("den", "carol"));
+    PeerLinkClient.await(alice.unban("den", "carol"));
+    PeerLinkClient.await(alice.giveGroup("den", "bob"));
+    assertEquals(ErrorCode.NOT_OWNER, assertThrows(PeerLinkException.class, () -> PeerLinkClient.await(alice.remove("den", "bob"))).code());
+    PeerLinkClient.await(bob.remove("den", "alice"));
+    assertEquals(List.of("bob"), PeerLinkClient.await(bob.allMembers("den")));
+    PeerLinkClient.await(bob.deleteGroup("den"));
+    assertEquals(List.of(), PeerLinkClient.await(bob.allGroups()));
+
+    PeerLinkClient.await(carol.block("alice"));
+    PeerLinkException blocked = assertThrows(PeerLinkException.class, () -> PeerLinkClient.await(alice.send("carol", "hi")));
+    assertEquals(ErrorCode.BLOCKED, blocked.code());
+    assertEquals("carol does not accept messages from you.", blocked.getMessage());
+    PeerLinkClient.await(carol.unblock("alice"));
+    assertEquals("SENT", PeerLinkClient.await(alice.send("carol", "hi again")).state());
   }
 
   @Test

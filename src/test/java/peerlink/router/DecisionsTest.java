@@ -569,7 +569,7 @@ class DecisionsTest {
     assertEquals(new ToSession.Reply(ServerFrame.Ok.plain("g1")), onlyReply(decided, "alice"));
     apply(decided);
     assertEquals(
-        new ToSession.Reply(new ServerFrame.MemberList("m1", "team", List.of("alice"))),
+        new ToSession.Reply(new ServerFrame.MemberList("m1", "team", List.of("alice"), null, "alice")),
         onlyReply(decide(execute("alice", new ClientFrame.ListMembers("m1", "team"))), "alice"));
   }
 

@@ -253,8 +253,8 @@ class QuotaDecisionsTest {
     ServerFrame.MemberList first = members(new ClientFrame.ListMembers("l1", "team", null, 2));
     ServerFrame.MemberList last = members(new ClientFrame.ListMembers("l2", "team", first.next(), 2));
 
-    assertEquals(new ServerFrame.MemberList("l1", "team", List.of("alice", "bob"), "bob"), first);
-    assertEquals(new ServerFrame.MemberList("l2", "team", List.of("carol"), null), last);
+    assertEquals(new ServerFrame.MemberList("l1", "team", List.of("alice", "bob"), "bob", "carol"), first);
+    assertEquals(new ServerFrame.MemberList("l2", "team", List.of("carol"), null, "carol"), last);
   }
 
   @Test

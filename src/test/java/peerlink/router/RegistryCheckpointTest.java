@@ -28,6 +28,7 @@ import peerlink.protocol.Signatures;
 import peerlink.storage.EventLog;
 import peerlink.storage.EventLogs;
 import peerlink.storage.PieceRefs;
+import peerlink.storage.SnapshotCriteria;
 import peerlink.testing.Poll;
 
 /**
@@ -85,6 +86,39 @@ class RegistryCheckpointTest {
     RouterCommand.BatchDone fresh = again.decide(again.send("c" + (sent + 1), "one more"));
     assertEquals(new ToSession.Reply(ServerFrame.Ok.sent("c" + (sent + 1), "m" + (sent + 41), "SENT", 1, false)),
         fresh.replies().get(0).message());
+  }
+
+  @Test
+  void aRestartRecoversPrivateGroupsInvitationsBansAndBlocksFromACheckpoint() {
+    ActorTestKit kit = start();
+    Registered registry = spawn(kit);
+    registry.decide(registry.register("alice", alice), registry.register("bob", bob));
+    registry.decide(new RouterCommand.Execute("alice", new ClientFrame.CreateGroup("g1", "secret", true), registry.alice.ref()));
+    registry.decide(new RouterCommand.Execute("alice", new ClientFrame.Invite("i1", "secret", "bob"), registry.alice.ref()));
+    registry.decide(new RouterCommand.Execute("alice", new ClientFrame.CreateGroup("g2", "club"), registry.alice.ref()));
+    registry.decide(new RouterCommand.Execute("bob", new ClientFrame.JoinGroup("j1", "club"), registry.bob.ref()));
+    registry.decide(new RouterCommand.Execute("alice", new ClientFrame.Ban("b1", "club", "bob"), registry.alice.ref()));
+    registry.decide(new RouterCommand.Execute("bob", new ClientFrame.Block("k1", "alice"), registry.bob.ref()));
+    for (int i = 1; i <= 40; i++) { // events enough for a checkpoint after all of the above
+      registry.decide(new RouterCommand.Execute("bob", new ClientFrame.Send("b" + i, "alice", "reply " + i), registry.bob.ref()));
+    }
+    EventLog store = EventLogs.get(kit.system().classicSystem()).forDirectory(dir);
+    Poll.until(Duration.ofSeconds(20), () -> store.latestSnapshot(REGISTRY, SnapshotCriteria.latest()).isPresent(), "a checkpoint");
+    kit.shutdownTestKit();
+
+    ActorTestKit after = start();
+    Registered again = spawn(after);
+
+    assertEquals("BLOCKED", code(again.decide(again.send("c1", "hi"))), "bob still blocks alice");
+    assertEquals("BANNED", code(again.decide(new RouterCommand.Execute("bob", new ClientFrame.JoinGroup("j2", "club"), again.bob.ref()))));
+    RouterCommand.BatchDone joined = again.decide(new RouterCommand.Execute("bob", new ClientFrame.JoinGroup("j3", "secret"), again.bob.ref()));
+    assertEquals(new ToSession.Reply(ServerFrame.Ok.plain("j3")), joined.replies().get(0).message(), "bob's invitation to the private group is kept");
+    RouterCommand.BatchDone members = again.decide(new RouterCommand.Execute("bob", new ClientFrame.ListMembers("m1", "secret"), again.bob.ref()));
+    assertEquals(new ToSession.Reply(new ServerFrame.MemberList("m1", "secret", List.of("alice", "bob"), null, "alice")), members.replies().get(0).message());
+  }
+
+  private static String code(RouterCommand.BatchDone done) {
+    return ((ServerFrame.Error) ((ToSession.Reply) done.replies().get(0).message()).frame()).code();
   }
 
   // ---- helpers ----

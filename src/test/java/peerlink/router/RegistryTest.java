@@ -288,6 +288,64 @@ class RegistryTest {
     assertEquals("TOO_MANY_GROUPS", ((ServerFrame.Error) ((ToSession.Reply) tooMany.replies().get(0).message()).frame()).code());
   }
 
+  @Test
+  void privateGroupsBansAndBlocksDecideTheSameAfterARestartThatReplaysTheJournal() {
+    start(1000);
+    router.expectMessage(new RouterCommand.RegistryReady());
+    register("alice");
+    register("bob");
+    register("carol");
+    registry.runCommand(decide(execute("alice", new ClientFrame.CreateGroup("g1", "secret", true))));
+    registry.runCommand(decide(execute("alice", new ClientFrame.Invite("i1", "secret", "bob"))));
+    registry.runCommand(decide(execute("bob", new ClientFrame.JoinGroup("j1", "secret"))));
+    registry.runCommand(decide(execute("alice", new ClientFrame.Ban("b1", "secret", "carol"))));
+    registry.runCommand(decide(execute("alice", new ClientFrame.GiveGroup("o1", "secret", "bob"))));
+    registry.runCommand(decide(execute("carol", new ClientFrame.Block("k1", "alice"))));
+    router.receiveSeveralMessages(6);
+
+    RouterState recovered = registry.restart().state();
+    router.expectMessage(new RouterCommand.RegistryReady());
+
+    assertEquals("bob", recovered.group("secret").owner());
+    assertTrue(recovered.group("secret").isPrivate());
+    assertTrue(recovered.group("secret").isBanned("carol"));
+    assertTrue(recovered.blocks("carol", "alice"));
+    assertEquals("BLOCKED", errorCode(decide(send("alice", "c1", "carol", "hi"))));
+    assertEquals("BANNED", errorCode(decide(execute("carol", new ClientFrame.JoinGroup("j2", "secret")))));
+    assertEquals("NOT_OWNER", errorCode(decide(execute("alice", new ClientFrame.DeleteGroup("d1", "secret")))));
+  }
+
+  @Test
+  void privateGroupsBansAndBlocksDecideTheSameAfterRecoveringFromASnapshot() {
+    start(5);
+    router.expectMessage(new RouterCommand.RegistryReady());
+    register("alice"); // event 1
+    register("bob"); // event 2
+    registry.runCommand(decide(execute("alice", new ClientFrame.CreateGroup("g1", "secret", true)))); // event 3
+    registry.runCommand(decide(execute("alice", new ClientFrame.Invite("i1", "secret", "bob")))); // event 4
+    registry.runCommand(decide(execute("bob", new ClientFrame.Block("k1", "alice")))); // event 5: a snapshot
+    router.receiveSeveralMessages(3);
+    registry.snapshotTestKit().orElseThrow().expectNextPersistedClass(Registry.PERSISTENCE_ID.id(), RouterState.class);
+    registry.persistenceTestKit().clearByIdPreservingSeqNumbers(Registry.PERSISTENCE_ID.id());
+
+    RouterState recovered = registry.restart().state();
+    router.expectMessage(new RouterCommand.RegistryReady());
+
+    assertTrue(recovered.group("secret").isInvited("bob"));
+    assertTrue(recovered.blocks("bob", "alice"));
+    assertEquals("BLOCKED", errorCode(decide(send("alice", "c1", "bob", "hi"))));
+    registry.runCommand(decide(execute("bob", new ClientFrame.JoinGroup("j1", "secret"))));
+    RouterCommand.BatchDone joined = router.expectMessageClass(RouterCommand.BatchDone.class);
+    assertEquals(new ToSession.Reply(ServerFrame.Ok.plain("j1")), joined.replies().get(0).message(), "the invitation survived the checkpoint");
+  }
+
+  /** Runs a batch of one command that the registry refuses, and returns the refusal's code. */
+  private String errorCode(Registry.Decide command) {
+    registry.runCommand(command);
+    RouterCommand.BatchDone done = router.expectMessageClass(RouterCommand.BatchDone.class);
+    return ((ServerFrame.Error) ((ToSession.Reply) done.replies().get(0).message()).frame()).code();
+  }
+
   // ---- helpers ----
 
   private void start(int snapshotEvery) {

@@ -1,6 +1,7 @@
 package peerlink.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -257,6 +258,77 @@ class RouterStateTest {
   }
 
   @Test
+  void aCheckpointKeepsPrivateGroupsOwnersInvitationsBansAndBlocksAndWhoBlockedAMessage() throws Exception {
+    peers("alice", "bob", "carol", "dave");
+    state.apply(new RouterEvent.GroupCreated("secret", "alice", AT, true));
+    state.apply(new RouterEvent.GroupCreated("team", "alice", AT));
+    state.apply(new RouterEvent.GroupInvited("secret", "bob"));
+    state.apply(new RouterEvent.GroupInvited("secret", "carol"));
+    state.apply(new RouterEvent.GroupJoined("secret", "bob"));
+    state.apply(new RouterEvent.GroupBanned("secret", "dave"));
+    state.apply(new RouterEvent.GroupGiven("secret", "bob"));
+    state.apply(new RouterEvent.GroupJoined("team", "carol"));
+    state.apply(new RouterEvent.GroupJoined("team", "dave"));
+    state.apply(new RouterEvent.PeerBlocked("carol", "alice"));
+    state.apply(new RouterEvent.PeerBlocked("carol", "dave"));
+    state.apply(new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("dave"), "hi", AT, null, null, List.of("carol")));
+    state.drainNewPushes();
+
+    RouterState restored = roundTrip(state);
+
+    GroupRecord secret = restored.group("secret");
+    assertTrue(secret.isPrivate());
+    assertEquals("bob", secret.owner());
+    assertEquals("alice", secret.creator());
+    assertEquals(List.of("alice", "bob"), List.copyOf(secret.members()));
+    assertEquals(List.of("carol"), secret.invitedPeers(), "bob's invitation was used up when he joined");
+    assertEquals(List.of("dave"), secret.bannedPeers());
+    assertFalse(restored.group("team").isPrivate());
+    assertEquals("alice", restored.group("team").owner());
+    assertEquals(2, restored.groupsCreatedBy("alice"), "counted for the creator, also for the group given away");
+    assertTrue(restored.blocks("carol", "alice"));
+    assertTrue(restored.blocks("carol", "dave"));
+    assertFalse(restored.blocks("alice", "carol"));
+    assertEquals(2, restored.blockCount("carol"));
+    assertEquals(List.of("carol"), restored.sentMessage("alice", "m1").blocked());
+    // The same further events change both alike.
+    for (RouterState s : List.of(state, restored)) {
+      s.apply(new RouterEvent.PeerUnblocked("carol", "alice"));
+      s.apply(new RouterEvent.GroupDeleted("secret"));
+      s.apply(new RouterEvent.GroupUnbanned("team", "bob"));
+    }
+    assertEquals(state.blocks("carol", "alice"), restored.blocks("carol", "alice"));
+    assertEquals(1, restored.blockCount("carol"));
+    assertEquals(null, restored.group("secret"));
+    assertEquals(1, restored.groupsCreatedBy("alice"));
+    assertEquals(state.groupsCreatedBy("alice"), restored.groupsCreatedBy("alice"));
+  }
+
+  @Test
+  void aGroupMessageAcceptedBeforeItsRecipientsWereRemovedOrTheGroupDeletedIsStillDeliveredToEachAndCounted() {
+    peers("alice", "bob", "carol");
+    state.apply(new RouterEvent.GroupCreated("team", "alice", AT));
+    state.apply(new RouterEvent.GroupJoined("team", "bob"));
+    state.apply(new RouterEvent.GroupJoined("team", "carol"));
+    state.apply(new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("bob", "carol"), "before", AT));
+    state.apply(new RouterEvent.GroupBanned("team", "carol"));
+    state.apply(new RouterEvent.GroupMemberRemoved("team", "bob"));
+    state.apply(new RouterEvent.GroupDeleted("team"));
+    state.drainNewPushes();
+
+    assertEquals(1, state.peer("carol").inboxMessages(), "nothing is taken out of an inbox");
+    state.apply(new RouterEvent.InboxAcked("carol", 1));
+    assertEquals(MessageState.SENT, state.sentMessage("alice", "m1").state());
+    state.apply(new RouterEvent.InboxAcked("bob", 1));
+
+    assertEquals(MessageState.DELIVERED, state.sentMessage("alice", "m1").state());
+    assertEquals(
+        List.of(new ServerFrame.Delivered(1, "m1", "carol", 1, 2), new ServerFrame.Delivered(2, "m1", "bob", 2, 2)),
+        state.peer("alice").pushesAfter(0),
+        "delivered 1 of 2, then 2 of 2");
+  }
+
+  @Test
   void aSnapshotSerializedWithJacksonCborRestoresAStateThatBehavesTheSame() throws Exception {
     peers("alice", "bob", "carol");
     state.apply(new RouterEvent.GroupCreated("team", "alice", AT));
@@ -415,6 +487,9 @@ class RouterStateTest {
     assertEquals(List.of(message(2, "m2", "alice", "bob", "two")), loaded.peer("bob").pushesAfter(0));
     assertEquals(MessageState.DELIVERED, loaded.sentMessage("alice", "m1").state());
     assertEquals(List.of("alice", "bob"), List.copyOf(loaded.group("team").members()));
+    assertFalse(loaded.group("team").isPrivate(), "a group from before private groups is public");
+    assertEquals("alice", loaded.group("team").owner(), "and owned by its creator");
+    assertFalse(loaded.blocks("bob", "alice"), "and nobody blocks anybody");
     assertEquals(2, loaded.messageCount());
     loaded.apply(new RouterEvent.InboxAcked("bob", 2));
     assertEquals(MessageState.DELIVERED, loaded.sentMessage("alice", "m2").state());

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ErrorCode;
 import peerlink.protocol.FrameCodec;
+import peerlink.protocol.OlderReplies;
 import peerlink.protocol.Limits;
 import peerlink.protocol.Protocol;
 import peerlink.protocol.ProtocolException;
@@ -100,7 +101,7 @@ class SessionTest {
     Connection c = new Connection(10, Duration.ofSeconds(10));
     KeyPair key = Signatures.newKeyPair();
 
-    c.client(new ClientFrame.Register("r1", 3, "alice", Signatures.encode(key.getPublic()), c.sign(key, "alice"), null));
+    c.client(new ClientFrame.Register("r1", 99, "alice", Signatures.encode(key.getPublic()), c.sign(key, "alice"), null));
 
     c.expectError("r1", ErrorCode.UNSUPPORTED_VERSION);
     c.router.expectNoMessage(QUIET);
@@ -620,6 +621,32 @@ class SessionTest {
   }
 
   @Test
+  void aVersionThreeClientIsToldOwnersAndPrivateGroupsAndAnOlderOneGetsTheListsAsBefore() {
+    ServerFrame.MemberList members = new ServerFrame.MemberList("l1", "team", List.of("alice", "bob"), null, "alice");
+    ServerFrame.GroupList groups = new ServerFrame.GroupList("l2", List.of(new ServerFrame.GroupInfo("team", 2, true, true, null)));
+    for (Integer version : new Integer[] {3, 2, null}) {
+      Connection c = new Connection(10, Duration.ofSeconds(10));
+      ActorRef<ToSession> replies = c.authenticate("alice", version);
+      c.client(new ClientFrame.ListMembers("l1", "team"));
+      c.router.expectMessageClass(RouterCommand.Execute.class);
+      c.client(new ClientFrame.ListGroups("l2"));
+      c.router.expectMessageClass(RouterCommand.Execute.class);
+      c.client(new ClientFrame.ListMembers("l3", "team"));
+      c.router.expectMessageClass(RouterCommand.Execute.class);
+
+      replies.tell(new ToSession.Reply(members));
+      assertEquals(OlderReplies.forVersion(members, version), c.frame(), "version " + version);
+      replies.tell(new ToSession.Reply(groups));
+      assertEquals(OlderReplies.forVersion(groups, version), c.frame(), "version " + version);
+      String json = FrameCodec.encode(new ServerFrame.MemberList("l3", "team", List.of("alice", "bob"), null, "alice"));
+      replies.tell(new ToSession.ReplyPart("l3", json.substring(0, 10), false));
+      replies.tell(new ToSession.ReplyPart("l3", json.substring(10), true));
+      ServerFrame.MemberList joined = assertInstanceOf(ServerFrame.MemberList.class, c.frame());
+      assertEquals(version == null || version < 3 ? null : "alice", joined.owner(), "a reply in parts, version " + version);
+    }
+  }
+
+  @Test
   void theSessionStopsWhenTheClientIsGone() {
     Connection c = new Connection(10, Duration.ofSeconds(10));
     c.authenticate("alice");
@@ -748,9 +775,14 @@ class SessionTest {
 
     /** Registers {@code peer} through the router probe; returns where the router's answers go. */
     ActorRef<ToSession> authenticate(String peer) {
+      return authenticate(peer, null);
+    }
+
+    /** Registers {@code peer} speaking {@code version} (null: naming none). */
+    ActorRef<ToSession> authenticate(String peer, Integer version) {
       KeyPair key = Signatures.newKeyPair();
       loginSignature = sign(key, peer);
-      client(new ClientFrame.Register("reg", null, peer, Signatures.encode(key.getPublic()), loginSignature, null));
+      client(new ClientFrame.Register("reg", version, peer, Signatures.encode(key.getPublic()), loginSignature, null));
       RouterCommand.RegisterPeer claim = router.expectMessageClass(RouterCommand.RegisterPeer.class);
       claim.session().tell(new ToSession.Attached(peer, ServerFrame.Ok.authenticated("reg", peer, 0), List.of()));
       assertEquals(ServerFrame.Ok.authenticated("reg", peer, 0), frame());

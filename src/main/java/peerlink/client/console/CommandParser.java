@@ -11,12 +11,22 @@ final class CommandParser {
       Commands (case-insensitive):
         REGISTER                      claim this console's peer ID with its key
         SEND_MSG <receiver> <message> send to a peer ID or a group name; the message is the rest of the line
-        CREATE_GROUP <name>           create a group; you become its first member
-        JOIN_GROUP <name>             join a group
+        CREATE_GROUP <name> [private] create a group; you own it and are its first member;
+                                      a private one is hidden from others and joined by invitation
+        JOIN_GROUP <name>             join a group (a private one once you are invited)
         LEAVE_GROUP <name>            leave a group
-        GROUPS                        list all groups
-        MEMBERS <group>               list a group's members
+        GROUPS                        list the groups you can see
+        MEMBERS <group>               list a group's members and its owner
         STATUS <message-id>           show the state of a message you sent
+        BLOCK <peer>                  refuse a peer's messages to you (direct and in groups)
+        UNBLOCK <peer>                accept them again
+      As a group's owner:
+        INVITE <group> <peer>         let a peer join your private group (it then types JOIN_GROUP)
+        REMOVE <group> <peer>         take a member out (or withdraw an invitation)
+        BAN <group> <peer>            take a peer out and keep it out
+        UNBAN <group> <peer>          let a banned peer back
+        GIVE_GROUP <group> <peer>     make a member the owner instead of you
+        DELETE_GROUP <group>          delete the group (messages already sent are still delivered)
         HELP                          this text
         QUIT                          wait for pending sends, then exit""";
 
@@ -33,12 +43,16 @@ final class CommandParser {
     return switch (word) {
       case "REGISTER" -> new ConsoleCommand.Register();
       case "SEND_MSG", "SEND" -> sendMsg(word, rest);
-      case "CREATE_GROUP" -> new ConsoleCommand.CreateGroup(single(word, rest, "<name>"));
+      case "CREATE_GROUP" -> createGroup(word, rest);
       case "JOIN_GROUP" -> new ConsoleCommand.JoinGroup(single(word, rest, "<name>"));
       case "LEAVE_GROUP" -> new ConsoleCommand.LeaveGroup(single(word, rest, "<name>"));
       case "GROUPS" -> new ConsoleCommand.Groups();
       case "MEMBERS" -> new ConsoleCommand.Members(single(word, rest, "<group>"));
       case "STATUS" -> new ConsoleCommand.Status(single(word, rest, "<message-id>"));
+      case "INVITE", "REMOVE", "BAN", "UNBAN", "GIVE_GROUP" -> moderate(word, rest);
+      case "DELETE_GROUP" -> new ConsoleCommand.DeleteGroup(single(word, rest, "<group>"));
+      case "BLOCK" -> new ConsoleCommand.Block(single(word, rest, "<peer>"));
+      case "UNBLOCK" -> new ConsoleCommand.Unblock(single(word, rest, "<peer>"));
       case "HELP", "?" -> new ConsoleCommand.Help();
       case "QUIT", "EXIT" -> new ConsoleCommand.Quit();
       default -> throw new ProtocolException(ErrorCode.UNKNOWN_COMMAND, "Unknown command '" + words[0] + "'; type HELP for the list.");
@@ -57,6 +71,36 @@ final class CommandParser {
       throw missing(word, "<receiver> <message>");
     }
     return new ConsoleCommand.SendMsg(parts[0], parts[1]);
+  }
+
+  /** {@code CREATE_GROUP <name>}, {@code CREATE_GROUP <name> private} or {@code ... public} (the default). */
+  private static ConsoleCommand createGroup(String word, String rest) {
+    String[] parts = words(rest);
+    if (parts.length == 0) {
+      throw missing(word, "<name> [private]");
+    }
+    String kind = parts.length > 1 ? parts[1].toLowerCase(Locale.ROOT) : "public";
+    if (parts.length > 2 || !(kind.equals("private") || kind.equals("public"))) {
+      throw new ProtocolException(ErrorCode.MISSING_ARGUMENT, "Usage: " + word + " <name> [private]; the second word may be private or public only.");
+    }
+    return new ConsoleCommand.CreateGroup(parts[0], kind.equals("private"));
+  }
+
+  /** An owner's command: a group and a peer. */
+  private static ConsoleCommand moderate(String word, String rest) {
+    String[] parts = words(rest);
+    if (parts.length < 2) {
+      throw missing(word, "<group> <peer>");
+    }
+    if (parts.length > 2) {
+      throw new ProtocolException(ErrorCode.MISSING_ARGUMENT, word + " takes two arguments: " + word + " <group> <peer>.");
+    }
+    return new ConsoleCommand.Moderate(ConsoleCommand.Action.valueOf(word), parts[0], parts[1]);
+  }
+
+  private static String[] words(String rest) {
+    String stripped = rest.strip();
+    return stripped.isEmpty() ? new String[0] : stripped.split("\\s+");
   }
 
   private static String single(String word, String rest, String what) {

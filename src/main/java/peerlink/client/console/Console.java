@@ -150,7 +150,11 @@ public final class Console {
       registered = true; // commands typed from now on queue behind the registration, and fail with it (and after it, with why)
       track(client.register(), word, ok -> output.ok(word, "registered as " + ok.peer()));
     } else if (command instanceof ConsoleCommand.CreateGroup c) {
-      track(client.createGroup(c.group()), word, ok -> output.ok(word, "created group " + c.group()));
+      if (c.privateGroup()) {
+        track(client.createPrivateGroup(c.group()), word, ok -> output.ok(word, "created private group " + c.group() + "; INVITE " + c.group() + " <peer> to let peers join"));
+      } else {
+        track(client.createGroup(c.group()), word, ok -> output.ok(word, "created group " + c.group()));
+      }
     } else if (command instanceof ConsoleCommand.JoinGroup j) {
       track(client.joinGroup(j.group()), word, ok -> output.ok(word, "joined group " + j.group()));
     } else if (command instanceof ConsoleCommand.LeaveGroup l) {
@@ -158,11 +162,31 @@ public final class Console {
     } else if (command instanceof ConsoleCommand.Groups) {
       track(client.allGroups(), word, output::groups); // every page
     } else if (command instanceof ConsoleCommand.Members m) {
-      track(client.allMembers(m.group()), word, members -> output.members(m.group(), members));
+      track(client.wholeMemberList(m.group()), word, list -> output.members(m.group(), list.owner(), list.members()));
     } else if (command instanceof ConsoleCommand.Status s) {
       track(client.status(s.msgId()), word, output::status);
+    } else if (command instanceof ConsoleCommand.Moderate m) {
+      moderate(m, word);
+    } else if (command instanceof ConsoleCommand.DeleteGroup d) {
+      track(client.deleteGroup(d.group()), word, ok -> output.ok(word, "deleted group " + d.group() + "; messages already sent to it are still delivered"));
+    } else if (command instanceof ConsoleCommand.Block b) {
+      track(client.block(b.peer()), word, ok -> output.ok(word, "blocked " + b.peer() + ": their messages to you are refused"));
+    } else if (command instanceof ConsoleCommand.Unblock u) {
+      track(client.unblock(u.peer()), word, ok -> output.ok(word, "unblocked " + u.peer()));
     } else if (command instanceof ConsoleCommand.Help) {
       output.help(CommandParser.HELP);
+    }
+  }
+
+  private void moderate(ConsoleCommand.Moderate m, String word) {
+    String group = m.group();
+    String peer = m.peer();
+    switch (m.action()) {
+      case INVITE -> track(client.invite(group, peer), word, ok -> output.ok(word, "invited " + peer + " to " + group + "; they may JOIN_GROUP " + group + " now"));
+      case REMOVE -> track(client.remove(group, peer), word, ok -> output.ok(word, "removed " + peer + " from " + group));
+      case BAN -> track(client.ban(group, peer), word, ok -> output.ok(word, "banned " + peer + " from " + group));
+      case UNBAN -> track(client.unban(group, peer), word, ok -> output.ok(word, "unbanned " + peer + " from " + group));
+      case GIVE_GROUP -> track(client.giveGroup(group, peer), word, ok -> output.ok(word, peer + " owns " + group + " now"));
     }
   }
 
@@ -181,9 +205,9 @@ public final class Console {
     }
   }
 
-  /** A send no recipient could take (INBOX_FULL) is shown as REJECTED, any other refusal as an error. */
+  /** A send no recipient could take (INBOX_FULL, BLOCKED) is shown as REJECTED, any other refusal as an error. */
   private void refused(PeerLinkException e, String receiver, String word) {
-    if (e.code() == ErrorCode.INBOX_FULL) {
+    if (e.code() == ErrorCode.INBOX_FULL || e.code() == ErrorCode.BLOCKED) {
       output.rejected(null, receiver, e.code().name(), e.getMessage());
     } else {
       output.error(word, e.code().name(), advice.explain(e.code(), e.getMessage()));

@@ -6,7 +6,7 @@ sealed interface ConsoleCommand {
 
   record SendMsg(String receiver, String body) implements ConsoleCommand {}
 
-  record CreateGroup(String group) implements ConsoleCommand {}
+  record CreateGroup(String group, boolean privateGroup) implements ConsoleCommand {}
 
   record JoinGroup(String group) implements ConsoleCommand {}
 
@@ -17,6 +17,17 @@ sealed interface ConsoleCommand {
   record Members(String group) implements ConsoleCommand {}
 
   record Status(String msgId) implements ConsoleCommand {}
+
+  /** What a group's owner does to a peer: INVITE, REMOVE, BAN, UNBAN, GIVE_GROUP. */
+  record Moderate(Action action, String group, String peer) implements ConsoleCommand {}
+
+  enum Action { INVITE, REMOVE, BAN, UNBAN, GIVE_GROUP }
+
+  record DeleteGroup(String group) implements ConsoleCommand {}
+
+  record Block(String peer) implements ConsoleCommand {}
+
+  record Unblock(String peer) implements ConsoleCommand {}
 
   record Help() implements ConsoleCommand {}
 

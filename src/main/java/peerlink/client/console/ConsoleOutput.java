@@ -25,7 +25,8 @@ interface ConsoleOutput {
 
   void groups(List<ServerFrame.GroupInfo> groups);
 
-  void members(String group, List<String> members);
+  /** A group's members and its owner (null from a server before owners). */
+  void members(String group, String owner, List<String> members);
 
   void connected(String server, String peer);
 

@@ -57,12 +57,14 @@ final class HumanOutput implements ConsoleOutput {
     if (groups.isEmpty()) {
       print("No groups yet.");
     }
-    groups.forEach(g -> print("  " + g.name() + " (" + g.members() + (g.members() == 1 ? " member" : " members") + (g.member() ? ", you are a member)" : ")")));
+    groups.forEach(g -> print("  " + g.name() + " (" + g.members() + (g.members() == 1 ? " member" : " members")
+        + (Boolean.TRUE.equals(g.privateGroup()) ? ", private" : "")
+        + (g.member() ? ", you are a member)" : Boolean.TRUE.equals(g.invited()) ? ", you are invited: JOIN_GROUP " + g.name() + ")" : ")")));
   }
 
   @Override
-  public void members(String group, List<String> members) {
-    print(group + ": " + (members.isEmpty() ? "no members" : String.join(", ", members)));
+  public void members(String group, String owner, List<String> members) {
+    print(group + (owner == null ? "" : " (owner " + owner + ")") + ": " + (members.isEmpty() ? "no members" : String.join(", ", members)));
   }
 
   @Override

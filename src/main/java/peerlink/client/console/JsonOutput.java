@@ -80,13 +80,18 @@ final class JsonOutput implements ConsoleOutput {
   public void groups(List<ServerFrame.GroupInfo> groups) {
     ObjectNode event = event("ok").put("command", "GROUPS");
     ArrayNode list = event.putArray("groups");
-    groups.forEach(g -> list.addObject().put("name", g.name()).put("members", g.members()).put("member", g.member()));
+    groups.forEach(g -> {
+      ObjectNode entry = list.addObject().put("name", g.name()).put("members", g.members()).put("member", g.member());
+      if (g.privateGroup() != null) entry.put("private", g.privateGroup());
+      if (g.invited() != null) entry.put("invited", g.invited());
+    });
     print(event);
   }
 
   @Override
-  public void members(String group, List<String> members) {
+  public void members(String group, String owner, List<String> members) {
     ObjectNode event = event("ok").put("command", "MEMBERS").put("group", group);
+    if (owner != null) event.put("owner", owner);
     members.forEach(event.putArray("members")::add);
     print(event);
   }
