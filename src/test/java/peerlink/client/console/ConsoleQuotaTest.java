@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import peerlink.client.ClientListener;
 import peerlink.client.ClientOptions;
 import peerlink.client.ClientRuntime;
+import peerlink.client.ClientTls;
 import peerlink.client.PeerLinkClient;
 import peerlink.testing.InProcessNode;
 
@@ -90,7 +91,7 @@ class ConsoleQuotaTest {
 
   @Test
   void groupsAndMembersListEveryPage() throws Exception {
-    PeerLinkClient maker = PeerLinkClient.start(runtime, ClientOptions.inMemory("maker", servers()), new ClientListener() {});
+    PeerLinkClient maker = PeerLinkClient.start(runtime, ClientOptions.inMemory("maker", servers(), PLAIN), new ClientListener() {});
     PeerLinkClient.await(maker.register());
     List<CompletableFuture<?>> created = new ArrayList<>();
     for (int i = 0; i < 1001; i++) { // one more than a page holds
@@ -112,10 +113,10 @@ class ConsoleQuotaTest {
 
   /** {@code group} with members {@code reader} (who stays connected and reads) and {@code silent} (who is gone). */
   private static void groupWithSilentBob(String group, String silent, String reader) {
-    PeerLinkClient carol = PeerLinkClient.start(runtime, ClientOptions.inMemory(reader, servers()), new ClientListener() {});
+    PeerLinkClient carol = PeerLinkClient.start(runtime, ClientOptions.inMemory(reader, servers(), PLAIN), new ClientListener() {});
     PeerLinkClient.await(carol.register());
     PeerLinkClient.await(carol.createGroup(group));
-    PeerLinkClient bob = PeerLinkClient.start(runtime, ClientOptions.inMemory(silent, servers()), new ClientListener() {});
+    PeerLinkClient bob = PeerLinkClient.start(runtime, ClientOptions.inMemory(silent, servers(), PLAIN), new ClientListener() {});
     PeerLinkClient.await(bob.register());
     PeerLinkClient.await(bob.joinGroup(group));
     PeerLinkClient.await(bob.close());
@@ -125,7 +126,7 @@ class ConsoleQuotaTest {
   private List<String> human(String peer, List<String> script) throws Exception {
     ByteArrayInputStream in = new ByteArrayInputStream((String.join("\n", script) + "\n").getBytes(StandardCharsets.UTF_8));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertEquals(0, Console.runLines(peer, servers(), false, home, in, new PrintStream(out, true, StandardCharsets.UTF_8)));
+    assertEquals(0, Console.runLines(peer, servers(), PLAIN, false, home, in, new PrintStream(out, true, StandardCharsets.UTF_8)));
     return out.toString(StandardCharsets.UTF_8).lines().toList();
   }
 
@@ -135,7 +136,10 @@ class ConsoleQuotaTest {
     return found.get(0);
   }
 
+  /** In-process nodes of unit tests serve plain ws:// (src/test/resources/node-test.conf). */
+  private static final ClientTls PLAIN = ClientTls.systemTrust().withPlainAllowed();
+
   private static List<String> servers() {
-    return List.of("127.0.0.1:" + node.port());
+    return List.of("ws://127.0.0.1:" + node.port());
   }
 }
