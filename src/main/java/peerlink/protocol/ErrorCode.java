@@ -38,7 +38,13 @@ public enum ErrorCode {
   // Quotas (issue 22): sent by the server.
   INBOX_FULL("The recipient's inbox is full; try again later."),
   TOO_MANY_GROUPS("You have created as many groups as one peer may."),
-  GROUP_FULL("The group has as many members as a group may.");
+  GROUP_FULL("The group has as many members as a group may."),
+  // Message time-to-live and registration limits (issue 22): sent by the server.
+  TTL_OUT_OF_RANGE("The message's time-to-live is longer than this router allows; send it with a shorter one."),
+  REGISTRATION_THROTTLED("Too many registrations from your address; wait before registering again."),
+  REGISTRATION_CLOSED("This router takes no new registrations; registered peers can still log in."),
+  INVITATION_REQUIRED("This router registers new peers only with an invitation; ask its operator for one."),
+  INVITATION_INVALID("The invitation is not valid here (wrong deployment, expired, already used or damaged); ask for a new one.");
 
   private final String sentence;
 
