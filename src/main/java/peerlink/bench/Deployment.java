@@ -103,6 +103,9 @@ final class Deployment implements AutoCloseable {
     // Every bench client connects from 127.0.0.1, up to 10,000 of them: the per-address limit (meant for
     // one host among many) would refuse them. Every other limit stays at its default.
     List<String> javaOpts = new ArrayList<>(List.of("-Dpeerlink.gateway.max-connections-per-address=0"));
+    // They also all register from 127.0.0.1, up to 10,000 within seconds: far over the registrations per
+    // address (meant to stop one script filling the registry), so a burst large enough for every bench peer.
+    javaOpts.add("-Dpeerlink.session.registrations.per-address=1000000");
     if (options.nodeJavaOpts() != null && !options.nodeJavaOpts().isBlank()) {
       javaOpts.add(options.nodeJavaOpts().replace("{node}", dir.resolve(name).toString()));
     }

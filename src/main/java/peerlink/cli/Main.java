@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "PeerLink: a fault-tolerant router for private and group messaging.",
-    subcommands = {ServerCommand.class, RmCommand.class, DemoCommand.class, CertsCommand.class, ClientCommand.class, StatusCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServerCommand.class, RmCommand.class, DemoCommand.class, CertsCommand.class, InviteCommand.class, ClientCommand.class, StatusCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

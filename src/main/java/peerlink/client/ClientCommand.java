@@ -11,7 +11,8 @@ sealed interface ClientCommand {
   record Submit(PendingRequest<?> request) implements ClientCommand {}
 
   /** Claim the peer ID with this client's key (made now if there is none), then log in. */
-  record Register(CompletableFuture<ServerFrame.Ok> reply, long deadline) implements ClientCommand {}
+  /** Register (with an operator's invitation token, or null for none). */
+  record Register(CompletableFuture<ServerFrame.Ok> reply, long deadline, String invitation) implements ClientCommand {}
 
   /** Complete {@code reply} when the client is logged in: now, or at the next login. */
   record AwaitLogin(CompletableFuture<ServerFrame.Ok> reply, long deadline) implements ClientCommand {}

@@ -64,6 +64,8 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
   private ServerFrame.Ok login;
   /** A register() is under way: authenticate with a register frame (and a new key if there is none). */
   private boolean registering;
+  /** The invitation token of the register() under way, or null. */
+  private String invitation;
   /** The key create() made for the registration under way, forgotten if the router refuses the ID for good. */
   private KeyPair createdKey;
   /**
@@ -163,6 +165,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     }
     cannotLogIn = null; // a new attempt: requests wait for its outcome again
     registering = true;
+    invitation = register.invitation();
     loginWaits.add(new LoginWait(register.reply(), register.deadline()));
     sweepBy(register.deadline());
     if (nonce != null && authId == null) {
@@ -408,7 +411,7 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
     if (registering) {
       KeyPair pair = keys.orElseGet(() -> createdKey = options.keys().create());
       authId = "auth-" + generation;
-      write(new ClientFrame.Register(authId, version, options.peer(), Signatures.encode(pair.getPublic()), Signatures.sign(pair.getPrivate(), nonce, options.peer()), resumeFrom));
+      write(new ClientFrame.Register(authId, version, options.peer(), Signatures.encode(pair.getPublic()), Signatures.sign(pair.getPrivate(), nonce, options.peer()), resumeFrom, invitation));
     } else if (keys.isPresent()) {
       authId = "auth-" + generation;
       // With its public key in the login, the server verifies the signature in the connection's session,
@@ -523,6 +526,8 @@ final class ClientConnection extends AbstractBehavior<ClientCommand> {
         listener.onMessage(message);
       } else if (push instanceof ServerFrame.Delivered delivered) {
         listener.onDelivered(delivered);
+      } else if (push instanceof ServerFrame.Expired expired) {
+        listener.onExpired(expired);
       }
       options.resume().save(lastSeq);
     }

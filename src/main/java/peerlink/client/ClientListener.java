@@ -14,6 +14,9 @@ public interface ClientListener {
   /** A recipient has acknowledged a message this peer sent. */
   default void onDelivered(ServerFrame.Delivered delivered) {}
 
+  /** A message this peer sent with a time-to-live ran out before {@code recipient} acknowledged it (EXPIRED): it will never get it. */
+  default void onExpired(ServerFrame.Expired expired) {}
+
   /** Connected and authenticated as {@code peer} on {@code server}. */
   default void onConnected(String server, String peer) {}
 

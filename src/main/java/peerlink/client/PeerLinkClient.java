@@ -78,8 +78,16 @@ public final class PeerLinkClient {
    * for this attempt is discarded again).
    */
   public CompletionStage<ServerFrame.Ok> register() {
+    return register(null);
+  }
+
+  /**
+   * As {@link #register()}, with an operator's invitation token ({@code bin/peerlink invite}), which a router
+   * that registers by invitation only requires; null for none.
+   */
+  public CompletionStage<ServerFrame.Ok> register(String invitation) {
     CompletableFuture<ServerFrame.Ok> reply = new CompletableFuture<>();
-    connection.tell(new ClientCommand.Register(reply, deadlineFromNow()));
+    connection.tell(new ClientCommand.Register(reply, deadlineFromNow(), invitation));
     return reply;
   }
 
@@ -106,7 +114,17 @@ public final class PeerLinkClient {
 
   /** Sends with a chosen id: sending the same id again never creates a second message. */
   public CompletionStage<ServerFrame.Ok> send(String id, String to, String text) {
-    return request(new ClientFrame.Send(id, to, text, receipts ? null : Boolean.FALSE), ServerFrame.Ok.class);
+    return send(id, to, text, null);
+  }
+
+  /**
+   * Sends with a time-to-live: a recipient that has not acknowledged the message {@code ttl} after it was
+   * accepted never gets it, and this peer hears {@link ClientListener#onExpired} (null: the router's default).
+   * Whole seconds, at least one; a router refuses more than its maximum with {@code TTL_OUT_OF_RANGE}.
+   */
+  public CompletionStage<ServerFrame.Ok> send(String id, String to, String text, java.time.Duration ttl) {
+    Integer seconds = ttl == null ? null : (int) Math.min(Integer.MAX_VALUE, Math.max(1, ttl.toSeconds()));
+    return request(new ClientFrame.Send(id, to, text, receipts ? null : Boolean.FALSE, seconds), ServerFrame.Ok.class);
   }
 
   /** Creates a public group (anyone may find and join it); this peer is its owner and first member. */

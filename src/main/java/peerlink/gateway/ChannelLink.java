@@ -34,6 +34,13 @@ final class ChannelLink extends WebSocketChannel implements ClientLink {
   }
 
   @Override
+  public String remoteAddress() {
+    return channel().remoteAddress() instanceof java.net.InetSocketAddress address && address.getAddress() != null
+        ? address.getAddress().getHostAddress()
+        : String.valueOf(channel().remoteAddress());
+  }
+
+  @Override
   public void taken() {
     if (gate != null) {
       gate.consumed();

@@ -36,9 +36,18 @@ public sealed interface ClientFrame {
     String id();
   }
 
-  /** Claims a peer ID with an Ed25519 public key, proving the key by signing the server's nonce. */
-  record Register(String id, Integer version, String peer, String publicKey, String signature, Long lastSeq)
+  /**
+   * Claims a peer ID with an Ed25519 public key, proving the key by signing the server's nonce.
+   * {@code invitation} (optional) is an operator's invitation token, which a router whose registration
+   * policy is {@code invite} requires for a new ID.
+   */
+  record Register(String id, Integer version, String peer, String publicKey, String signature, Long lastSeq, String invitation)
       implements Request {
+    /** A registration without an invitation (what an open router needs, and every client before the field sent). */
+    public Register(String id, Integer version, String peer, String publicKey, String signature, Long lastSeq) {
+      this(id, version, peer, publicKey, signature, lastSeq, null);
+    }
+
     public Register {
       Fields.require(id, "id");
       Fields.require(peer, "peer");
@@ -66,18 +75,28 @@ public sealed interface ClientFrame {
    * A message to a peer or to a group (the router tells which by the name). {@code body} is Unicode text
    * (the protocol carries no bytes; docs/protocol.md, section 7). {@code receipts} (optional) {@code false}
    * asks the router for no {@code delivered} pushes about this message; absent or {@code true}, one comes
-   * per recipient that acknowledges it.
+   * per recipient that acknowledges it. {@code ttl} (optional) is the message's time-to-live in seconds:
+   * a recipient that has not acknowledged it within that time never gets it (EXPIRED); absent, the router's
+   * default applies (by default none).
    */
-  record Send(String id, String to, String body, Boolean receipts) implements Request {
+  record Send(String id, String to, String body, Boolean receipts, Integer ttl) implements Request {
     public Send {
       Fields.require(id, "id");
       Fields.require(to, "to");
       Fields.require(body, "body");
+      if (ttl != null && ttl < 1) {
+        throw new ProtocolException(ErrorCode.BAD_FRAME, "Field 'ttl' must be at least 1 (seconds); leave it out for no time-to-live.");
+      }
     }
 
     /** A send with receipts, as every client before the {@code receipts} field sent. */
     public Send(String id, String to, String body) {
-      this(id, to, body, null);
+      this(id, to, body, null, null);
+    }
+
+    /** A send without a time-to-live of its own, as every client before the {@code ttl} field sent. */
+    public Send(String id, String to, String body, Boolean receipts) {
+      this(id, to, body, receipts, null);
     }
 
     /** Whether the sender wants a {@code delivered} push per recipient (the default). */

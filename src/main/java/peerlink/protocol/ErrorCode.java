@@ -50,7 +50,13 @@ public enum ErrorCode {
   NOT_PERMITTED("This request is not allowed."),
   TOO_MANY_INVITATIONS("The group has as many open invitations as a group may."),
   TOO_MANY_BANS("The group has banned as many peers as a group may."),
-  TOO_MANY_BLOCKS("You have blocked as many peers as one peer may.");
+  TOO_MANY_BLOCKS("You have blocked as many peers as one peer may."),
+  // Message time-to-live and registration limits (issue 22): sent by the server.
+  TTL_OUT_OF_RANGE("The message's time-to-live is longer than this router allows; send it with a shorter one."),
+  REGISTRATION_THROTTLED("Too many registrations from your address; wait before registering again."),
+  REGISTRATION_CLOSED("This router takes no new registrations; registered peers can still log in."),
+  INVITATION_REQUIRED("This router registers new peers only with an invitation; ask its operator for one."),
+  INVITATION_INVALID("The invitation is not valid here (wrong deployment, expired, already used or damaged); ask for a new one.");
 
   private final String sentence;
 

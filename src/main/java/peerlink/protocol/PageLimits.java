@@ -47,6 +47,8 @@ public final class PageLimits {
       return m.body().length() + m.msgId().length() + m.from().length() + m.to().length() + length(m.group()) + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.Delivered d) {
       return d.msgId().length() + d.recipient().length() + FRAME_OVERHEAD;
+    } else if (frame instanceof ServerFrame.Expired x) {
+      return x.msgId().length() + x.recipient().length() + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.GroupList g) {
       int weight = length(g.id()) + length(g.next()) + FRAME_OVERHEAD;
       for (ServerFrame.GroupInfo group : g.groups()) {
@@ -56,7 +58,7 @@ public final class PageLimits {
     } else if (frame instanceof ServerFrame.MemberList m) {
       return length(m.id()) + length(m.group()) + length(m.next()) + length(m.owner()) + total(m.members()) + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.MessageStatus s) {
-      return length(s.id()) + length(s.msgId()) + total(s.recipients()) + total(s.delivered()) + rejections(s.rejected()) + FRAME_OVERHEAD;
+      return length(s.id()) + length(s.msgId()) + total(s.recipients()) + total(s.delivered()) + rejections(s.rejected()) + (s.expired() == null ? 0 : total(s.expired())) + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.Ok ok) {
       return length(ok.id()) + length(ok.peer()) + length(ok.msgId()) + rejections(ok.rejected()) + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.Error e) {

@@ -113,12 +113,19 @@ public sealed interface ServerFrame {
 
   /**
    * The state of a sent message: SENT until every recipient has it, then DELIVERED; {@code rejected} lists
-   * the group members it was REJECTED for (absent when none), who are not among {@code recipients}.
+   * the group members it was REJECTED for (absent when none), who are not among {@code recipients};
+   * {@code expired} the recipients whose time ran out before they acknowledged it (absent when none). When
+   * no recipient waits any more and some expired, the state is EXPIRED.
    */
-  record MessageStatus(String id, String msgId, String state, List<String> recipients, List<String> delivered, List<Rejection> rejected)
+  record MessageStatus(
+      String id, String msgId, String state, List<String> recipients, List<String> delivered, List<Rejection> rejected, List<String> expired)
       implements Reply {
     public MessageStatus(String id, String msgId, String state, List<String> recipients, List<String> delivered) {
-      this(id, msgId, state, recipients, delivered, null);
+      this(id, msgId, state, recipients, delivered, null, null);
+    }
+
+    public MessageStatus(String id, String msgId, String state, List<String> recipients, List<String> delivered, List<Rejection> rejected) {
+      this(id, msgId, state, recipients, delivered, rejected, null);
     }
   }
 
@@ -126,6 +133,7 @@ public sealed interface ServerFrame {
   @JsonSubTypes({
     @JsonSubTypes.Type(value = ServerFrame.Message.class, name = "message"),
     @JsonSubTypes.Type(value = ServerFrame.Delivered.class, name = "delivered"),
+    @JsonSubTypes.Type(value = ServerFrame.Expired.class, name = "expired"),
   })
   sealed interface Push extends ServerFrame {
     long seq();
@@ -137,5 +145,13 @@ public sealed interface ServerFrame {
 
   /** A pushed state change of a message this peer sent: {@code recipient} has acknowledged it. */
   record Delivered(long seq, String msgId, String recipient, int deliveredCount, int recipientCount)
+      implements Push {}
+
+  /**
+   * A pushed state change of a message this peer sent: its time-to-live ran out before {@code recipient}
+   * acknowledged it, so that recipient will never get it (EXPIRED); {@code expiredCount} of the
+   * {@code recipientCount} recipients have expired so far.
+   */
+  record Expired(long seq, String msgId, String recipient, int expiredCount, int recipientCount)
       implements Push {}
 }

@@ -33,6 +33,10 @@ final class Decisions {
   private final RouterState state;
   private final Limits limits;
   private final Quotas quotas;
+  private final MessageTtl ttl;
+  private final RegistrationPolicy.Mode policy;
+  /** Invitations used by registrations earlier in this batch (not yet in the state). */
+  private final java.util.Set<String> invitationsInBatch = new java.util.HashSet<>();
   private final long now;
   private final EventCheck storable;
   private final List<RouterEvent> events = new ArrayList<>();
@@ -63,10 +67,13 @@ final class Decisions {
     boolean storable(RouterEvent event);
   }
 
-  private Decisions(RouterState state, Limits limits, Quotas quotas, long now, EventCheck storable) {
+  private Decisions(
+      RouterState state, Limits limits, Quotas quotas, MessageTtl ttl, RegistrationPolicy.Mode policy, long now, EventCheck storable) {
+    this.policy = policy;
     this.state = state;
     this.limits = limits;
     this.quotas = quotas;
+    this.ttl = ttl;
     this.now = now;
     this.storable = storable;
     this.groups = new GroupRules(state, quotas, now, this::emit);
@@ -85,11 +92,54 @@ final class Decisions {
   }
 
   static Decided decide(RouterState state, List<RouterCommand.Decidable> batch, Limits limits, Quotas quotas, long now, EventCheck storable) {
-    Decisions decisions = new Decisions(state, limits, quotas, now, storable);
+    return decide(state, batch, limits, quotas, MessageTtl.DEFAULT, now, storable);
+  }
+
+  static Decided decide(
+      RouterState state, List<RouterCommand.Decidable> batch, Limits limits, Quotas quotas, MessageTtl ttl, long now, EventCheck storable) {
+    return decide(state, batch, limits, quotas, ttl, RegistrationPolicy.Mode.OPEN, now, storable);
+  }
+
+  static Decided decide(
+      RouterState state, List<RouterCommand.Decidable> batch, Limits limits, Quotas quotas, MessageTtl ttl, RegistrationPolicy.Mode policy, long now,
+      EventCheck storable) {
+    Decisions decisions = new Decisions(state, limits, quotas, ttl, policy, now, storable);
     for (RouterCommand.Decidable command : batch) {
       decisions.decide(command);
     }
     return new Decided(decisions.events, decisions.replies);
+  }
+
+  /** Most messages one write expires: a write stays bounded however many expire at once; the rest go in the next. */
+  static final int MAX_EXPIRED_PER_WRITE = 1000;
+
+  /**
+   * The messages whose time-to-live has run out by {@code now}, each EXPIRED for the recipients that have not
+   * acknowledged it: the events to persist before the next batch is decided (so the batch sees them gone).
+   * Reads the registry's deadlines from the earliest, never the inboxes; each expired message costs a look
+   * through its recipients' inboxes for its sequence numbers, which the event carries so a replay does
+   * not look again.
+   */
+  static List<RouterEvent> expiries(RouterState state, long now, EventCheck storable) {
+    Long earliest = state.earliestDeadline();
+    if (earliest == null || earliest > now) {
+      return List.of();
+    }
+    List<RouterEvent> events = new ArrayList<>();
+    for (String msgId : state.dueBy(now, MAX_EXPIRED_PER_WRITE)) {
+      MessageRecord record = state.undelivered(msgId);
+      List<String> waiting = record.waiting();
+      List<Long> seqs = new ArrayList<>(waiting.size());
+      for (String recipient : waiting) {
+        PeerRecord inbox = state.peer(recipient);
+        seqs.add(inbox == null ? -1L : inbox.seqOf(msgId));
+      }
+      RouterEvent expired = new RouterEvent.MessageExpired(msgId, List.copyOf(waiting), List.copyOf(seqs), now);
+      if (storable.storable(expired)) { // names already stored: it always is
+        events.add(expired);
+      }
+    }
+    return events;
   }
 
   /**
@@ -192,9 +242,43 @@ final class Decisions {
     }
     // A new ID must be an identifier; an existing one (made under the older rule) is still a login above.
     Names.requireNewName("Peer ID", r.peer());
-    emit(new RouterEvent.PeerRegistered(r.peer(), r.publicKey(), now));
+    String invitation = admitNewPeer(r);
+    emit(new RouterEvent.PeerRegistered(r.peer(), r.publicKey(), now, invitation));
+    if (invitation != null) {
+      invitationsInBatch.add(invitation);
+    }
     registeredInBatch.put(r.peer(), r.publicKey());
     replyTo(r.session(), new ToSession.Attached(r.peer(), ServerFrame.Ok.authenticated(r.requestId(), r.peer(), 0), List.of()));
+  }
+
+  /**
+   * The deployment's registration policy for a new ID: the id of the invitation it uses up (null when the
+   * router is open), or a refusal saying what to do. Expiry is judged with the primary's clock, once: the
+   * event records the outcome.
+   */
+  private String admitNewPeer(RouterCommand.RegisterPeer r) {
+    switch (policy) {
+      case OPEN:
+        return null;
+      case CLOSED:
+        throw new ProtocolException(ErrorCode.REGISTRATION_CLOSED,
+            "This router takes no new registrations; '" + r.peer() + "' is not registered. Registered peers can still log in.");
+      default:
+        break;
+    }
+    if (r.invitation() == null) {
+      throw new ProtocolException(ErrorCode.INVITATION_REQUIRED,
+          "This router registers new peers only with an invitation: ask its operator for one (bin/peerlink invite) and register with it "
+              + "(in the console: REGISTER <invitation>).");
+    }
+    if (r.invitation().expiresAt() <= now) {
+      throw new ProtocolException(ErrorCode.INVITATION_INVALID,
+          "The invitation expired at " + java.time.Instant.ofEpochMilli(r.invitation().expiresAt()) + "; ask its operator for a new one.");
+    }
+    if (state.invitationUsed(r.invitation().id()) || invitationsInBatch.contains(r.invitation().id())) {
+      throw new ProtocolException(ErrorCode.INVITATION_INVALID, "The invitation has already been used to register a peer; ask its operator for a new one.");
+    }
+    return r.invitation().id();
   }
 
   /** The client's resume point counts as an acknowledgement: it has everything up to it. */
@@ -270,11 +354,12 @@ final class Decisions {
       // Nobody can take it: refused as a whole, nothing is kept, and the same id can be sent again later.
       throw nobodyTakes(s.to(), group, rejected, blocked);
     }
+    Long expiresAt = ttl.expiresAt(s.ttl(), now);
     String msgId = MessageIds.of(state.messageCount() + acceptedInBatch + 1);
     emit(
         new RouterEvent.MessageAccepted(
             msgId, s.id(), from, s.to(), group, List.copyOf(accepting), s.body(), now, s.wantsReceipts() ? null : Boolean.FALSE,
-            rejected.isEmpty() ? null : List.copyOf(rejected), blocked.isEmpty() ? null : List.copyOf(blocked)));
+            rejected.isEmpty() ? null : List.copyOf(rejected), blocked.isEmpty() ? null : List.copyOf(blocked), expiresAt));
     acceptedInBatch++; // after emit: a message that cannot be stored takes no message id, nor room in an inbox
     for (String recipient : accepting) {
       long[] added = inboxAddedInBatch.computeIfAbsent(recipient, r -> new long[2]);
@@ -338,7 +423,9 @@ final class Decisions {
       throw new ProtocolException(ErrorCode.UNKNOWN_MESSAGE, "You sent no message with ID '" + q.msgId() + "'.");
     }
     List<ServerFrame.Rejection> rejected = rejections(record);
-    return new ServerFrame.MessageStatus(q.id(), q.msgId(), record.state().name(), record.recipients(), record.delivered(), rejected.isEmpty() ? null : rejected);
+    return new ServerFrame.MessageStatus(
+        q.id(), q.msgId(), record.state().name(), record.recipients(), record.delivered(), rejected.isEmpty() ? null : rejected,
+        record.expired().isEmpty() ? null : record.expired());
   }
 
   private void acknowledge(RouterCommand.Acknowledge a) {

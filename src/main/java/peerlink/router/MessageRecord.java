@@ -39,6 +39,13 @@ public final class MessageRecord {
    * {@code rejected}, and not among {@code recipients}. Null (and left out of checkpoints) when there were none.
    */
   @JsonProperty @JsonInclude(JsonInclude.Include.NON_NULL) private final List<String> blocked;
+  /**
+   * When its time-to-live runs out (milliseconds since the epoch, the primary's clock); null (and left out
+   * of checkpoints) for a message without one, as every message before time-to-live existed.
+   */
+  @JsonProperty @JsonInclude(JsonInclude.Include.NON_NULL) private final Long expiresAt;
+  /** The recipients it EXPIRED for, in the order they expired; null (and left out of checkpoints) when none. */
+  @JsonProperty @JsonInclude(JsonInclude.Include.NON_NULL) private final List<String> expired;
 
   /** A message just accepted, whose sender wants a {@code delivered} push per recipient. */
   MessageRecord(String from, String to, List<String> recipients) {
@@ -52,19 +59,22 @@ public final class MessageRecord {
 
   /** A message just accepted for {@code recipients} and REJECTED for {@code rejected} (null or empty: none). */
   MessageRecord(String from, String to, List<String> recipients, Boolean receipts, List<String> rejected) {
-    this(from, to, recipients, receipts, rejected, null);
+    this(from, to, recipients, receipts, rejected, null, null);
   }
 
-  /** As above, and REJECTED for {@code blocked} too, who blocked the sender (null or empty: none). */
-  MessageRecord(String from, String to, List<String> recipients, Boolean receipts, List<String> rejected, List<String> blocked) {
+  /**
+   * As above, REJECTED for {@code blocked} too, who blocked the sender (null or empty: none), and with a
+   * time-to-live that runs out at {@code expiresAt} (null: none).
+   */
+  MessageRecord(String from, String to, List<String> recipients, Boolean receipts, List<String> rejected, List<String> blocked, Long expiresAt) {
     this(from, to, List.copyOf(recipients), TreePVector.<String>empty(), Boolean.FALSE.equals(receipts) ? Boolean.FALSE : null, rejectedOrNull(rejected),
-        rejectedOrNull(blocked));
+        rejectedOrNull(blocked), expiresAt, null);
   }
 
   /** A direct message that its one recipient has: what {@link DeliveredRecords} keeps of it is the name. */
   static MessageRecord deliveredDirect(String from, String to) {
     List<String> recipients = List.of(to);
-    return new MessageRecord(from, to, recipients, recipients, null, null, null);
+    return new MessageRecord(from, to, recipients, recipients, null, null, null, null, null);
   }
 
   @JsonCreator
@@ -75,13 +85,16 @@ public final class MessageRecord {
       @JsonProperty("delivered") Collection<String> delivered,
       @JsonProperty("receipts") Boolean receipts,
       @JsonProperty("rejected") List<String> rejected,
-      @JsonProperty("blocked") List<String> blocked) {
+      @JsonProperty("blocked") List<String> blocked,
+      @JsonProperty("expiresAt") Long expiresAt,
+      @JsonProperty("expired") List<String> expired) {
     this(from, to, List.copyOf(recipients), TreePVector.from(delivered), Boolean.FALSE.equals(receipts) ? Boolean.FALSE : null, rejectedOrNull(rejected),
-        rejectedOrNull(blocked));
+        rejectedOrNull(blocked), expiresAt, rejectedOrNull(expired));
   }
 
   private MessageRecord(
-      String from, String to, List<String> recipients, List<String> delivered, Boolean receipts, List<String> rejected, List<String> blocked) {
+      String from, String to, List<String> recipients, List<String> delivered, Boolean receipts, List<String> rejected, List<String> blocked,
+      Long expiresAt, List<String> expired) {
     this.from = from;
     this.to = to;
     this.recipients = recipients;
@@ -90,6 +103,8 @@ public final class MessageRecord {
     this.receipts = receipts;
     this.rejected = rejected;
     this.blocked = blocked;
+    this.expiresAt = expiresAt;
+    this.expired = expired;
   }
 
   private static List<String> rejectedOrNull(List<String> rejected) {
@@ -127,17 +142,50 @@ public final class MessageRecord {
     return blocked == null ? List.of() : blocked;
   }
 
+  /** The recipients it EXPIRED for (their time ran out before they acknowledged it); empty when none. */
+  public List<String> expired() {
+    return expired == null ? List.of() : expired;
+  }
+
+  /** When its time-to-live runs out (milliseconds since the epoch), or null when it has none. */
+  public Long expiresAt() {
+    return expiresAt;
+  }
+
   /**
-   * SENT until every recipient has acknowledged it; a message with no recipients stays SENT. The members it
-   * was REJECTED for are not recipients: a message is DELIVERED once everyone it was accepted for has it.
+   * SENT while some recipient has neither acknowledged it nor expired; a message with no recipients stays
+   * SENT. The members it was REJECTED for are not recipients: a message is DELIVERED once everyone it was
+   * accepted for has it, and EXPIRED once nobody waits for it any more and the time ran out for some.
    */
   public MessageState state() {
-    return !recipients.isEmpty() && delivered.size() == recipients.size() ? MessageState.DELIVERED : MessageState.SENT;
+    int settled = delivered.size() + (expired == null ? 0 : expired.size());
+    if (recipients.isEmpty() || settled < recipients.size()) {
+      return MessageState.SENT;
+    }
+    return expired == null ? MessageState.DELIVERED : MessageState.EXPIRED;
+  }
+
+  /** The recipients that have neither acknowledged it nor expired, in the order of {@code recipients}. */
+  List<String> waiting() {
+    List<String> waiting = new java.util.ArrayList<>();
+    for (String recipient : recipients) {
+      if (!delivered.contains(recipient) && !expired().contains(recipient)) {
+        waiting.add(recipient);
+      }
+    }
+    return waiting;
   }
 
   MessageRecord deliveredTo(String recipient) {
     PVector<String> sofar = delivered instanceof PVector<String> partial ? partial : TreePVector.from(delivered);
-    return new MessageRecord(from, to, recipients, sofar.plus(recipient), receipts, rejected, blocked);
+    return new MessageRecord(from, to, recipients, sofar.plus(recipient), receipts, rejected, blocked, expiresAt, expired);
+  }
+
+  /** This record with the time run out for {@code recipients} (who had not acknowledged it). */
+  MessageRecord expiredFor(List<String> recipients) {
+    List<String> all = new java.util.ArrayList<>(expired());
+    all.addAll(recipients);
+    return new MessageRecord(from, to, this.recipients, delivered, receipts, rejected, blocked, expiresAt, List.copyOf(all));
   }
 
   /** This record with each name replaced by {@code names}' instance of it (records read from a checkpoint bring their own). */
@@ -146,12 +194,15 @@ public final class MessageRecord {
     List<String> namedDelivered = delivered == recipients ? named : delivered.stream().map(names).toList();
     List<String> namedRejected = rejected == null ? null : rejected.stream().map(names).toList();
     List<String> namedBlocked = blocked == null ? null : blocked.stream().map(names).toList();
-    return new MessageRecord(names.apply(from), names.apply(to), named, namedDelivered, receipts, namedRejected, namedBlocked);
+    List<String> namedExpired = expired == null ? null : expired.stream().map(names).toList();
+    return new MessageRecord(
+        names.apply(from), names.apply(to), named, namedDelivered, receipts, namedRejected, namedBlocked, expiresAt, namedExpired);
   }
 
   /** Sent to one peer (not to a group) and delivered to it. */
   boolean isDirectAndDelivered() {
-    return recipients.size() == 1 && delivered.size() == 1 && to.equals(recipients.get(0)) && rejected == null && blocked == null;
+    return recipients.size() == 1 && delivered.size() == 1 && to.equals(recipients.get(0)) && rejected == null && blocked == null
+        && expired == null;
   }
 
   int deliveredCount() {

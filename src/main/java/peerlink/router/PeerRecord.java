@@ -238,6 +238,28 @@ public final class PeerRecord {
     return new PeerRecord(publicKey, lastSeq, inbox.tailMap(upTo, false), sentIds, delivered, messages, bytes);
   }
 
+  /**
+   * The sequence number of message {@code msgId} in this peer's inbox, or -1 when it is not there. Reads the
+   * inbox from the start: used only when a message expires, for each recipient that has not acknowledged it
+   * (an inbox holds at most peerlink.limits.max-inbox-messages).
+   */
+  long seqOf(String msgId) {
+    for (ServerFrame.Push push : inbox.values()) {
+      if (push instanceof ServerFrame.Message m && m.msgId().equals(msgId)) {
+        return m.seq();
+      }
+    }
+    return -1;
+  }
+
+  /** This peer without the message at {@code seq} in its inbox (its time-to-live ran out); as it is when that is not a message. */
+  PeerRecord withoutMessage(long seq) {
+    if (!(inbox.get(seq) instanceof ServerFrame.Message m)) {
+      return this;
+    }
+    return new PeerRecord(publicKey, lastSeq, inbox.minus(seq), sentIds, delivered, inboxMessages - 1, inboxBytes - Quotas.utf8Length(m.body()));
+  }
+
   /** Messages waiting in this peer's inbox (delivered notices not counted): what the inbox quota bounds. */
   public int inboxMessages() {
     return inboxMessages;

@@ -66,9 +66,18 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
   }
 
   private Effect<RouterEvent, RouterState> decide(RouterState state, Decide command) {
-    Decisions.Decided decided = Decisions.decide(state, command.batch(), settings.limits(), settings.quotas(), clock.millis(), this::storable);
+    long now = clock.millis();
+    List<RouterEvent> expiries = Decisions.expiries(state, now, this::storable);
+    if (!expiries.isEmpty()) {
+      // Messages whose time ran out go first, in a write of their own (the primary's clock decides, the event
+      // says what, a replay never asks a clock): the batch is then decided without them in any inbox. The
+      // batch comes back to this actor; the router sends no other until it is done, so nothing overtakes it.
+      return Effect().persist(expiries).thenRun(after -> context.getSelf().tell(command));
+    }
+    Decisions.Decided decided = Decisions.decide(state, command.batch(), settings.limits(), settings.quotas(), settings.ttl(), settings.registration().mode(), now, this::storable);
     if (decided.events().isEmpty()) {
-      router.tell(new RouterCommand.BatchDone(decided.replies(), Map.of()));
+      // Pushes of expiries written just before this batch, if any, go with its replies.
+      router.tell(new RouterCommand.BatchDone(decided.replies(), state.drainNewPushes()));
       return Effect().none();
     }
     return Effect()

@@ -10,12 +10,20 @@ import peerlink.protocol.Limits;
  * @param snapshotEvery events between checkpoints (snapshots) of the registry
  * @param maxBatch most commands decided and persisted in one write
  * @param quotas what one peer may hold in the registry (inbox, groups)
+ * @param ttl the time-to-live a message may ask for, and the one it gets when it asks none
+ * @param registration who may register a new peer ID
  */
-public record RegistrySettings(Limits limits, int snapshotEvery, int maxBatch, Duration restartBackoff, Quotas quotas) {
+public record RegistrySettings(
+    Limits limits, int snapshotEvery, int maxBatch, Duration restartBackoff, Quotas quotas, MessageTtl ttl, RegistrationPolicy registration) {
 
   /** Settings with the default quotas (tests that are not about them). */
   public RegistrySettings(Limits limits, int snapshotEvery, int maxBatch, Duration restartBackoff) {
     this(limits, snapshotEvery, maxBatch, restartBackoff, Quotas.DEFAULT);
+  }
+
+  /** Settings with the default time-to-live rules. */
+  public RegistrySettings(Limits limits, int snapshotEvery, int maxBatch, Duration restartBackoff, Quotas quotas) {
+    this(limits, snapshotEvery, maxBatch, restartBackoff, quotas, MessageTtl.DEFAULT, RegistrationPolicy.OPEN);
   }
 
   public static RegistrySettings from(Config config) {
@@ -24,6 +32,8 @@ public record RegistrySettings(Limits limits, int snapshotEvery, int maxBatch, D
         config.getInt("peerlink.router.snapshot-every"),
         config.getInt("peerlink.router.max-batch"),
         config.getDuration("peerlink.router.restart-backoff"),
-        Quotas.from(config));
+        Quotas.from(config),
+        MessageTtl.from(config),
+        RegistrationPolicy.from(config));
   }
 }

@@ -52,6 +52,13 @@ public final class Router extends AbstractBehavior<RouterCommand> {
   /** A batch unanswered this long means the registry is stuck or restarting: the router says it is not ready. */
   private static final java.time.Duration STALLED_WRITE = java.time.Duration.ofSeconds(30);
 
+  /**
+   * How often an idle registry is handed an empty batch, so that messages whose time-to-live ran out
+   * expire although nobody sends: every batch first expires what is due (by the earliest deadline, a
+   * lookup). Time-to-live is given in seconds, so a message expires at most this long late.
+   */
+  private static final java.time.Duration EXPIRY_CHECK = java.time.Duration.ofSeconds(1);
+
   /** How often a running router repeats its announcement, so nodes that joined later learn of it. */
   private static final java.time.Duration ANNOUNCE_EVERY = java.time.Duration.ofSeconds(3);
 
@@ -68,6 +75,7 @@ public final class Router extends AbstractBehavior<RouterCommand> {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new RouterCommand.Announce(), ANNOUNCE_EVERY);
       timers.startTimerWithFixedDelay(new RouterCommand.ExpireHeld(), java.time.Duration.ofSeconds(1));
+      timers.startTimerWithFixedDelay(new RouterCommand.CheckExpiry(), EXPIRY_CHECK);
       return new Router(context, settings, clock, routerMember);
     }));
   }
@@ -96,6 +104,7 @@ public final class Router extends AbstractBehavior<RouterCommand> {
         .onMessage(RouterCommand.CheckReady.class, this::checkReady)
         .onMessage(RouterCommand.SessionEnded.class, this::sessionEnded)
         .onMessage(RouterCommand.ExpireHeld.class, e -> expireHeld())
+        .onMessage(RouterCommand.CheckExpiry.class, c -> checkExpiry())
         .onMessage(RouterCommand.Announce.class, a -> {
           if (announced) {
             announcements.tell(Topic.publish(new RouterStarted(getContext().getSelf())));
@@ -129,6 +138,16 @@ public final class Router extends AbstractBehavior<RouterCommand> {
     for (RouterCommand.Decidable dropped : gate.expired(System.nanoTime())) {
       getContext().getLog().warn("Dropped a {} for '{}' from {}: that session never authenticated the peer here within {} s",
           dropped.getClass().getSimpleName(), peerOf(dropped), dropped.session().path().address(), SessionGate.HOLD_NANOS / 1_000_000_000L);
+    }
+    return this;
+  }
+
+  /** An idle registry decides an empty batch: it expires what is due, and answers with the pushes that makes. */
+  private Behavior<RouterCommand> checkExpiry() {
+    if (!registryBusy && queue.isEmpty()) {
+      registry.tell(new Registry.Decide(List.of()));
+      batchStartedNanos = System.nanoTime();
+      registryBusy = true;
     }
     return this;
   }

@@ -43,9 +43,17 @@ public sealed interface RouterCommand extends CborSerializable {
    * Claim {@code peer} with {@code publicKey}. The session has already checked that the name is valid, that
    * the key is an Ed25519 key and that the client signed this connection's nonce with it; the registry
    * applies the rules about names and its state (valid name, taken ID, group name) and verifies nothing.
+   * {@code invitation} is the invitation token the client sent, whose MAC the session has checked (null
+   * when it sent none); the registry judges its expiry and use.
    */
-  record RegisterPeer(String requestId, String peer, String publicKey, long lastSeq, ActorRef<ToSession> session)
-      implements Decidable {}
+  record RegisterPeer(
+      String requestId, String peer, String publicKey, long lastSeq, ActorRef<ToSession> session, peerlink.protocol.Invitations.Invitation invitation)
+      implements Decidable {
+    /** A registration without an invitation (all an open router needs). */
+    public RegisterPeer(String requestId, String peer, String publicKey, long lastSeq, ActorRef<ToSession> session) {
+      this(requestId, peer, publicKey, lastSeq, session, null);
+    }
+  }
 
   /**
    * A session that was attached to an earlier router instance (before a failover) attaches to this one,
@@ -86,6 +94,9 @@ public sealed interface RouterCommand extends CborSerializable {
 
   /** Timer: drop the commands that waited too long for their session to be attached ({@link SessionGate}). */
   record ExpireHeld() implements RouterCommand {}
+
+  /** Timer: let an idle registry expire the messages whose time-to-live ran out. */
+  record CheckExpiry() implements RouterCommand {}
 
   /** A session the router knew has stopped. */
   record SessionEnded(String peer, ActorRef<ToSession> session) implements RouterCommand {}

@@ -5,7 +5,15 @@ import java.util.List;
 /** What the registry journals. Each event is a fact already validated; applying it cannot fail. */
 public sealed interface RouterEvent extends CborSerializable {
 
-  record PeerRegistered(String peer, String publicKey, long at) implements RouterEvent {}
+  /**
+   * {@code invitation} is the id of the invitation it registered with, used up from now on; null when none
+   * (an open router, and every event journaled before invitations existed).
+   */
+  record PeerRegistered(String peer, String publicKey, long at, String invitation) implements RouterEvent {
+    public PeerRegistered(String peer, String publicKey, long at) {
+      this(peer, publicKey, at, null);
+    }
+  }
 
   /**
    * The creator becomes the first member and the owner. {@code privateGroup} is {@code true} for a private
@@ -57,31 +65,41 @@ public sealed interface RouterEvent extends CborSerializable {
    * does not decide again); null when none, as in every event journaled before the field existed.
    * {@code blocked} lists the group members it was REJECTED for because they blocked the sender, in the
    * same way; null when none (and in every event journaled before blocking existed).
+   * {@code expiresAt} is when its time-to-live runs out (the primary's clock, milliseconds since the
+   * epoch); null for a message without one, as in every event journaled before the field existed.
    */
   record MessageAccepted(
       String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts,
-      List<String> rejected, List<String> blocked)
+      List<String> rejected, List<String> blocked, Long expiresAt)
       implements RouterEvent {
 
-    /** A message rejected for no recipient who blocked its sender. */
+    /** A message rejected for no recipient who blocked its sender, without a time-to-live. */
     public MessageAccepted(
         String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts,
         List<String> rejected) {
-      this(msgId, clientId, from, to, group, recipients, body, at, receipts, rejected, null);
+      this(msgId, clientId, from, to, group, recipients, body, at, receipts, rejected, null, null);
     }
 
     /** A message whose sender gets a {@code delivered} push per recipient. */
     public MessageAccepted(String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at) {
-      this(msgId, clientId, from, to, group, recipients, body, at, null, null, null);
+      this(msgId, clientId, from, to, group, recipients, body, at, null, null, null, null);
     }
 
     /** A message rejected for no recipient. */
     public MessageAccepted(
         String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts) {
-      this(msgId, clientId, from, to, group, recipients, body, at, receipts, null, null);
+      this(msgId, clientId, from, to, group, recipients, body, at, receipts, null, null, null);
     }
   }
 
   /** The peer has every push up to and including {@code upTo}; acknowledged messages become DELIVERED. */
   record InboxAcked(String peer, long upTo) implements RouterEvent {}
+
+  /**
+   * The time-to-live of {@code msgId} ran out (decided by the primary with its clock at {@code at}) before
+   * these {@code recipients} acknowledged it: it is EXPIRED for them and leaves their inboxes, where it had
+   * sequence numbers {@code seqs} (one per recipient, in the same order). A replay applies exactly this,
+   * never its own clock.
+   */
+  record MessageExpired(String msgId, List<String> recipients, List<Long> seqs, long at) implements RouterEvent {}
 }

@@ -12,6 +12,8 @@ import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 import org.pcollections.HashPMap;
 import org.pcollections.HashTreePMap;
+import org.pcollections.HashTreePSet;
+import org.pcollections.PSet;
 import org.pcollections.TreePMap;
 import org.pcollections.TreePSet;
 import peerlink.checkpoint.PiecedSnapshot;
@@ -38,6 +40,11 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
   @JsonProperty private long messageCount;
   /** Whom each peer blocked (only peers that blocked someone); absent in checkpoints from before blocking. */
   @JsonProperty private HashPMap<String, TreePSet<String>> blocks;
+  /**
+   * The invitations used to register, by id, so each registers one peer. One per peer registered by
+   * invitation, so it grows with the peers, as the registry may. Absent from checkpoints made before.
+   */
+  @JsonProperty private PSet<String> usedInvitations;
   /** Pushes added since the last {@link #drainNewPushes}, per peer; transient, never snapshotted. */
   @JsonIgnore private Map<String, List<ServerFrame.Push>> newPushes = new LinkedHashMap<>();
   /**
@@ -48,9 +55,14 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
   @JsonIgnore private final Map<String, String> names;
   /** How many groups each peer created (for the quota); transient: counted from the groups when a snapshot is loaded. */
   @JsonIgnore private HashPMap<String, Integer> groupsCreated;
+  /**
+   * The undelivered messages that have a time-to-live, by when it runs out: the registry looks at the
+   * earliest only, never through the inboxes. Transient: rebuilt from the messages when a snapshot is loaded.
+   */
+  @JsonIgnore private TreePMap<Long, PSet<String>> deadlines;
 
   public RouterState() {
-    this(HashTreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), 0, null);
+    this(HashTreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), 0, null, null);
   }
 
   @JsonCreator
@@ -59,7 +71,9 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       @JsonProperty("groups") Map<String, GroupRecord> groups,
       @JsonProperty("messages") Map<String, MessageRecord> messages,
       @JsonProperty("messageCount") long messageCount,
-      @JsonProperty("blocks") Map<String, List<String>> blocks) {
+      @JsonProperty("blocks") Map<String, List<String>> blocks,
+      @JsonProperty("usedInvitations") java.util.Collection<String> usedInvitations) {
+    this.usedInvitations = usedInvitations == null ? HashTreePSet.empty() : HashTreePSet.from(usedInvitations);
     this.names = new HashMap<>();
     peers.keySet().forEach(name -> this.names.put(name, name));
     groups.keySet().forEach(name -> this.names.put(name, name));
@@ -79,6 +93,12 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       blocks.forEach((peer, whom) -> blocked.put(name(peer), TreePSet.from(whom.stream().map(this::name).toList())));
     }
     this.blocks = HashTreePMap.from(blocked);
+    this.deadlines = TreePMap.empty();
+    undelivered.forEach((msgId, record) -> {
+      if (record.expiresAt() != null && record.state() == MessageState.SENT) {
+        deadlines = withDeadline(deadlines, record.expiresAt(), msgId);
+      }
+    });
   }
 
   public PeerRecord peer(String id) {
@@ -141,7 +161,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     }
     Map<String, PeerRecord> loaded = new HashMap<>();
     peers.forEach((id, peer) -> loaded.put(id, peer.withPieces(pieceById, this::name)));
-    return new RouterState(HashTreePMap.from(loaded), groups, messages, messageCount, names, groupsCreated, blocks);
+    return new RouterState(HashTreePMap.from(loaded), groups, messages, messageCount, names, groupsCreated, blocks, deadlines, usedInvitations);
   }
 
   /** Whether this state was read from a checkpoint in pieces without them: it must not be used before {@link #withPieces}. */
@@ -167,9 +187,14 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       accept(e);
     } else if (event instanceof RouterEvent.InboxAcked e) {
       acknowledge(e);
+    } else if (event instanceof RouterEvent.MessageExpired e) {
+      expire(e);
     } else if (event instanceof RouterEvent.PeerRegistered e) {
       peers = peers.plus(e.peer(), new PeerRecord(e.publicKey()));
       names.put(e.peer(), e.peer());
+      if (e.invitation() != null) {
+        usedInvitations = usedInvitations.plus(e.invitation());
+      }
     } else if (event instanceof RouterEvent.GroupCreated e) {
       groups = groups.plus(e.group(), new GroupRecord(e.creator(), Boolean.TRUE.equals(e.privateGroup())));
       groupsCreated = groupsCreated.plus(e.creator(), groupsCreatedBy(e.creator()) + 1);
@@ -216,7 +241,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
 
   /** A snapshot of this state for a checkpoint: shares every collection, which no later event changes. */
   RouterState copy() {
-    return new RouterState(peers, groups, messages, messageCount, names, groupsCreated, blocks);
+    return new RouterState(peers, groups, messages, messageCount, names, groupsCreated, blocks, deadlines, usedInvitations);
   }
 
   private RouterState(
@@ -226,14 +251,18 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       long messageCount,
       Map<String, String> names,
       HashPMap<String, Integer> groupsCreated,
-      HashPMap<String, TreePSet<String>> blocks) {
+      HashPMap<String, TreePSet<String>> blocks,
+      TreePMap<Long, PSet<String>> deadlines,
+      PSet<String> usedInvitations) {
     this.peers = peers;
+    this.usedInvitations = usedInvitations;
     this.groups = groups;
     this.messages = messages;
     this.messageCount = messageCount;
     this.names = names;
     this.groupsCreated = groupsCreated;
     this.blocks = blocks;
+    this.deadlines = deadlines;
   }
 
   /** Returns and forgets the pushes added since the last call, so the router can forward them live. */
@@ -248,7 +277,10 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     // An unmodifiable list, which MessageRecord's List.copyOf keeps as it is (it copies Stream.toList()'s).
     List<String> rejected = e.rejected() == null ? null : e.rejected().stream().map(this::name).toList();
     List<String> blocked = e.blocked() == null ? null : e.blocked().stream().map(this::name).toList();
-    messages = messages.plus(e.msgId(), new MessageRecord(name(e.from()), name(e.to()), e.recipients().stream().map(this::name).collect(Collectors.toUnmodifiableList()), e.receipts(), rejected, blocked));
+    messages = messages.plus(e.msgId(), new MessageRecord(name(e.from()), name(e.to()), e.recipients().stream().map(this::name).collect(Collectors.toUnmodifiableList()), e.receipts(), rejected, blocked, e.expiresAt()));
+    if (e.expiresAt() != null && !e.recipients().isEmpty()) {
+      deadlines = withDeadline(deadlines, e.expiresAt(), e.msgId());
+    }
     peers = peers.plus(e.from(), peers.get(e.from()).rememberSent(e.clientId(), e.msgId()));
     for (String recipient : e.recipients()) {
       PeerRecord inbox = peers.get(recipient);
@@ -264,11 +296,8 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       if (item instanceof ServerFrame.Message m) {
         MessageRecord record = messages.get(m.msgId()).deliveredTo(name(e.peer()));
         PeerRecord sender = peers.get(record.from());
-        if (record.state() == MessageState.DELIVERED && MessageIds.number(m.msgId()) >= 0) {
-          // The sender keeps it now, with only its recent delivered messages: state and checkpoints stay bounded.
-          messages = messages.minus(m.msgId());
-          sender = sender.rememberDelivered(m.msgId(), record);
-          peers = peers.plus(record.from(), sender);
+        if (record.state() != MessageState.SENT) {
+          sender = settled(m.msgId(), record, sender);
         } else {
           messages = messages.plus(m.msgId(), record);
         }
@@ -281,6 +310,95 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
         }
       }
     }
+  }
+
+  /**
+   * A message nobody waits for any more (DELIVERED, or EXPIRED for some): the sender keeps it now, with only
+   * its recent ones, so state and checkpoints stay bounded; it leaves the messages and the deadlines.
+   */
+  private PeerRecord settled(String msgId, MessageRecord record, PeerRecord sender) {
+    if (record.expiresAt() != null) {
+      deadlines = withoutDeadline(deadlines, record.expiresAt(), msgId);
+    }
+    if (MessageIds.number(msgId) < 0) {
+      messages = messages.plus(msgId, record);
+      return sender;
+    }
+    messages = messages.minus(msgId);
+    PeerRecord keeping = sender.rememberDelivered(msgId, record);
+    peers = peers.plus(record.from(), keeping);
+    return keeping;
+  }
+
+  private void expire(RouterEvent.MessageExpired e) {
+    MessageRecord record = messages.get(e.msgId());
+    if (record == null) {
+      return; // cannot happen: the registry expires only messages it has
+    }
+    for (int i = 0; i < e.recipients().size(); i++) {
+      PeerRecord inbox = peers.get(e.recipients().get(i));
+      if (inbox != null && e.seqs().get(i) >= 0) {
+        peers = peers.plus(e.recipients().get(i), inbox.withoutMessage(e.seqs().get(i)));
+      }
+    }
+    List<String> expired = e.recipients().stream().map(this::name).toList();
+    record = record.expiredFor(expired);
+    PeerRecord sender = peers.get(record.from());
+    int before = record.expired().size() - expired.size();
+    for (int i = 0; i < expired.size(); i++) {
+      if (record.wantsReceipts()) {
+        push(record.from(), sender, new ServerFrame.Expired(sender.nextSeq(), e.msgId(), expired.get(i), before + i + 1, record.recipients().size()));
+        sender = peers.get(record.from());
+      }
+    }
+    if (record.state() != MessageState.SENT) {
+      settled(e.msgId(), record, sender);
+    } else {
+      messages = messages.plus(e.msgId(), record);
+    }
+  }
+
+  /** Whether the invitation with this id has registered a peer already. */
+  boolean invitationUsed(String id) {
+    return usedInvitations.contains(id);
+  }
+
+  /** When the earliest time-to-live of an undelivered message runs out, or null when none has one. */
+  public Long earliestDeadline() {
+    return deadlines.isEmpty() ? null : deadlines.firstKey();
+  }
+
+  /** At most {@code max} undelivered messages whose time-to-live has run out by {@code now}, earliest first. */
+  List<String> dueBy(long now, int max) {
+    List<String> due = new ArrayList<>();
+    for (Map.Entry<Long, PSet<String>> entry : deadlines.headMap(now, true).entrySet()) {
+      for (String msgId : new java.util.TreeSet<>(entry.getValue())) { // sorted: every replica expires them in one order
+        if (due.size() == max) {
+          return due;
+        }
+        due.add(msgId);
+      }
+    }
+    return due;
+  }
+
+  /** The record of a message not yet delivered to every recipient, or null. */
+  MessageRecord undelivered(String msgId) {
+    return messages.get(msgId);
+  }
+
+  private static TreePMap<Long, PSet<String>> withDeadline(TreePMap<Long, PSet<String>> deadlines, long at, String msgId) {
+    PSet<String> due = deadlines.get(at);
+    return deadlines.plus(at, due == null ? HashTreePSet.singleton(msgId) : due.plus(msgId));
+  }
+
+  private static TreePMap<Long, PSet<String>> withoutDeadline(TreePMap<Long, PSet<String>> deadlines, long at, String msgId) {
+    PSet<String> due = deadlines.get(at);
+    if (due == null) {
+      return deadlines;
+    }
+    PSet<String> rest = due.minus(msgId);
+    return rest.isEmpty() ? deadlines.minus(at) : deadlines.plus(at, rest);
   }
 
   /** The kept instance of a peer or group name. */

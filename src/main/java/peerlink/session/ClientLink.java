@@ -28,6 +28,11 @@ public interface ClientLink {
    */
   default void holdInput(boolean hold) {}
 
+  /** The client's IP address, as registrations are counted per source address; "unknown" when there is none (tests). */
+  default String remoteAddress() {
+    return "unknown";
+  }
+
   /** The session has handled one message the connection handed it (the connection may read more). */
   default void taken() {}
 }

@@ -22,6 +22,8 @@ import peerlink.protocol.Protocol;
 import peerlink.protocol.ProtocolException;
 import peerlink.protocol.ServerFrame;
 import peerlink.protocol.Signatures;
+import peerlink.protocol.Invitations;
+import peerlink.router.RegistrationPolicy;
 import peerlink.router.RouterCommand;
 import peerlink.router.ToSession;
 
@@ -159,9 +161,10 @@ public final class Session extends AbstractBehavior<SessionMessage> {
       requireUnauthenticated(r.version());
       Names.requireValid("Peer ID", r.peer()); // the name is checked before the signature, as before
       requireSignedBy(r.publicKey(), r.peer(), r.signature(), REGISTER_SIGNATURE_MISMATCH);
+      settings.registrations().take(out.remoteAddress()); // after the signature: only a well-formed registration counts
       batchFor(r.version());
       version = r.version();
-      ask(r.id(), new RouterCommand.RegisterPeer(r.id(), r.peer(), r.publicKey(), seq(r.lastSeq()), routerReplies));
+      ask(r.id(), new RouterCommand.RegisterPeer(r.id(), r.peer(), r.publicKey(), seq(r.lastSeq()), routerReplies, invitation(r.invitation())));
       authenticating = r.id();
       out.loginPending(true);
       authSignature = r.signature();
@@ -203,6 +206,19 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     if (!Signatures.verify(publicKey, nonce, claimed, signature)) {
       throw new ProtocolException(ErrorCode.AUTH_FAILED, failure);
     }
+  }
+
+  /**
+   * The invitation a registration carries, its MAC checked with the deployment's secret (INVITATION_INVALID
+   * when it fails); null when it carries none, or when the router does not register by invitation (then a
+   * token means nothing).
+   */
+  private Invitations.Invitation invitation(String token) {
+    RegistrationPolicy policy = settings.registration();
+    if (token == null || policy.mode() != RegistrationPolicy.Mode.INVITE) {
+      return null;
+    }
+    return Invitations.verify(policy.secret(), token);
   }
 
   /**

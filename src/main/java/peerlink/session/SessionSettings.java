@@ -14,6 +14,8 @@ import peerlink.protocol.PageLimits;
  *     stops reading the connection until half of them are answered
  * @param maxFramesBeforeLogin frames read from one message before the connection's peer is logged in
  * @param logins the node's count of failed logins per ID, and the limits per connection (shared by all sessions)
+ * @param registrations the node's count of registrations per source address (shared by all sessions)
+ * @param registration who may register (the session checks an invitation token's MAC with its secret)
  */
 public record SessionSettings(
     Limits limits,
@@ -22,11 +24,28 @@ public record SessionSettings(
     String serverName,
     int maxRequestsInFlight,
     int maxFramesBeforeLogin,
-    LoginThrottle logins) {
+    LoginThrottle logins,
+    RegistrationThrottle registrations,
+    peerlink.router.RegistrationPolicy registration) {
 
   /** Settings with the defaults of the bounds and without login throttling (tests of other things). */
   public SessionSettings(Limits limits, int pushWindow, Duration requestTimeout, String serverName) {
     this(limits, pushWindow, requestTimeout, serverName, 1000, 4, new LoginThrottle(LoginThrottle.Limits.NONE));
+  }
+
+  /** Settings without a limit on registrations (tests of other things). */
+  public SessionSettings(
+      Limits limits, int pushWindow, Duration requestTimeout, String serverName, int maxRequestsInFlight, int maxFramesBeforeLogin, LoginThrottle logins) {
+    this(limits, pushWindow, requestTimeout, serverName, maxRequestsInFlight, maxFramesBeforeLogin, logins,
+        new RegistrationThrottle(RegistrationThrottle.Limits.NONE));
+  }
+
+  /** Settings of an open router (tests of other things). */
+  public SessionSettings(
+      Limits limits, int pushWindow, Duration requestTimeout, String serverName, int maxRequestsInFlight, int maxFramesBeforeLogin, LoginThrottle logins,
+      RegistrationThrottle registrations) {
+    this(limits, pushWindow, requestTimeout, serverName, maxRequestsInFlight, maxFramesBeforeLogin, logins, registrations,
+        peerlink.router.RegistrationPolicy.OPEN);
   }
 
   /** Pekko's largest message between nodes on the ordinary channel, which carries everything from the router to sessions. */
@@ -62,6 +81,8 @@ public record SessionSettings(
         "peerlink/" + config.getString("peerlink.version"),
         inFlight,
         beforeLogin,
-        new LoginThrottle(LoginThrottle.Limits.from(config)));
+        new LoginThrottle(LoginThrottle.Limits.from(config)),
+        new RegistrationThrottle(RegistrationThrottle.Limits.from(config)),
+        peerlink.router.RegistrationPolicy.from(config));
   }
 }

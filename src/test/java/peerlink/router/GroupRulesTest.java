@@ -257,7 +257,7 @@ class GroupRulesTest {
     Decisions.Decided decided = decide(send("alice", "c1", "team", "hi team"));
 
     assertEquals(
-        List.of(new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("carol"), "hi team", NOW, null, null, List.of("bob"))),
+        List.of(new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("carol"), "hi team", NOW, null, null, List.of("bob"), null)),
         decided.events());
     ServerFrame.Ok ok = assertInstanceOf(ServerFrame.Ok.class, reply(decided, "alice"));
     assertEquals(1, ok.recipients());

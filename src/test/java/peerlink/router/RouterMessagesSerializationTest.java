@@ -103,7 +103,7 @@ class RouterMessagesSerializationTest {
         new RouterEvent.GroupDeleted("secret"),
         new RouterEvent.PeerBlocked("bob", "alice"),
         new RouterEvent.PeerUnblocked("bob", "alice"),
-        new RouterEvent.MessageAccepted("m3", "c3", "alice", "team", "team", List.of("carol"), "hi", AT, null, List.of("dave"), List.of("bob")),
+        new RouterEvent.MessageAccepted("m3", "c3", "alice", "team", "team", List.of("carol"), "hi", AT, null, List.of("dave"), List.of("bob"), null),
         new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("bob", "carol"), "hi", AT),
         new RouterEvent.MessageAccepted("m2", "c2", "alice", "bob", null, List.of("bob"), "", AT),
         new RouterEvent.InboxAcked("bob", 4));

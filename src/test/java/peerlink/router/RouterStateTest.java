@@ -271,7 +271,7 @@ class RouterStateTest {
     state.apply(new RouterEvent.GroupJoined("team", "dave"));
     state.apply(new RouterEvent.PeerBlocked("carol", "alice"));
     state.apply(new RouterEvent.PeerBlocked("carol", "dave"));
-    state.apply(new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("dave"), "hi", AT, null, null, List.of("carol")));
+    state.apply(new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("dave"), "hi", AT, null, null, List.of("carol"), null));
     state.drainNewPushes();
 
     RouterState restored = roundTrip(state);
@@ -494,6 +494,24 @@ class RouterStateTest {
     loaded.apply(new RouterEvent.InboxAcked("bob", 2));
     assertEquals(MessageState.DELIVERED, loaded.sentMessage("alice", "m2").state());
     assertEquals(2, loaded.peer("alice").lastSeq(), "the delivery notice follows alice's numbering");
+  }
+
+  @Test
+  void aCheckpointKeepsEachMessagesDeadlineAndWhatExpiredSoTheRestoredStateExpiresTheSame() throws Exception {
+    peers("alice", "bob", "carol");
+    state.apply(new RouterEvent.MessageAccepted("m1", "c1", "alice", "bob", null, List.of("bob"), "soon", AT, null, null, null, AT + 5_000));
+    state.apply(new RouterEvent.MessageAccepted("m2", "c2", "alice", "carol", null, List.of("carol"), "later", AT, null, null, null, AT + 9_000));
+    state.apply(new RouterEvent.MessageExpired("m1", List.of("bob"), List.of(1L), AT + 5_000));
+
+    RouterState restored = roundTrip(state);
+
+    assertEquals(MessageState.EXPIRED, restored.sentMessage("alice", "m1").state());
+    assertEquals(List.of("bob"), restored.sentMessage("alice", "m1").expired());
+    assertEquals(AT + 9_000, restored.earliestDeadline(), "the deadline index is rebuilt from the undelivered messages");
+    assertEquals(
+        List.of(new RouterEvent.MessageExpired("m2", List.of("carol"), List.of(1L), AT + 9_000)),
+        Decisions.expiries(restored, AT + 9_000, Decisions.EventCheck.ANY));
+    assertEquals(0, restored.peer("bob").inboxMessages(), "bob's inbox lost m1 before the checkpoint");
   }
 
   // ---- helpers ----

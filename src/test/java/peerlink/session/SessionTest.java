@@ -657,6 +657,27 @@ class SessionTest {
   }
 
   @Test
+  void registrationsFromOneAddressOverItsBudgetAreThrottledAcrossConnectionsWithWhenToRetry() {
+    SessionSettings settings = new SessionSettings(Limits.DEFAULT, 10, Duration.ofSeconds(10), "peerlink/test", 1000, 4,
+        new LoginThrottle(LoginThrottle.Limits.NONE), new RegistrationThrottle(new RegistrationThrottle.Limits(2, Duration.ofMinutes(10), 10)));
+    for (String peer : List.of("alice", "bob")) {
+      Connection c = new Connection(settings);
+      KeyPair key = Signatures.newKeyPair();
+      c.client(new ClientFrame.Register("r1", 1, peer, Signatures.encode(key.getPublic()), c.sign(key, peer), null));
+      assertEquals(peer, c.router.expectMessageClass(RouterCommand.RegisterPeer.class).peer());
+    }
+    Connection third = new Connection(settings); // another connection from the same address
+    KeyPair key = Signatures.newKeyPair();
+
+    third.client(new ClientFrame.Register("r1", 1, "carol", Signatures.encode(key.getPublic()), third.sign(key, "carol"), null));
+
+    assertEquals(
+        "Too many registrations from your address (2 per 10 minutes); try again in 300 s.",
+        third.expectError("r1", ErrorCode.REGISTRATION_THROTTLED).message());
+    third.router.expectNoMessage(QUIET);
+  }
+
+  @Test
   void aFailedLoginMakesTheNextOneOnItsConnectionWaitAndTooManyCloseIt() {
     Connection c = new Connection(throttled(new LoginThrottle.Limits(Duration.ofHours(1), 3, 100, Duration.ofMinutes(1), 10)));
     KeyPair key = Signatures.newKeyPair();

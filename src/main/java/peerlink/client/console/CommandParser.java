@@ -9,8 +9,12 @@ final class CommandParser {
   static final String HELP =
       """
       Commands (case-insensitive):
-        REGISTER                      claim this console's peer ID with its key
+        REGISTER [<invitation>]       claim this console's peer ID with its key (with an operator's
+                                      invitation token where the router registers by invitation)
         SEND_MSG <receiver> <message> send to a peer ID or a group name; the message is the rest of the line
+        SEND_TTL <seconds> <receiver> <message>
+                                      send as SEND_MSG; recipients that have not received it within
+                                      <seconds> never do, and you see EXPIRED for them
         CREATE_GROUP <name> [private] create a group; you own it and are its first member;
                                       a private one is hidden from others and joined by invitation
         JOIN_GROUP <name>             join a group (a private one once you are invited)
@@ -41,8 +45,9 @@ final class CommandParser {
     String word = words[0].toUpperCase(Locale.ROOT);
     String rest = words.length > 1 ? words[1] : "";
     return switch (word) {
-      case "REGISTER" -> new ConsoleCommand.Register();
+      case "REGISTER" -> new ConsoleCommand.Register(rest.isBlank() ? null : single(word, rest, "[<invitation>]"));
       case "SEND_MSG", "SEND" -> sendMsg(word, rest);
+      case "SEND_TTL" -> sendWithTtl(word, rest);
       case "CREATE_GROUP" -> createGroup(word, rest);
       case "JOIN_GROUP" -> new ConsoleCommand.JoinGroup(single(word, rest, "<name>"));
       case "LEAVE_GROUP" -> new ConsoleCommand.LeaveGroup(single(word, rest, "<name>"));
@@ -70,7 +75,16 @@ final class CommandParser {
     if (parts.length < 2 || parts[0].isEmpty() || parts[1].isBlank()) {
       throw missing(word, "<receiver> <message>");
     }
-    return new ConsoleCommand.SendMsg(parts[0], parts[1]);
+    return new ConsoleCommand.SendMsg(parts[0], parts[1], null);
+  }
+
+  private static ConsoleCommand sendWithTtl(String word, String rest) {
+    String[] parts = rest.strip().split("\\s+", 2);
+    if (parts.length < 2 || !parts[0].matches("[0-9]{1,9}") || Integer.parseInt(parts[0]) < 1) {
+      throw missing(word, "<seconds> <receiver> <message> (seconds: a whole number, at least 1)");
+    }
+    ConsoleCommand.SendMsg send = (ConsoleCommand.SendMsg) sendMsg(word, parts[1]);
+    return new ConsoleCommand.SendMsg(send.receiver(), send.body(), java.time.Duration.ofSeconds(Integer.parseInt(parts[0])));
   }
 
   /** {@code CREATE_GROUP <name>}, {@code CREATE_GROUP <name> private} or {@code ... public} (the default). */

@@ -145,10 +145,10 @@ public final class Console {
 
   private void dispatch(ConsoleCommand command, String word) {
     if (command instanceof ConsoleCommand.SendMsg s) {
-      track(client.send(s.receiver(), s.body()), word, ok -> sent(ok, s.receiver()), e -> refused(e, s.receiver(), word));
-    } else if (command instanceof ConsoleCommand.Register) {
+      track(client.send(client.newMessageId(), s.receiver(), s.body(), s.ttl()), word, ok -> sent(ok, s.receiver()), e -> refused(e, s.receiver(), word));
+    } else if (command instanceof ConsoleCommand.Register r) {
       registered = true; // commands typed from now on queue behind the registration, and fail with it (and after it, with why)
-      track(client.register(), word, ok -> output.ok(word, "registered as " + ok.peer()));
+      track(client.register(r.invitation()), word, ok -> output.ok(word, "registered as " + ok.peer()));
     } else if (command instanceof ConsoleCommand.CreateGroup c) {
       if (c.privateGroup()) {
         track(client.createPrivateGroup(c.group()), word, ok -> output.ok(word, "created private group " + c.group() + "; INVITE " + c.group() + " <peer> to let peers join"));
@@ -264,6 +264,11 @@ public final class Console {
     @Override
     public void onDelivered(ServerFrame.Delivered delivered) {
       output.delivered(delivered);
+    }
+
+    @Override
+    public void onExpired(ServerFrame.Expired expired) {
+      output.expired(expired);
     }
 
     @Override

@@ -2,9 +2,11 @@ package peerlink.client.console;
 
 /** A line typed in the console, parsed. Names are the seed's command words. */
 sealed interface ConsoleCommand {
-  record Register() implements ConsoleCommand {}
+  /** {@code invitation}: the operator's token, or null for a router open to all. */
+  record Register(String invitation) implements ConsoleCommand {}
 
-  record SendMsg(String receiver, String body) implements ConsoleCommand {}
+  /** {@code ttl}: the time-to-live asked for (SEND_TTL), or null for the router's default. */
+  record SendMsg(String receiver, String body, java.time.Duration ttl) implements ConsoleCommand {}
 
   record CreateGroup(String group, boolean privateGroup) implements ConsoleCommand {}
 

@@ -21,6 +21,9 @@ interface ConsoleOutput {
 
   void delivered(ServerFrame.Delivered delivered);
 
+  /** A message this peer sent EXPIRED for one recipient (its time-to-live ran out first). */
+  void expired(ServerFrame.Expired expired);
+
   void status(ServerFrame.MessageStatus status);
 
   void groups(List<ServerFrame.GroupInfo> groups);

@@ -44,9 +44,16 @@ final class HumanOutput implements ConsoleOutput {
   }
 
   @Override
+  public void expired(ServerFrame.Expired x) {
+    String progress = x.recipientCount() == 1 ? "" : " (expired " + x.expiredCount() + "/" + x.recipientCount() + ")";
+    print("[" + x.msgId() + "] EXPIRED for " + x.recipient() + ": its time-to-live ran out before it was delivered" + progress);
+  }
+
+  @Override
   public void status(ServerFrame.MessageStatus s) {
     print("[" + s.msgId() + "] " + s.state() + ": delivered to " + s.delivered().size() + " of " + s.recipients().size() + " " + s.recipients()
-        + (s.delivered().isEmpty() ? "" : ", delivered to " + s.delivered()));
+        + (s.delivered().isEmpty() ? "" : ", delivered to " + s.delivered())
+        + (s.expired() == null ? "" : ", EXPIRED for " + s.expired()));
     if (s.rejected() != null) {
       s.rejected().forEach(r -> rejected(s.msgId(), r.peer(), r.code(), r.message()));
     }

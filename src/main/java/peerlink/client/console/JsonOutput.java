@@ -64,6 +64,17 @@ final class JsonOutput implements ConsoleOutput {
   }
 
   @Override
+  public void expired(ServerFrame.Expired x) {
+    print(
+        event("status")
+            .put("msgId", x.msgId())
+            .put("state", "EXPIRED")
+            .put("recipient", x.recipient())
+            .put("expired", x.expiredCount())
+            .put("of", x.recipientCount()));
+  }
+
+  @Override
   public void status(ServerFrame.MessageStatus s) {
     ObjectNode event = event("ok").put("command", "STATUS").put("msgId", s.msgId()).put("state", s.state());
     s.recipients().forEach(event.putArray("recipients")::add);

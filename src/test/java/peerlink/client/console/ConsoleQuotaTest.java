@@ -24,6 +24,7 @@ import peerlink.client.ClientListener;
 import peerlink.client.ClientOptions;
 import peerlink.client.ClientTls;
 import peerlink.client.ClientRuntime;
+import peerlink.client.ClientTls;
 import peerlink.client.PeerLinkClient;
 import peerlink.testing.InProcessNode;
 
@@ -144,6 +145,6 @@ class ConsoleQuotaTest {
   }
 
   private static List<String> servers() {
-    return List.of("127.0.0.1:" + node.port());
+    return List.of("ws://127.0.0.1:" + node.port());
   }
 }
