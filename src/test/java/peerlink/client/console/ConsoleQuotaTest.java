@@ -125,7 +125,7 @@ class ConsoleQuotaTest {
   private List<String> human(String peer, List<String> script) throws Exception {
     ByteArrayInputStream in = new ByteArrayInputStream((String.join("\n", script) + "\n").getBytes(StandardCharsets.UTF_8));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertEquals(0, Console.runLines(peer, servers(), false, home, in, new PrintStream(out, true, StandardCharsets.UTF_8)));
+    assertEquals(0, Console.runLines(peer, List.of(peerlink.client.ServerAddress.PLAIN_SCHEME + servers().get(0)), peerlink.client.ClientTls.systemTrust().withPlainAllowed(), false, home, in, new PrintStream(out, true, StandardCharsets.UTF_8)));
     return out.toString(StandardCharsets.UTF_8).lines().toList();
   }
 
