@@ -38,7 +38,12 @@ final class BenchContext {
     if (options.plainClients()) {
       return ClientTls.systemTrust().withPlainAllowed();
     }
-    return ClientTls.trusting(Path.of(System.getProperty("peerlink.home", "."), "conf", "tls", TlsFiles.CA_CERT).toAbsolutePath().normalize());
+    return ClientTls.trusting(caFile());
+  }
+
+  /** The deployment CA's certificate, which the nodes made under this installation's conf/tls on first start. */
+  Path caFile() {
+    return Path.of(System.getProperty("peerlink.home", "."), "conf", "tls", TlsFiles.CA_CERT).toAbsolutePath().normalize();
   }
 
   /** The one client runtime all peers share (started in the background while the nodes boot). */

@@ -56,6 +56,23 @@ final class RateStepper {
   }
 
   /**
+   * One step at a fixed rate, labelled (e.g. with and without something running beside it); the warm-up
+   * runs first if {@code --warmup} asks for one and it has not run yet.
+   */
+  Judged fixed(String label, double rate) {
+    if (ctx.options.warmup() > 0 && warmupSeconds == 0) {
+      warmupSeconds = warmUp(rate);
+    }
+    Step step = steps.add(label, rate);
+    ctx.progress.line(String.format("%s: offering %.0f %s for %.0f s", label, rate, workload.unit(), ctx.options.durationPerStep()));
+    Judged result = offer(step, ctx.options.durationPerStep(), () -> false, () -> "");
+    ctx.progress.line(String.format("%s: %s — issued %.0f/s, done %.0f %s, p99 %.1f ms%s",
+        label, result.passedAtDrain() ? "pass" : "FAIL", result.issuedRate(), result.completedRate(), workload.unit(),
+        Step.millis(result.latency(), 99), result.why().isEmpty() ? "" : " (" + result.why() + ")"));
+    return result;
+  }
+
+  /**
    * Unmeasured load at the start rate for at least {@code --warmup} seconds, then until the JIT compilers of
    * the bench and the nodes have settled, for at most {@code --warmup-max} seconds in all. Returns its length.
    */

@@ -14,9 +14,10 @@ interface Scenario {
       case "failover" -> new FailoverScenario();
       case "fanout" -> new FanoutScenario();
       case "connections" -> new ConnectionsScenario();
+      case "abuse" -> new AbuseScenario();
       default -> throw new BenchException("unknown scenario '" + name + "'; one of " + NAMES);
     };
   }
 
-  List<String> NAMES = List.of("direct", "durable", "offline", "failover", "fanout", "connections");
+  List<String> NAMES = List.of("direct", "durable", "offline", "failover", "fanout", "connections", "abuse");
 }

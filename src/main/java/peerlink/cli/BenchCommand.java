@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
       ""
     })
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "direct, durable, offline, failover, fanout or connections; a comma-separated list of them (sharing one deployment of each kind; failover always starts its own), or all.")
+  @Parameters(index = "0", paramLabel = "SCENARIO", description = "direct, durable, offline, failover, fanout, connections or abuse; a comma-separated list of them (sharing one deployment of each kind; failover always starts its own), or all.")
   String scenario;
 
   @Option(names = "--deployment", paramLabel = "KIND", description = "single (one router node) or replicated (primary + backup + rm). Default: replicated; connections: single.")
@@ -102,7 +102,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--saturation-seconds", paramLabel = "S", description = "durable: length of the saturation run (default: --duration-per-step).")
   Double saturationSeconds;
 
-  @Option(names = "--rate", paramLabel = "R", description = "failover: steady offered rate in msg/s (default: 200).")
+  @Option(names = "--rate", paramLabel = "R", description = "failover: steady offered rate in msg/s (default: 200); abuse: the normal traffic's rate (default: 2000).")
   Double rate;
 
   @Option(names = "--kill-after-min", paramLabel = "S", defaultValue = "5", description = "failover: earliest kill, seconds after sending starts (default: ${DEFAULT-VALUE}).")

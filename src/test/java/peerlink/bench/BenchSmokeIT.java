@@ -31,13 +31,13 @@ class BenchSmokeIT {
 
   @Test
   void everyScenarioRunsAndLosesNothing() throws Exception {
-    // Five scenarios share one single-node deployment; failover runs one trial on its own trio.
-    Process shared = bench(work.resolve("shared"), "direct,durable,offline,fanout,connections",
+    // Six scenarios share one single-node deployment (--rate is abuse's); failover runs one trial on its own trio.
+    Process shared = bench(work.resolve("shared"), "direct,durable,offline,fanout,connections,abuse",
         "--deployment", "single", "--warmup", "1", "--warmup-max", "1", "--duration-per-step", "2", "--drain", "3",
         "--start-rate", "20", "--max-rate", "30", "--p99-limit", "10000", "--clients", "4",
         "--saturation-seconds", "2", "--window", "20",
         "--peers", "10", "--per-peer", "5", "--members", "5",
-        "--max-connections", "20", "--connection-step", "10");
+        "--max-connections", "20", "--connection-step", "10", "--rate", "20");
     Process failover = bench(work.resolve("failover"), "failover",
         "--trials", "1", "--clients", "4", "--rate", "20", "--kill-after-min", "2", "--kill-after-max", "3", "--after-kill", "1");
     List<JsonNode> sharedRows = rows(shared, work.resolve("shared"));
@@ -55,7 +55,7 @@ class BenchSmokeIT {
       }
       scenarios.add(row.get("scenario").asText());
     }
-    assertEquals(new TreeSet<>(List.of("connections", "direct", "durable", "failover", "fanout", "offline")), scenarios);
+    assertEquals(new TreeSet<>(List.of("abuse", "connections", "direct", "durable", "failover", "fanout", "offline")), scenarios);
     assertTrue(sharedRows.stream().anyMatch(r -> r.get("label").asText().equals("saturation")), "durable has a saturation row");
     for (JsonNode step : sharedRows.stream().filter(r -> r.get("label").asText().startsWith("step")).toList()) {
       // --warmup-max 1: the warm-up did not wait for the JIT compilers, and the row says how busy they were.
@@ -73,6 +73,12 @@ class BenchSmokeIT {
     JsonNode connections = sharedRows.stream().filter(r -> r.get("scenario").asText().equals("connections")).reduce((a, b) -> b).orElseThrow();
     assertEquals(20, connections.get("connections").asInt(), "all idle clients held: " + connections);
     assertTrue(connections.get("rssMiB").asDouble() > 0, "RSS read from /proc: " + connections);
+    List<JsonNode> abuse = sharedRows.stream().filter(r -> r.get("scenario").asText().equals("abuse")).toList();
+    assertEquals(List.of("without abuse", "with abuse"), abuse.stream().map(r -> r.get("label").asText()).toList(), "two rows side by side: " + abuse);
+    for (JsonNode row : abuse) {
+      assertEquals(0, row.get("errors").asLong(), "no normal send refused, with or without abuse: " + row);
+    }
+    assertTrue(abuse.get(1).path("abusers").asText().contains("registered="), "the abusers ran (a registration got through): " + abuse.get(1));
     JsonNode summary = failoverRows.stream().filter(r -> r.get("label").asText().equals("summary")).findFirst().orElseThrow();
     assertEquals(1, summary.get("recovered").asInt(), "the cluster accepted sends again after the kill: " + summary);
     assertTrue(summary.get("p50Ms").asDouble() > 0, "a failover time: " + summary);
