@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -57,7 +59,10 @@ class ProtocolFuzzTest {
     long seed = Long.getLong("peerlink.fuzz.seed", System.nanoTime());
     long seconds = Long.getLong("peerlink.fuzz.seconds", 20);
     System.out.println("ProtocolFuzzTest: seed " + seed + " (replay with -Dpeerlink.fuzz.seed=" + seed + "), " + seconds + " s");
-    try (InProcessNode node = InProcessNode.start(data);
+    // Every fuzzer and the normal client connect from 127.0.0.1: with the per-address registration limit
+    // (RegistrationThrottleTest tests it) the fuzzers' registrations would leave the normal client none.
+    Config oneAddressForAll = ConfigFactory.parseString("peerlink.session.registrations.per-address = 1000000");
+    try (InProcessNode node = InProcessNode.start(data, oneAddressForAll);
          Sink sink = Sink.start(node.port(), SINK)) {
       List<Long> before = roundTrips(node, "before");
       long deadline = System.nanoTime() + seconds * 1_000_000_000L;

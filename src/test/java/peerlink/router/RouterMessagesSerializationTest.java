@@ -1,6 +1,7 @@
 package peerlink.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.NotSerializableException;
@@ -13,6 +14,7 @@ import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import peerlink.protocol.ClientFrame;
@@ -174,6 +176,18 @@ class RouterMessagesSerializationTest {
     int bytes = serialization.serialize(message).get().length;
     assertTrue(bytes <= PageLimits.requiredFrameBytes(64 * 1024), bytes + " bytes");
     assertTrue(PageLimits.requiredFrameBytes(64 * 1024) <= 256 * 1024, "the default frame carries the default message size");
+  }
+
+  @Test
+  void aDirectMessageIsJournaledWithoutTheFieldsItDoesNotUse() {
+    Serialization serialization = SerializationExtension.get(testKit.system().classicSystem());
+    String cbor = new String(
+        serialization.serialize(new RouterEvent.MessageAccepted("m2", "c2", "alice", "bob", null, List.of("bob"), "hi", AT)).get(),
+        java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    for (String unused : List.of("group", "receipts", "rejected", "blocked", "expiresAt")) {
+      assertFalse(cbor.contains(unused), "'" + unused + "' is null and costs its name in every journaled send: " + cbor);
+    }
   }
 
   private static Object roundTrip(Object message) throws NotSerializableException {

@@ -92,7 +92,7 @@ class ConsoleQuotaTest {
 
   @Test
   void groupsAndMembersListEveryPage() throws Exception {
-    PeerLinkClient maker = PeerLinkClient.start(runtime, ClientOptions.inMemory("maker", plainServers(), PLAIN), new ClientListener() {});
+    PeerLinkClient maker = PeerLinkClient.start(runtime, ClientOptions.inMemory("maker", servers(), PLAIN), new ClientListener() {});
     PeerLinkClient.await(maker.register());
     List<CompletableFuture<?>> created = new ArrayList<>();
     for (int i = 0; i < 1001; i++) { // one more than a page holds
@@ -114,10 +114,10 @@ class ConsoleQuotaTest {
 
   /** {@code group} with members {@code reader} (who stays connected and reads) and {@code silent} (who is gone). */
   private static void groupWithSilentBob(String group, String silent, String reader) {
-    PeerLinkClient carol = PeerLinkClient.start(runtime, ClientOptions.inMemory(reader, plainServers(), PLAIN), new ClientListener() {});
+    PeerLinkClient carol = PeerLinkClient.start(runtime, ClientOptions.inMemory(reader, servers(), PLAIN), new ClientListener() {});
     PeerLinkClient.await(carol.register());
     PeerLinkClient.await(carol.createGroup(group));
-    PeerLinkClient bob = PeerLinkClient.start(runtime, ClientOptions.inMemory(silent, plainServers(), PLAIN), new ClientListener() {});
+    PeerLinkClient bob = PeerLinkClient.start(runtime, ClientOptions.inMemory(silent, servers(), PLAIN), new ClientListener() {});
     PeerLinkClient.await(bob.register());
     PeerLinkClient.await(bob.joinGroup(group));
     PeerLinkClient.await(bob.close());
@@ -127,7 +127,7 @@ class ConsoleQuotaTest {
   private List<String> human(String peer, List<String> script) throws Exception {
     ByteArrayInputStream in = new ByteArrayInputStream((String.join("\n", script) + "\n").getBytes(StandardCharsets.UTF_8));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertEquals(0, Console.runLines(peer, plainServers(), PLAIN, false, home, in, new PrintStream(out, true, StandardCharsets.UTF_8)));
+    assertEquals(0, Console.runLines(peer, servers(), PLAIN, false, home, in, new PrintStream(out, true, StandardCharsets.UTF_8)));
     return out.toString(StandardCharsets.UTF_8).lines().toList();
   }
 
@@ -139,10 +139,6 @@ class ConsoleQuotaTest {
 
   /** The in-process node serves plain ws:// (node-test.conf). */
   private static final ClientTls PLAIN = ClientTls.systemTrust().withPlainAllowed();
-
-  private static List<String> plainServers() {
-    return servers().stream().map(server -> "ws://" + server).toList();
-  }
 
   private static List<String> servers() {
     return List.of("ws://127.0.0.1:" + node.port());
