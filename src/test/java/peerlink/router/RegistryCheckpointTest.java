@@ -1,6 +1,7 @@
 package peerlink.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -159,7 +160,7 @@ class RegistryCheckpointTest {
   }
 
   private static ServerFrame.Error error(RouterCommand.BatchDone done) {
-    return (ServerFrame.Error) ((ToSession.Reply) done.replies().get(0).message()).frame();
+    return assertInstanceOf(ServerFrame.Error.class, assertInstanceOf(ToSession.Reply.class, done.replies().get(0).message()).frame());
   }
 
   private static String code(RouterCommand.BatchDone done) {
