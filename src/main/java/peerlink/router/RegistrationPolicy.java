@@ -41,15 +41,17 @@ public record RegistrationPolicy(Mode mode, byte[] secret) {
   /** The deployment's invitation secret, for verifying and issuing tokens. */
   public static byte[] secret(Config config) {
     String text = config.getString("peerlink.registration.invite-secret").strip();
+    String required = "peerlink.registration.invite-secret must be at least 32 random bytes in base64 (e.g. from 'openssl rand -base64 32')";
+    byte[] secret;
     try {
-      byte[] secret = Base64.getDecoder().decode(text);
-      if (secret.length < 32) {
-        throw new IllegalArgumentException("peerlink.registration.invite-secret must be at least 32 bytes in base64, not " + secret.length);
-      }
-      return secret;
+      secret = Base64.getDecoder().decode(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "peerlink.registration.invite-secret must be at least 32 random bytes in base64 (e.g. from 'openssl rand -base64 32'): " + e.getMessage());
+      throw new IllegalArgumentException(required + ": it is not base64 (" + e.getMessage() + ")");
     }
+    if (secret.length < 32) {
+      // Outside the try: a short secret is well-formed base64, and the operator needs one sentence, not the rule twice.
+      throw new IllegalArgumentException(required + (secret.length == 0 ? "; it is not set" : ", not " + secret.length + " bytes"));
+    }
+    return secret;
   }
 }

@@ -2,8 +2,6 @@ package peerlink.session;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,9 +11,10 @@ import java.util.function.LongSupplier;
  * connection per attempt. A login with the right key is never refused by it: failing logins as someone
  * cannot lock them out.
  *
- * <p>One instance per node, shared by its sessions; touched only when a login fails, under a lock held for a
- * map lookup. The table holds at most {@link Limits#trackedIds} IDs, the one that failed least recently
- * forgotten first (which only forgives that ID early).
+ * <p>The buckets are Bucket4j's, in a {@link TokenBuckets} table. One instance per node, shared by its
+ * sessions; touched only when a login fails, under a lock held for a map lookup. The table holds at most
+ * {@link Limits#trackedIds} IDs, the one that failed least recently forgotten first (which only forgives that
+ * ID early).
  */
 public final class LoginThrottle {
 
@@ -29,8 +28,19 @@ public final class LoginThrottle {
    * @param trackedIds most IDs whose failures are remembered
    */
   public record Limits(Duration backoff, int perConnection, int perId, Duration perIdRefill, int trackedIds) {
-    /** No throttling at all: for tests of other things that fail logins on purpose. */
-    public static final Limits NONE = new Limits(Duration.ZERO, Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofNanos(1), 1);
+    /**
+     * No throttling at all: for tests of other things that fail logins on purpose. (Over a minute, not a
+     * nanosecond: a bucket refills at most one token a nanosecond.)
+     */
+    public static final Limits NONE = new Limits(Duration.ZERO, Integer.MAX_VALUE, Integer.MAX_VALUE, Duration.ofMinutes(1), 1);
+
+    public Limits {
+      if (perId < 1 || perIdRefill.toNanos() < perId || trackedIds < 1) {
+        throw new IllegalArgumentException(
+            "peerlink.session.failed-logins: per-id and tracked-ids must be at least 1 and per-id-refill at least per-id nanoseconds, not "
+                + perId + ", " + trackedIds + ", " + perIdRefill);
+      }
+    }
 
     public static Limits from(Config config) {
       Config c = config.getConfig("peerlink.session.failed-logins");
@@ -45,18 +55,7 @@ public final class LoginThrottle {
   }
 
   private final Limits limits;
-  private final LongSupplier nanos;
-  private final Map<String, Bucket> buckets;
-
-  private static final class Bucket {
-    double tokens;
-    long at;
-
-    Bucket(double tokens, long at) {
-      this.tokens = tokens;
-      this.at = at;
-    }
-  }
+  private final TokenBuckets buckets;
 
   public LoginThrottle(Limits limits) {
     this(limits, System::nanoTime);
@@ -64,13 +63,7 @@ public final class LoginThrottle {
 
   LoginThrottle(Limits limits, LongSupplier nanos) {
     this.limits = limits;
-    this.nanos = nanos;
-    this.buckets = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-        return size() > limits.trackedIds();
-      }
-    };
+    this.buckets = new TokenBuckets(limits.perId(), limits.perIdRefill(), limits.trackedIds(), nanos);
   }
 
   public Limits limits() {
@@ -78,21 +71,7 @@ public final class LoginThrottle {
   }
 
   /** Counts a failed login for {@code peer}; false when the ID had no budget left for it. */
-  public synchronized boolean failed(String peer) {
-    long now = nanos.getAsLong();
-    Bucket bucket = buckets.get(peer);
-    if (bucket == null) {
-      bucket = new Bucket(limits.perId(), now);
-      buckets.put(peer, bucket);
-    } else {
-      double refilled = (now - bucket.at) / (double) limits.perIdRefill().toNanos() * limits.perId();
-      bucket.tokens = Math.min(limits.perId(), bucket.tokens + refilled);
-      bucket.at = now;
-    }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return true;
-    }
-    return false;
+  public boolean failed(String peer) {
+    return buckets.take(peer) == 0;
   }
 }

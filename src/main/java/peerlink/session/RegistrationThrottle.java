@@ -2,8 +2,6 @@ package peerlink.session;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.LongSupplier;
 import peerlink.protocol.ErrorCode;
 import peerlink.protocol.ProtocolException;
@@ -14,8 +12,7 @@ import peerlink.protocol.ProtocolException;
  * {@link Limits#refill}. A registration over it is refused with REGISTRATION_THROTTLED and the time to wait.
  * Logins are not counted: a registered peer always gets in.
  *
- * <p>A small token bucket of our own rather than Bucket4j: it is the one bucket shape we need, the same as
- * {@link LoginThrottle}'s, in 40 lines without a new dependency. One instance per node, shared by its sessions,
+ * <p>The buckets are Bucket4j's, in a {@link TokenBuckets} table. One instance per node, shared by its sessions,
  * touched once per registration under a lock held for a map lookup. The table holds at most
  * {@link Limits#trackedAddresses} addresses, the least recently seen forgotten first (which only forgives
  * that address early).
@@ -30,14 +27,17 @@ public final class RegistrationThrottle {
    * @param trackedAddresses most addresses whose registrations are remembered
    */
   public record Limits(int perAddress, Duration refill, int trackedAddresses) {
-    /** No limit: for tests of other things, which register many peers from one address. */
-    public static final Limits NONE = new Limits(Integer.MAX_VALUE, Duration.ofNanos(1), 1);
+    /**
+     * No limit: for tests of other things, which register many peers from one address. (Over a minute, not a
+     * nanosecond: a bucket refills at most one token a nanosecond.)
+     */
+    public static final Limits NONE = new Limits(Integer.MAX_VALUE, Duration.ofMinutes(1), 1);
 
     public Limits {
-      if (perAddress < 1 || refill.isZero() || refill.isNegative() || trackedAddresses < 1) {
+      if (perAddress < 1 || refill.toNanos() < perAddress || trackedAddresses < 1) {
         throw new IllegalArgumentException(
-            "peerlink.session.registrations: per-address and tracked-addresses must be at least 1 and refill longer than 0, not " + perAddress + ", "
-                + trackedAddresses + ", " + refill);
+            "peerlink.session.registrations: per-address and tracked-addresses must be at least 1 and refill at least per-address nanoseconds, not "
+                + perAddress + ", " + trackedAddresses + ", " + refill);
       }
     }
 
@@ -48,8 +48,7 @@ public final class RegistrationThrottle {
   }
 
   private final Limits limits;
-  private final LongSupplier nanos;
-  private final Map<String, double[]> buckets; // address -> {tokens, at}
+  private final TokenBuckets buckets;
 
   public RegistrationThrottle(Limits limits) {
     this(limits, System::nanoTime);
@@ -57,13 +56,7 @@ public final class RegistrationThrottle {
 
   RegistrationThrottle(Limits limits, LongSupplier nanos) {
     this.limits = limits;
-    this.nanos = nanos;
-    this.buckets = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, double[]> eldest) {
-        return size() > limits.trackedAddresses();
-      }
-    };
+    this.buckets = new TokenBuckets(limits.perAddress(), limits.refill(), limits.trackedAddresses(), nanos);
   }
 
   /**
@@ -71,17 +64,12 @@ public final class RegistrationThrottle {
    *
    * @throws ProtocolException REGISTRATION_THROTTLED, saying when to try again, when it has none left
    */
-  public synchronized void take(String address) {
-    long now = nanos.getAsLong();
-    double perNano = limits.perAddress() / (double) limits.refill().toNanos();
-    double[] bucket = buckets.computeIfAbsent(address, a -> new double[] {limits.perAddress(), now});
-    bucket[0] = Math.min(limits.perAddress(), bucket[0] + (now - (long) bucket[1]) * perNano);
-    bucket[1] = now;
-    if (bucket[0] >= 1) {
-      bucket[0] -= 1;
+  public void take(String address) {
+    long waitNanos = buckets.take(address);
+    if (waitNanos == 0) {
       return;
     }
-    long waitSeconds = Math.max(1, (long) Math.ceil((1 - bucket[0]) / perNano / 1e9));
+    long waitSeconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
     throw new ProtocolException(
         ErrorCode.REGISTRATION_THROTTLED,
         "Too many registrations from your address (" + limits.perAddress() + " per " + describe(limits.refill()) + "); try again in " + waitSeconds

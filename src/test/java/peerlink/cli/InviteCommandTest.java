@@ -38,8 +38,17 @@ class InviteCommandTest {
 
     assertEquals(2, run.exitCode);
     assertEquals("", run.out);
-    assertTrue(run.err.startsWith("peerlink invite: peerlink.registration.invite-secret must be at least 32 random bytes in base64 "
-        + "(e.g. from 'openssl rand -base64 32')"), run.err);
+    assertEquals("peerlink invite: peerlink.registration.invite-secret must be at least 32 random bytes in base64 "
+        + "(e.g. from 'openssl rand -base64 32'); it is not set", run.err.strip());
+  }
+
+  @Test
+  void aSecretTooShortSaysHowLongItIs() {
+    Run run = invite("peerlink.registration.invite-secret = \"" + Base64.getEncoder().encodeToString(new byte[16]) + "\"");
+
+    assertEquals(2, run.exitCode);
+    assertEquals("peerlink invite: peerlink.registration.invite-secret must be at least 32 random bytes in base64 "
+        + "(e.g. from 'openssl rand -base64 32'), not 16 bytes", run.err.strip());
   }
 
   private static Run invite(String config, String... args) {

@@ -17,10 +17,18 @@ final class ServerProcess implements AutoCloseable {
   private final int clusterPort = FreePorts.next();
   private final int opsPort = FreePorts.next();
   private Process process;
+  /** The config file bin/peerlink reads (PEERLINK_CONF); null: the installation's conf/peerlink.conf. */
+  private Path config;
 
   ServerProcess(Path workDir, String name) {
     this.dataDir = workDir.resolve(name + "-data");
     this.log = workDir.resolve(name + ".log");
+  }
+
+  /** This server reads {@code file} as its config, as an operator's {@code PEERLINK_CONF=file bin/peerlink server} does. */
+  ServerProcess withConfig(Path file) {
+    this.config = file;
+    return this;
   }
 
   ServerProcess start() throws IOException {
@@ -35,6 +43,9 @@ final class ServerProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Launcher.environment(builder);
+    if (config != null) {
+      builder.environment().put("PEERLINK_CONF", config.toString());
+    }
     process = builder.start();
     Poll.until(Duration.ofSeconds(90), () -> Http.answers(opsPort) || !process.isAlive(), "server's operations port " + opsPort + " (log " + log + ")");
     if (!process.isAlive()) {

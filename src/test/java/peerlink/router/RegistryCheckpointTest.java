@@ -1,6 +1,7 @@
 package peerlink.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import peerlink.protocol.ClientFrame;
+import peerlink.protocol.Invitations;
 import peerlink.protocol.Limits;
 import peerlink.protocol.ServerFrame;
 import peerlink.protocol.Signatures;
@@ -117,6 +119,50 @@ class RegistryCheckpointTest {
     assertEquals(new ToSession.Reply(new ServerFrame.MemberList("m1", "secret", List.of("alice", "bob"), null, "alice")), members.replies().get(0).message());
   }
 
+  @Test
+  void aRestartRemembersTheInvitationsUsedBeforeTheCheckpointAndAfterIt() {
+    ActorTestKit kit = start();
+    Registered registry = spawn(kit, INVITING);
+    registry.decide(registry.register("alice", alice, invitation("inv-1")), registry.register("bob", bob, invitation("inv-2")));
+    for (int i = 1; i <= 40; i++) { // events enough for a checkpoint after both registrations
+      registry.decide(registry.send("c" + i, "message " + i));
+    }
+    EventLog store = EventLogs.get(kit.system().classicSystem()).forDirectory(dir);
+    Poll.until(Duration.ofSeconds(20), () -> store.latestSnapshot(REGISTRY, SnapshotCriteria.latest()).isPresent(), "a checkpoint");
+    TestProbe<ToSession> carol = kit.createTestProbe(ToSession.class);
+    RouterCommand.BatchDone carolRegistered = registry.decide(
+        new RouterCommand.RegisterPeer("reg-carol", "carol", Signatures.encode(Signatures.newKeyPair().getPublic()), 0, carol.ref(), invitation("inv-3")));
+    assertEquals(ToSession.Attached.class, carolRegistered.replies().get(0).message().getClass(), "after the checkpoint: only in the journal");
+    kit.shutdownTestKit();
+
+    ActorTestKit after = start();
+    Registered again = spawn(after, INVITING);
+
+    String used = "The invitation has already been used to register a peer; ask its operator for a new one.";
+    assertEquals(new ServerFrame.Error("reg-dave", "INVITATION_INVALID", used), error(again.decide(newPeer(after, "dave", "inv-1"))),
+        "used before the checkpoint");
+    assertEquals(new ServerFrame.Error("reg-erin", "INVITATION_INVALID", used), error(again.decide(newPeer(after, "erin", "inv-3"))),
+        "used after the checkpoint, known from the events replayed");
+    assertEquals(ToSession.Attached.class, again.decide(newPeer(after, "frank", "inv-4")).replies().get(0).message().getClass(),
+        "a new invitation still registers");
+  }
+
+  private static final RegistrationPolicy INVITING = new RegistrationPolicy(RegistrationPolicy.Mode.INVITE, new byte[32]);
+
+  /** An invitation whose MAC the session has checked, valid for a day after NOW. */
+  private static Invitations.Invitation invitation(String id) {
+    return new Invitations.Invitation(id, NOW + 86_400_000);
+  }
+
+  private static RouterCommand.RegisterPeer newPeer(ActorTestKit kit, String peer, String invitationId) {
+    return new RouterCommand.RegisterPeer("reg-" + peer, peer, Signatures.encode(Signatures.newKeyPair().getPublic()), 0,
+        kit.createTestProbe(ToSession.class).ref(), invitation(invitationId));
+  }
+
+  private static ServerFrame.Error error(RouterCommand.BatchDone done) {
+    return assertInstanceOf(ServerFrame.Error.class, assertInstanceOf(ToSession.Reply.class, done.replies().get(0).message()).frame());
+  }
+
   private static String code(RouterCommand.BatchDone done) {
     return ((ServerFrame.Error) ((ToSession.Reply) done.replies().get(0).message()).frame()).code();
   }
@@ -142,8 +188,13 @@ class RegistryCheckpointTest {
 
   /** A registry that checkpoints every 40 events, with a probe as its router and one per peer session. */
   private Registered spawn(ActorTestKit kit) {
+    return spawn(kit, RegistrationPolicy.OPEN);
+  }
+
+  private Registered spawn(ActorTestKit kit, RegistrationPolicy registration) {
     TestProbe<RouterCommand> router = kit.createTestProbe(RouterCommand.class);
-    RegistrySettings settings = new RegistrySettings(Limits.DEFAULT, 40, 1000, Duration.ofMillis(200));
+    RegistrySettings settings =
+        new RegistrySettings(Limits.DEFAULT, 40, 1000, Duration.ofMillis(200), Quotas.DEFAULT, MessageTtl.DEFAULT, registration);
     ActorRef<Registry.Decide> registry =
         kit.spawn(Registry.create(router.ref(), settings, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC)));
     router.expectMessage(new RouterCommand.RegistryReady());
@@ -162,7 +213,12 @@ class RegistryCheckpointTest {
     }
 
     RouterCommand.RegisterPeer register(String peer, KeyPair key) {
-      return new RouterCommand.RegisterPeer("reg-" + peer, peer, Signatures.encode(key.getPublic()), 0, (peer.equals("alice") ? alice : bob).ref());
+      return register(peer, key, null);
+    }
+
+    RouterCommand.RegisterPeer register(String peer, KeyPair key, Invitations.Invitation invitation) {
+      return new RouterCommand.RegisterPeer(
+          "reg-" + peer, peer, Signatures.encode(key.getPublic()), 0, (peer.equals("alice") ? alice : bob).ref(), invitation);
     }
   }
 }

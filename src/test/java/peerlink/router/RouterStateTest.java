@@ -544,6 +544,23 @@ class RouterStateTest {
     return read.withPieces(id -> serialization.deserialize(pieces.get(id), serializer.identifier(), KeptBlock.class.getName()).get());
   }
 
+  @Test
+  void theInvitationsUsedToRegisterAreRememberedThroughACheckpointAndByReplayingTheEvents() throws Exception {
+    List<RouterEvent> events = List.of(
+        new RouterEvent.PeerRegistered("alice", "key-of-alice", AT, "inv-1"),
+        new RouterEvent.PeerRegistered("bob", "key-of-bob", AT, null), // on an open router: no invitation
+        new RouterEvent.PeerRegistered("carol", "key-of-carol", AT, "inv-2"));
+    events.forEach(state::apply);
+    RouterState replayed = new RouterState();
+    events.forEach(replayed::apply);
+
+    for (RouterState s : List.of(roundTrip(state), replayed)) {
+      assertTrue(s.invitationUsed("inv-1"));
+      assertTrue(s.invitationUsed("inv-2"));
+      assertFalse(s.invitationUsed("inv-3"));
+    }
+  }
+
   private void peers(String... ids) {
     for (String id : ids) {
       state.apply(new RouterEvent.PeerRegistered(id, "key-of-" + id, AT));

@@ -17,12 +17,14 @@ import org.junit.jupiter.api.Test;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ErrorCode;
 import peerlink.protocol.FrameCodec;
+import peerlink.protocol.Invitations;
 import peerlink.protocol.OlderReplies;
 import peerlink.protocol.Limits;
 import peerlink.protocol.Protocol;
 import peerlink.protocol.ProtocolException;
 import peerlink.protocol.ServerFrame;
 import peerlink.protocol.Signatures;
+import peerlink.router.RegistrationPolicy;
 import peerlink.router.RouterCommand;
 import peerlink.router.ToSession;
 
@@ -747,6 +749,59 @@ class SessionTest {
     assertEquals("Peer ID is 65 characters long; the limit is 64.", c.expectError("l1", ErrorCode.INVALID_NAME).message());
     c.client(new ClientFrame.Login("l2", 1, "alice", Signatures.encode(key.getPublic()), c.sign(key, "alice"), null));
     assertEquals("l2", c.router.expectMessageClass(RouterCommand.Authenticate.class).requestId(), "not throttled, not closed");
+  }
+
+  // ---- invitations (registration policy invite) ----
+
+  private static final byte[] SECRET = "the deployment's invitation secret".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final String NOT_OURS =
+      "The invitation was not made for this deployment, or it was damaged in copying; ask its operator for a new one.";
+
+  @Test
+  void anInvitationDamagedInCopyingOrMadeWithAnotherSecretIsRefusedBeforeTheRouterIsAsked() {
+    String good = Invitations.issue(SECRET, java.time.Instant.now().plus(Duration.ofDays(7)));
+    String[] parts = good.split("\\.");
+    String laterExpiry = parts[0] + "." + parts[1] + "." + (Long.parseLong(parts[2]) + 86_400) + "." + parts[3];
+    String lastCharacterLost = good.substring(0, good.length() - 1);
+    String anotherDeployments = Invitations.issue("another deployment's invitation secret".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        java.time.Instant.now().plus(Duration.ofDays(7)));
+
+    for (String token : List.of(laterExpiry, lastCharacterLost, anotherDeployments, "not a token")) {
+      Connection c = new Connection(inviting(RegistrationPolicy.Mode.INVITE));
+      KeyPair key = Signatures.newKeyPair();
+
+      c.client(new ClientFrame.Register("r1", 1, "alice", Signatures.encode(key.getPublic()), c.sign(key, "alice"), null, token));
+
+      assertEquals(NOT_OURS, c.expectError("r1", ErrorCode.INVITATION_INVALID).message(), token);
+      c.router.expectNoMessage(QUIET);
+    }
+  }
+
+  @Test
+  void aGoodInvitationGoesToTheRouterWithItsIdAndExpiryForTheRegistryToJudge() {
+    String token = Invitations.issue(SECRET, java.time.Instant.ofEpochSecond(1_900_000_000L));
+    Connection c = new Connection(inviting(RegistrationPolicy.Mode.INVITE));
+    KeyPair key = Signatures.newKeyPair();
+
+    c.client(new ClientFrame.Register("r1", 1, "alice", Signatures.encode(key.getPublic()), c.sign(key, "alice"), null, token));
+
+    Invitations.Invitation sent = c.router.expectMessageClass(RouterCommand.RegisterPeer.class).invitation();
+    assertEquals(new Invitations.Invitation(token.split("\\.")[1], 1_900_000_000_000L), sent);
+  }
+
+  @Test
+  void anOpenRouterDoesNotLookAtAnInvitation() {
+    Connection c = new Connection(inviting(RegistrationPolicy.Mode.OPEN));
+    KeyPair key = Signatures.newKeyPair();
+
+    c.client(new ClientFrame.Register("r1", 1, "alice", Signatures.encode(key.getPublic()), c.sign(key, "alice"), null, "not a token"));
+
+    assertNull(c.router.expectMessageClass(RouterCommand.RegisterPeer.class).invitation());
+  }
+
+  private static SessionSettings inviting(RegistrationPolicy.Mode mode) {
+    return new SessionSettings(Limits.DEFAULT, 10, Duration.ofSeconds(10), "peerlink/test", 1000, 4, new LoginThrottle(LoginThrottle.Limits.NONE),
+        new RegistrationThrottle(RegistrationThrottle.Limits.NONE), new RegistrationPolicy(mode, mode == RegistrationPolicy.Mode.INVITE ? SECRET : null));
   }
 
   private static SessionSettings throttled(LoginThrottle.Limits limits) {
