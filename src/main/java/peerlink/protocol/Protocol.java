@@ -20,6 +20,13 @@ public final class Protocol {
    */
   public static final int FIRST_OWNERS_VERSION = 3;
 
+  /**
+   * From this version on, a connection gets {@code expired} pushes and sees the state EXPIRED with its
+   * {@code expired} recipients (docs/protocol.md, section 9); an older one sees an expired message as one
+   * that is never acknowledged: SENT, and no push.
+   */
+  public static final int FIRST_EXPIRY_VERSION = 3;
+
   /** HTTP path of the WebSocket endpoint. */
   public static final String WEBSOCKET_PATH = "ws";
 

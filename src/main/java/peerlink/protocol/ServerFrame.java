@@ -20,6 +20,7 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.MessageStatus.class, name = "message_status"),
   @JsonSubTypes.Type(value = ServerFrame.Message.class, name = "message"),
   @JsonSubTypes.Type(value = ServerFrame.Delivered.class, name = "delivered"),
+  @JsonSubTypes.Type(value = ServerFrame.Expired.class, name = "expired"),
 })
 public sealed interface ServerFrame {
 

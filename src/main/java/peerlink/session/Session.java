@@ -50,6 +50,8 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   /** Requests sent to the router and not answered yet, to resend if the router fails over. */
   private final Map<String, RouterCommand> pending = new LinkedHashMap<>();
   private final PushWindow pushes;
+  /** Pushes sent without being written, as this connection's version does not know them. */
+  private final UnseenPushes unseen = new UnseenPushes();
   /** The authenticated peer, or null before authentication. */
   private String peer;
   /** The id of the register or login request in flight, or null. */
@@ -298,11 +300,16 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     if (!pushes.acknowledge(upTo)) {
       throw new ProtocolException(ErrorCode.BAD_ACK, "Acknowledged " + upTo + " but was sent only up to a lower sequence number.");
     }
-    if (upTo > before) {
-      if (!holding) { // else it goes to the next instance, after the resume
-        target().tell(new RouterCommand.Acknowledge(peer, upTo, routerReplies));
-      }
+    unseen.coverAfter(pushes);
+    if (pushes.ackedUpTo() > before) {
+      acknowledgeToRouter();
       pump();
+    }
+  }
+
+  private void acknowledgeToRouter() {
+    if (!holding) { // else it goes to the next instance, after the resume
+      target().tell(new RouterCommand.Acknowledge(peer, pushes.ackedUpTo(), routerReplies));
     }
   }
 
@@ -552,10 +559,28 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     }
   }
 
+  /**
+   * Writes the pushes the window lets through; one this connection's version does not know (an {@code expired}
+   * push before version 3) is skipped, and acknowledged here once the client has everything before it, since
+   * the client cannot: else it would wait in the inbox for good. That moves the window, so it pumps again.
+   */
   private void pump() {
-    for (ServerFrame.Push push = pushes.next(); push != null; push = pushes.next()) {
-      write(push);
-    }
+    boolean covered;
+    do {
+      for (ServerFrame.Push push = pushes.next(); push != null; push = pushes.next()) {
+        if (OlderReplies.knows(push, version)) {
+          write(push);
+        } else {
+          unseen.add(push.seq());
+        }
+      }
+      long before = pushes.ackedUpTo();
+      unseen.coverAfter(pushes);
+      covered = pushes.ackedUpTo() > before;
+      if (covered) {
+        acknowledgeToRouter();
+      }
+    } while (covered);
     fetchIfRoom();
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,7 +23,9 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import peerlink.protocol.Invitations;
 import peerlink.protocol.Signatures;
+import peerlink.router.RegistrationPolicy;
 import peerlink.testing.InProcessNode;
 import peerlink.testing.Poll;
 import peerlink.testing.RawSocket;
@@ -48,7 +51,7 @@ class ProtocolTranscriptTest {
   private static void replay(Transcript block) throws Exception {
     Path data = Files.createTempDirectory("transcript");
     Config settings = ConfigFactory.parseString(String.join("\n", block.settings()));
-    try (InProcessNode node = InProcessNode.start(data, settings); Replay replay = new Replay(node.port())) {
+    try (InProcessNode node = InProcessNode.start(data, settings); Replay replay = new Replay(node.port(), settings)) {
       for (Transcript.Step step : block.steps()) {
         try {
           replay.run(step);
@@ -79,9 +82,13 @@ class ProtocolTranscriptTest {
     private final Map<String, String> nonces = new HashMap<>();
     private final Map<String, KeyPair> keys = new HashMap<>();
     private final Set<String> closed = new HashSet<>();
+    /** The block's settings: where $INVITATION finds the deployment's secret. */
+    private final Config settings;
+    private final Map<String, String> invitations = new HashMap<>();
 
-    Replay(int port) {
+    Replay(int port, Config settings) {
       this.port = port;
+      this.settings = settings;
     }
 
     void run(Transcript.Step step) throws Exception {
@@ -134,18 +141,28 @@ class ProtocolTranscriptTest {
           });
     }
 
-    /** $KEY(peer), $SIG(peer) or $SIG(keyOwner,peer) over this connection's nonce, $TEXT(length). */
+    /** $KEY(peer), $SIG(peer) or $SIG(keyOwner,peer) over this connection's nonce, $TEXT(length), $INVITATION(name). */
     private String expand(String text, String connection) {
       Map<String, Function<String[], String>> placeholders =
           Map.of(
               "KEY", args -> Signatures.encode(key(args[0]).getPublic()),
               "SIG", args -> Signatures.sign(key(args[0]).getPrivate(), nonce(connection), args[args.length - 1]),
-              "TEXT", args -> "x".repeat(Integer.parseInt(args[0])));
+              "TEXT", args -> "x".repeat(Integer.parseInt(args[0])),
+              "INVITATION", args -> invitation(args[0]));
       return Transcript.expand(text, placeholders);
     }
 
     private static String cut(String text) {
       return text.length() <= 1000 ? text : text.substring(0, 1000) + "... (" + text.length() + " characters)";
+    }
+
+    /**
+     * An invitation token issued as bin/peerlink invite does, with the block's
+     * {@code peerlink.registration.invite-secret}, valid for a day; the same token each time for one name.
+     */
+    private String invitation(String name) {
+      return invitations.computeIfAbsent(
+          name, n -> Invitations.issue(RegistrationPolicy.secret(settings), Instant.now().plus(Duration.ofDays(1))));
     }
 
     private KeyPair key(String name) {

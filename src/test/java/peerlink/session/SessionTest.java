@@ -649,6 +649,31 @@ class SessionTest {
   }
 
   @Test
+  void anOlderVersionIsNotSentExpiredPushesAndTheSessionAcknowledgesThemForIt() {
+    ServerFrame.Expired expired = new ServerFrame.Expired(2, "m9", "bob", 1, 1);
+    Connection older = new Connection(10, Duration.ofSeconds(10));
+    ActorRef<ToSession> replies = older.authenticate("alice", 1);
+
+    replies.tell(new ToSession.Pushed(List.of(message(1, "a"), expired, message(3, "c"))));
+    assertEquals(message(1, "a"), older.frame());
+    assertEquals(message(3, "c"), older.frame(), "seq 2 is skipped");
+    older.router.expectNoMessage(QUIET); // it waits for the client's ack of seq 1
+    older.client(new ClientFrame.Ack(1L));
+    assertEquals(2, older.router.expectMessageClass(RouterCommand.Acknowledge.class).upTo(), "seq 1 and the unseen seq 2");
+
+    replies.tell(new ToSession.Pushed(List.of(new ServerFrame.Expired(4, "m8", "bob", 1, 1))));
+    older.out.expectNoMessage(QUIET);
+    older.client(new ClientFrame.Ack(3L));
+    assertEquals(4, older.router.expectMessageClass(RouterCommand.Acknowledge.class).upTo(), "nothing is left waiting for good");
+
+    Connection current = new Connection(10, Duration.ofSeconds(10));
+    ActorRef<ToSession> toCurrent = current.authenticate("alice", 3);
+    toCurrent.tell(new ToSession.Pushed(List.of(message(1, "a"), expired)));
+    assertEquals(List.of(message(1, "a"), expired), current.message(), "version 3 batches them");
+    current.router.expectNoMessage(QUIET);
+  }
+
+  @Test
   void theSessionStopsWhenTheClientIsGone() {
     Connection c = new Connection(10, Duration.ofSeconds(10));
     c.authenticate("alice");
