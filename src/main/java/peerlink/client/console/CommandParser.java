@@ -13,8 +13,8 @@ final class CommandParser {
                                       invitation token where the router registers by invitation)
         SEND_MSG <receiver> <message> send to a peer ID or a group name; the message is the rest of the line
         SEND_TTL <seconds> <receiver> <message>
-                                      send as SEND_MSG; recipients that have not received it within
-                                      <seconds> never do, and you see EXPIRED for them
+                                      send as SEND_MSG; recipients that have not acknowledged it within
+                                      <seconds> never get it, and you see EXPIRED for them
         CREATE_GROUP <name> [private] create a group; you own it and are its first member;
                                       a private one is hidden from others and joined by invitation
         JOIN_GROUP <name>             join a group (a private one once you are invited)
