@@ -30,6 +30,12 @@ public final class NodeProcess {
   /** The node could not start: a setting is invalid, another process holds the data directory, or a port is taken. */
   public static final int CANNOT_START = 2;
 
+  /**
+   * How long a node whose shutdown has begun may take to finish it before the process ends anyway: Pekko's
+   * phases take at most about 10 s each when something hangs, and a downed node must not linger.
+   */
+  static final java.time.Duration STUCK_SHUTDOWN_GRACE = java.time.Duration.ofSeconds(30);
+
   /** The exit codes as {@code --help} lists them. */
   public static final String HELP_STOPPED = "0:stopped (Ctrl-C and SIGTERM end it with 130 and 143)";
   public static final String HELP_STOPPED_BY_CLUSTER = "1:stopped by the cluster: it was downed";
@@ -81,7 +87,13 @@ public final class NodeProcess {
         System.err.println("peerlink " + command + ": " + bind.get().sentence());
         return CANNOT_START;
       }
-      system.getWhenTerminated().toCompletableFuture().join();
+      if (!awaitTermination(system)) {
+        int code = exitCode(command, CoordinatedShutdown.get(system).getShutdownReason());
+        System.err.println("peerlink " + command + ": the node began to stop but did not finish within "
+            + STUCK_SHUTDOWN_GRACE.toSeconds() + " s (see the log); ending the process with exit code " + code);
+        // Not System.exit: its shutdown hooks would wait for the same stuck actor system.
+        Runtime.getRuntime().halt(code);
+      }
       return exitCode(command, CoordinatedShutdown.get(system).getShutdownReason());
     } finally {
       lock.release();
@@ -103,6 +115,15 @@ public final class NodeProcess {
   }
 
   /** The exit code for the reason the node's actor system stopped; a start-up failure is also printed. */
+  private static boolean awaitTermination(ActorSystem<Void> system) {
+    try {
+      return ShutdownWait.awaitTermination(system, STUCK_SHUTDOWN_GRACE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true; // nobody interrupts the main thread but the JVM's end; let it end as it does
+    }
+  }
+
   static int exitCode(String command, Optional<CoordinatedShutdown.Reason> reason) {
     if (reason.isEmpty()) {
       return STOPPED;
