@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.LoggerFactory;
 import peerlink.gateway.GatewaySettings;
 import peerlink.gateway.OpsSettings;
 import peerlink.router.RegistrySettings;
@@ -101,12 +102,16 @@ public final class NodeProcess {
   }
 
   /**
-   * Opens the node's store once before the node starts, so that a store that was created before but is
-   * missing or damaged stops the node with one line naming it (exit 2) instead of a failing actor.
+   * Opens the node's store once before the node starts and reads it through, checking every block, so that a
+   * store that was created before but is missing or damaged stops the node with one line naming it (exit 2)
+   * instead of a registry that fails to recover again and again.
    */
   private static boolean storeUsable(String command, Path store) {
-    try {
-      LevelDbEventLog.open(store).close();
+    try (LevelDbEventLog log = LevelDbEventLog.open(store)) {
+      long started = System.nanoTime();
+      long[] read = log.verifyAll();
+      LoggerFactory.getLogger(NodeProcess.class).info("Store {} checked: {} entries, {} MB read with their checksums in {} ms",
+          store, read[0], read[1] / 1_000_000, (System.nanoTime() - started) / 1_000_000);
       return true;
     } catch (StoreDamagedException e) {
       System.err.println("peerlink " + command + ": " + e.getMessage());

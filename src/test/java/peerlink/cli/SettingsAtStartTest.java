@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,64 +36,64 @@ class SettingsAtStartTest {
 
   @Test
   void aServerWithAShareOfZeroDoesNotStartAndSaysWhich() {
-    Run run = peerlink("peerlink.storage.checkpoint-max-share", "0", "server", "--data", dir.resolve("data").toString(), "--port", "1", "--cluster-port", "1");
+    CliRun run = peerlink("peerlink.storage.checkpoint-max-share", "0", "server", "--data", dir.resolve("data").toString(), "--port", "1", "--cluster-port", "1");
 
-    assertEquals(2, run.exitCode);
+    assertEquals(2, run.exitCode());
     assertEquals(
         "peerlink server: invalid setting: peerlink.storage.checkpoint-max-share must be more than 0 and at most 1, not 0.0\n",
-        run.stderr);
+        run.stderr());
     assertFalse(Files.exists(dir.resolve("data")), "nothing was started, not even the data directory's lock");
   }
 
   @Test
   void anRmWithANegativePauseDoesNotStart() {
-    Run run = peerlink("peerlink.storage.checkpoint-max-pause", "-1s", "rm", "--data", dir.resolve("rm").toString(), "--cluster-port", "1");
+    CliRun run = peerlink("peerlink.storage.checkpoint-max-pause", "-1s", "rm", "--data", dir.resolve("rm").toString(), "--cluster-port", "1");
 
-    assertEquals(2, run.exitCode);
-    assertEquals("peerlink rm: invalid setting: peerlink.storage.checkpoint-max-pause cannot be negative: PT-1S\n", run.stderr);
+    assertEquals(2, run.exitCode());
+    assertEquals("peerlink rm: invalid setting: peerlink.storage.checkpoint-max-pause cannot be negative: PT-1S\n", run.stderr());
   }
 
   @Test
   void checkConfigReportsAPauseThatIsNotADuration() {
-    Run run = peerlink("peerlink.storage.checkpoint-max-pause", "soon", "server", "--check-config");
+    CliRun run = peerlink("peerlink.storage.checkpoint-max-pause", "soon", "server", "--check-config");
 
-    assertEquals(2, run.exitCode);
-    assertTrue(run.stderr.startsWith("peerlink server: invalid setting: "), run.stderr);
-    assertTrue(run.stderr.contains("peerlink.storage.checkpoint-max-pause"), run.stderr);
-    assertFalse(run.stderr.contains("\tat "), "no stack trace: " + run.stderr);
+    assertEquals(2, run.exitCode());
+    assertTrue(run.stderr().startsWith("peerlink server: invalid setting: "), run.stderr());
+    assertTrue(run.stderr().contains("peerlink.storage.checkpoint-max-pause"), run.stderr());
+    assertFalse(run.stderr().contains("\tat "), "no stack trace: " + run.stderr());
   }
 
   @Test
   void aServerWithANegativeIoThreadCountDoesNotStartAndSaysWhich() {
-    Run run = peerlink("peerlink.gateway.io-threads", "-1", "server", "--data", dir.resolve("data").toString(), "--port", "1", "--cluster-port", "1");
+    CliRun run = peerlink("peerlink.gateway.io-threads", "-1", "server", "--data", dir.resolve("data").toString(), "--port", "1", "--cluster-port", "1");
 
-    assertEquals(2, run.exitCode);
-    assertEquals("peerlink server: invalid setting: peerlink.gateway.io-threads must be 0 (one per core) or more, not -1\n", run.stderr);
+    assertEquals(2, run.exitCode());
+    assertEquals("peerlink server: invalid setting: peerlink.gateway.io-threads must be 0 (one per core) or more, not -1\n", run.stderr());
     assertFalse(Files.exists(dir.resolve("data")), "nothing was started, not even the data directory's lock");
   }
 
   @Test
   void aMessageSizeTheClustersFrameCannotCarryStopsTheServerAndSaysHowLargeTheFrameMustBe() {
     // 1 MiB bodies would be dropped between nodes (Artery's frame is 256 KiB), again at every retry (issue 20).
-    Run run = peerlink("peerlink.limits.max-message-size", "1MiB", "server", "--check-config");
+    CliRun run = peerlink("peerlink.limits.max-message-size", "1MiB", "server", "--check-config");
 
-    assertEquals(2, run.exitCode);
+    assertEquals(2, run.exitCode());
     assertEquals("peerlink server: invalid setting: pekko.remote.artery.advanced.maximum-frame-size is 262144 bytes, but with "
         + "peerlink.limits.max-message-size = 1048576 bytes a message between nodes may take 1069248 bytes: raise the frame to at "
-        + "least that, or lower the message size\n", run.stderr);
+        + "least that, or lower the message size\n", run.stderr());
   }
 
   @Test
   void checkConfigReportsAStalledTimeoutOfZero() {
-    Run run = peerlink("peerlink.gateway.stalled-timeout", "0s", "server", "--check-config");
+    CliRun run = peerlink("peerlink.gateway.stalled-timeout", "0s", "server", "--check-config");
 
-    assertEquals(2, run.exitCode);
-    assertEquals("peerlink server: invalid setting: peerlink.gateway.stalled-timeout must be longer than 0, not PT0S\n", run.stderr);
+    assertEquals(2, run.exitCode());
+    assertEquals("peerlink server: invalid setting: peerlink.gateway.stalled-timeout must be longer than 0, not PT0S\n", run.stderr());
   }
 
   @Test
   void aServerWhoseOperationsPortIsOpenBeyondThisMachineWithoutATokenDoesNotStartAndSaysWhatToDo() {
-    Run run;
+    CliRun run;
     try {
       run = peerlink("peerlink.ops.host", "0.0.0.0", "server", "--data", dir.resolve("data").toString(), "--port", "1", "--cluster-port", "1");
     } finally {
@@ -102,10 +101,10 @@ class SettingsAtStartTest {
       ConfigFactory.invalidateCaches();
     }
 
-    assertEquals(2, run.exitCode);
+    assertEquals(2, run.exitCode());
     assertEquals("peerlink server: invalid setting: peerlink.ops.host is 0.0.0.0, which is not a loopback address, and peerlink.ops.token is "
         + "empty: anyone who reaches it would read the cluster's status; set peerlink.ops.token (or PEERLINK_OPS_TOKEN), or keep "
-        + "peerlink.ops.host at 127.0.0.1\n", run.stderr);
+        + "peerlink.ops.host at 127.0.0.1\n", run.stderr());
     assertFalse(Files.exists(dir.resolve("data")), "nothing was started, not even the data directory's lock");
   }
 
@@ -133,7 +132,7 @@ class SettingsAtStartTest {
 
   @Test
   void checkConfigReportsAQuotaOfZeroByItsKey() {
-    Run run;
+    CliRun run;
     try {
       run = peerlink("peerlink.limits.max-inbox-messages", "0", "server", "--check-config");
     } finally {
@@ -141,25 +140,11 @@ class SettingsAtStartTest {
       ConfigFactory.invalidateCaches();
     }
 
-    assertEquals(2, run.exitCode);
-    assertEquals("peerlink server: invalid setting: peerlink.limits.max-inbox-messages must be at least 1, not 0\n", run.stderr);
+    assertEquals(2, run.exitCode());
+    assertEquals("peerlink server: invalid setting: peerlink.limits.max-inbox-messages must be at least 1, not 0\n", run.stderr());
   }
 
-  private record Run(int exitCode, String stderr) {}
-
-  private static Run peerlink(String key, String value, String... args) {
-    System.setProperty("config.file", "conf/peerlink.conf"); // as bin/peerlink runs it
-    System.setProperty(key, value);
-    ConfigFactory.invalidateCaches();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream originalErr = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      CommandLine cli = new CommandLine(new Main());
-      int code = cli.execute(args);
-      return new Run(code, err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(originalErr);
-    }
+  private static CliRun peerlink(String key, String value, String... args) {
+    return CliRun.peerlink(key, value, args);
   }
 }
