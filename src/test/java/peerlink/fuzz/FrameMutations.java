@@ -65,6 +65,23 @@ final class FrameMutations {
     return "{\"type\":\"send\",\"id\":\"v" + (nextId++) + "\",\"to\":\"" + sink + "\",\"body\":\"fuzz " + peer + " " + nextId + "\"}";
   }
 
+  /** A valid send to sink with the given request id: the fuzzer expects {@code ok} for it and nothing else. */
+  String trackedSend(String id) {
+    return "{\"type\":\"send\",\"id\":\"" + id + "\",\"to\":\"" + sink + "\",\"body\":\"tracked " + peer + " " + id + "\"}";
+  }
+
+  /**
+   * A send whose text is not valid Unicode (a lone surrogate, escaped in the JSON) in its body, recipient or id:
+   * were it accepted, the journal could not store its event. Written in one message with a tracked send, so
+   * both reach the router in one batch, which such a send must never take down with it.
+   */
+  String unstorableSend(String trackedSend) {
+    String[] fields = {"\"to\":\"" + sink + "\",\"body\":\"x \\ud800 y\"",
+        "\"to\":\"" + sink + "\\udc00\",\"body\":\"x\"", "\"to\":\"" + sink + "\",\"body\":\"\\udbff\""};
+    String send = "{\"type\":\"send\",\"id\":\"u" + (nextId++) + "\"," + fields[random.nextInt(fields.length)] + "}";
+    return random.nextBoolean() ? send + "\n" + trackedSend : trackedSend + "\n" + send;
+  }
+
   /** A valid frame of a random type, then zero to three mutations of its fields. */
   String mutatedFrame() {
     ObjectNode frame = validFrame(TYPES[random.nextInt(TYPES.length)]);

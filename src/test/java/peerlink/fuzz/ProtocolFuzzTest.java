@@ -113,18 +113,25 @@ class ProtocolFuzzTest {
           return;
         }
         FrameMutations mutations = new FrameMutations(random, peer, SINK);
+        Set<String> tracked = new java.util.HashSet<>();
         for (int i = 0; i < count && !wire.isClosed() && System.nanoTime() < deadline; i++) {
           inputs.incrementAndGet();
           if (login && random.nextInt(4) == 0) {
             wire.sendText(mutations.validSend());
+          } else if (login && random.nextInt(6) == 0) {
+            String id = "t" + i;
+            tracked.add(id);
+            String send = mutations.trackedSend(id);
+            wire.sendText(random.nextBoolean() ? mutations.unstorableSend(send) : send);
           } else {
             for (FrameMutations.WireFrame frame : mutations.next()) {
               wire.send(frame.opcode(), frame.fin(), frame.payload());
             }
           }
-          take(wire, 0);
+          take(wire, 0, tracked, peer);
         }
-        take(wire, 300);
+        take(wire, 300, tracked, peer);
+        requireTrackedAnswered(wire, peer, tracked);
         requireAnswerWhileOpen(wire, peer);
       } catch (Exception e) {
         violations.add(peer + ": " + e);
@@ -146,6 +153,20 @@ class ProtocolFuzzTest {
   }
 
   /**
+   * Every tracked send (valid, to sink) must be answered {@code ok} while its connection is open: a send that
+   * the router lost with a batch that something else broke is answered late or never.
+   */
+  private void requireTrackedAnswered(FuzzWire wire, String peer, Set<String> tracked) throws InterruptedException {
+    long end = System.nanoTime() + 40_000_000_000L;
+    while (!tracked.isEmpty() && !wire.isClosed() && System.nanoTime() < end) {
+      take(wire, 200, tracked, peer);
+    }
+    if (!tracked.isEmpty() && !wire.isClosed()) {
+      violations.add(peer + ": valid sends " + tracked + " were not answered within 40 s");
+    }
+  }
+
+  /**
    * A connection the node keeps open must still answer a request: a frame that broke the connection's session
    * without closing it would leave the client waiting for ever, which no other check here would notice.
    */
@@ -157,7 +178,7 @@ class ProtocolFuzzTest {
     long end = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < end) {
       boolean closed = wire.isClosed();
-      if (take(wire, 200)) {
+      if (take(wire, 200, Set.of(), peer)) {
         return;
       }
       if (closed) {
@@ -171,7 +192,7 @@ class ProtocolFuzzTest {
    * Reads the answers waiting (and those arriving within {@code quietMillis} of each other) and checks each;
    * true if one of them answered the probe.
    */
-  private boolean take(FuzzWire wire, long quietMillis) throws InterruptedException {
+  private boolean take(FuzzWire wire, long quietMillis, Set<String> tracked, String peer) throws InterruptedException {
     boolean probeAnswered = false;
     for (String text = wire.poll(quietMillis); text != null; text = wire.poll(quietMillis)) {
       JsonNode answer = FrameMutations.parse(text);
@@ -191,7 +212,14 @@ class ProtocolFuzzTest {
       if (type.equals("ok") && answer.has("msgId") && answer.path("recipients").asInt() > 0) {
         accepted.add(answer.get("msgId").asText());
       }
-      probeAnswered |= PROBE.equals(answer.path("id").asText());
+      String id = answer.path("id").asText();
+      if (tracked.contains(id)) {
+        tracked.remove(id);
+        if (!type.equals("ok")) {
+          violations.add(peer + ": the valid send " + id + " was answered " + answer);
+        }
+      }
+      probeAnswered |= PROBE.equals(id);
     }
     return probeAnswered;
   }
