@@ -138,6 +138,10 @@ public final class StatusCommand implements Callable<Integer> {
     }
     out.println("asked " + server + " (" + status.path("node").asText() + ", " + status.path("clients").asInt() + " clients connected, store at epoch "
         + status.path("store").path("epoch").asLong() + " write " + status.path("store").path("writeId").asLong() + ")");
+    if (status.path("store").path("spaceLow").asBoolean()) {
+      out.println("STORAGE LOW on this node: " + status.path("store").path("space").asText()
+          + "; it refuses new messages, registrations and group changes (STORAGE_FULL) until space is freed");
+    }
     if (!status.has("rm")) {
       out.println(status.path("rmError").asText());
       out.flush();

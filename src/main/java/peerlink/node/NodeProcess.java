@@ -17,6 +17,7 @@ import peerlink.gateway.OpsSettings;
 import peerlink.router.RegistrySettings;
 import peerlink.session.SessionSettings;
 import peerlink.storage.CheckpointSettings;
+import peerlink.storage.FreeSpace;
 
 /** Runs a node for the life of the process: holds its data directory, starts it, waits until it stops. */
 public final class NodeProcess {
@@ -169,6 +170,7 @@ public final class NodeProcess {
    */
   public static void checkStoreSettings(Config effective) {
     CheckpointSettings.from(effective);
+    FreeSpace.minimumFrom(effective);
   }
 
   /**

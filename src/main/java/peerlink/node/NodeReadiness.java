@@ -12,11 +12,12 @@ import org.apache.pekko.cluster.typed.Cluster;
 import peerlink.gateway.Readiness;
 import peerlink.router.RouterCommand;
 import peerlink.router.RouterHealth;
+import peerlink.storage.FreeSpace;
 
 /**
  * Answers {@code /ready} for a router node: it can serve clients when its WebSocket port listens, it is
  * an Up member of the cluster, and the router singleton (wherever it runs) answers that its registry has
- * recovered. On the primary the registry recovers only once the rm granted it the primary role, so a node
+ * recovered, and its disk has the free space it keeps (peerlink.storage.min-free-space). On the primary the registry recovers only once the rm granted it the primary role, so a node
  * whose registry failed to recover, or that has no primary granted, is not ready, and says why.
  */
 final class NodeReadiness {
@@ -26,16 +27,22 @@ final class NodeReadiness {
   private final ActorSystem<?> system;
   private final ActorRef<RouterCommand> router;
   private final BooleanSupplier clientPortListening;
+  private final FreeSpace space;
 
-  NodeReadiness(ActorSystem<?> system, ActorRef<RouterCommand> router, BooleanSupplier clientPortListening) {
+  NodeReadiness(ActorSystem<?> system, ActorRef<RouterCommand> router, BooleanSupplier clientPortListening, FreeSpace space) {
     this.system = system;
     this.router = router;
     this.clientPortListening = clientPortListening;
+    this.space = space;
   }
 
   CompletionStage<Readiness> check() {
     if (!clientPortListening.getAsBoolean()) {
       return CompletableFuture.completedFuture(Readiness.notReady("the WebSocket port is not listening"));
+    }
+    if (space.low()) {
+      return CompletableFuture.completedFuture(Readiness.notReady("this node's disk is nearly full: " + space.describe()
+          + "; it refuses what would grow its store (STORAGE_FULL) until space is freed"));
     }
     MemberStatus status = Cluster.get(system).selfMember().status();
     if (status != MemberStatus.up()) {

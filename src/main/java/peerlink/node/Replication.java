@@ -1,12 +1,14 @@
 package peerlink.node;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.nio.file.Path;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
@@ -17,6 +19,7 @@ import peerlink.replication.ReplicationLeader;
 import peerlink.replication.ReplicationManager;
 import peerlink.replication.RmCommand;
 import peerlink.storage.EventLogs;
+import peerlink.storage.FreeSpace;
 import peerlink.storage.LevelDbEventLog;
 
 /** Starts a node's share of replication: the rm proxy, and on router nodes the replica and the leader. */
@@ -40,13 +43,17 @@ final class Replication {
    * through the leader. Must run before the registry singleton can start on this node. Returns whether
    * the node's store has ever been replicated (see {@link ClusterJoin}).
    */
-  static boolean startOnRouter(ActorContext<?> context, NodeOptions options, ActorRef<RmCommand> rm) {
+  static boolean startOnRouter(ActorContext<?> context, NodeOptions options, ActorRef<RmCommand> rm, FreeSpace space) {
     Path store = options.dataDir().resolve("store");
     EventLogs logs = EventLogs.get(Adapter.toClassic(context.getSystem()));
     LevelDbEventLog local = logs.openLocal(store);
     String self = org.apache.pekko.cluster.typed.Cluster.get(context.getSystem()).selfMember().address().toString();
     ActorRef<Replica.Command> replica =
-        context.spawn(Replica.create(local, self, new peerlink.replication.ReplicaTrust(rm, new RouterMembers(context.getSystem()))), REPLICA_NAME, DispatcherSelector.fromConfig("peerlink.replication.replica-dispatcher"));
+        context.spawn(
+            // Its writes' failures are answered (CannotWrite), not thrown; anything else that fails it must not stop it for good.
+            Behaviors.supervise(Replica.create(local, self, new peerlink.replication.ReplicaTrust(rm, new RouterMembers(context.getSystem())), space))
+                .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)),
+            REPLICA_NAME, DispatcherSelector.fromConfig("peerlink.replication.replica-dispatcher"));
     ActorRef<ReplicationLeader.Command> leader = context.spawn(ReplicationLeader.create(local, replica, rm), "replication-leader");
     Duration timeout = context.getSystem().settings().config().getDuration("peerlink.replication.write-timeout");
     logs.install(store, new ReplicatedEventLog(local, leader, timeout));

@@ -26,6 +26,7 @@ import peerlink.router.Router;
 import peerlink.router.RouterCommand;
 import peerlink.session.SessionDirectory;
 import peerlink.session.SessionSettings;
+import peerlink.storage.FreeSpace;
 
 /**
  * Boots a router node: joins the cluster, starts its replica and replication leader, the router
@@ -53,35 +54,37 @@ public final class RouterNode {
     return Behaviors.setup(
         context -> {
           ActorRef<RmCommand> rm = Replication.rm(context);
-          boolean replicated = Replication.startOnRouter(context, options, rm);
+          FreeSpace space = FreeSpace.of(options.dataDir().resolve("store"), FreeSpace.minimumFrom(context.getSystem().settings().config()));
+          boolean replicated = Replication.startOnRouter(context, options, rm, space);
           ClusterJoin.join(context.getSystem(), options, replicated,
               context.getSystem().settings().config().getDuration("peerlink.cluster.form-alone-after"));
           CrashDetector.startIfEnabled(context);
-          ActorRef<RouterCommand> router = startRouterSingleton(context.getSystem());
-          serveGateway(context, options, tls, router, rm);
+          ActorRef<RouterCommand> router = startRouterSingleton(context.getSystem(), space);
+          serveGateway(context, options, tls, router, rm, space);
           return Behaviors.empty();
         });
   }
 
-  private static ActorRef<RouterCommand> startRouterSingleton(ActorSystem<?> system) {
+  private static ActorRef<RouterCommand> startRouterSingleton(ActorSystem<?> system, FreeSpace space) {
     RegistrySettings settings = RegistrySettings.from(system.settings().config());
     return ClusterSingleton.get(system)
         .init(
             SingletonActor.of(
                     // A bug must not stop routing for good: restart (sessions re-attach to the new instance).
-                    Behaviors.supervise(Router.create(settings, Clock.systemUTC(), new RouterMembers(system))).onFailure(SupervisorStrategy.restart()),
+                    Behaviors.supervise(Router.create(settings, Clock.systemUTC(), new RouterMembers(system), space)).onFailure(SupervisorStrategy.restart()),
                     "router")
                 .withSettings(ClusterSingletonSettings.create(system).withRole("router")));
   }
 
-  private static void serveGateway(ActorContext<Void> context, NodeOptions options, GatewayTls tls, ActorRef<RouterCommand> router, ActorRef<RmCommand> rm) {
+  private static void serveGateway(
+      ActorContext<Void> context, NodeOptions options, GatewayTls tls, ActorRef<RouterCommand> router, ActorRef<RmCommand> rm, FreeSpace space) {
     ActorSystem<Void> system = context.getSystem();
     Logger log = context.getLog();
-    StatusSource status = new StatusSource(system, rm, options.dataDir().resolve("store"));
+    StatusSource status = new StatusSource(system, rm, options.dataDir().resolve("store"), space);
     OpsSettings opsSettings = OpsSettings.from(system.settings().config());
     ActorRef<SessionDirectory.Command> directory = context.spawn(SessionDirectory.create(), "sessions");
     AtomicBoolean clientPortListening = new AtomicBoolean();
-    NodeReadiness readiness = new NodeReadiness(system, router, clientPortListening::get);
+    NodeReadiness readiness = new NodeReadiness(system, router, clientPortListening::get, space);
     WebSocketGateway gateway =
         new WebSocketGateway(
             system, router, SessionSettings.from(system.settings().config()), GatewaySettings.from(system.settings().config()), tls, directory,

@@ -15,20 +15,23 @@ import peerlink.replication.RmCommand;
 import peerlink.replication.RmStatus;
 import peerlink.storage.EventLogs;
 import peerlink.storage.StorePosition;
+import peerlink.storage.FreeSpace;
 
 /**
- * The JSON at a router node's {@code /status}: this node's client connections, its store position, the
+ * The JSON at a router node's {@code /status}: this node's client connections, its store position and free space, the
  * cumulative timings of its write path ({@link StageTimings}), and what the rm knows.
  */
 public final class StatusSource {
   private final ActorSystem<?> system;
   private final ActorRef<RmCommand> rm;
   private final Path store;
+  private final FreeSpace space;
 
-  public StatusSource(ActorSystem<?> system, ActorRef<RmCommand> rm, Path store) {
+  public StatusSource(ActorSystem<?> system, ActorRef<RmCommand> rm, Path store, FreeSpace space) {
     this.system = system;
     this.rm = rm;
     this.store = store;
+    this.space = space;
   }
 
   /** {@code clients}: the WebSocket connections the node holds now. */
@@ -42,7 +45,8 @@ public final class StatusSource {
     json.put("node", Cluster.get(system).selfMember().address().toString());
     json.put("clients", clients);
     StorePosition position = EventLogs.get(Adapter.toClassic(system)).openLocalPosition(store);
-    json.putObject("store").put("epoch", position.epoch()).put("writeId", position.writeId());
+    json.putObject("store").put("epoch", position.epoch()).put("writeId", position.writeId())
+        .put("freeBytes", space.freeBytes()).put("minFreeBytes", space.minimumBytes()).put("spaceLow", space.low()).put("space", space.describe());
     ObjectNode timings = json.putObject("timings");
     StageTimings.get(system).read().forEach((stage, t) ->
         timings.putObject(stage).put("count", t.count()).put("totalNanos", t.totalNanos()).put("maxNanos", t.maxNanos()));

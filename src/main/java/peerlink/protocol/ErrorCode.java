@@ -56,7 +56,8 @@ public enum ErrorCode {
   REGISTRATION_THROTTLED("Too many registrations from your address; wait before registering again."),
   REGISTRATION_CLOSED("This router takes no new registrations; registered peers can still log in."),
   INVITATION_REQUIRED("This router registers new peers only with an invitation; ask its operator for one."),
-  INVITATION_INVALID("The invitation is not valid here (wrong deployment, expired, already used or damaged); ask for a new one.");
+  INVITATION_INVALID("The invitation is not valid here (wrong deployment, expired, already used or damaged); ask for a new one."),
+  STORAGE_FULL("The router's disk is nearly full, so it takes no new messages or changes for now; what it accepted is still delivered. Try again later.");
 
   private final String sentence;
 

@@ -20,6 +20,7 @@ import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.Mutation;
 import peerlink.storage.StoreHistory;
 import peerlink.storage.StorePosition;
+import peerlink.storage.FreeSpace;
 
 /**
  * The only writer of a router node's store. Applies the primary's writes in order, each with its
@@ -72,6 +73,11 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
 
   private final LevelDbEventLog store;
   private final String node;
+  private final FreeSpace space;
+  // The last reason this replica could not write, so it is logged when it changes, not at every write.
+  private String cannotWrite;
+  // A copy whose first chunk was refused for want of space: its other chunks are dropped without a word.
+  private CopyChunk refusedCopy;
   private final StageTimings timings;
   // Null: every sender is taken (tests of the write rules alone).
   private final ReplicaTrust trust;
@@ -98,18 +104,28 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
 
   /** A replica that takes writes and copies only from the primary {@code trust}'s rm granted. */
   public static Behavior<Command> create(LevelDbEventLog store, String node, ReplicaTrust trust) {
+    return create(store, node, trust, FreeSpace.UNCHECKED);
+  }
+
+  /**
+   * As {@link #create(LevelDbEventLog, String, ReplicaTrust)}, on a backup refusing writes and copies from
+   * another node while {@code space} is low (the primary's own writes always go on: it refuses what would grow
+   * the store before it gets here, and must go on storing acknowledgements, which free space).
+   */
+  public static Behavior<Command> create(LevelDbEventLog store, String node, ReplicaTrust trust, FreeSpace space) {
     return Behaviors.setup(
         context -> {
           context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
-          return new Replica(context, store, node, trust);
+          return new Replica(context, store, node, trust, space);
         });
   }
 
-  private Replica(ActorContext<Command> context, LevelDbEventLog store, String node, ReplicaTrust trust) {
+  private Replica(ActorContext<Command> context, LevelDbEventLog store, String node, ReplicaTrust trust, FreeSpace space) {
     super(context);
     this.store = store;
     this.node = node;
     this.trust = trust;
+    this.space = space;
     this.timings = StageTimings.get(context.getSystem());
     this.history = store.history();
   }
@@ -217,17 +233,48 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
     } else if (write.epoch() == at.epoch() && write.writeId() <= at.writeId()) {
       write.replyTo().tell(new ReplicaReply.Acked(node, write.epoch(), write.writeId())); // a resend
     } else if (write.epoch() == at.epoch() && write.writeId() == at.writeId() + 1) {
+      if (refusedForSpace(write.replyTo())) {
+        return this;
+      }
       List<byte[]> complete = collect(write);
       if (complete != null) {
         long start = System.nanoTime();
-        store.apply(WireMutations.join(complete), new StorePosition(write.epoch(), write.writeId()));
+        try {
+          store.apply(WireMutations.join(complete), new StorePosition(write.epoch(), write.writeId()));
+        } catch (RuntimeException e) {
+          // LevelDB writes a batch whole or not at all: the store is as it was, and says so to the primary.
+          cannotWrite(write.replyTo(), "writing to its store failed: " + e.getMessage());
+          return this;
+        }
         timings.since("store.apply", start);
+        cannotWrite = null;
         write.replyTo().tell(new ReplicaReply.Acked(node, write.epoch(), write.writeId()));
       }
     } else {
       write.replyTo().tell(new ReplicaReply.OutOfSync(node, at));
     }
     return this;
+  }
+
+  /**
+   * Whether a write or copy from {@code sender} is refused because this node's disk is below the free space it
+   * keeps (told to the sender). Never the primary's own writes: see {@link #create(LevelDbEventLog, String, ReplicaTrust, FreeSpace)}.
+   */
+  private boolean refusedForSpace(ActorRef<ReplicaReply> sender) {
+    if (sender.path().address().hasLocalScope() || !space.low()) {
+      return false;
+    }
+    cannotWrite(sender, "its disk is nearly full: " + space.describe());
+    return true;
+  }
+
+  private void cannotWrite(ActorRef<ReplicaReply> sender, String reason) {
+    if (!reason.equals(cannotWrite)) {
+      getContext().getLog().error("This node's store takes no writes from the primary now: {}. It leaves the in-sync set; the primary "
+          + "offers it a full copy again later, which it takes once it can write.", reason);
+      cannotWrite = reason;
+    }
+    sender.tell(new ReplicaReply.CannotWrite(node, reason));
   }
 
   /** All parts of the write once {@code part} completes it, else null (repeated parts count once). */
@@ -266,7 +313,18 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
       chunk.replyTo().tell(new ReplicaReply.Refused(node, at.epoch()));
       return this;
     }
+    if (refusedCopy != null && chunk.epoch() == refusedCopy.epoch() && chunk.writeId() == refusedCopy.writeId()
+        && chunk.replyTo().equals(refusedCopy.replyTo()) && chunk.index() > 0) {
+      return this; // the rest of a copy refused at its first chunk (answering each would ask for the copy again)
+    }
     if (chunk.index() == 0) {
+      if (refusedForSpace(chunk.replyTo())) {
+        refusedCopy = chunk;
+        copy.clear();
+        nextChunk = -1;
+        return this;
+      }
+      refusedCopy = null;
       copy.clear();
       copyStart = chunk;
       nextChunk = 0;
@@ -299,7 +357,13 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
       }
       // A copy is never the only copy: mark it, so this node never starts as primary alone, without the rm.
       content.add(LevelDbEventLog.replicatedMarker());
-      store.installCopy(content, position, chunk.history());
+      try {
+        store.installCopy(content, position, chunk.history());
+      } catch (RuntimeException e) {
+        cannotWrite(chunk.replyTo(), "installing a full copy failed: " + e.getMessage());
+        return this;
+      }
+      cannotWrite = null;
       history = store.history();
       getContext().getLog().info("Installed a full copy of {} entries at {} from store {} ({})", content.size(), position,
           StoreHistory.shortId(chunk.sourceStore()), history);

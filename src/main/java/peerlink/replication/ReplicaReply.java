@@ -23,4 +23,10 @@ public sealed interface ReplicaReply extends ReplicationSerializable {
    * sender's copy holds: it took nothing, and stays as it is until an operator decides.
    */
   record Diverged(String node, String storeId, String reason) implements ReplicaReply {}
+
+  /**
+   * This replica cannot take writes now: its disk is below the free space it keeps, or a write to its store
+   * failed. It took nothing; the primary leaves it out of the in-sync set and offers it a full copy later.
+   */
+  record CannotWrite(String node, String reason) implements ReplicaReply {}
 }

@@ -141,6 +141,9 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   private final Map<String, Long> learners = new HashMap<>();
   private final Map<String, Long> ackedByNode = new HashMap<>();
   private final Set<String> pendingCopies = new LinkedHashSet<>();
+  // Backups that said they cannot write: the last reason (logged when it changes), and when to offer a copy again.
+  private final Map<String, String> cannotWrite = new HashMap<>();
+  private final Map<String, Long> copyAgainAt = new HashMap<>();
   private final Map<String, CopySent> copiesSent = new HashMap<>();
   private final ArrayDeque<Write> queue = new ArrayDeque<>();
   private InFlight inFlight;
@@ -413,8 +416,51 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       copyApplied(applied);
     } else if (reply instanceof ReplicaReply.Diverged d) {
       diverged(d);
+    } else if (reply instanceof ReplicaReply.CannotWrite c) {
+      cannotWrite(c);
     }
     return this;
+  }
+
+  /**
+   * A replica that cannot write (its disk below the free space it keeps, or a failed write). This node's own:
+   * what it acknowledged is in doubt here, so it steps down and an in-sync backup takes over. A backup's: it
+   * leaves the in-sync set (the writes go on with the others) and is offered a full copy every
+   * {@link #COPY_FIRST_WAIT}, which it takes once it can write again.
+   */
+  private void cannotWrite(ReplicaReply.CannotWrite c) {
+    if (epoch == 0) {
+      return;
+    }
+    if (c.node().equals(self)) {
+      stepDown("this node cannot write to its own store: " + c.reason());
+      return;
+    }
+    if (!c.reason().equals(cannotWrite.put(c.node(), c.reason()))) {
+      getContext().getLog().warn("Backup {} cannot take writes: {}. It leaves the in-sync set; a full copy is offered to it again in {} s.",
+          c.node(), c.reason(), COPY_FIRST_WAIT.toSeconds());
+    }
+    learners.remove(c.node());
+    pendingCopies.remove(c.node());
+    copiesSent.remove(c.node());
+    copyAgainAt.put(c.node(), System.nanoTime() + COPY_FIRST_WAIT.toNanos());
+    if (isr.contains(c.node())) {
+      Set<String> smaller = new TreeSet<>(isr);
+      smaller.remove(c.node());
+      proposeIsr(smaller, c.node() + " cannot write: " + c.reason());
+    }
+  }
+
+  /** Backups that could not write, offered a copy again once their wait is over. */
+  private void offerCopiesAgain() {
+    long now = System.nanoTime();
+    copyAgainAt.entrySet().removeIf(entry -> {
+      if (now - entry.getValue() < 0) {
+        return false;
+      }
+      pendingCopies.add(entry.getKey());
+      return true;
+    });
   }
 
   /** A store that will not follow this history (or the copy this node asked for was refused): leave it as it is. */
@@ -543,6 +589,9 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       return;
     }
     storeIdByNode.put(applied.node(), applied.storeId());
+    if (cannotWrite.remove(applied.node()) != null) {
+      getContext().getLog().info("Backup {} can write again: it installed a full copy at {}", applied.node(), applied.position());
+    }
     if (applied.position().epoch() == epoch && learners.containsKey(applied.node())) {
       copiesSent.remove(applied.node());
       learners.put(applied.node(), applied.position().writeId());
@@ -635,6 +684,8 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     epoch = 0;
     isr = new TreeSet<>();
     learners.clear();
+    copyAgainAt.clear();
+    cannotWrite.clear();
     pendingCopies.clear();
     copiesSent.clear();
     proposedIsr = null;
@@ -736,6 +787,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     }
     redirectCopiesToNewReplicas();
     resendOverdueCopies();
+    offerCopiesAgain();
     if (!pendingCopies.isEmpty() && inFlight == null) {
       pump();
     }

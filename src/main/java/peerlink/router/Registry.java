@@ -20,7 +20,10 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
+import peerlink.protocol.ErrorCode;
+import peerlink.protocol.ProtocolException;
 import peerlink.protocol.Text;
+import peerlink.storage.FreeSpace;
 import scala.util.Try;
 
 /**
@@ -38,13 +41,19 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
   private final ActorRef<RouterCommand> router;
   private final RegistrySettings settings;
   private final Clock clock;
+  private final FreeSpace space;
   private final Serialization serialization;
 
   public static Behavior<Decide> create(ActorRef<RouterCommand> router, RegistrySettings settings, Clock clock) {
-    return Behaviors.setup(context -> new Registry(context, router, settings, clock));
+    return create(router, settings, clock, FreeSpace.UNCHECKED);
   }
 
-  private Registry(ActorContext<Decide> context, ActorRef<RouterCommand> router, RegistrySettings settings, Clock clock) {
+  /** @param space below its minimum, events that grow the state are refused with STORAGE_FULL (see {@link #storable}) */
+  public static Behavior<Decide> create(ActorRef<RouterCommand> router, RegistrySettings settings, Clock clock, FreeSpace space) {
+    return Behaviors.setup(context -> new Registry(context, router, settings, clock, space));
+  }
+
+  private Registry(ActorContext<Decide> context, ActorRef<RouterCommand> router, RegistrySettings settings, Clock clock, FreeSpace space) {
     super(
         PERSISTENCE_ID,
         SupervisorStrategy.restartWithBackoff(settings.restartBackoff(), settings.restartBackoff().multipliedBy(10), 0.2));
@@ -52,6 +61,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
     this.router = router;
     this.settings = settings;
     this.clock = clock;
+    this.space = space;
     this.serialization = SerializationExtension.get(context.getSystem());
   }
 
@@ -98,6 +108,11 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
    * serialized here as the journal will, with the same serializer, which catches anything else too.
    */
   private boolean storable(RouterEvent event) {
+    if (grows(event) && space.low()) {
+      throw new ProtocolException(ErrorCode.STORAGE_FULL, "The router's disk is nearly full (" + space.describe()
+          + "), so it takes no new messages, registrations or group changes for now; what it accepted is still delivered, "
+          + "and acknowledgements free space. Try again later.");
+    }
     if (event instanceof RouterEvent.MessageAccepted m) {
       return validText(m.msgId(), m.clientId(), m.from(), m.to(), m.group(), m.body()) && m.recipients().stream().allMatch(Registry::validText)
           || refused(event, "text that is not valid Unicode");
@@ -107,6 +122,20 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
     }
     Try<byte[]> bytes = serialization.serialize(event);
     return bytes.isSuccess() || refused(event, bytes.failed().get().toString());
+  }
+
+  /**
+   * Events that add to what the store keeps. The others (acknowledgements, expiries, leaving, removing,
+   * deleting, unblocking, handing over) free space or keep it as it is, and go on when the disk is low.
+   */
+  private static boolean grows(RouterEvent event) {
+    return event instanceof RouterEvent.MessageAccepted
+        || event instanceof RouterEvent.PeerRegistered
+        || event instanceof RouterEvent.GroupCreated
+        || event instanceof RouterEvent.GroupJoined
+        || event instanceof RouterEvent.GroupInvited
+        || event instanceof RouterEvent.GroupBanned
+        || event instanceof RouterEvent.PeerBlocked;
   }
 
   private static boolean validText(String... texts) {

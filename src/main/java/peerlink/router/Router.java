@@ -20,6 +20,7 @@ import peerlink.metrics.StageTimings;
 import peerlink.protocol.FrameCodec;
 import peerlink.protocol.PageLimits;
 import peerlink.protocol.ServerFrame;
+import peerlink.storage.FreeSpace;
 
 /**
  * The router singleton: queues commands from sessions in arrival order, hands them to the {@link Registry}
@@ -72,21 +73,26 @@ public final class Router extends AbstractBehavior<RouterCommand> {
    *     there may send commands too (see {@link SessionGate})
    */
   public static Behavior<RouterCommand> create(RegistrySettings settings, Clock clock, Predicate<Address> routerMember) {
+    return create(settings, clock, routerMember, FreeSpace.UNCHECKED);
+  }
+
+  /** @param space the free space of this node's store, below whose minimum the registry refuses what would grow it */
+  public static Behavior<RouterCommand> create(RegistrySettings settings, Clock clock, Predicate<Address> routerMember, FreeSpace space) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(new RouterCommand.Announce(), ANNOUNCE_EVERY);
       timers.startTimerWithFixedDelay(new RouterCommand.ExpireHeld(), java.time.Duration.ofSeconds(1));
       timers.startTimerWithFixedDelay(new RouterCommand.CheckExpiry(), EXPIRY_CHECK);
-      return new Router(context, settings, clock, routerMember);
+      return new Router(context, settings, clock, routerMember, space);
     }));
   }
 
-  private Router(ActorContext<RouterCommand> context, RegistrySettings settings, Clock clock, Predicate<Address> routerMember) {
+  private Router(ActorContext<RouterCommand> context, RegistrySettings settings, Clock clock, Predicate<Address> routerMember, FreeSpace space) {
     super(context);
     this.settings = settings;
     this.gate = new SessionGate(routerMember);
     this.timings = StageTimings.get(context.getSystem());
     Behavior<Registry.Decide> supervised =
-        Behaviors.supervise(Registry.create(context.getSelf(), settings, clock))
+        Behaviors.supervise(Registry.create(context.getSelf(), settings, clock, space))
             .onFailure(
                 SupervisorStrategy.restartWithBackoff(
                     settings.restartBackoff(), settings.restartBackoff().multipliedBy(10), 0.2));

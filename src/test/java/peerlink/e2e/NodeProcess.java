@@ -257,6 +257,23 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /** GET /ready on this router node's operations port: its status code and body (reason included there), or null. */
+  String ready() {
+    if (!router || !alive() || frozen) {
+      return null;
+    }
+    try {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + ops() + "/ready")).timeout(Duration.ofSeconds(5)).build();
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() + " " + response.body();
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
   /** The last lines of the node's log (all its runs). */
   String tail(int lines) {
     try {

@@ -2,6 +2,7 @@ package peerlink.router;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -27,9 +28,10 @@ import peerlink.protocol.ClientFrame;
 import peerlink.protocol.Limits;
 import peerlink.protocol.ServerFrame;
 import peerlink.protocol.Signatures;
+import peerlink.storage.FreeSpace;
 
 /**
- * A command whose event the journal cannot store fails alone: the registry on the real storage plugins and
+ * A command whose event the journal cannot store (or that would grow a store whose disk is nearly full) fails alone: the registry on the real storage plugins and
  * a real LevelDB, given a batch in which one send's body holds a lone surrogate (which Jackson's CBOR writer
  * refuses; the protocol edge refuses it too, so only a command built inside the node can carry it).
  */
@@ -100,6 +102,41 @@ class UnstorableEventTest {
     assertEquals(new ToSession.Reply(ServerFrame.Ok.sent("c1", "m1", "SENT", 1, false)), next.replies().get(0).message());
   }
 
+  @Test
+  void onADiskBelowItsFreeSpaceMinimumWhatGrowsTheStoreIsRefusedAndAcknowledgementsGoOn() {
+    ActorTestKit kit = start();
+    Registered registry = spawn(kit);
+    registry.decide(registry.register("alice", alice), registry.register("bob", bob));
+    registry.decide(registry.send("c1", "before"));
+    kit.shutdownTestKit();
+
+    // The same store on a disk below the minimum (no real disk has Long.MAX_VALUE bytes free).
+    Registered full = spawn(start(), FreeSpace.of(dir, Long.MAX_VALUE));
+    KeyPair carol = Signatures.newKeyPair();
+    RouterCommand.BatchDone done = full.decide(
+        full.send("c2", "after"),
+        new RouterCommand.Acknowledge("bob", 1, full.bob.ref()),
+        new RouterCommand.RegisterPeer("reg-carol", "carol", Signatures.encode(carol.getPublic()), 0, full.bob.ref()),
+        new RouterCommand.Execute("alice", new ClientFrame.CreateGroup("g1", "room", null), full.alice.ref()));
+
+    for (int refused : new int[] {0, 1, 2}) {
+      ServerFrame.Error error = assertInstanceOf(ServerFrame.Error.class, ((ToSession.Reply) done.replies().get(refused).message()).frame());
+      assertEquals("STORAGE_FULL", error.code());
+      assertTrue(error.message().contains("free on the disk of " + dir.toAbsolutePath()) && error.message().contains("Try again later"), error.message());
+    }
+    assertEquals(List.of("c2", "reg-carol", "g1"),
+        done.replies().stream().map(r -> ((ServerFrame.Error) ((ToSession.Reply) r.message()).frame()).id()).toList());
+    ServerFrame.Delivered told = assertInstanceOf(ServerFrame.Delivered.class, done.pushes().get("alice").get(0));
+    assertEquals("m1 to bob", told.msgId() + " to " + told.recipient(), "the acknowledgement went on: alice is told");
+    full.router.expectNoMessage(Duration.ofMillis(200));
+
+    // With space again, the refused send's id is free.
+    kits.get(kits.size() - 1).shutdownTestKit();
+    Registered again = spawn(start());
+    RouterCommand.BatchDone resent = again.decide(again.send("c2", "after"));
+    assertEquals(new ToSession.Reply(ServerFrame.Ok.sent("c2", "m2", "SENT", 1, false)), resent.replies().get(0).message());
+  }
+
   // ---- helpers ----
 
   private ActorTestKit start() {
@@ -120,10 +157,14 @@ class UnstorableEventTest {
   }
 
   private Registered spawn(ActorTestKit kit) {
+    return spawn(kit, FreeSpace.UNCHECKED);
+  }
+
+  private Registered spawn(ActorTestKit kit, FreeSpace space) {
     TestProbe<RouterCommand> router = kit.createTestProbe(RouterCommand.class);
     RegistrySettings settings = new RegistrySettings(Limits.DEFAULT, 1000, 1000, Duration.ofMillis(200));
     ActorRef<Registry.Decide> registry =
-        kit.spawn(Registry.create(router.ref(), settings, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC)));
+        kit.spawn(Registry.create(router.ref(), settings, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), space));
     router.expectMessage(new RouterCommand.RegistryReady());
     return new Registered(registry, router, kit.createTestProbe(ToSession.class), kit.createTestProbe(ToSession.class));
   }
