@@ -54,7 +54,7 @@ final class Replication {
             Behaviors.supervise(Replica.create(local, self, new peerlink.replication.ReplicaTrust(rm, new RouterMembers(context.getSystem())), space))
                 .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2)),
             REPLICA_NAME, DispatcherSelector.fromConfig("peerlink.replication.replica-dispatcher"));
-    ActorRef<ReplicationLeader.Command> leader = context.spawn(ReplicationLeader.create(local, replica, rm), "replication-leader");
+    ActorRef<ReplicationLeader.Command> leader = context.spawn(ReplicationLeader.create(local, replica, rm, space), "replication-leader");
     Duration timeout = context.getSystem().settings().config().getDuration("peerlink.replication.write-timeout");
     logs.install(store, new ReplicatedEventLog(local, leader, timeout));
     // Pekko starts the persistence plugins with the first persistent actor: on a backup, that is the

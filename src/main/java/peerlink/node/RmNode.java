@@ -105,7 +105,8 @@ public final class RmNode {
     private static RmStatus withoutReportTime(RmStatus s) {
       var r = s.lastReport();
       var stable = r == null ? null : new peerlink.replication.ReplicationReport(0, r.epoch(), r.primary(), r.writeId(), r.backups(), r.checkpointSeqNr(), r.checkpointAt());
-      var stores = s.stores().stream().map(x -> new RmStatus.Store(x.node(), x.storeId(), x.lineage(), x.position(), x.committed(), 0)).toList();
+      var stores = s.stores().stream().map(x -> new RmStatus.Store(x.node(), x.storeId(), x.lineage(), x.position(), x.committed(), 0,
+          x.diskProblem() == null ? null : "low")).toList(); // the free megabytes change at every report
       return new RmStatus(s.epoch(), s.primary(), s.isr(), s.members(), stable, s.history(), s.isrStores(), s.lineage(), s.acked(), stores, s.primaryStore());
     }
   }

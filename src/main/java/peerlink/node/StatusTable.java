@@ -27,6 +27,17 @@ public final class StatusTable {
       out.append(String.format("%-36s %-8s %-8s %-10s %-34s %s%n", m.address(), String.join(",", m.roles()), m.status(), m.reachable() ? "yes" : "NO",
           store(m.address(), status), replication(m.address(), status, report)));
     }
+    if (status.stores() != null) {
+      for (RmStatus.Store s : status.stores()) {
+        if (s.diskProblem() != null) {
+          String effect = s.node().equals(status.primary())
+              ? "as primary it refuses new messages, registrations and group changes (STORAGE_FULL)"
+              : "as a backup it takes no writes and is not in sync";
+          out.append("DISK LOW on ").append(s.node()).append(": ").append(s.diskProblem()).append("; ").append(effect)
+              .append(" until space is freed\n");
+        }
+      }
+    }
     if (report != null) {
       out.append("writes: ").append(report.writeId()).append(" in epoch ").append(report.epoch());
       if (report.checkpointSeqNr() > 0) {

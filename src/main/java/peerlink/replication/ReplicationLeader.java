@@ -31,6 +31,7 @@ import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.Mutation;
 import peerlink.storage.StoreHistory;
 import peerlink.storage.StorePosition;
+import peerlink.storage.FreeSpace;
 
 /**
  * Runs on every router node and becomes active on the node that hosts the registry (the primary).
@@ -116,6 +117,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   // Recoveries on the primary wait for the writes before them, so they never read a store that a late write still changes.
   private final List<CompletableFuture<Void>> waitingForWrites = new ArrayList<>();
   private final ActorRef<RmCommand.RmNotice> notices;
+  private final FreeSpace space;
   private final long startedNanos = System.nanoTime();
   private final Duration freshStoreAloneAfter;
   private final List<String> otherSeeds;
@@ -152,7 +154,12 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   private long proposedAt;
 
   public static Behavior<Command> create(LevelDbEventLog store, ActorRef<Replica.Command> localReplica, ActorRef<RmCommand> rm) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ReplicationLeader(context, timers, store, localReplica, rm)));
+    return create(store, localReplica, rm, FreeSpace.UNCHECKED);
+  }
+
+  /** @param space this node's free space, whose shortage it reports to the rm with its store */
+  public static Behavior<Command> create(LevelDbEventLog store, ActorRef<Replica.Command> localReplica, ActorRef<RmCommand> rm, FreeSpace space) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> new ReplicationLeader(context, timers, store, localReplica, rm, space)));
   }
 
   private ReplicationLeader(
@@ -160,9 +167,11 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       TimerScheduler<Command> timers,
       LevelDbEventLog store,
       ActorRef<Replica.Command> localReplica,
-      ActorRef<RmCommand> rm) {
+      ActorRef<RmCommand> rm,
+      FreeSpace space) {
     super(context);
     this.store = store;
+    this.space = space;
     this.localReplica = localReplica;
     this.rm = rm;
     Cluster cluster = Cluster.get(context.getSystem());
@@ -777,7 +786,8 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     probeSeedsIfNew();
     if (rmIsUp()) {
       List<String> leaderIsr = epoch == 0 ? List.of() : List.copyOf(isr);
-      rm.tell(new RmCommand.StoreReport(self, StoreInfo.of(store), epoch, leaderIsr, leaderIsr.stream().map(this::storeOf).toList(), notices));
+      rm.tell(new RmCommand.StoreReport(self, StoreInfo.of(store), epoch, leaderIsr, leaderIsr.stream().map(this::storeOf).toList(), notices,
+          space.low() ? "its disk is nearly full: " + space.describe() : null));
     }
     if (epoch == 0) {
       return this;

@@ -237,7 +237,7 @@ public final class ReplicationManager extends EventSourcedBehavior<RmCommand, Rm
     history.sort(Comparator.comparingLong(RmStatus.HistoryEntry::at));
     List<RmStatus.Store> stores = new ArrayList<>();
     reports.forEach((node, r) -> stores.add(new RmStatus.Store(node, r.store().storeId(), r.store().lineage(), r.store().position(),
-        r.store().committed(), reportedAt.getOrDefault(node, 0L))));
+        r.store().committed(), reportedAt.getOrDefault(node, 0L), r.diskProblem())));
     return new RmStatus(state.epoch(), state.primary(), state.isr(), members, lastReport, history, state.isrStores(), state.lineage(),
         state.acked(), stores, state.primaryStore());
   }

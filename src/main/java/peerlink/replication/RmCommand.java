@@ -31,7 +31,12 @@ public sealed interface RmCommand extends ReplicationSerializable {
    * primary, with its in-sync set): what an rm that lost its record learns the deployment from.
    */
   record StoreReport(String node, StoreInfo store, long leaderEpoch, List<String> leaderIsr, List<String> leaderIsrStores,
-      ActorRef<RmNotice> replyTo) implements RmCommand {}
+      ActorRef<RmNotice> replyTo, String diskProblem) implements RmCommand {
+    /** A report of a node whose disk has the free space it keeps. */
+    public StoreReport(String node, StoreInfo store, long leaderEpoch, List<String> leaderIsr, List<String> leaderIsrStores, ActorRef<RmNotice> replyTo) {
+      this(node, store, leaderEpoch, leaderIsr, leaderIsrStores, replyTo, null);
+    }
+  }
 
   record GetStatus(ActorRef<RmStatus> replyTo) implements RmCommand {}
 

@@ -24,8 +24,12 @@ public record RmStatus(
 
   public record Member(String address, String status, List<String> roles, boolean reachable) {}
 
-  /** A router node's store as it last reported itself; {@code lineage} null for a new, empty store. */
-  public record Store(String node, String storeId, String lineage, StorePosition position, StorePosition committed, long reportedAt) {}
+  /**
+   * A router node's store as it last reported itself; {@code lineage} null for a new, empty store;
+   * {@code diskProblem} why the node's disk is below the free space it keeps, or null.
+   */
+  public record Store(String node, String storeId, String lineage, StorePosition position, StorePosition committed, long reportedAt,
+      String diskProblem) {}
 
   /** A failure detected or a promotion, with its epoch-millisecond time. */
   public record HistoryEntry(long at, String kind, String text) {}

@@ -54,6 +54,7 @@ class FullDiskIT {
 
         // The backup's disk runs low: it leaves the in-sync set at the next write, and the primary goes on.
         backupDisk.fillLeaving(16 * MIB);
+        Await.until(SPACE, () -> spaceLow(cluster.p2), () -> "p2's /status to report its disk low: " + cluster.p2.status());
         sendAndAwaitSent(s, alice, "bob", 5);
         cluster.awaitOutOfSync(cluster.p2, SPACE);
         Await.until(SPACE, () -> rmHistorySays(cluster, "cannot write") && rmHistorySays(cluster, "nearly full"),
@@ -64,14 +65,16 @@ class FullDiskIT {
         bob.close(Duration.ofSeconds(30));
         sendAndAwaitSent(s, alice, "bob", 3);
         primaryDisk.fillLeaving(16 * MIB);
+        // The node looks at its free space at most every 200 ms: a send right after the fill may still go through.
+        Await.until(SPACE, () -> spaceLow(cluster.p1), () -> "p1's /status to report its disk low: " + cluster.p1.status());
 
         PeerLinkException refused = refusal(alice);
         assertEquals(ErrorCode.STORAGE_FULL, refused.code(), refused.getMessage());
         assertTrue(refused.getMessage().contains("nearly full") && refused.getMessage().contains("Try again later"), refused.getMessage());
         String ready = cluster.p1.ready();
         assertTrue(ready != null && ready.startsWith("503") && ready.contains("nearly full"), "p1 /ready: " + ready);
-        JsonNode status = cluster.p1.status();
-        assertTrue(status.path("store").path("spaceLow").asBoolean(), "p1 /status: " + status);
+        Await.until(SPACE, () -> diskProblemOf(cluster, cluster.p1).contains("nearly full"),
+            () -> "the rm to show p1's disk problem: " + cluster.rmView());
 
         // What was accepted still reaches bob, and his acknowledgements are stored: alice sees DELIVERED.
         bob.start(s.runtime);
@@ -83,6 +86,7 @@ class FullDiskIT {
         backupDisk.free();
         cluster.awaitInSync(cluster.p2, Duration.ofSeconds(90));
         sendAndAwaitSent(s, alice, "bob", 5);
+        Await.until(SPACE, () -> diskProblemOf(cluster, cluster.p1).isEmpty(), () -> "the rm to show p1's disk as fine again: " + cluster.rmView());
         String readyAgain = cluster.p1.ready();
         assertTrue(readyAgain != null && readyAgain.startsWith("200"), "p1 /ready after the disk was freed: " + readyAgain);
         s.drainAndVerify();
@@ -123,6 +127,24 @@ class FullDiskIT {
     } catch (Exception e) {
       return false;
     }
+  }
+
+  private static boolean spaceLow(NodeProcess node) {
+    JsonNode status = node.status();
+    return status != null && status.path("store").path("spaceLow").asBoolean();
+  }
+
+  /** What the rm's view says is wrong with {@code node}'s disk ("" when nothing, or when it has no report of it). */
+  private static String diskProblemOf(Cluster3 cluster, NodeProcess node) {
+    JsonNode view = cluster.rmView();
+    if (view != null) {
+      for (JsonNode store : view.path("stores")) {
+        if (store.path("node").asText().equals(node.address())) {
+          return store.path("diskProblem").asText("");
+        }
+      }
+    }
+    return "";
   }
 
   private static boolean rmHistorySays(Cluster3 cluster, String text) {
