@@ -44,6 +44,11 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--check-config", description = "Validate the configuration, print the effective node settings and exit.")
   boolean checkConfig;
 
+  @Option(names = "--reseed", description = "If this node's store is damaged (it would stop with exit code 2), move it aside to "
+      + "<data>/store.damaged-<time> and start with an empty store that copies the data from an up-to-date node. For a backup of a "
+      + "replicated deployment; a store that opens and reads is never touched. peerlink.storage.reseed-damaged = on does the same at every start.")
+  boolean reseed;
+
   @Override
   public Integer call() throws Exception {
     Config config = ConfigFactory.load();
@@ -57,6 +62,7 @@ public final class ServerCommand implements Callable<Integer> {
       System.out.println("configuration OK: " + options);
       return 0;
     }
-    return NodeProcess.run("server", options, config, NodeProcess::checkRouterSettings, () -> RouterNode.start(options, config));
+    boolean reseedDamaged = reseed || config.getBoolean("peerlink.storage.reseed-damaged");
+    return NodeProcess.run("server", options, config, NodeProcess::checkRouterSettings, reseedDamaged, () -> RouterNode.start(options, config));
   }
 }

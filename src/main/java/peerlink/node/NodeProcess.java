@@ -50,12 +50,16 @@ public final class NodeProcess {
    * @param config the node's configuration, before {@code options} are applied
    */
   public static int run(String command, NodeOptions options, Config config, Supplier<ActorSystem<Void>> start) throws IOException {
-    return run(command, options, config, NodeProcess::checkStoreSettings, start);
+    return run(command, options, config, NodeProcess::checkStoreSettings, false, start);
   }
 
-  /** As above, with {@code checks} of the effective configuration instead of the store's alone. */
-  public static int run(String command, NodeOptions options, Config config, Consumer<Config> checks, Supplier<ActorSystem<Void>> start)
-      throws IOException {
+  /**
+   * As above, with {@code checks} of the effective configuration instead of the store's alone.
+   *
+   * @param reseedDamaged a damaged store is moved aside and the node starts with an empty one (see {@link #storeUsable})
+   */
+  public static int run(String command, NodeOptions options, Config config, Consumer<Config> checks, boolean reseedDamaged,
+      Supplier<ActorSystem<Void>> start) throws IOException {
     if (!settingsValid(command, () -> checks.accept(options.applyTo(config)))) {
       return CANNOT_START;
     }
@@ -67,7 +71,7 @@ public final class NodeProcess {
       return CANNOT_START;
     }
     try {
-      if (!storeUsable(command, options.dataDir().resolve("store"))) {
+      if (!storeUsable(command, options.dataDir().resolve("store"), reseedDamaged)) {
         return CANNOT_START;
       }
       if (!ClusterTls.ready(command, options, config)) {
@@ -107,7 +111,7 @@ public final class NodeProcess {
    * store that was created before but is missing or damaged stops the node with one line naming it (exit 2)
    * instead of a registry that fails to recover again and again.
    */
-  private static boolean storeUsable(String command, Path store) {
+  private static boolean storeUsable(String command, Path store, boolean reseedDamaged) {
     try (LevelDbEventLog log = LevelDbEventLog.open(store)) {
       long started = System.nanoTime();
       long[] read = log.verifyAll();
@@ -115,9 +119,30 @@ public final class NodeProcess {
           store, read[0], read[1] / 1_000_000, (System.nanoTime() - started) / 1_000_000);
       return true;
     } catch (StoreDamagedException e) {
-      System.err.println("peerlink " + command + ": " + e.getMessage());
+      if (!reseedDamaged) {
+        System.err.println("peerlink " + command + ": " + e.getMessage());
+        return false;
+      }
+      return movedAside(command, store, e);
+    }
+  }
+
+  /**
+   * Re-seeding a damaged store (--reseed): the store is moved aside, never deleted (an operator may still
+   * want what it holds), and the node starts with a new, empty one. A new store is never promoted while the
+   * deployment's data is in other stores: the rm has it copy an in-sync store first (docs/replication.md).
+   */
+  private static boolean movedAside(String command, Path store, StoreDamagedException damage) {
+    Path aside = store.resolveSibling("store.damaged-" + java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-'));
+    try {
+      java.nio.file.Files.move(store, aside);
+    } catch (IOException e) {
+      System.err.println("peerlink " + command + ": " + damage.getMessage() + ". --reseed could not move it to " + aside + ": " + e.getMessage());
       return false;
     }
+    System.err.println("peerlink " + command + ": the store in " + store + " is damaged (" + damage.problem() + "); --reseed moved it to " + aside
+        + ", and this node starts with an empty store that copies the data from an up-to-date node of the deployment");
+    return true;
   }
 
   /** The exit code for the reason the node's actor system stopped; a start-up failure is also printed. */

@@ -8,12 +8,19 @@ import java.nio.file.Path;
  */
 public final class StoreDamagedException extends IllegalStateException {
   private final Path directory;
+  private final String problem;
 
   public StoreDamagedException(Path directory, String problem) {
     super("the store in " + directory + " cannot be used: " + problem + ". It is never replaced by an empty one: "
         + "restore the directory from a copy, or, to make this node a new empty member that copies the data from an "
-        + "up-to-date node, move the directory away and start the node again");
+        + "up-to-date node, start it with --reseed (which moves the directory aside) or move the directory away yourself");
     this.directory = directory;
+    this.problem = problem;
+  }
+
+  /** What is wrong with it, without what to do about it. */
+  public String problem() {
+    return problem;
   }
 
   public Path directory() {

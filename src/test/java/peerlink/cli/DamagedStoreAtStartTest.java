@@ -56,7 +56,7 @@ class DamagedStoreAtStartTest {
     assertEquals(1, run.stderr().lines().count(), "one line: " + run.stderr());
     assertTrue(run.stderr().startsWith("peerlink server: the store in " + store.toAbsolutePath()), run.stderr());
     assertTrue(run.stderr().contains("checksum mismatch") && run.stderr().contains(table.getFileName().toString()), run.stderr());
-    assertTrue(run.stderr().contains("move the directory away"), "says what to do: " + run.stderr());
+    assertTrue(run.stderr().contains("start it with --reseed"), "says what to do: " + run.stderr());
   }
 
   @Test

@@ -142,7 +142,7 @@ class LostStoreIT {
   /**
    * A store whose CURRENT file is gone is never opened as an empty one: its node stops at start with exit code 2
    * and says which file is missing; the backup takes over with everything, and the operator's documented
-   * step (move the damaged directory away) brings the node back as a backup that copies the data.
+   * step (start it again with --reseed) brings the node back as a backup that copies the data.
    */
   @Test
   void aStoreWithoutItsCurrentFileStopsItsNodeAndTheBackupServesEverything() throws Exception {
@@ -165,10 +165,15 @@ class LostStoreIT {
       cluster.awaitPrimary(cluster.p2, before + 1, Cluster3.START);
       sendSome(s, peer(s, "alice"), peer(s, "bob"), 10);
 
-      Files.move(cluster.p1.dataDir(), cluster.p1.dataDir().resolveSibling("p1-data.damaged"));
+      // The documented step: start it again with --reseed, which moves the damaged store aside.
       cluster.p1.backup(true);
+      cluster.p1.extraArguments("--reseed");
       cluster.p1.launch();
       cluster.awaitInSync(cluster.p1, Cluster3.START);
+      assertTrue(cluster.p1.latestRunLogContains("--reseed moved it to " + cluster.p1.dataDir().resolve("store.damaged-")), cluster.p1.tail(20));
+      try (var kept = Files.list(cluster.p1.dataDir())) {
+        assertTrue(kept.anyMatch(f -> f.getFileName().toString().startsWith("store.damaged-")), "the damaged store is kept aside");
+      }
       carol.start(s.runtime);
       s.drainAndVerify();
     });
