@@ -1,5 +1,6 @@
 package peerlink.session;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,6 +88,13 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private final Map<String, StringBuilder> replyParts = new HashMap<>();
   /** The connection is not read while too many requests wait (settings.maxRequestsInFlight). */
   private boolean inputHeld;
+  // Too many errors answered lately (ErrorPace): not read until the budget refills.
+  private boolean errorsHeld;
+  // What the gateway was last told: read the client or not.
+  private boolean holdingInput;
+  private final ErrorPace errors;
+  private final java.util.ArrayDeque<SessionMessage.FromClient> stashed = new java.util.ArrayDeque<>();
+  private static final String ERRORS_TIMER = "errors";
   /** The timer that asks again when a page does not come (the router lost the request, or restarted). */
   private static final String PAGE_TIMER = "page";
 
@@ -110,6 +118,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     this.router = router;
     this.out = out;
     this.settings = settings;
+    this.errors = new ErrorPace(settings.errors());
     this.codec = new FrameCodec(settings.limits());
     this.pushes = new PushWindow(settings.pushWindow());
     this.routerReplies = context.messageAdapter(ToSession.class, SessionMessage.FromRouter::new);
@@ -127,11 +136,22 @@ public final class Session extends AbstractBehavior<SessionMessage> {
         .onMessage(SessionMessage.RouterLost.class, this::routerLost)
         .onMessage(SessionMessage.RouterRestarted.class, this::routerRestarted)
         .onMessage(SessionMessage.Flush.class, f -> flush())
+        .onMessage(SessionMessage.ErrorsForgiven.class, f -> errorsForgiven())
         .onMessage(SessionMessage.ClientGone.class, gone -> Behaviors.stopped())
         .build();
   }
 
   private Behavior<SessionMessage> fromClient(SessionMessage.FromClient message) {
+    if (errorsHeld || !stashed.isEmpty()) {
+      // The gateway stops reading the socket when told, but what it had read by then still comes: it waits
+      // here, in order, for the pace (bounded by what one read of the socket can hold).
+      stashed.add(message);
+      return this;
+    }
+    return readFromClient(message);
+  }
+
+  private Behavior<SessionMessage> readFromClient(SessionMessage.FromClient message) {
     out.taken();
     int maxFrames = peer == null ? settings.maxFramesBeforeLogin() : Limits.MAX_FRAMES_PER_MESSAGE;
     for (FrameCodec.Decoded decoded : codec.decodeClientMessage(message.text(), maxFrames)) {
@@ -317,7 +337,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     pending.put(id, command);
     if (!inputHeld && pending.size() >= settings.maxRequestsInFlight()) {
       inputHeld = true;
-      out.holdInput(true);
+      updateHold();
     }
     timers.startSingleTimer(id, new SessionMessage.RequestTimedOut(id), settings.requestTimeout());
     if (!holding) {
@@ -555,7 +575,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private void fewerInFlight() {
     if (inputHeld && pending.size() <= settings.maxRequestsInFlight() / 2) {
       inputHeld = false;
-      out.holdInput(false);
+      updateHold();
     }
   }
 
@@ -591,6 +611,38 @@ public final class Session extends AbstractBehavior<SessionMessage> {
    */
   private void write(ServerFrame frame) {
     writeJson(FrameCodec.encode(frame));
+    if (frame instanceof ServerFrame.Error error) {
+      long wait = errors.charge(error.code());
+      if (wait > 0 && !errorsHeld) {
+        errorsHeld = true;
+        updateHold();
+        timers.startSingleTimer(ERRORS_TIMER, new SessionMessage.ErrorsForgiven(), Duration.ofNanos(wait));
+      }
+    }
+  }
+
+  /** The error budget may have refilled: read the client again if it has, else look again when it will. */
+  private Behavior<SessionMessage> errorsForgiven() {
+    long wait = errors.waitNanos();
+    if (wait > 0) {
+      timers.startSingleTimer(ERRORS_TIMER, new SessionMessage.ErrorsForgiven(), Duration.ofNanos(wait));
+    } else if (errorsHeld) {
+      errorsHeld = false;
+      while (!errorsHeld && !stashed.isEmpty()) {
+        readFromClient(stashed.poll());
+      }
+      updateHold();
+    }
+    return this;
+  }
+
+  /** Whether the gateway reads the client: not while too many requests are in flight, nor while its errors are paced. */
+  private void updateHold() {
+    boolean hold = inputHeld || errorsHeld;
+    if (hold != holdingInput) {
+      holdingInput = hold;
+      out.holdInput(hold);
+    }
   }
 
   private void writeJson(String json) {

@@ -27,6 +27,9 @@ public sealed interface SessionMessage {
   /** Write the frames batched so far (queued behind the messages that were waiting when the first was added). */
   record Flush() implements SessionMessage {}
 
+  /** The time a client held for its errors had to wait is over (ErrorPace). */
+  record ErrorsForgiven() implements SessionMessage {}
+
   /** The page of pushes (or the resume) this session asked for did not come in time. */
   record PageOverdue() implements SessionMessage {}
 

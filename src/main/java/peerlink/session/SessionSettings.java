@@ -26,7 +26,16 @@ public record SessionSettings(
     int maxFramesBeforeLogin,
     LoginThrottle logins,
     RegistrationThrottle registrations,
-    peerlink.router.RegistrationPolicy registration) {
+    peerlink.router.RegistrationPolicy registration,
+    ErrorPace.Limits errors) {
+
+  /** Settings without a pace on errors (tests of other things, which provoke errors on purpose). */
+  public SessionSettings(
+      Limits limits, int pushWindow, Duration requestTimeout, String serverName, int maxRequestsInFlight, int maxFramesBeforeLogin, LoginThrottle logins,
+      RegistrationThrottle registrations, peerlink.router.RegistrationPolicy registration) {
+    this(limits, pushWindow, requestTimeout, serverName, maxRequestsInFlight, maxFramesBeforeLogin, logins, registrations, registration,
+        ErrorPace.Limits.NONE);
+  }
 
   /** Settings with the defaults of the bounds and without login throttling (tests of other things). */
   public SessionSettings(Limits limits, int pushWindow, Duration requestTimeout, String serverName) {
@@ -83,6 +92,7 @@ public record SessionSettings(
         beforeLogin,
         new LoginThrottle(LoginThrottle.Limits.from(config)),
         new RegistrationThrottle(RegistrationThrottle.Limits.from(config)),
-        peerlink.router.RegistrationPolicy.from(config));
+        peerlink.router.RegistrationPolicy.from(config),
+        ErrorPace.Limits.from(config));
   }
 }

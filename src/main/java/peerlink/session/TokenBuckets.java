@@ -53,7 +53,7 @@ final class TokenBuckets {
   }
 
   /** The throttle's clock as Bucket4j reads it: monotonic nanoseconds, which tests move by hand. */
-  private record NanoClock(LongSupplier nanos) implements TimeMeter {
+  record NanoClock(LongSupplier nanos) implements TimeMeter {
     @Override
     public long currentTimeNanos() {
       return nanos.getAsLong();
