@@ -15,18 +15,22 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class AbuseSocket implements AutoCloseable {
   private final Socket socket;
+  private final Socket tcp;
   private final DataInputStream in;
   private final OutputStream out;
 
-  private AbuseSocket(Socket socket) throws IOException {
-    this.socket = socket;
+  private AbuseSocket(Target.Connection connection) throws IOException {
+    this.socket = connection.socket();
+    this.tcp = connection.tcp();
+    Socket socket = connection.socket();
     this.in = new DataInputStream(socket.getInputStream());
     this.out = socket.getOutputStream();
   }
 
   /** Connects and upgrades; throws if the node refuses (503 when over a connection limit). */
   static AbuseSocket open(Target target) throws IOException {
-    Socket socket = target.open();
+    Target.Connection connection = target.open();
+    Socket socket = connection.socket();
     socket.setSoTimeout(30_000);
     byte[] key = new byte[16];
     ThreadLocalRandom.current().nextBytes(key);
@@ -34,7 +38,7 @@ final class AbuseSocket implements AutoCloseable {
         + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
         + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
     socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-    AbuseSocket ws = new AbuseSocket(socket);
+    AbuseSocket ws = new AbuseSocket(connection);
     try {
       String status = ws.line();
       if (!status.contains(" 101 ")) {
@@ -110,9 +114,11 @@ final class AbuseSocket implements AutoCloseable {
     out.flush();
   }
 
+  /** Closes the connection; from another thread too, even while a write is blocked on a node that stopped reading. */
   @Override
   public void close() {
     try {
+      tcp.close();
       socket.close();
     } catch (IOException ignored) {
       // the node may have closed it first

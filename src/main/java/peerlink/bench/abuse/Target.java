@@ -26,16 +26,23 @@ public record Target(String host, int port, SSLContext tls) {
     return new Target(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), plain ? null : trusting(caFile));
   }
 
+  /**
+   * A connection: {@code socket} to talk through, and {@code tcp} under it (the same socket without TLS). Closing
+   * {@code tcp} from another thread frees a write blocked on a node that stopped reading, which closing the TLS
+   * socket does not: its close waits for that write's lock.
+   */
+  record Connection(Socket socket, Socket tcp) {}
+
   /** A TCP connection, with the TLS handshake done when the node serves TLS. */
-  Socket open() throws IOException {
+  Connection open() throws IOException {
     Socket socket = new Socket(host, port);
     socket.setTcpNoDelay(true);
     if (tls == null) {
-      return socket;
+      return new Connection(socket, socket);
     }
     SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(socket, host, port, true);
     secure.startHandshake();
-    return secure;
+    return new Connection(secure, socket);
   }
 
   private static SSLContext trusting(Path caFile) {
