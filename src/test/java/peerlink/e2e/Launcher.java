@@ -44,7 +44,10 @@ final class Launcher {
 
   static void environment(ProcessBuilder builder) {
     builder.environment().put("PEERLINK_NO_BUILD", "1");
-    builder.environment().put("PEERLINK_HEAP", "-Xmx256m");
+    // C1 only and the serial collector: these nodes carry a few messages a second, and three or four of them
+    // start at once on the test machine's cores, where C2's compilations and G1's threads cost more time than
+    // they save (bin/peerlink runs the rm this way for the same reason).
+    builder.environment().put("PEERLINK_HEAP", "-Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
   }
 
   private static Path install() {

@@ -242,30 +242,27 @@ final class NodeProcess implements AutoCloseable {
 
   /** GET /status on this router node's operations port, or null when it does not answer. */
   JsonNode status() {
-    if (!router || !alive() || frozen) {
-      return null;
-    }
+    HttpResponse<String> response = get("/status");
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + ops() + "/status")).timeout(Duration.ofSeconds(5)).build();
-      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+      return response != null && response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
     } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return null;
     }
   }
 
   /** GET /ready on this router node's operations port: its status code and body (reason included there), or null. */
   String ready() {
+    HttpResponse<String> response = get("/ready");
+    return response == null ? null : response.statusCode() + " " + response.body();
+  }
+
+  private HttpResponse<String> get(String path) {
     if (!router || !alive() || frozen) {
       return null;
     }
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + ops() + "/ready")).timeout(Duration.ofSeconds(5)).build();
-      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-      return response.statusCode() + " " + response.body();
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + ops() + path)).timeout(Duration.ofSeconds(5)).build();
+      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {
