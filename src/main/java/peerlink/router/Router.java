@@ -38,6 +38,9 @@ public final class Router extends AbstractBehavior<RouterCommand> {
   private final ArrayDeque<SessionGate.Arrival> queue = new ArrayDeque<>();
   private long arrivals;
   private final Map<String, ActorRef<ToSession>> sessions = new HashMap<>();
+  // Peers whose session logged in (or registered) with this router instance, and that session. A resume
+  // comes from a session that logged in with an earlier instance, so it is older than such a login.
+  private final Map<String, ActorRef<ToSession>> loggedInHere = new HashMap<>();
   private final ActorRef<Topic.Command<RouterStarted>> announcements;
   private boolean announced;
   /** True while the registry recovers or writes a batch; commands wait in the queue meanwhile. */
@@ -178,8 +181,21 @@ public final class Router extends AbstractBehavior<RouterCommand> {
     for (RouterCommand.Delivery reply : done.replies()) {
       if (reply.message() instanceof ToSession.Attached attached) {
         attach(attached.peer(), reply.to());
+        loggedInHere.put(attached.peer(), reply.to());
       } else if (reply.message() instanceof ToSession.Resumed resumed) {
+        ActorRef<ToSession> newer = loggedInHere.get(resumed.peer());
+        if (newer != null && !newer.equals(reply.to())) {
+          // The peer logged in again since that session's login (a client that reconnected to another node
+          // while its old connection's session was still resuming): the newer login keeps the peer, and the
+          // older session is told it was replaced, never the other way round (PartitionNemesisIT saw live
+          // clients replaced by their own stale sessions after a router restart).
+          getContext().getLog().info("A resume of '{}' from {} came after that peer's login on {}: the resuming session is the older one and is closed",
+              resumed.peer(), reply.to().path().address(), newer.path().address());
+          reply.to().tell(new ToSession.Replaced());
+          continue;
+        }
         attach(resumed.peer(), reply.to());
+        loggedInHere.remove(resumed.peer());
       }
       deliver(reply.to(), reply.message());
     }
@@ -264,6 +280,7 @@ public final class Router extends AbstractBehavior<RouterCommand> {
     // A session serves one peer, but one whose earlier login timed out may come back as another peer:
     // forget the old mapping, and re-watch (watchWith with a different message throws).
     sessions.values().removeIf(session::equals);
+    loggedInHere.values().removeIf(session::equals);
     ActorRef<ToSession> previous = sessions.put(peer, session);
     if (previous != null && !previous.equals(session)) {
       previous.tell(new ToSession.Replaced());
@@ -306,6 +323,7 @@ public final class Router extends AbstractBehavior<RouterCommand> {
 
   private Behavior<RouterCommand> sessionEnded(RouterCommand.SessionEnded ended) {
     sessions.remove(ended.peer(), ended.session());
+    loggedInHere.remove(ended.peer(), ended.session());
     return this;
   }
 }

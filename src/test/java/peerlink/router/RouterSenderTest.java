@@ -96,10 +96,32 @@ class RouterSenderTest {
     outsider.expectNoMessage(QUIET);
     bob.expectNoMessage(Duration.ZERO); // not replaced either
 
-    // The same command from a router member's session is taken: the test would see it.
+    // The same command from a router member's session is taken: the test would see it (here as the older
+    // session of bob, who logged in with this router instance since: aResumeAfterThePeersLoginHere...).
     routerNodes = Set.of(Cluster.get(there.system()).selfMember().address());
     remoteRouter().tell(provenResume("bob", outsider.getRef()));
-    assertInstanceOf(ToSession.Resumed.class, outsider.receiveMessage(Duration.ofSeconds(10)));
+    assertInstanceOf(ToSession.Replaced.class, outsider.receiveMessage(Duration.ofSeconds(10)));
+  }
+
+  /**
+   * After a failover a session on another node resumes its peer with the new router instance; if that peer has
+   * logged in with this instance since (its client reconnected elsewhere while the old session still resumed),
+   * the resume is the older of the two: it is closed as replaced, and the live login keeps the peer.
+   */
+  @Test
+  void aResumeAfterThePeersLoginHereIsTheOlderSessionAndTheLoginKeepsThePeer() {
+    TestProbe<ToSession> alice = register("alice");
+    TestProbe<ToSession> bob = register("bob");
+    routerNodes = Set.of(Cluster.get(there.system()).selfMember().address());
+    TestProbe<ToSession> stale = there.createTestProbe(ToSession.class);
+
+    remoteRouter().tell(provenResume("bob", stale.getRef()));
+
+    assertEquals(new ToSession.Replaced(), stale.receiveMessage(Duration.ofSeconds(10)));
+    bob.expectNoMessage(QUIET); // not replaced
+    router.tell(new RouterCommand.Execute("alice", new ClientFrame.Send("c1", "bob", "to the live login"), alice.getRef()));
+    assertEquals("to the live login", ((ServerFrame.Message) bob.expectMessageClass(ToSession.Pushed.class).pushes().get(0)).body());
+    stale.expectNoMessage(Duration.ZERO);
   }
 
   @Test
