@@ -133,6 +133,8 @@ class PartitionNemesisIT {
         say("the ledger did not settle: " + notSettled.getMessage());
       }
       printFigures();
+      // The nodes' logs are the evidence behind every line of the schedule: kept whatever the outcome.
+      System.out.println("node logs kept in " + cluster.preserveLogs(s.label));
       s.drainAndVerify();
     }
 
