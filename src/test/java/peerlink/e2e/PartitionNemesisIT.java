@@ -13,6 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +95,8 @@ class PartitionNemesisIT {
     private final List<String> log = new ArrayList<>();
     private final Map<String, Integer> restarts = new LinkedHashMap<>();
     private final List<Double> recoveries = new ArrayList<>();
+    /** Every promotion the rm's history showed while the test polled it: epoch -> the nodes made primary at it. */
+    private final Map<Long, Set<String>> promotions = new TreeMap<>();
 
     Run(Scenario s, NetworkLab lab, Duration budget) {
       this.s = s;
@@ -180,6 +187,7 @@ class PartitionNemesisIT {
             last[0] = "no router node answers with the rm's view";
             return false;
           }
+          notePromotions(view);
           NodeProcess primary = null;
           for (NodeProcess router : List.of(cluster.p1, cluster.p2)) {
             if (router.address().equals(view.path("primary").asText())) {
@@ -222,6 +230,17 @@ class PartitionNemesisIT {
       }
     }
 
+    /** Records the promotions in the rm's history (it keeps its last 50 entries; the test polls it often). */
+    private void notePromotions(JsonNode view) {
+      Pattern promotion = Pattern.compile("(\\S+) became primary at epoch (\\d+)");
+      for (JsonNode entry : view.path("history")) {
+        Matcher m = promotion.matcher(entry.path("text").asText());
+        if (entry.path("kind").asText().equals("promotion") && m.find()) {
+          promotions.computeIfAbsent(Long.parseLong(m.group(2)), e -> new TreeSet<>()).add(m.group(1));
+        }
+      }
+    }
+
     private void printFigures() {
       List<String> violations = s.ledger.violations();
       long lost = violations.stream().filter(v -> v.startsWith("LOST")).count();
@@ -229,10 +248,13 @@ class PartitionNemesisIT {
       long reordered = violations.stream().filter(v -> v.startsWith(Ledger.ORDER)).count();
       System.out.println("nemesis schedule (seed " + s.seed + "):\n" + String.join("\n", log));
       System.out.println("restarts of processes the cluster had stopped (the manual step): " + (restarts.isEmpty() ? "none" : restarts));
+      System.out.println("promotions seen in the rm's history (epoch=primary): " + promotions);
       System.out.println("recovery after each heal (s): " + recoveries.stream().map(r -> String.format("%.1f", r)).toList());
       System.out.printf("ledger: %s; lost %d, duplicated %d, reordered %d, other violations %d%n", s.ledger.summary(), lost, duplicated, reordered,
           violations.size() - lost - duplicated - reordered);
       assertTrue(s.ledger.sentCount() > 0, "something was acknowledged");
+      // Single writer (DESIGN.md §4 invariant 4), as the rm decided it: never two primaries for one epoch.
+      promotions.forEach((epoch, nodes) -> assertTrue(nodes.size() == 1, "epoch " + epoch + " was granted to " + nodes));
     }
 
     private NodeProcess node(String name) {
