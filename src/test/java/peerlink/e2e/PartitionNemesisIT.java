@@ -41,8 +41,13 @@ import org.junit.jupiter.api.io.TempDir;
  * cannot be made (not root).
  */
 class PartitionNemesisIT {
-  /** How long the cluster may take after a heal to serve again (a whole-cluster restart forms after 20 s). */
-  static final Duration RECOVERY = Duration.ofSeconds(150);
+  /**
+   * How long the cluster may take after a heal to serve again. Usually 1-45 s; but a restarted node needs a
+   * JVM start, a join and a full copy, and on a starved machine (load 27 on 2 cores, these nodes at the lowest
+   * priority) one restarted router took 71 s to start Pekko and 150 s to be in sync again. A node that is never
+   * caught up (the bug ReplicationCopyTest now covers) still fails this.
+   */
+  static final Duration RECOVERY = Duration.ofSeconds(300);
   private static final List<String> NODES = List.of("p1", "p2", "rm");
   private static final List<String> ROUTERS = List.of("p1", "p2");
 
