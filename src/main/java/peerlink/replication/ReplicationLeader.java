@@ -663,8 +663,26 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     }
     completeIfReplicated();
     reconsiderMembership();
+    copyToMembersLeftOut();
     pump();
     return this;
+  }
+
+  /**
+   * Router members that are neither in the in-sync set nor catching up get a copy. A backup whose new
+   * incarnation comes Up while the in-sync set still names its old one (the shrink waits for the rm) is such a
+   * member: its MemberUp found it "in sync" and started nothing, and when the shrink is recorded nothing else
+   * would ever start its copy (found by PartitionNemesisIT: after a backup-rm partition both were downed and
+   * restarted, and the backup stayed out of the in-sync set for good).
+   */
+  private void copyToMembersLeftOut() {
+    for (String node : routerMembers) {
+      // A backup that could not write waits for its next offer (offerCopiesAgain), not one a second.
+      if (!node.equals(self) && !isr.contains(node) && !learners.containsKey(node) && !diverged.containsKey(node)
+          && !copyAgainAt.containsKey(node) && pendingCopies.add(node)) {
+        getContext().getLog().info("Backup {} is a member but neither in sync nor catching up: sending it a full copy", node);
+      }
+    }
   }
 
   private void reconsiderMembership() {
@@ -798,6 +816,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     redirectCopiesToNewReplicas();
     resendOverdueCopies();
     offerCopiesAgain();
+    copyToMembersLeftOut();
     if (!pendingCopies.isEmpty() && inFlight == null) {
       pump();
     }

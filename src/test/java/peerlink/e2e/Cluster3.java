@@ -25,15 +25,31 @@ final class Cluster3 implements AutoCloseable {
   NodeProcess p2;
   NodeProcess rm;
   private final Path work;
+  /** When set, each node runs in its namespace of this lab, at its own address ({@link NetworkLab}). */
+  private final NetworkLab lab;
   private Path dir;
   private int attempt;
 
   Cluster3(Path work) {
+    this(work, null);
+  }
+
+  Cluster3(Path work, NetworkLab lab) {
     this.work = work;
+    this.lab = lab;
     this.dir = work;
-    this.p1 = NodeProcess.router(dir, "p1", false);
-    this.p2 = NodeProcess.router(dir, "p2", true);
-    this.rm = NodeProcess.rm(dir, "rm");
+    makeNodes();
+  }
+
+  private void makeNodes() {
+    p1 = NodeProcess.router(dir, "p1", false);
+    p2 = NodeProcess.router(dir, "p2", true);
+    rm = NodeProcess.rm(dir, "rm");
+    if (lab != null) {
+      for (NodeProcess node : nodes()) {
+        node.placeIn(lab);
+      }
+    }
     List<String> seeds = List.of(p1.seed(), p2.seed(), rm.seed());
     for (NodeProcess node : nodes()) {
       node.seeds(seeds);
@@ -73,13 +89,7 @@ final class Cluster3 implements AutoCloseable {
         attempt++;
         dir = work.resolve("ports-" + (attempt + 1));
         Files.createDirectories(dir);
-        p1 = NodeProcess.router(dir, "p1", false);
-        p2 = NodeProcess.router(dir, "p2", true);
-        rm = NodeProcess.rm(dir, "rm");
-        List<String> seeds = List.of(p1.seed(), p2.seed(), rm.seed());
-        for (NodeProcess node : nodes()) {
-          node.seeds(seeds);
-        }
+        makeNodes();
       }
     }
     long epoch = awaitPrimary(p1, 1, START);

@@ -42,6 +42,12 @@ final class NodeProcess implements AutoCloseable {
   private List<String> javaOptions = List.of();
   private Process process;
   private boolean frozen;
+  /** The address the node binds and advertises (--host) and is dialled at. */
+  private String host = "127.0.0.1";
+  /** Set when the node runs in a namespace of a {@link NetworkLab}. */
+  private NetworkLab lab;
+  /** The operations port's bearer token, needed when it listens on another address than loopback. */
+  private String opsToken = "";
 
   private NodeProcess(Path work, String name, boolean router, boolean backup) {
     this.name = name;
@@ -62,9 +68,20 @@ final class NodeProcess implements AutoCloseable {
     return new NodeProcess(work, name, false, true);
   }
 
+  /**
+   * Runs the node in its namespace of {@code lab}, at its address there: {@code --host} that address, and the
+   * operations port on it too (loopback inside a namespace is out of the test's reach), behind a token as a
+   * non-loopback operations port must be. Call before the seeds are taken from {@link #seed}.
+   */
+  void placeIn(NetworkLab lab) {
+    this.lab = lab;
+    this.host = lab.address(name);
+    this.opsToken = "nemesis-" + Long.toHexString(new java.security.SecureRandom().nextLong());
+  }
+
   /** host:clusterPort, as --seeds wants it. */
   String seed() {
-    return "127.0.0.1:" + clusterPort;
+    return host + ":" + clusterPort;
   }
 
   void seeds(List<String> all) {
@@ -124,6 +141,10 @@ final class NodeProcess implements AutoCloseable {
       command.add("--quiet");
     }
     command.addAll(extraArguments);
+    if (lab != null) {
+      command.addAll(List.of("--host", host));
+      command = lab.inNamespace(name, command);
+    }
     Files.writeString(log, "\n===== " + LocalTime.now() + " test starts: " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -132,6 +153,10 @@ final class NodeProcess implements AutoCloseable {
       // Checkpoints every 200 events instead of 10,000, so that the kills, freezes and restarts of these
       // tests find checkpoints in pieces to recover from, copy and replay after, and not only a journal.
       builder.environment().put("JAVA_OPTS", "-Dpeerlink.router.snapshot-every=" + SNAPSHOT_EVERY);
+    }
+    if (lab != null && router) {
+      builder.environment().merge("JAVA_OPTS", "-Dpeerlink.ops.host=" + host, (a, b) -> a + " " + b);
+      builder.environment().put("PEERLINK_OPS_TOKEN", opsToken);
     }
     if (!javaOptions.isEmpty()) {
       builder.environment().merge("JAVA_OPTS", String.join(" ", javaOptions), (a, b) -> a + " " + b);
@@ -143,10 +168,33 @@ final class NodeProcess implements AutoCloseable {
 
   /** Waits until the router's operations port answers /health; fails at once if the process exits meanwhile. */
   void awaitHttp(Duration deadline) {
-    Await.until(deadline, () -> Http.answers(opsPort) || !process.isAlive(), () -> name + " to answer on its operations port " + opsPort + " (log " + log + ")");
+    Await.until(deadline, () -> opsAnswers() || !process.isAlive(), () -> name + " to answer on its operations port " + opsPort + " (log " + log + ")");
     if (!process.isAlive()) {
       throw new AssertionError(name + " exited with " + process.exitValue() + " while starting; its log ends with:\n" + tail(40));
     }
+  }
+
+  /** Whether /health on the operations port answers 200. */
+  private boolean opsAnswers() {
+    if (lab == null) {
+      return Http.answers(opsPort);
+    }
+    try {
+      return HTTP.send(ops("/health", Duration.ofSeconds(2)), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private HttpRequest ops(String path, Duration timeout) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + ops() + path)).timeout(timeout);
+    if (!opsToken.isEmpty()) {
+      request.header("Authorization", "Bearer " + opsToken);
+    }
+    return request.build();
   }
 
   /** SIGKILL: no shutdown hook, no flush, exactly like a crash. Works on a frozen process too. */
@@ -213,7 +261,7 @@ final class NodeProcess implements AutoCloseable {
 
   /** The node's cluster address as the rm and /status name it. */
   String address() {
-    return "pekko://peerlink@127.0.0.1:" + clusterPort;
+    return "pekko://peerlink@" + host + ":" + clusterPort;
   }
 
   /** host:port of the WebSocket endpoint, as clients' server lists want it. */
@@ -221,7 +269,7 @@ final class NodeProcess implements AutoCloseable {
     if (!router) {
       throw new IllegalStateException(name + " is the rm: it has no client endpoint");
     }
-    return "127.0.0.1:" + port;
+    return host + ":" + port;
   }
 
   boolean isRouter() {
@@ -237,7 +285,7 @@ final class NodeProcess implements AutoCloseable {
     if (!router) {
       throw new IllegalStateException(name + " is the rm: it has no operations port");
     }
-    return "127.0.0.1:" + opsPort;
+    return host + ":" + opsPort;
   }
 
   /** GET /status on this router node's operations port, or null when it does not answer. */
@@ -261,8 +309,7 @@ final class NodeProcess implements AutoCloseable {
       return null;
     }
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + ops() + path)).timeout(Duration.ofSeconds(5)).build();
-      return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(ops(path, Duration.ofSeconds(5)), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {

@@ -49,13 +49,13 @@ final class Scenario implements AutoCloseable {
   private Load load;
   private final long startedAt = System.nanoTime();
 
-  private Scenario(String label, long seed, Path work) throws java.io.IOException {
+  private Scenario(String label, long seed, Path work, NetworkLab lab) throws java.io.IOException {
     java.nio.file.Files.createDirectories(work);
     this.label = label;
     this.seed = seed;
     this.random = new Random(seed);
     this.work = work;
-    this.cluster = new Cluster3(work);
+    this.cluster = new Cluster3(work, lab);
   }
 
   /** Runs {@code body} {@code -Dpeerlink.e2e.repeat} times (default 2), each with its own seed, cluster and clients. */
@@ -65,6 +65,11 @@ final class Scenario implements AutoCloseable {
 
   /** Like {@link #repeat(String, Path, Body)}, with a different default number of runs. */
   static void repeat(String test, Path temp, int defaultTimes, Body body) throws Exception {
+    repeat(test, temp, defaultTimes, null, body);
+  }
+
+  /** Like {@link #repeat(String, Path, int, Body)}, with the nodes in the namespaces of {@code lab} (null: on 127.0.0.1). */
+  static void repeat(String test, Path temp, int defaultTimes, NetworkLab lab, Body body) throws Exception {
     int times = Integer.getInteger("peerlink.e2e.repeat", defaultTimes);
     Long fixed = Long.getLong("peerlink.e2e.seed");
     long base = fixed != null ? fixed : new SecureRandom().nextLong() >>> 16;
@@ -72,7 +77,7 @@ final class Scenario implements AutoCloseable {
     for (int i = 0; i < times; i++) {
       long seed = base + i;
       System.out.printf("%n=== %s run %d/%d seed=%d (replay with -Dpeerlink.e2e.seed=%d -Dpeerlink.e2e.repeat=1)%n", test, i + 1, times, seed, seed);
-      try (Scenario scenario = new Scenario(test + "-seed" + seed, seed, temp.resolve("run-" + (i + 1)))) {
+      try (Scenario scenario = new Scenario(test + "-seed" + seed, seed, temp.resolve("run-" + (i + 1)), lab)) {
         try {
           body.run(scenario);
           if (Boolean.getBoolean("peerlink.e2e.keepLogs")) {

@@ -1,18 +1,24 @@
 package peerlink.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.testkit.typed.FishingOutcome;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -101,6 +107,79 @@ class ReplicationCopyTest {
     }
   }
 
+  /**
+   * PartitionNemesisIT, seed 80487687867287, step 5: the link between the backup and the rm was cut, the
+   * Split Brain Resolver downed both, and both were started again. The backup's new incarnation came Up while
+   * the primary's in-sync set still named its old one (the shrink waited for the rm, which was down), so its
+   * MemberUp started no copy; when the rm was back and recorded the smaller set, nothing started one either,
+   * and the backup stayed out of the in-sync set (150 s and more) with a primary that had no failover left.
+   */
+  @Test
+  void aBackupThatCameBackWhileItsRemovalWaitedForTheRmGetsACopyOnceTheRemovalIsRecorded() throws Exception {
+    primaryNode = node(null, 0);
+    Address primaryAddress = Cluster.get(primaryNode.system()).selfMember().address();
+    String primary = primaryAddress.toString();
+    backupNode = node(primaryAddress, 0);
+    int backupPort = (Integer) Cluster.get(backupNode.system()).selfMember().address().port().get();
+    String backup = Cluster.get(backupNode.system()).selfMember().address().toString();
+    TestProbe<Replica.Command> first = backupNode.createTestProbe(Replica.Command.class);
+    backupNode.system().receptionist().tell(Receptionist.register(Replica.KEY, backupNode.spawn(installingReplica(backup, first.getRef()))));
+
+    store = LevelDbEventLog.open(dir.resolve("store"));
+    store.fence(1, "standalone");
+    localReplica = primaryNode.spawn(Replica.create(store, primary));
+    TestProbe<RmCommand> rm = primaryNode.createTestProbe(RmCommand.class);
+    leader = primaryNode.spawn(ReplicationLeader.create(store, localReplica, rm.getRef()));
+    CompletableFuture<Void> primaryDone = new CompletableFuture<>();
+    leader.tell(new ReplicationLeader.EnsurePrimary(primaryDone));
+    primaryDone.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+    // The backup installs its copy and the rm records it in sync: the store is replicated from now on.
+    RmCommand.ChangeIsr grow = nextChangeIsr(rm, List.of(backup, primary));
+    grow.replyTo().tell(new RmCommand.IsrChanged(grow.epoch(), grow.isr()));
+    long until = System.nanoTime() + WAIT.toNanos();
+    while (!store.wasReplicated() && System.nanoTime() < until) {
+      Thread.sleep(50);
+    }
+    assertTrue(store.wasReplicated(), "the primary's store carries the replicated marker");
+
+    // The backup leaves; the primary asks the rm to drop it, and the rm does not answer yet.
+    backupNode.shutdownTestKit();
+    nextChangeIsr(rm, List.of(primary));
+
+    // A new incarnation of the backup, at the same address, with an old store: it acknowledges nothing.
+    backupNode = node(primaryAddress, backupPort);
+    TestProbe<Replica.Command> second = backupNode.createTestProbe(Replica.Command.class);
+    backupNode.system().receptionist().tell(Receptionist.register(Replica.KEY, second.getRef()));
+    Thread.sleep(2_000); // the primary sees it Up and its replica listed while the removal still waits
+
+    RmCommand.ChangeIsr shrink = nextChangeIsr(rm, List.of(primary));
+    shrink.replyTo().tell(new RmCommand.IsrChanged(shrink.epoch(), shrink.isr()));
+    Replica.CopyChunk copy = lastChunkOf(second, WAIT);
+    assertEquals(grow.epoch(), copy.epoch(), "the new incarnation is sent a copy of the primary's epoch");
+  }
+
+  /** The next in-sync change the leader asks of the rm whose set is {@code isr} (sorted); others are ignored. */
+  private static RmCommand.ChangeIsr nextChangeIsr(TestProbe<RmCommand> rm, List<String> isr) {
+    List<String> sorted = isr.stream().sorted().toList();
+    List<RmCommand> seen = rm.fishForMessage(WAIT, m -> m instanceof RmCommand.ChangeIsr change && change.isr().stream().sorted().toList().equals(sorted)
+        ? FishingOutcomes.complete() : (FishingOutcome) FishingOutcomes.continueAndIgnore());
+    return (RmCommand.ChangeIsr) seen.get(seen.size() - 1);
+  }
+
+  /** A backup's replica that installs every copy and acknowledges every write at once, and tells {@code seen} of each message. */
+  private static Behavior<Replica.Command> installingReplica(String node, ActorRef<Replica.Command> seen) {
+    return Behaviors.receiveMessage(message -> {
+      seen.tell(message);
+      if (message instanceof Replica.CopyChunk chunk && chunk.last()) {
+        chunk.replyTo().tell(new ReplicaReply.CopyApplied(node, new StorePosition(chunk.epoch(), chunk.writeId()), "backup-store", chunk.sourceStore()));
+      } else if (message instanceof Replica.Replicate write && write.part() == write.parts() - 1) {
+        write.replyTo().tell(new ReplicaReply.Acked(node, write.epoch(), write.writeId()));
+      }
+      return Behaviors.same();
+    });
+  }
+
   /** Receives one whole copy (its chunks up to the last), ignoring the writes sent to the backup meanwhile. */
   private static Replica.CopyChunk lastChunkOf(TestProbe<Replica.Command> replica, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
@@ -115,10 +194,15 @@ class ReplicationCopyTest {
 
   /** A cluster node with role router: the first joins itself, the second joins it (one system name: one cluster). */
   private static ActorTestKit node(Address join) {
+    return node(join, 0);
+  }
+
+  /** The same on a given port (0: any free one), so that a node can come back at its old address. */
+  private static ActorTestKit node(Address join, int port) {
     ActorTestKit kit = ActorTestKit.create("copy", ConfigFactory.parseString(
         "pekko.actor.provider = cluster\n"
             + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-            + "pekko.remote.artery.canonical.port = 0\n"
+            + "pekko.remote.artery.canonical.port = " + port + "\n"
             + "pekko.cluster.jmx.enabled = off\n"
             + "pekko.cluster.roles = [\"router\"]\n")
         .withFallback(ConfigFactory.load()));
