@@ -52,7 +52,9 @@ public final class RmNode {
                   text = r.member().address() + " is reachable again";
                   kind = "membership";
                 } else if (event instanceof ClusterEvent.MemberDowned d) {
-                  text = d.member().address() + " was downed (its process was gone, or the split brain resolver decided)";
+                  text = d.member().address() + " was downed (its process was gone, or the split brain resolver decided, e.g. after a"
+                      + " network partition): a downed node stops (exit code 1) and does not come back by itself; unless it was stopped on"
+                      + " purpose, start it again with the same command (a supervisor's restart-on-failure does this)";
                 } else if (event instanceof ClusterEvent.MemberRemoved r) {
                   text = r.member().address() + " was removed from the cluster";
                 } else if (event instanceof ClusterEvent.MemberUp u) {
