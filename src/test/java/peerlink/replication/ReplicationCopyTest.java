@@ -73,15 +73,7 @@ class ReplicationCopyTest {
     TestProbe<Replica.Command> backupReplica = backupNode.createTestProbe(Replica.Command.class);
     backupNode.system().receptionist().tell(Receptionist.register(Replica.KEY, backupReplica.getRef()));
 
-    store = LevelDbEventLog.open(dir.resolve("store"));
-    store.fence(1, "standalone"); // a store with a history of its own, never replicated: it starts alone, without an rm
-    String primary = Cluster.get(primaryNode.system()).selfMember().address().toString();
-    localReplica = primaryNode.spawn(Replica.create(store, primary));
-    TestProbe<RmCommand> rm = primaryNode.createTestProbe(RmCommand.class);
-    leader = primaryNode.spawn(ReplicationLeader.create(store, localReplica, rm.getRef()));
-    CompletableFuture<Void> primaryDone = new CompletableFuture<>();
-    leader.tell(new ReplicationLeader.EnsurePrimary(primaryDone));
-    primaryDone.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    startPrimary(Cluster.get(primaryNode.system()).selfMember().address().toString());
 
     // The first copy is lost on the way: the backup's replica never sees it.
     Replica.CopyChunk lost = lastChunkOf(backupReplica, WAIT);
@@ -125,14 +117,7 @@ class ReplicationCopyTest {
     TestProbe<Replica.Command> first = backupNode.createTestProbe(Replica.Command.class);
     backupNode.system().receptionist().tell(Receptionist.register(Replica.KEY, backupNode.spawn(installingReplica(backup, first.getRef()))));
 
-    store = LevelDbEventLog.open(dir.resolve("store"));
-    store.fence(1, "standalone");
-    localReplica = primaryNode.spawn(Replica.create(store, primary));
-    TestProbe<RmCommand> rm = primaryNode.createTestProbe(RmCommand.class);
-    leader = primaryNode.spawn(ReplicationLeader.create(store, localReplica, rm.getRef()));
-    CompletableFuture<Void> primaryDone = new CompletableFuture<>();
-    leader.tell(new ReplicationLeader.EnsurePrimary(primaryDone));
-    primaryDone.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    TestProbe<RmCommand> rm = startPrimary(primary);
 
     // The backup installs its copy and the rm records it in sync: the store is replicated from now on.
     RmCommand.ChangeIsr grow = nextChangeIsr(rm, List.of(backup, primary));
@@ -212,5 +197,21 @@ class ReplicationCopyTest {
     cluster.manager().tell(Join.create(join != null ? join : cluster.selfMember().address()));
     up.expectMessageClass(SelfUp.class, Duration.ofSeconds(30));
     return kit;
+  }
+
+  /**
+   * A store with a history of its own, never replicated (so it starts alone, without an rm), its replica, and a
+   * leader made primary on {@code primary}; returns the probe that stands in for the rm.
+   */
+  private TestProbe<RmCommand> startPrimary(String primary) throws Exception {
+    store = LevelDbEventLog.open(dir.resolve("store"));
+    store.fence(1, "standalone");
+    localReplica = primaryNode.spawn(Replica.create(store, primary));
+    TestProbe<RmCommand> rm = primaryNode.createTestProbe(RmCommand.class);
+    leader = primaryNode.spawn(ReplicationLeader.create(store, localReplica, rm.getRef()));
+    CompletableFuture<Void> primaryDone = new CompletableFuture<>();
+    leader.tell(new ReplicationLeader.EnsurePrimary(primaryDone));
+    primaryDone.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    return rm;
   }
 }
