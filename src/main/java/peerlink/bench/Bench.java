@@ -38,7 +38,7 @@ public final class Bench {
     List<Scenario> scenarios = new ArrayList<>();
     try {
       if (names.size() == 1 && names.get(0).equals("all")) {
-        names = Scenario.NAMES;
+        names = Scenario.ALL;
       }
       for (String name : names) {
         scenarios.add(Scenario.named(name));

@@ -23,8 +23,8 @@ public record BenchOptions(
     Integer clients,
     int trials,
     int members,
-    int peers,
-    int perPeer,
+    Integer peers,
+    Integer perPeer,
     int maxConnections,
     int connectionStep,
     int window,
@@ -55,6 +55,14 @@ public record BenchOptions(
 
   int clientsOr(int fallback) {
     return clients != null ? clients : fallback;
+  }
+
+  int peersOr(int fallback) {
+    return peers != null ? peers : fallback;
+  }
+
+  int perPeerOr(int fallback) {
+    return perPeer != null ? perPeer : fallback;
   }
 
   double rateOr(double fallback) {

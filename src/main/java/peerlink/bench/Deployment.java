@@ -85,13 +85,31 @@ final class Deployment implements AutoCloseable {
       throw new BenchException("unknown deployment '" + kind + "' (single or replicated)");
     }
     progress.line("starting " + kind + " deployment: " + nodes.stream().map(NodeProcess::toString).toList());
+    startupSeconds = awaitReady(options, progress, started, "ready");
+  }
+
+  /**
+   * Stops every node (SIGTERM, as an operator would) and starts the same commands again: same ports, same
+   * data. Returns the seconds from the start of the new processes until the deployment is ready again.
+   */
+  double restart(BenchOptions options, Progress progress) {
+    close();
+    long started = System.nanoTime();
+    nodes.forEach(NodeProcess::start);
+    progress.line("restarted " + kind + " deployment: " + nodes.stream().map(NodeProcess::toString).toList());
+    return awaitReady(options, progress, started, "ready again");
+  }
+
+  /** Waits until clients can use it: every router healthy and, replicated, both routers in the rm's in-sync set. */
+  private double awaitReady(BenchOptions options, Progress progress, long started, String what) {
     long deadline = System.nanoTime() + (long) (options.startupTimeoutSeconds() * 1e9);
     waitFor("router nodes answer /health on their operations ports", deadline, () -> opsPorts.stream().allMatch(HttpProbe::healthy));
     if (REPLICATED.equals(kind)) {
       waitFor("the backup is in the rm's in-sync set", deadline, this::backupInSync);
     }
-    startupSeconds = (System.nanoTime() - started) / 1e9;
-    progress.line(String.format("%s deployment ready after %.1f s", kind, startupSeconds));
+    double seconds = (System.nanoTime() - started) / 1e9;
+    progress.line(String.format("%s deployment %s after %.1f s", kind, what, seconds));
+    return seconds;
   }
 
   private NodeProcess node(String name, Map<String, String> env, BenchOptions options, Object... args) {
@@ -128,14 +146,23 @@ final class Deployment implements AutoCloseable {
     JsonNode rm = status.path("rm");
     String primaryAddress = address(clusterPorts.get(0));
     String backupAddress = address(clusterPorts.get(1));
-    boolean primaryKnown = primaryAddress.equals(rm.path("primary").asText());
+    String granted = rm.path("primary").asText();
+    // After a restart the rm may grant either router (both are in sync); the first start always grants the first.
+    boolean primaryKnown = primaryAddress.equals(granted) || (restarted() && backupAddress.equals(granted));
     boolean primaryIn = false;
     boolean backupIn = false;
     for (JsonNode member : rm.path("isr")) {
       primaryIn |= primaryAddress.equals(member.asText());
       backupIn |= backupAddress.equals(member.asText());
     }
+    if (primaryKnown) {
+      primary = backupAddress.equals(granted) ? nodes.get(1) : nodes.get(0);
+    }
     return primaryKnown && primaryIn && backupIn;
+  }
+
+  private boolean restarted() {
+    return startupSeconds > 0;
   }
 
   private static String address(int clusterPort) {
@@ -184,6 +211,12 @@ final class Deployment implements AutoCloseable {
     return named;
   }
 
+  /** The router nodes (not the rm), in start order. */
+  List<NodeProcess> routers() {
+    return nodes.subList(0, routerPorts.size());
+  }
+
+  /** The router the rm granted the primary role when the deployment last became ready. */
   NodeProcess primary() {
     return primary;
   }

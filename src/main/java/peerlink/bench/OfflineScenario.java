@@ -12,13 +12,16 @@ import peerlink.client.ClientListener;
  * queued message arrived. {@code offeredRate} is the rate at which the queue was filled (SENT per second).
  */
 final class OfflineScenario implements Scenario {
+  private static final int DEFAULT_PEERS = 1000;
+  private static final int DEFAULT_PER_PEER = 100;
+
   @Override
   public List<ResultRow> run(BenchContext ctx) {
     BenchOptions o = ctx.options;
     String kind = o.deploymentOr(Deployment.REPLICATED);
     Deployment deployment = ctx.deploy(kind);
     WarmedUp warmedUp = o.warmup() > 0 ? warmUp(ctx, deployment) : new WarmedUp(0, 0);
-    Round measured = new Round(ctx, deployment, "offline", o.perPeer());
+    Round measured = new Round(ctx, deployment, "offline", o.perPeerOr(DEFAULT_PER_PEER));
     ResultRow row = measured.run().put("warmupRounds", warmedUp.rounds()).put("warmupS", warmedUp.seconds());
     ctx.release(deployment);
     return List.of(row);
@@ -55,10 +58,10 @@ final class OfflineScenario implements Scenario {
    */
   private static WarmedUp warmUp(BenchContext ctx, Deployment deployment) {
     BenchOptions o = ctx.options;
-    int perPeer = Math.max(1, o.perPeer() / 10);
+    int perPeer = Math.max(1, o.perPeerOr(DEFAULT_PER_PEER) / 10);
     long start = System.nanoTime();
     for (int round = 1; ; round++) {
-      ctx.progress.line(String.format("warm-up round %d: unmeasured, %d recipients with %d messages each", round, o.peers(), perPeer));
+      ctx.progress.line(String.format("warm-up round %d: unmeasured, %d recipients with %d messages each", round, o.peersOr(DEFAULT_PEERS), perPeer));
       Double cores = (Double) new Round(ctx, deployment, "offline-w" + round, perPeer).run().get("jitCores");
       double seconds = (System.nanoTime() - start) / 1e9;
       switch (judge(cores, seconds, o.warmupMax())) {
@@ -96,7 +99,7 @@ final class OfflineScenario implements Scenario {
     ResultRow run() {
       BenchOptions o = ctx.options;
       String kind = deployment.kind();
-      int recipients = o.peers();
+      int recipients = o.peersOr(DEFAULT_PEERS);
       int senders = o.clientsOr(10);
       Steps steps = new Steps();
       Step step = steps.add("reconnect", 0);

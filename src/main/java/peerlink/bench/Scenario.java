@@ -15,9 +15,13 @@ interface Scenario {
       case "fanout" -> new FanoutScenario();
       case "connections" -> new ConnectionsScenario();
       case "abuse" -> new AbuseScenario();
+      case "scale" -> new ScaleScenario();
       default -> throw new BenchException("unknown scenario '" + name + "'; one of " + NAMES);
     };
   }
 
-  List<String> NAMES = List.of("direct", "durable", "offline", "failover", "fanout", "connections", "abuse");
+  List<String> NAMES = List.of("direct", "durable", "offline", "failover", "fanout", "connections", "abuse", "scale");
+
+  /** What {@code all} runs: every scenario but {@code scale}, which runs for hours at its defaults. */
+  List<String> ALL = NAMES.stream().filter(name -> !name.equals("scale")).toList();
 }

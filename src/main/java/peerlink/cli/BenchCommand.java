@@ -27,10 +27,13 @@ import picocli.CommandLine.Parameters;
       "  failover     SIGKILL the primary under load: kill -> first new SENT",
       "  fanout       one sender, a group of --members: deliveries per second",
       "  connections  idle authenticated clients on one node, RSS per 1,000",
+      "  abuse        hostile clients beside normal ones: what the normal ones see",
+      "  scale        --peers away peers with --per-peer queued each: heap, checkpoint,",
+      "               restart and failover as the state doubles (hours at its defaults)",
       ""
     })
 public final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SCENARIO", description = "direct, durable, offline, failover, fanout, connections or abuse; a comma-separated list of them (sharing one deployment of each kind; failover always starts its own), or all.")
+  @Parameters(index = "0", paramLabel = "SCENARIO", description = "direct, durable, offline, failover, fanout, connections, abuse or scale; a comma-separated list of them (sharing one deployment of each kind; failover and scale always start their own), or all (every one but scale).")
   String scenario;
 
   @Option(names = "--deployment", paramLabel = "KIND", description = "single (one router node) or replicated (primary + backup + rm). Default: replicated; connections: single.")
@@ -84,11 +87,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--members", paramLabel = "N", defaultValue = "1000", description = "fanout: group members, each on its own connection (default: ${DEFAULT-VALUE}).")
   int members;
 
-  @Option(names = "--peers", paramLabel = "N", defaultValue = "1000", description = "offline: recipients (default: ${DEFAULT-VALUE}).")
-  int peers;
+  @Option(names = "--peers", paramLabel = "N", description = "offline: recipients (default: 1000); scale: away peers in the end (default: 1000000).")
+  Integer peers;
 
-  @Option(names = "--per-peer", paramLabel = "N", defaultValue = "100", description = "offline: messages queued for each recipient (default: ${DEFAULT-VALUE}).")
-  int perPeer;
+  @Option(names = "--per-peer", paramLabel = "N", description = "offline: messages queued for each recipient (default: 100); scale: for each away peer (default: 10).")
+  Integer perPeer;
 
   @Option(names = "--max-connections", paramLabel = "N", defaultValue = "10000", description = "connections: stop after this many clients (default: ${DEFAULT-VALUE}).")
   int maxConnections;

@@ -84,6 +84,30 @@ class BenchSmokeIT {
     assertTrue(summary.get("p50Ms").asDouble() > 0, "a failover time: " + summary);
   }
 
+  @Test
+  void scaleGrowsTheStateRestartsFailsOverAndTheSampleGetsEverything() throws Exception {
+    Process scale = bench(work.resolve("scale"), "scale",
+        "--peers", "40", "--per-peer", "3", "--clients", "4", "--rate", "20", "--duration-per-step", "2", "--after-kill", "1");
+    List<JsonNode> rows = rows(scale, work.resolve("scale"));
+
+    List<String> labels = rows.stream().map(r -> r.get("label").asText()).toList();
+    assertEquals(List.of("stage 1 peers", "stage 1 queued", "stage 2 peers", "stage 2 queued", "stage 3 peers", "stage 3 queued",
+        "stage 4 peers", "stage 4 queued", "growth", "restart", "failover", "sample drain"), labels);
+    for (JsonNode row : rows) {
+      assertEquals(0, row.get("lost").asLong(), "lost in " + row);
+      assertEquals(0, row.get("dup").asLong(), "duplicated in " + row);
+      assertTrue(row.get("pass").asBoolean(), "passed: " + row);
+    }
+    JsonNode last = rows.get(7);
+    assertEquals(40, last.get("peers").asInt(), "the last stage holds every away peer: " + last);
+    assertEquals(120, last.get("queued").asLong(), "and every queued message: " + last);
+    assertTrue(last.get("primaryHeapMiB").asDouble() > 0 && last.get("backupHeapMiB").asDouble() > 0, "live heap read with jcmd: " + last);
+    assertTrue(last.get("primaryRssMiB").asDouble() > 0 && last.get("storeMiB").asDouble() > 0, "RSS and store size: " + last);
+    assertTrue(rows.get(9).get("firstSentS").asDouble() >= rows.get(9).get("readyS").asDouble(), "restart: ready, then a SENT: " + rows.get(9));
+    assertTrue(rows.get(10).get("failoverMs").asDouble() > 0, "a failover time: " + rows.get(10));
+    assertEquals(3L * rows.get(11).get("sampledPeers").asLong(), rows.get(11).get("received").asLong(), "each sampled peer got its 3: " + rows.get(11));
+  }
+
   private static Process bench(Path dir, String scenario, String... options) throws IOException {
     Files.createDirectories(dir);
     List<String> command = new ArrayList<>(List.of(bin().toString(), "bench", scenario, "--json", "--work-dir", dir.resolve("nodes").toString(), "--seed", "42"));
