@@ -43,6 +43,8 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
   private final Clock clock;
   private final FreeSpace space;
   private final Serialization serialization;
+  // The last reason a recovery failed, so that a wait of many attempts is logged once.
+  private String lastRecoveryFailure;
 
   public static Behavior<Decide> create(ActorRef<RouterCommand> router, RegistrySettings settings, Clock clock) {
     return create(router, settings, clock, FreeSpace.UNCHECKED);
@@ -207,7 +209,16 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
               router.tell(new RouterCommand.RegistryReady());
             })
         // The router tells /ready why it cannot serve: on the primary, usually that no primary was granted yet.
-        .onSignal(RecoveryFailed.class, (state, failed) -> router.tell(new RouterCommand.RegistryFailed(rootMessage(failed.getFailure()))))
+        .onSignal(RecoveryFailed.class, (state, failed) -> {
+          String reason = rootMessage(failed.getFailure());
+          if (!reason.equals(lastRecoveryFailure)) {
+            // One line per new reason; Pekko's supervisor logs each attempt, and conf/logback.xml drops those
+            // that only say this node is not the primary yet (peerlink.node.RegistryWaitFilter).
+            context.getLog().info("Registry cannot recover yet ({}); it tries again with backoff", reason);
+            lastRecoveryFailure = reason;
+          }
+          router.tell(new RouterCommand.RegistryFailed(reason));
+        })
         .build();
   }
 

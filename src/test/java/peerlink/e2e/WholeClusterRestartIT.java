@@ -1,6 +1,7 @@
 package peerlink.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -173,6 +174,11 @@ class WholeClusterRestartIT {
       assertEquals(cluster.p1.address(), view.path("primary").asText(), "the stale backup must not become primary: " + view);
       assertEquals(epoch, view.path("epoch").asLong(), "no promotion while only the stale backup is up: " + view);
       assertEquals(0, s.ledger.sentSubmittedAfter(waiting), "nothing is acknowledged while no node with the latest data is up");
+      // Its registry was refused at every recovery attempt meanwhile: said in one line, not as Pekko's ERROR with
+      // two stack traces per attempt (conf/logback.xml's RegistryWaitFilter).
+      assertTrue(cluster.p2.logContains("Registry cannot recover yet (not the primary: "), "the wait is logged once:\n" + cluster.p2.tail(30));
+      assertFalse(cluster.p2.logContains("Caused by: java.lang.IllegalStateException: not the primary: "),
+          "no stack trace for an expected wait:\n" + cluster.p2.tail(30));
       System.out.println("stale backup waits; rm view: primary " + view.path("primary").asText() + ", isr " + view.path("isr"));
 
       // The up-to-date node returns: the cluster recovers with everything.
