@@ -4,10 +4,11 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import path from "node:path";
 import {
   PeerLinkError, exportKeyFile, importKeyFile, memoryKeyStore, memoryResumeStore, webSocketUrl,
 } from "../../main/resources/web/peerlink.js";
-import { freshId, peer, until } from "./support.js";
+import { SERVERS, freshId, peer, until } from "./support.js";
 
 test("a registered peer sends to another, which receives the message once; the sender sees it delivered", async () => {
   const alice = peer(freshId("alice"));
@@ -214,4 +215,25 @@ test("addresses: host:port is TLS; plain ws:// only when allowed", () => {
   assert.equal(webSocketUrl("ws://127.0.0.1:8009", true), "ws://127.0.0.1:8009/ws");
   assert.throws(() => webSocketUrl("localhost"), /not a router node's address/);
   assert.throws(() => webSocketUrl("localhost:8008/x"), /not a router node's address/);
+});
+
+test("the complete example of docs/client.md runs as shown", { timeout: 120_000 }, async () => {
+  const { readFileSync, writeFileSync, mkdirSync, copyFileSync, symlinkSync, existsSync } = await import("node:fs");
+  const { execFileSync } = await import("node:child_process");
+  const here = new URL(".", import.meta.url).pathname;
+  const root = path.resolve(here, "../../..");
+  const doc = readFileSync(path.join(root, "docs/client.md"), "utf8");
+  const section = doc.slice(doc.indexOf("## JavaScript"));
+  const code = section.match(/```js\n([\s\S]*?)```/)[1];
+  const expected = section.match(/It prints \(the ids differ\):\n\n```\n([\s\S]*?)```/)[1].trim().split("\n");
+  const dir = path.join(root, "target/js-example");
+  mkdirSync(dir, { recursive: true });
+  for (const f of ["peerlink.js", "identity.js"]) copyFileSync(path.join(root, "src/main/resources/web", f), path.join(dir, f));
+  if (!existsSync(path.join(dir, "node_modules"))) symlinkSync(path.join(here, "node_modules"), path.join(dir, "node_modules"));
+  writeFileSync(path.join(dir, "echo.mjs"), code);
+  const out = execFileSync("node", ["echo.mjs", SERVERS[0], process.env.NODE_EXTRA_CA_CERTS], { cwd: dir, encoding: "utf8", timeout: 100_000 });
+  const lines = out.trim().split("\n");
+  assert.equal(lines.length, expected.length, out);
+  const idsOf = (line) => line.replace(/-[a-z0-9]+\b/g, "-ID").replace(/\bm\d+\b/g, "mN");
+  assert.deepEqual(lines.map(idsOf), expected.map(idsOf));
 });
