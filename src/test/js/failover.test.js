@@ -16,11 +16,15 @@ test("the primary is SIGKILLed while a client sends: it reconnects to the other 
   try {
     await alice.client.register();
     await bob.client.register();
+    await until("alice on the primary", () => alice.client.isLoggedIn && alice.client.server === SERVERS[0]);
     const total = 60;
     const oks = [];
+    let lostBefore = 0;
     for (let i = 0; i < total; i++) {
       oks.push(alice.client.send(bob.id, `m${i}`));
       if (i === 20) {
+        assert.equal(alice.client.server, SERVERS[0], "alice is connected to the primary when it dies");
+        lostBefore = alice.seen.disconnects.length;
         process.kill(PRIMARY_PID, "SIGKILL");
       }
       await new Promise((r) => setTimeout(r, 20));
@@ -31,10 +35,14 @@ test("the primary is SIGKILLed while a client sends: it reconnects to the other 
     await new Promise((r) => setTimeout(r, 500)); // room for a doubled one to show
     assert.deepEqual(bob.seen.messages.map((m) => m.body), Array.from({ length: total }, (_, i) => `m${i}`));
     await until("60 receipts", () => new Set(alice.seen.delivered.map((d) => d.msgId)).size === total, 120_000);
-    assert.ok(alice.seen.disconnects.length >= 1, "alice was connected to the primary, which died");
+    assert.ok(alice.seen.disconnects.slice(lostBefore).some((d) => d.server === SERVERS[0]), "alice lost the primary when it died");
     assert.equal(alice.client.server, SERVERS[1], "alice carries on through the other node");
-    console.log(`alice: connects ${JSON.stringify(alice.seen.connects)}, disconnects ${JSON.stringify(alice.seen.disconnects)}`);
   } finally {
+    // what the clients went through, for a failure's reader (and the log of a success)
+    for (const p of [alice, bob]) {
+      console.log(`${p.id}: connects ${JSON.stringify(p.seen.connects)}, disconnects ${JSON.stringify(p.seen.disconnects)}, `
+        + `notices ${JSON.stringify(p.seen.notices)}, ${p.seen.messages.length} messages, ${p.seen.delivered.length} receipts`);
+    }
     await alice.client.close();
     await bob.client.close();
   }

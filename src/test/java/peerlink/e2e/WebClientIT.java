@@ -31,11 +31,16 @@ class WebClientIT {
 
   @Test
   void theLibraryFailsOverToTheBackupWhenThePrimaryIsKilledLosingAndDoublingNothing() throws Exception {
-    try (Cluster3 cluster = new Cluster3(temp).start()) {
+    Cluster3 cluster = new Cluster3(temp);
+    try (cluster) {
+      cluster.start();
       NodeJs.test("failover.test.js", Map.of(
           "PEERLINK_SERVERS", String.join(",", cluster.servers()),
           "PEERLINK_PRIMARY_PID", Long.toString(cluster.p1.pid()),
           "NODE_EXTRA_CA_CERTS", Launcher.caFile().toString()), Duration.ofMinutes(5));
+    } catch (AssertionError failed) {
+      System.out.println("node logs kept in " + cluster.preserveLogs("WebClientIT"));
+      throw failed;
     }
   }
 }
