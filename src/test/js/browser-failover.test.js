@@ -18,6 +18,8 @@ test("the primary is SIGKILLed while a page sends: it shows reconnecting, then e
   Object.assign(bob, await person(bob.id));
   await register(alice);
   await register(bob);
+  // the page must be on the primary when it dies (it starts with the node that served it)
+  await alice.page.getByRole("status").filter({ hasText: `Connected to ws://${new URL(WEB[0]).host}` }).waitFor({ timeout: WAIT });
   await open(alice, bob.id);
   await type(alice, "before the kill");
   await waitForState(alice, "before the kill", "delivered");
