@@ -104,7 +104,7 @@ async function start(register) {
   }
   showStatus("Connecting to " + servers[0] + "…");
   try {
-    const ok = register ? await client.register() : await client.loggedIn();
+    const ok = register ? await client.register($("invitation").value.trim() || null) : await client.loggedIn();
     localStorage.setItem("peerlink.lastPeer", peer);
     $("login").hidden = true;
     $("chat").hidden = false;
