@@ -25,8 +25,8 @@ public final class DemoCommand implements Callable<Integer> {
     Files.createDirectories(data);
     List<Process> processes = new ArrayList<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> processes.forEach(Process::destroy)));
-    processes.add(start(bin, "primary", List.of("server", "--port", "8008", "--data", data.resolve("8008").toString())));
-    processes.add(start(bin, "backup", List.of("server", "--port", "8009", "--backup", "--data", data.resolve("8009").toString())));
+    processes.add(start(bin, "primary", WEB_PRIMARY, List.of("server", "--port", "8008", "--data", data.resolve("8008").toString())));
+    processes.add(start(bin, "backup", WEB_BACKUP, List.of("server", "--port", "8009", "--backup", "--data", data.resolve("8009").toString())));
     Process rm = new ProcessBuilder(List.of(bin.toString(), "rm", "--data", data.resolve("rm").toString()))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.INHERIT)
@@ -40,19 +40,27 @@ public final class DemoCommand implements Callable<Integer> {
             + "  bin/peerlink client --id alice --server localhost:8008,localhost:8009%n"
             + "  bin/peerlink client --id bob --server localhost:8009,localhost:8008%n"
             + "  bin/peerlink status          (asks the operations ports 10008, 10009)%n"
+            + "Web client (this machine's browser; plain text on the loopback address only, README \"The web client\"):%n"
+            + "  http://127.0.0.1:%d/?servers=ws://127.0.0.1:%d,ws://127.0.0.1:%d%n"
             + "Kill the primary (kill -9 %d) and watch the backup take over. Ctrl-C stops everything.%n%n",
-        data.toAbsolutePath(), processes.get(0).pid());
+        data.toAbsolutePath(), WEB_PRIMARY, WEB_PRIMARY, WEB_BACKUP, processes.get(0).pid());
     rm.waitFor();
     return 0;
   }
 
-  private Process start(Path bin, String name, List<String> args) throws IOException {
+  /** The nodes' web client ports on 127.0.0.1 (peerlink.gateway.loopback-web-port). */
+  static final int WEB_PRIMARY = 8010;
+  static final int WEB_BACKUP = 8011;
+
+  private Process start(Path bin, String name, int webPort, List<String> args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(bin.toString());
     command.addAll(args);
-    return new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve(name + ".log").toFile()))
-        .start();
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve(name + ".log").toFile()));
+    // bin/peerlink passes JAVA_OPTS to the JVM, where a system property overrides the config file.
+    builder.environment().merge("JAVA_OPTS", "-Dpeerlink.gateway.loopback-web-port=" + webPort, (a, b) -> a + " " + b);
+    return builder.start();
   }
 }

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param maxConnectionsPerAddress connections from one source address at once (0: no limit)
  * @param loginTimeout a connection not logged in this long after its TCP accept is closed
  * @param deadAfter a connection from which nothing (not even a pong) arrives this long is closed
+ * @param loopbackWebPort a port on 127.0.0.1 where the node also serves the web client and WebSocket in plain
+ *     text, for browsers on this machine; 0: none
  */
 public record GatewaySettings(
     int backlog,
@@ -25,7 +27,8 @@ public record GatewaySettings(
     int maxConnections,
     int maxConnectionsPerAddress,
     Duration loginTimeout,
-    Duration deadAfter) {
+    Duration deadAfter,
+    int loopbackWebPort) {
   private static final String PREFIX = "peerlink.gateway.";
 
   /** @throws IllegalArgumentException naming the setting that is out of range */
@@ -46,8 +49,11 @@ public record GatewaySettings(
     Duration dead = positive(config, "dead-after");
     require(dead.compareTo(keepAlive.multipliedBy(2)) >= 0, "dead-after",
         "must be at least twice peerlink.gateway.keep-alive-idle (" + keepAlive + "), so that a live client has had two pings to answer, not " + dead);
+    int webPort = config.getInt(PREFIX + "loopback-web-port");
+    require(webPort >= 0 && webPort <= 65535, "loopback-web-port", "must be 0 (none) or a port from 1 to 65535, not " + webPort);
     return new GatewaySettings(
-        backlog, keepAlive, (int) unsent, stalled, threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), connections, perAddress, login, dead);
+        backlog, keepAlive, (int) unsent, stalled, threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), connections, perAddress, login, dead,
+        webPort);
   }
 
   private static Duration positive(Config config, String key) {

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -11,8 +12,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
- * The plain HTTP side of the public (client) port: {@code GET /health} (liveness) and {@code GET /ready}
- * (readiness), which load balancers probe; why a node is not ready is only on the operations port, as it
+ * The plain HTTP side of the public (client) port: the web client's files ({@link WebFiles}: {@code GET /}
+ * and the page's scripts), {@code GET /health} (liveness) and {@code GET /ready} (readiness), which load
+ * balancers probe; why a node is not ready is only on the operations port, as it
  * can name nodes and addresses. {@code /status} is not served here: it tells the cluster's membership and
  * history, so it lives on the operations port ({@link OpsServer}). Requests for {@code /ws}
  * never get here: the WebSocket handshake takes them first.
@@ -46,8 +48,17 @@ final class HttpEndpoints extends SimpleChannelInboundHandler<FullHttpRequest> {
       case "/status" -> HttpReply.send(ctx, HttpResponseStatus.NOT_FOUND, HttpReply.TEXT,
           "Not found: /status is not served on the client port; it is on this node's operations port, http://" + opsAddress
               + "/status (peerlink.ops, --ops-port), or ask with bin/peerlink status.\n", keepAlive);
-      default -> HttpReply.send(ctx, HttpResponseStatus.NOT_FOUND, HttpReply.TEXT,
-          "Not found: " + path + ". This port serves /ws (WebSocket), /health and /ready.\n", keepAlive);
+      default -> {
+        if (WebFiles.serves(path)) {
+          boolean head = HttpMethod.HEAD.equals(request.method());
+          if (head || HttpReply.isGet(ctx, request, keepAlive)) {
+            WebFiles.send(ctx, path, head, keepAlive);
+          }
+        } else {
+          HttpReply.send(ctx, HttpResponseStatus.NOT_FOUND, HttpReply.TEXT,
+              "Not found: " + path + ". This port serves the web client (/), /ws (WebSocket), /health and /ready.\n", keepAlive);
+        }
+      }
     }
   }
 }

@@ -68,7 +68,7 @@ public final class WebSocketGateway implements AutoCloseable {
   /** Connections refused since the last log line about it: a flood is logged once per interval, not per connection. */
   private final AtomicLong refusedSinceLog = new AtomicLong();
   private final AtomicLong lastRefusalLog = new AtomicLong();
-  private volatile Channel listening;
+  private final java.util.List<Channel> listening = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * @param tls what the node presents on wss://, or null to serve plain ws://
@@ -98,6 +98,19 @@ public final class WebSocketGateway implements AutoCloseable {
 
   /** Listens on {@code host:port}; completes once connections are accepted, or with why they cannot be. */
   public CompletionStage<WebSocketGateway> bind(String host, int port) {
+    return listen(host, port, tls);
+  }
+
+  /**
+   * Also serves the web client and WebSocket in plain text on the loopback address only (127.0.0.1:{@code
+   * port}), for a browser on this machine: it treats http://127.0.0.1 as a secure context (WebCrypto works)
+   * and needs no CA installed, and nobody off the machine can reach it (README, "The web client").
+   */
+  public CompletionStage<WebSocketGateway> bindLoopbackPlain(int port) {
+    return listen(InetAddress.getLoopbackAddress().getHostAddress(), port, null);
+  }
+
+  private CompletionStage<WebSocketGateway> listen(String host, int port, GatewayTls tls) {
     int maxText = sessionSettings.limits().maxFrameBytes();
     HttpEndpoints endpoints = new HttpEndpoints(readiness, opsAddress);
     WebSocketServerProtocolConfig upgrade =
@@ -157,7 +170,7 @@ public final class WebSocketGateway implements AutoCloseable {
     binding.addListener(
         done -> {
           if (done.isSuccess()) {
-            listening = binding.channel();
+            listening.add(binding.channel());
             bound.complete(this);
           } else {
             bound.completeExceptionally(done.cause());
@@ -205,8 +218,7 @@ public final class WebSocketGateway implements AutoCloseable {
   /** Stops accepting, closes every client connection (clients fail over to another node), frees the threads. */
   @Override
   public void close() {
-    Channel channel = listening;
-    if (channel != null) {
+    for (Channel channel : listening) {
       channel.close().syncUninterruptibly();
     }
     open.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

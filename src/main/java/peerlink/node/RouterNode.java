@@ -85,9 +85,10 @@ public final class RouterNode {
     ActorRef<SessionDirectory.Command> directory = context.spawn(SessionDirectory.create(), "sessions");
     AtomicBoolean clientPortListening = new AtomicBoolean();
     NodeReadiness readiness = new NodeReadiness(system, router, clientPortListening::get, space);
+    GatewaySettings gatewaySettings = GatewaySettings.from(system.settings().config());
     WebSocketGateway gateway =
         new WebSocketGateway(
-            system, router, SessionSettings.from(system.settings().config()), GatewaySettings.from(system.settings().config()), tls, directory,
+            system, router, SessionSettings.from(system.settings().config()), gatewaySettings, tls, directory,
             readiness::check, opsSettings.address());
     OpsServer ops = new OpsServer(opsSettings, () -> status.json(gateway.connectedClients()), readiness::check);
     // Connections end with the node's actors (its sessions); a client cut off then reconnects to another node.
@@ -104,9 +105,22 @@ public final class RouterNode {
                 log.info(
                     "PeerLink router node listening on {}://{}:{}/ws (cluster {}, data {}, {})",
                     gateway.scheme(), options.host(), options.port(), options.self(), options.dataDir(), gateway.describeIo());
+                if (gatewaySettings.loopbackWebPort() > 0) {
+                  serveLoopbackWeb(system, log, gateway, gatewaySettings.loopbackWebPort());
+                }
                 serveOps(system, log, opsSettings, ops);
               }
             });
+  }
+
+  /** The web client in plain text for this machine's browsers (peerlink.gateway.loopback-web-port). */
+  private static void serveLoopbackWeb(ActorSystem<?> system, Logger log, WebSocketGateway gateway, int port) {
+    try {
+      gateway.bindLoopbackPlain(port).toCompletableFuture().join();
+      log.info("Web client for this machine: http://127.0.0.1:{}/ (plain text on the loopback address only)", port);
+    } catch (RuntimeException failure) {
+      stop(system, log, ListenFailed.of("127.0.0.1", port, "the web client on loopback", "peerlink.gateway.loopback-web-port", failure.getCause() != null ? failure.getCause() : failure));
+    }
   }
 
   /**

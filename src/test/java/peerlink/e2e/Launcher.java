@@ -42,6 +42,12 @@ final class Launcher {
     return ClientTls.trusting(installed.resolve("conf/tls").resolve(TlsFiles.CA_CERT));
   }
 
+  /** The deployment CA the nodes' certificates are signed by (made by the first node started), for clients outside the JVM. */
+  static Path caFile() {
+    bin();
+    return installed.resolve("conf/tls").resolve(TlsFiles.CA_CERT);
+  }
+
   static void environment(ProcessBuilder builder) {
     builder.environment().put("PEERLINK_NO_BUILD", "1");
     // C1 only and the serial collector: these nodes carry a few messages a second, and three or four of them

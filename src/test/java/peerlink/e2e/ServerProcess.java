@@ -19,6 +19,8 @@ final class ServerProcess implements AutoCloseable {
   private Process process;
   /** The config file bin/peerlink reads (PEERLINK_CONF); null: the installation's conf/peerlink.conf. */
   private Path config;
+  /** JVM options for the node (bin/peerlink passes JAVA_OPTS on; a -D setting overrides the config file). */
+  private String javaOptions;
 
   ServerProcess(Path workDir, String name) {
     this.dataDir = workDir.resolve(name + "-data");
@@ -28,6 +30,12 @@ final class ServerProcess implements AutoCloseable {
   /** This server reads {@code file} as its config, as an operator's {@code PEERLINK_CONF=file bin/peerlink server} does. */
   ServerProcess withConfig(Path file) {
     this.config = file;
+    return this;
+  }
+
+  /** This server's JVM gets {@code options}, e.g. {@code -Dpeerlink.gateway.loopback-web-port=N}. */
+  ServerProcess withJavaOptions(String options) {
+    this.javaOptions = options;
     return this;
   }
 
@@ -45,6 +53,9 @@ final class ServerProcess implements AutoCloseable {
     Launcher.environment(builder);
     if (config != null) {
       builder.environment().put("PEERLINK_CONF", config.toString());
+    }
+    if (javaOptions != null) {
+      builder.environment().merge("JAVA_OPTS", javaOptions, (a, b) -> a + " " + b);
     }
     process = builder.start();
     Poll.until(Duration.ofSeconds(90), () -> Http.answers(opsPort) || !process.isAlive(), "server's operations port " + opsPort + " (log " + log + ")");

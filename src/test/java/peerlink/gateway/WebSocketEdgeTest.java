@@ -159,6 +159,35 @@ class WebSocketEdgeTest {
     assertTrue(post.body().contains("GET"), post.body());
   }
 
+  @Test
+  void theWebClientIsServedWithItsContentTypesAndNoOtherFileIsReachable() throws Exception {
+    HttpResponse<String> page = get("/", "GET");
+    assertEquals(200, page.statusCode());
+    assertEquals("text/html; charset=UTF-8", page.headers().firstValue("content-type").orElse(""));
+    assertTrue(page.body().contains("<script type=\"module\" src=\"app.js\"></script>"), page.body());
+    assertTrue(page.headers().firstValue("content-security-policy").orElse("").contains("script-src 'self'"));
+    assertEquals("nosniff", page.headers().firstValue("x-content-type-options").orElse(""));
+    assertEquals("text/javascript; charset=UTF-8", get("/peerlink.js", "GET").headers().firstValue("content-type").orElse(""));
+    assertEquals("text/javascript; charset=UTF-8", get("/app.js?v=2", "GET").headers().firstValue("content-type").orElse(""));
+    assertEquals("text/css; charset=UTF-8", get("/style.css", "GET").headers().firstValue("content-type").orElse(""));
+    assertEquals(405, get("/", "POST").statusCode());
+    // Only the listed names: no path is resolved against a folder, in the jar or on disk.
+    for (String path : new String[] {"/../pom.xml", "/%2e%2e/pom.xml", "/web/app.js", "/peerlink/gateway/WebFiles.class", "/index.html/", "//app.js", "/app.js%00"}) {
+      assertTrue(rawGet(path).startsWith("HTTP/1.1 404"), path + " must not be served");
+    }
+  }
+
+  /** A GET with the path sent exactly as written (an HTTP client would normalise it). */
+  private static String rawGet(String path) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", node.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
   private static HttpResponse<String> get(String path, String method) throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))

@@ -1,0 +1,138 @@
+// What the browser tests share: a headless Chromium (Debian's, driven by playwright-core), people at pages
+// (each page a browser context of its own), reading what the page shows, a console peer, screenshots.
+//
+// Environment (set by BrowserIT): PEERLINK_WEB_URLS (the nodes' loopback web addresses, primary first),
+// PEERLINK_SERVERS (their TLS client ports, for the console), PEERLINK_BIN (bin/peerlink), PEERLINK_PRIMARY_PID
+// (failover only), PEERLINK_SCREENSHOTS, CHROMIUM (the browser's executable).
+
+import { after, before } from "node:test";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { chromium } from "playwright-core";
+import { freshId } from "./support.js";
+
+export const WEB = process.env.PEERLINK_WEB_URLS.split(",");
+const WEB1 = WEB[0];
+const SERVERS_PARAM = WEB.map((w) => `ws://${new URL(w).host}`).join(",");
+const SHOTS = process.env.PEERLINK_SCREENSHOTS;
+export const WAIT = 45_000;
+
+let browser;
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM, args: ["--no-sandbox"], headless: true });
+});
+const consoles = [];
+after(async () => {
+  for (const c of consoles) c.close();
+  await browser?.close();
+});
+
+/** A person at a page: a browser context of its own (its own IndexedDB and localStorage). */
+export async function person(id) {
+  const context = await browser.newContext({ viewport: { width: 420, height: 800 } }); // a phone-sized window
+  const p = { id, context, frames: [] };
+  p.page = await watched(p, await context.newPage());
+  await p.page.goto(pageUrl());
+  return p;
+}
+
+/** Keeps the page's WebSocket frames and errors, to tell in a failure what the page said and heard. */
+export async function watched(p, page) {
+  const note = (line) => p.frames.push(`${new Date().toISOString().slice(11, 23)} ${line.slice(0, 300)}`);
+  page.on("pageerror", (e) => note(`page error: ${e.message}`));
+  page.on("websocket", (ws) => {
+    note(`open ${ws.url()}`);
+    ws.on("framesent", (f) => note(`> ${f.payload}`));
+    ws.on("framereceived", (f) => note(`< ${f.payload}`));
+    ws.on("close", () => note(`closed ${ws.url()}`));
+  });
+  return page;
+}
+
+export async function register(p) {
+  await p.page.getByLabel("Your ID").fill(p.id);
+  await p.page.getByRole("button", { name: "Register a new ID" }).click();
+  await p.page.getByRole("status").filter({ hasText: `as ${p.id}` }).waitFor({ timeout: WAIT });
+}
+
+export async function open(p, name) {
+  await p.page.getByLabel("Peer or group").fill(name);
+  await p.page.getByRole("button", { name: "Open", exact: true }).click();
+}
+
+export async function groupAction(p, name, button) {
+  await p.page.getByLabel("Peer or group").fill(name);
+  await p.page.getByRole("button", { name: button }).click();
+  await p.page.getByRole("heading", { name: `Group ${name}` }).waitFor({ timeout: WAIT });
+}
+
+export async function type(p, text) {
+  const box = p.page.getByRole("textbox", { name: /^Message/ });
+  await box.fill(text);
+  await box.press("Enter");
+}
+
+/** The texts of the message list as shown, one per message. */
+export async function shown(p) {
+  return p.page.locator("#messages li .text").allTextContents();
+}
+
+export async function waitForText(p, text) {
+  await p.page.locator("#messages li .text", { hasText: text }).first().waitFor({ timeout: WAIT });
+}
+
+export async function stateOf(p, text) {
+  return p.page.locator("#messages li.mine", { has: p.page.locator(".text", { hasText: text }) }).locator(".state").textContent();
+}
+
+export async function waitForState(p, text, expected) {
+  const deadline = Date.now() + WAIT;
+  let last;
+  while (Date.now() < deadline) {
+    last = await stateOf(p, text);
+    if (expected instanceof RegExp ? expected.test(last) : last === expected) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`'${text}' shows '${last}', not ${expected}; ${p.id}'s page saw:\n${p.frames.slice(-40).join("\n")}`);
+}
+
+export async function screenshot(p, name) {
+  await p.page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** bin/peerlink client --json: a console peer typed at, whose JSON events are read. */
+export function consolePeer(id) {
+  const home = mkdtempSync(path.join(tmpdir(), "peerlink-console-"));
+  const child = spawn(process.env.PEERLINK_BIN, ["client", "--id", id, "--server", process.env.PEERLINK_SERVERS, "--json"], {
+    env: { ...process.env, PEERLINK_HOME: home, PEERLINK_NO_BUILD: "1" }, stdio: ["pipe", "pipe", "inherit"],
+  });
+  const events = [];
+  readline.createInterface({ input: child.stdout }).on("line", (line) => {
+    try { events.push(JSON.parse(line)); } catch { /* not an event */ }
+  });
+  const peer = {
+    type: (line) => child.stdin.write(line + "\n"),
+    async await(what, match) {
+      const deadline = Date.now() + 90_000;
+      while (Date.now() < deadline) {
+        const i = events.findIndex(match);
+        if (i >= 0) return events.splice(i, 1)[0];
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`console ${id} never showed ${what}; it showed ${JSON.stringify(events)}`);
+    },
+    close: () => child.kill("SIGKILL"),
+  };
+  consoles.push(peer);
+  return peer;
+}
+
+/** Where the page is, with the nodes to use in its query. */
+export function pageUrl() {
+  return `${WEB1}/?servers=${SERVERS_PARAM}`;
+}
+

@@ -1,0 +1,81 @@
+// The web page in a real headless Chromium against one router node (BrowserIT starts it), with a console
+// peer beside two pages: direct and group conversations, hostile text shown as text, and a page closed and
+// opened again that shows what waited. Every assertion is on what a person sees. A screenshot per scenario.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { freshId } from "./support.js";
+import {
+  WAIT, consolePeer, groupAction, open, pageUrl, person, register, screenshot, shown, type, waitForState, waitForText, watched,
+} from "./browser-support.js";
+
+const alice = { id: freshId("alice") };
+const bob = { id: freshId("bob") };
+const carolId = freshId("carol");
+const team = freshId("team");
+let carol;
+
+test("two pages and a console peer talk directly and in a group; peer text is shown as text", { timeout: 240_000 }, async () => {
+  const started = Date.now();
+  carol = consolePeer(carolId);
+  carol.type("REGISTER");
+  Object.assign(alice, await person(alice.id));
+  Object.assign(bob, await person(bob.id));
+  await register(alice);
+  await register(bob);
+  await carol.await("REGISTER ok", (e) => e.event === "ok" && e.command === "REGISTER");
+
+  await open(alice, bob.id);
+  const hostile = `hi bob <img src=x onerror="document.title='owned'"><b>bold?</b>`;
+  await type(alice, hostile);
+  await open(bob, alice.id);
+  await waitForText(bob, "hi bob");
+  assert.deepEqual(await shown(bob), [hostile], "bob sees the text exactly, tags and all");
+  assert.equal(await bob.page.locator("#messages img, #messages b").count(), 0, "nothing in a message becomes markup");
+  await waitForState(alice, "hi bob", "delivered");
+
+  carol.type(`SEND_MSG ${alice.id} hello from the console`);
+  await alice.page.getByRole("button", { name: new RegExp(`^${carolId}`) }).click();
+  await waitForText(alice, "hello from the console");
+
+  await groupAction(alice, team, "Create group");
+  await groupAction(bob, team, "Join group");
+  carol.type(`JOIN_GROUP ${team}`);
+  await carol.await("JOIN_GROUP ok", (e) => e.event === "ok" && e.command === "JOIN_GROUP");
+  await type(alice, "hello team");
+  await waitForText(bob, "hello team");
+  const atCarol = await carol.await("the group message", (e) => e.event === "message" && e.body === "hello team");
+  assert.equal(atCarol.group, team);
+  await waitForState(alice, "hello team", "delivered 2/2");
+  carol.type(`SEND_MSG ${team} carol here`);
+  await waitForText(alice, "carol here");
+  await waitForText(bob, "carol here");
+  await bob.page.getByRole("button", { name: "Members" }).click();
+  await bob.page.locator("#members", { hasText: `Members of ${team}` }).waitFor({ timeout: WAIT });
+  const members = await bob.page.locator("#members").textContent();
+  for (const m of [alice.id, bob.id, carolId]) assert.ok(members.includes(m), `members shows ${m}: ${members}`);
+  assert.equal(await bob.page.title(), "PeerLink");
+  await screenshot(alice, "web-direct-and-group-alice");
+  await screenshot(bob, "web-direct-and-group-bob");
+  console.log(`scenario 1 took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
+
+test("a page closed and opened again shows what waited, in order", { timeout: 120_000 }, async () => {
+  const started = Date.now();
+  await bob.page.close();
+  await open(alice, bob.id);
+  for (const text of ["while away 1", "while away 2", "while away 3"]) {
+    await type(alice, text);
+    await waitForState(alice, text, "sent");
+  }
+  bob.page = await watched(bob, await bob.context.newPage());
+  await bob.page.goto(pageUrl()); // logs in by itself with the key it kept
+  await bob.page.getByRole("status").filter({ hasText: `as ${bob.id}` }).waitFor({ timeout: WAIT });
+  await bob.page.getByRole("button", { name: new RegExp(`^${alice.id}`) }).click();
+  await waitForText(bob, "while away 3");
+  assert.deepEqual(await shown(bob), ["while away 1", "while away 2", "while away 3"]);
+  await waitForState(alice, "while away 3", "delivered");
+  await screenshot(bob, "web-reopened-bob");
+  console.log(`scenario 2 took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
+
