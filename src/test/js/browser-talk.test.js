@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { freshId } from "./support.js";
 import {
-  WAIT, consolePeer, groupAction, open, pageUrl, person, register, screenshot, shown, type, waitForState, waitForText, watched,
+  WAIT, WEB, consolePeer, groupAction, open, pageUrl, person, register, screenshot, shown, type, waitForState, waitForText, watched,
 } from "./browser-support.js";
 
 const alice = { id: freshId("alice") };
@@ -79,3 +79,14 @@ test("a page closed and opened again shows what waited, in order", { timeout: 12
   console.log(`scenario 2 took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
 
+
+test("a link that names nodes on another host does not make the page log in there", { timeout: 60_000 }, async () => {
+  const own = pageUrl().split("?servers=")[1];
+  const stranger = await person(freshId("dave"));
+  // The page would sign this browser's login for whoever runs that host, who could hand it to a real node.
+  await stranger.page.goto(`${WEB[0]}/?servers=${encodeURIComponent("wss://evil.example:443," + own)}`);
+  assert.equal(await stranger.page.locator("#servers").inputValue(), own, "only the nodes on the page's own host are kept");
+  const said = await stranger.page.locator("#login-error").textContent();
+  assert.match(said, /other hosts; they were left out/, "and the page says why");
+  await stranger.context.close();
+});

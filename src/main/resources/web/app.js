@@ -61,10 +61,32 @@ const conversations = new Map(); // name -> { name, group, items: [li], unread, 
 const sent = new Map(); // msgId -> { state element, earlyReceipts }
 let current = null;
 
+/**
+ * The node list: the page's own node, or the `servers` of its address, but only nodes on the host that
+ * served the page. A link is not a place to take servers from: a link naming another host would have the
+ * page sign this browser's login for whoever runs that host, who could hand the signature to a real node
+ * (the signed text names the connection's nonce, not the node). A person may still type other nodes.
+ */
 function defaultServers() {
+  const own = (location.protocol === "http:" ? "ws://" : "wss://") + location.host;
   const fromQuery = new URLSearchParams(location.search).get("servers");
-  if (fromQuery) return fromQuery;
-  return (location.protocol === "http:" ? "ws://" : "wss://") + location.host;
+  if (!fromQuery) return own;
+  const listed = fromQuery.split(",").map((s) => s.trim()).filter((s) => s);
+  const sameHost = listed.filter((s) => hostOf(s) === location.hostname);
+  if (sameHost.length < listed.length) {
+    $("login-error").textContent = "The address of this page named nodes on other hosts; they were left out. "
+      + "Type them into the server list yourself if you trust them.";
+  }
+  return sameHost.length > 0 ? sameHost.join(",") : own;
+}
+
+/** The host name of a server entry (ws://host:port, wss://host:port or host:port), or "" if it has none. */
+function hostOf(server) {
+  try {
+    return new URL(server.includes("://") ? server : "wss://" + server).hostname;
+  } catch {
+    return "";
+  }
 }
 
 function showStatus(text, reconnecting = false) {
