@@ -1,15 +1,11 @@
 package peerlink.replication;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -39,6 +35,14 @@ import peerlink.storage.FreeSpace;
  * included), and completes it only when the primary and every in-sync backup have it on disk. It changes
  * the in-sync set only through the rm, only after the cluster (the Split Brain Resolver) removed a
  * backup or a backup has caught up, and it steps down the moment a replica says a newer epoch exists.
+ *
+ * <p>It is the one actor that owns the leader's state, and reads like a table of "on this message, do
+ * that". The state and the rules of each of its jobs live in a plain class it delegates to: {@link
+ * Promotion} (becoming the primary: ask the rm, fence, catch up from a source first), {@link WritePath}
+ * (the queue, the write in flight, its acknowledgements and resends), {@link CatchUpCopies} (full copies
+ * to backups that are behind, and when to send one again), {@link Membership} (the in-sync set, the
+ * learners, the backups left out, and the changes to propose to the rm) and {@link LeaderReports} (what
+ * the rm is told every second). This class does their I/O: messages, asks, logs, timings.
  */
 public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.Command> {
   public static final String REGISTRY_ID = "peerlink-registry";
@@ -46,13 +50,6 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   private static final Duration RM_TIMEOUT = Duration.ofSeconds(5);
   /** An unanswered write is sent again after this long: a message to an unreachable replica can be lost. */
   private static final Duration RESEND_AFTER = Duration.ofSeconds(2);
-  /**
-   * A full copy not installed after this long is sent again, and the wait doubles up to {@link
-   * #COPY_MAX_WAIT}: its chunks can be lost (a backup's new incarnation is reached through a fresh
-   * association, or the listing still named its old replica), and nothing else would ever send it again.
-   */
-  static final Duration COPY_FIRST_WAIT = Duration.ofSeconds(10);
-  private static final Duration COPY_MAX_WAIT = Duration.ofSeconds(160);
 
   public sealed interface Command {}
 
@@ -69,7 +66,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
 
   private record FromReplica(ReplicaReply reply) implements Command {}
 
-  private record Promotion(RmCommand.PromoteReply reply, Throwable failure) implements Command {}
+  private record PromoteAnswer(RmCommand.PromoteReply reply, Throwable failure) implements Command {}
 
   private record Fenced(long epoch, StorePosition position, Throwable failure) implements Command {}
 
@@ -85,73 +82,21 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
 
   private record SeedsProbed(List<String> listening) implements Command {}
 
-  /** A full copy on its way to a backup: to which replica, when, and how long to wait before sending it again. */
-  private record CopySent(ActorRef<Replica.Command> target, long sentAtNanos, Duration patience) {}
-
-  private static final class InFlight {
-    final long writeId;
-    final List<byte[]> parts;
-    final CompletableFuture<Void> done;
-    final long createdNanos;
-    final Set<String> ackedBy = new HashSet<>();
-    final long firstSentAt = System.nanoTime();
-    long sentAt;
-
-    InFlight(long writeId, List<byte[]> parts, CompletableFuture<Void> done, long createdNanos) {
-      this.writeId = writeId;
-      this.parts = parts;
-      this.done = done;
-      this.createdNanos = createdNanos;
-    }
-  }
-
   private final LevelDbEventLog store;
   private final ActorRef<Replica.Command> localReplica;
   private final ActorRef<RmCommand> rm;
   private final String self;
   private final ActorRef<ReplicaReply> replies;
   private final StageTimings timings;
-  private final Map<String, ActorRef<Replica.Command>> replicas = new HashMap<>();
-  private final Set<String> routerMembers = new HashSet<>();
-  private final List<CompletableFuture<Void>> waitingForPromotion = new ArrayList<>();
-  // Recoveries on the primary wait for the writes before them, so they never read a store that a late write still changes.
-  private final List<CompletableFuture<Void>> waitingForWrites = new ArrayList<>();
   private final ActorRef<RmCommand.RmNotice> notices;
   private final FreeSpace space;
-  private final long startedNanos = System.nanoTime();
-  private final Duration freshStoreAloneAfter;
-  private final List<String> otherSeeds;
-  // Seeds whose cluster port accepted a connection while this node's store was new: others of the deployment run.
-  private List<String> seedsListening = List.of();
-  private boolean probingSeeds;
-  private boolean promoting;
-  private String lastRefusal;
-  // The store this node copied last while not primary (its id and the copy's position), named in its next Promote.
-  private String copiedFrom;
-  private StorePosition copiedAt;
-  private long copyRefusedAtNanos;
-  // Each backup's store id (from its installed copy): the in-sync set is recorded by store, not by address.
-  private final Map<String, String> storeIdByNode = new HashMap<>();
-  // Backups whose stores refused to follow this history, with why: no copy is sent to them again.
-  private final Map<String, String> diverged = new HashMap<>();
-
-  // Primary state; epoch 0 means this node is not the primary.
-  private long epoch;
-  private String lineage;
-  private long writeId;
-  private Set<String> isr = new TreeSet<>();
-  private final Map<String, Long> learners = new HashMap<>();
-  private final Map<String, Long> ackedByNode = new HashMap<>();
-  private final Set<String> pendingCopies = new LinkedHashSet<>();
-  // Backups that said they cannot write: the last reason (logged when it changes), and when to offer a copy again.
-  private final Map<String, String> cannotWrite = new HashMap<>();
-  private final Map<String, Long> copyAgainAt = new HashMap<>();
-  private final Map<String, CopySent> copiesSent = new HashMap<>();
-  private final ArrayDeque<Write> queue = new ArrayDeque<>();
-  private InFlight inFlight;
-  private Set<String> proposedIsr;
-  private String proposedReason;
-  private long proposedAt;
+  // Each router node's replica, as the receptionist lists them.
+  private final Map<String, ActorRef<Replica.Command>> replicas = new HashMap<>();
+  // The jobs, each a plain class over its part of the state; this actor owns them all and does their I/O.
+  private final Promotion promotion;
+  private final WritePath writes = new WritePath();
+  private final Membership membership;
+  private final CatchUpCopies<ActorRef<Replica.Command>> copies = new CatchUpCopies<>();
 
   public static Behavior<Command> create(LevelDbEventLog store, ActorRef<Replica.Command> localReplica, ActorRef<RmCommand> rm) {
     return create(store, localReplica, rm, FreeSpace.UNCHECKED);
@@ -170,21 +115,24 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       ActorRef<RmCommand> rm,
       FreeSpace space) {
     super(context);
+    long startedNanos = System.nanoTime();
     this.store = store;
     this.space = space;
     this.localReplica = localReplica;
     this.rm = rm;
     Cluster cluster = Cluster.get(context.getSystem());
     this.self = cluster.selfMember().address().toString();
+    this.membership = new Membership(self);
     this.replies = context.messageAdapter(ReplicaReply.class, FromReplica::new);
     this.timings = StageTimings.get(context.getSystem());
     this.notices = context.messageAdapter(RmCommand.RmNotice.class, FromRm::new);
     var config = context.getSystem().settings().config();
-    this.freshStoreAloneAfter = config.getDuration("peerlink.replication.fresh-store-alone-after");
+    Duration freshStoreAloneAfter = config.getDuration("peerlink.replication.fresh-store-alone-after");
     String selfSeed = config.hasPath("peerlink.cluster.self") ? config.getString("peerlink.cluster.self") : "";
-    this.otherSeeds = config.hasPath("peerlink.cluster.seeds")
+    List<String> otherSeeds = config.hasPath("peerlink.cluster.seeds")
         ? config.getStringList("peerlink.cluster.seeds").stream().filter(seed -> !seed.equals(selfSeed)).toList()
         : List.of();
+    this.promotion = new Promotion(freshStoreAloneAfter, otherSeeds, startedNanos);
     cluster.subscriptions().tell(Subscribe.create(context.messageAdapter(ClusterEvent.MemberEvent.class, MemberChange::new), ClusterEvent.MemberEvent.class));
     context.getSystem().receptionist().tell(Receptionist.subscribe(Replica.KEY, context.messageAdapter(Receptionist.Listing.class, ReplicasChanged::new)));
     timers.startTimerWithFixedDelay(new Tick(), TICK);
@@ -196,7 +144,7 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
         .onMessage(EnsurePrimary.class, this::ensurePrimary)
         .onMessage(Write.class, this::write)
         .onMessage(FromReplica.class, r -> fromReplica(r.reply()))
-        .onMessage(Promotion.class, this::promotion)
+        .onMessage(PromoteAnswer.class, this::promoteAnswer)
         .onMessage(Fenced.class, this::fenced)
         .onMessage(IsrAnswer.class, this::isrAnswer)
         .onMessage(MemberChange.class, m -> memberChange(m.event()))
@@ -207,36 +155,35 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
         .build();
   }
 
-  // ---- becoming primary
+  // ---- becoming primary (Promotion)
 
   private Behavior<Command> ensurePrimary(EnsurePrimary request) {
-    if (epoch > 0) {
-      if (inFlight == null && queue.isEmpty()) {
+    if (writes.isPrimary()) {
+      if (writes.idle()) {
         request.done().complete(null);
       } else {
-        waitingForWrites.add(request.done());
+        writes.waitForWrites(request.done());
       }
       return this;
     }
-    waitingForPromotion.add(request.done());
-    if (!promoting) {
+    if (promotion.await(request.done())) {
       promote();
     }
     return this;
   }
 
   private void promote() {
-    promoting = true;
+    promotion.requesting();
     StoreInfo info = StoreInfo.of(store);
     if (rmIsUp()) {
       getContext().getLog().info("Asking the rm to make this node the primary (its {})", info.describe());
-      String from = copiedFrom;
-      StorePosition at = copiedAt;
+      String from = promotion.copiedFrom();
+      StorePosition at = promotion.copiedAt();
       getContext().ask(RmCommand.PromoteReply.class, rm, RM_TIMEOUT,
-          replyTo -> new RmCommand.Promote(self, info, from, at, replyTo), Promotion::new);
+          replyTo -> new RmCommand.Promote(self, info, from, at, replyTo), PromoteAnswer::new);
     } else if (!store.wasReplicated() && !info.history().empty()) {
       // No other node ever held a copy of this store, so nobody can have newer data: start alone.
-      getContext().getSelf().tell(new Promotion(new RmCommand.Granted(info.position().epoch() + 1, null), null));
+      getContext().getSelf().tell(new PromoteAnswer(new RmCommand.Granted(info.position().epoch() + 1, null), null));
     } else if (!store.wasReplicated()) {
       startAloneOrWait();
     } else {
@@ -244,31 +191,19 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     }
   }
 
-  /**
-   * A new (empty) store with no rm up: it may be a node whose store was lost while the deployment's data
-   * lives on elsewhere. Start a new history alone only when no other router node and no rm appeared for
-   * {@code fresh-store-alone-after}; otherwise the rm decides.
-   */
+  /** A new (empty) store with no rm up: see {@link Promotion#whyFreshStoreWaits}. */
   private void startAloneOrWait() {
-    boolean othersHere = routerMembers.stream().anyMatch(m -> !m.equals(self));
-    long waited = Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds();
-    if (othersHere) {
-      refuse("waiting for the replication manager: this store is new (empty), and other router nodes are members whose stores may hold "
-          + "the deployment's data");
-    } else if (!seedsListening.isEmpty() && !freshStoreAloneAfter.isZero()) {
-      refuse("waiting for the replication manager: this store is new (empty), and nodes of the deployment run at " + seedsListening
-          + " (their cluster ports answer); their stores may hold the deployment's data");
-    } else if (waited < freshStoreAloneAfter.toSeconds()) {
-      refuse("this store is new (empty): waiting up to " + freshStoreAloneAfter.toSeconds() + " s for the replication manager or another "
-          + "router node before starting a new deployment alone (peerlink.replication.fresh-store-alone-after)");
+    String why = promotion.whyFreshStoreWaits(membership.othersAreMembers(), System.nanoTime());
+    if (why != null) {
+      refuse(why);
     } else {
       getContext().getLog().info("No replication manager and no other router node appeared in {} s: this node starts a new deployment",
-          freshStoreAloneAfter.toSeconds());
-      getContext().getSelf().tell(new Promotion(new RmCommand.Granted(1, null), null));
+          promotion.freshStoreAloneAfter().toSeconds());
+      getContext().getSelf().tell(new PromoteAnswer(new RmCommand.Granted(1, null), null));
     }
   }
 
-  private Behavior<Command> promotion(Promotion result) {
+  private Behavior<Command> promoteAnswer(PromoteAnswer result) {
     if (result.failure() != null) {
       refuse("the replication manager did not answer: " + result.failure().getMessage());
     } else if (result.reply() instanceof RmCommand.Denied denied) {
@@ -283,48 +218,37 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   }
 
   private Behavior<Command> fenced(Fenced fenced) {
-    promoting = false;
+    promotion.ended();
     if (fenced.failure() != null) {
       refuse("could not start epoch " + fenced.epoch() + " in the local store: " + fenced.failure().getMessage());
       return this;
     }
-    epoch = fenced.epoch();
-    writeId = fenced.position().writeId();
-    lineage = store.history().lineage();
-    isr = new TreeSet<>(Set.of(self));
-    learners.clear();
-    ackedByNode.clear();
-    diverged.clear();
-    lastRefusal = null;
-    copiedFrom = null;
-    copiedAt = null;
-    getContext().getLog().info("This node is the primary now, at epoch {} ({}); backups catch up before they count as in sync", epoch, store.history());
-    waitingForPromotion.forEach(f -> f.complete(null));
-    waitingForPromotion.clear();
-    routerMembers.stream().filter(m -> !m.equals(self)).forEach(pendingCopies::add);
+    writes.begin(fenced.epoch(), fenced.position().writeId(), store.history().lineage());
+    membership.becamePrimary();
+    promotion.promoted();
+    getContext().getLog().info("This node is the primary now, at epoch {} ({}); backups catch up before they count as in sync",
+        writes.epoch(), store.history());
+    promotion.releaseWaiting();
+    membership.others().forEach(copies::want);
     pump();
     return this;
   }
 
   private void refuse(String reason) {
-    promoting = false;
-    if (!reason.equals(lastRefusal)) {
+    if (promotion.refuse(reason)) {
       getContext().getLog().warn("Not taking over as primary: {}", reason);
-      lastRefusal = reason;
     }
-    IllegalStateException failure = new IllegalStateException("not the primary: " + reason);
-    waitingForPromotion.forEach(f -> f.completeExceptionally(failure));
-    waitingForPromotion.clear();
+    promotion.failWaiting(reason);
   }
 
   /** Refused because this store may be behind: copy the store of a node the rm named that is up, then ask again. */
   private void catchUpFrom(List<String> sources) {
-    if (copyRefusedAtNanos != 0 && System.nanoTime() - copyRefusedAtNanos < COPY_FIRST_WAIT.multipliedBy(3).toNanos()) {
+    if (promotion.copyRefusedWithin(System.nanoTime(), CatchUpCopies.FIRST_WAIT.multipliedBy(3).toNanos())) {
       return; // this store refused the last copy (it holds acknowledged writes the copy lacks): not every retry
     }
     for (String node : sources) {
       ActorRef<Replica.Command> source = replicas.get(node);
-      if (source != null && !node.equals(self) && routerMembers.contains(node)) {
+      if (source != null && !node.equals(self) && membership.isMember(node)) {
         getContext().getLog().info("Copying the store of {} before asking again", node);
         source.tell(new Replica.ProvideCopy(localReplica, replies));
         return;
@@ -332,44 +256,28 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     }
   }
 
-  /** The in-sync set, by store, written into the replicated store: what an rm that lost its record learns from. */
-  private void recordInSyncSet() {
-    List<InSyncRecord.Member> members = new ArrayList<>();
-    for (String node : isr) {
-      members.add(new InSyncRecord.Member(storeOf(node), node));
-    }
-    InSyncRecord record = new InSyncRecord(epoch, members);
-    queue.addFirst(new Write(s -> List.of(LevelDbEventLog.inSyncRecordWrite(record)), new CompletableFuture<>()));
-  }
-
-  private String storeOf(String node) {
-    return node.equals(self) ? store.storeId() : storeIdByNode.getOrDefault(node, "unknown");
-  }
-
-  // ---- the write path
+  // ---- the write path (WritePath)
 
   private Behavior<Command> write(Write w) {
-    if (epoch == 0) {
+    if (!writes.isPrimary()) {
       w.done().completeExceptionally(new IllegalStateException("this node is not the primary"));
       return this;
     }
-    queue.addLast(w);
+    writes.add(w);
     pump();
     return this;
   }
 
   /** Starts the next write when none is in flight; copies for new backups are taken between writes. */
   private void pump() {
-    if (epoch == 0 || inFlight != null) {
+    if (!writes.isPrimary() || writes.busy()) {
       return;
     }
-    for (String node : List.copyOf(pendingCopies)) {
+    for (String node : copies.pending()) {
       startCopy(node);
     }
-    Write next = queue.pollFirst();
+    Write next = writes.next();
     if (next == null) {
-      waitingForWrites.forEach(f -> f.complete(null));
-      waitingForWrites.clear();
       return;
     }
     List<byte[]> parts;
@@ -380,43 +288,29 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       pump();
       return;
     }
-    inFlight = new InFlight(++writeId, parts, next.done(), next.createdNanos());
+    writes.start(next, parts, System.nanoTime());
     sendInFlight();
   }
 
   private void sendInFlight() {
+    WritePath.InFlight inFlight = writes.inFlight();
     inFlight.sentAt = System.nanoTime();
     int count = inFlight.parts.size();
-    for (String node : receivers()) {
+    for (String node : membership.receivers()) {
       ActorRef<Replica.Command> replica = node.equals(self) ? localReplica : replicas.get(node);
       if (replica != null && !inFlight.ackedBy.contains(node)) {
         for (int part = 0; part < count; part++) {
-          replica.tell(new Replica.Replicate(epoch, inFlight.writeId, part, count, inFlight.parts.get(part), lineage, replies));
+          replica.tell(new Replica.Replicate(writes.epoch(), inFlight.writeId, part, count, inFlight.parts.get(part), writes.lineage(), replies));
         }
       }
     }
-  }
-
-  private Set<String> receivers() {
-    Set<String> all = new TreeSet<>(isr);
-    learners.forEach((node, acked) -> all.add(node));
-    return all;
-  }
-
-  /** The replicas whose acknowledgement a write needs: the in-sync set, plus a backup about to join it. */
-  private Set<String> required() {
-    Set<String> needed = new TreeSet<>(isr);
-    if (proposedIsr != null) {
-      needed.addAll(proposedIsr);
-    }
-    return needed;
   }
 
   private Behavior<Command> fromReplica(ReplicaReply reply) {
     if (reply instanceof ReplicaReply.Acked acked) {
       acknowledged(acked);
     } else if (reply instanceof ReplicaReply.Refused refused) {
-      if (epoch > 0 && refused.epoch() > epoch) {
+      if (writes.isPrimary() && refused.epoch() > writes.epoch()) {
         stepDown(refused.node() + " follows epoch " + refused.epoch());
       }
     } else if (reply instanceof ReplicaReply.OutOfSync outOfSync) {
@@ -431,241 +325,138 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     return this;
   }
 
+  private void acknowledged(ReplicaReply.Acked acked) {
+    if (acked.epoch() != writes.epoch()) {
+      return;
+    }
+    membership.acked(acked.node(), acked.writeId());
+    if (writes.isInFlight(acked.writeId())) {
+      WritePath.InFlight inFlight = writes.inFlight();
+      if (inFlight.ackedBy.add(acked.node())) {
+        timings.since(acked.node().equals(self) ? "replication.localAck" : "replication.backupAck", inFlight.firstSentAt);
+      }
+      completeIfReplicated();
+    }
+    propose(membership.growIfCaughtUp(acked.node(), writes.completed(), System.nanoTime()));
+  }
+
+  private void completeIfReplicated() {
+    WritePath.InFlight done = writes.finishIfAckedBy(membership.required());
+    if (done != null) {
+      timings.since("replication.write", done.createdNanos);
+      done.done.complete(null);
+      pump();
+    }
+  }
+
+  private void stepDown(String reason) {
+    getContext().getLog().error("Stepping down as primary of epoch {}: {}. Nothing more is acknowledged from this node.", writes.epoch(), reason);
+    writes.stop(new IllegalStateException("no longer the primary: " + reason));
+    membership.steppedDown();
+    copies.clear();
+  }
+
+  // ---- backups that cannot follow (Membership decides, CatchUpCopies offers copies)
+
   /**
    * A replica that cannot write (its disk below the free space it keeps, or a failed write). This node's own:
    * what it acknowledged is in doubt here, so it steps down and an in-sync backup takes over. A backup's: it
    * leaves the in-sync set (the writes go on with the others) and is offered a full copy every
-   * {@link #COPY_FIRST_WAIT}, which it takes once it can write again.
+   * {@link CatchUpCopies#FIRST_WAIT}, which it takes once it can write again.
    */
   private void cannotWrite(ReplicaReply.CannotWrite c) {
-    if (epoch == 0) {
+    if (!writes.isPrimary()) {
       return;
     }
     if (c.node().equals(self)) {
       stepDown("this node cannot write to its own store: " + c.reason());
       return;
     }
-    if (!c.reason().equals(cannotWrite.put(c.node(), c.reason()))) {
+    if (membership.cannotWrite(c.node(), c.reason())) {
       getContext().getLog().warn("Backup {} cannot take writes: {}. It leaves the in-sync set; a full copy is offered to it again in {} s.",
-          c.node(), c.reason(), COPY_FIRST_WAIT.toSeconds());
+          c.node(), c.reason(), CatchUpCopies.FIRST_WAIT.toSeconds());
     }
-    learners.remove(c.node());
-    pendingCopies.remove(c.node());
-    copiesSent.remove(c.node());
-    copyAgainAt.put(c.node(), System.nanoTime() + COPY_FIRST_WAIT.toNanos());
-    if (isr.contains(c.node())) {
-      Set<String> smaller = new TreeSet<>(isr);
-      smaller.remove(c.node());
-      proposeIsr(smaller, c.node() + " cannot write: " + c.reason());
-    }
-  }
-
-  /** Backups that could not write, offered a copy again once their wait is over. */
-  private void offerCopiesAgain() {
-    long now = System.nanoTime();
-    copyAgainAt.entrySet().removeIf(entry -> {
-      if (now - entry.getValue() < 0) {
-        return false;
-      }
-      pendingCopies.add(entry.getKey());
-      return true;
-    });
+    copies.forget(c.node());
+    copies.offerAgainLater(c.node(), System.nanoTime());
+    propose(membership.shrink(c.node(), c.node() + " cannot write: " + c.reason(), System.nanoTime()));
   }
 
   /** A store that will not follow this history (or the copy this node asked for was refused): leave it as it is. */
   private void diverged(ReplicaReply.Diverged d) {
     if (d.node().equals(self)) {
-      copyRefusedAtNanos = System.nanoTime();
+      promotion.copyRefused(System.nanoTime());
       getContext().getLog().error("This node's store refused the copy it asked for: {}", d.reason());
       return;
     }
-    if (epoch == 0) {
+    if (!writes.isPrimary()) {
       return;
     }
-    if (!d.reason().equals(diverged.put(d.node(), d.reason()))) {
+    if (membership.diverged(d.node(), d.reason())) {
       getContext().getLog().error("Backup {} (store {}) will not follow this primary: {}. It is left as it is and is not in sync; "
           + "see docs/replication.md, 'Stores of different histories'.", d.node(), StoreHistory.shortId(d.storeId()), d.reason());
     }
-    learners.remove(d.node());
-    pendingCopies.remove(d.node());
-    copiesSent.remove(d.node());
-    if (isr.contains(d.node())) {
-      Set<String> smaller = new TreeSet<>(isr);
-      smaller.remove(d.node());
-      proposeIsr(smaller, d.node() + " follows another history");
-    }
-  }
-
-  private void acknowledged(ReplicaReply.Acked acked) {
-    if (acked.epoch() != epoch) {
-      return;
-    }
-    ackedByNode.merge(acked.node(), acked.writeId(), Math::max);
-    learners.computeIfPresent(acked.node(), (node, before) -> Math.max(before, acked.writeId()));
-    if (inFlight != null && acked.writeId() == inFlight.writeId) {
-      if (inFlight.ackedBy.add(acked.node())) {
-        timings.since(acked.node().equals(self) ? "replication.localAck" : "replication.backupAck", inFlight.firstSentAt);
-      }
-      completeIfReplicated();
-    }
-    proposeGrowIfCaughtUp(acked.node());
-  }
-
-  private void completeIfReplicated() {
-    if (inFlight != null && inFlight.ackedBy.containsAll(required())) {
-      timings.since("replication.write", inFlight.createdNanos);
-      inFlight.done.complete(null);
-      inFlight = null;
-      pump();
-    }
+    copies.forget(d.node());
+    propose(membership.shrink(d.node(), d.node() + " follows another history", System.nanoTime()));
   }
 
   private void outOfSync(ReplicaReply.OutOfSync reply) {
-    if (epoch == 0) {
+    if (!writes.isPrimary()) {
       return;
     }
     if (reply.node().equals(self)) {
-      stepDown("the local store is at " + reply.position() + ", not at epoch " + epoch);
+      stepDown("the local store is at " + reply.position() + ", not at epoch " + writes.epoch());
       return;
     }
-    learners.remove(reply.node());
-    if (isr.contains(reply.node())) {
-      Set<String> smaller = new TreeSet<>(isr);
-      smaller.remove(reply.node());
-      proposeIsr(smaller, reply.node() + " fell out of sync");
-    }
-    if (!diverged.containsKey(reply.node())) {
-      pendingCopies.add(reply.node());
+    membership.outOfSync(reply.node());
+    propose(membership.shrink(reply.node(), reply.node() + " fell out of sync", System.nanoTime()));
+    if (!membership.isDiverged(reply.node())) {
+      copies.want(reply.node());
     }
   }
 
-  // ---- backups catching up
+  // ---- backups catching up (CatchUpCopies)
 
   private void startCopy(String node) {
     ActorRef<Replica.Command> replica = replicas.get(node);
-    if (replica == null || !routerMembers.contains(node)) {
+    if (replica == null || !membership.isMember(node)) {
       return; // started again when the node's replica registers
     }
-    pendingCopies.remove(node);
-    learners.put(node, -1L);
-    CopySent before = copiesSent.get(node);
-    Duration wait = before == null ? COPY_FIRST_WAIT : min(before.patience().multipliedBy(2), COPY_MAX_WAIT);
-    copiesSent.put(node, new CopySent(replica, System.nanoTime(), wait));
-    getContext().getLog().info("Sending a full copy at epoch {} write {} to {}", epoch, writeId, node);
+    membership.copySent(node);
+    copies.sending(node, replica, System.nanoTime());
+    getContext().getLog().info("Sending a full copy at epoch {} write {} to {}", writes.epoch(), writes.writeId(), node);
     Replica.sendCopy(store, replica, replies);
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  /** Copies sent but not installed yet, and not already due again. */
-  private List<String> copiesOnTheWay() {
-    return copiesSent.keySet().stream().filter(node -> learners.getOrDefault(node, 0L) == -1L && !pendingCopies.contains(node)).toList();
   }
 
   /** A copy went to a replica that the listing no longer names for its node: it goes to the new one at once. */
   private void redirectCopiesToNewReplicas() {
-    for (String node : copiesOnTheWay()) {
-      ActorRef<Replica.Command> current = replicas.get(node);
-      if (current != null && !current.equals(copiesSent.get(node).target())) {
-        getContext().getLog().info("The replica of {} changed while its full copy was on the way; sending it to the new one", node);
-        pendingCopies.add(node);
-      }
+    for (String node : copies.redirect(replicas, membership::awaitsCopy)) {
+      getContext().getLog().info("The replica of {} changed while its full copy was on the way; sending it to the new one", node);
     }
   }
 
   /** A copy not installed within its patience is taken as lost and sent again. */
   private void resendOverdueCopies() {
-    long now = System.nanoTime();
-    for (String node : copiesOnTheWay()) {
-      CopySent sent = copiesSent.get(node);
-      if (now - sent.sentAtNanos() >= sent.patience().toNanos()) {
-        getContext().getLog().warn("{} has not installed the full copy sent {} s ago; sending it again", node, sent.patience().toSeconds());
-        pendingCopies.add(node);
-      }
+    for (CatchUpCopies.Overdue late : copies.overdue(System.nanoTime(), membership::awaitsCopy)) {
+      getContext().getLog().warn("{} has not installed the full copy sent {} s ago; sending it again", late.node(), late.patience().toSeconds());
     }
   }
 
   private void copyApplied(ReplicaReply.CopyApplied applied) {
-    if (epoch == 0) {
+    if (!writes.isPrimary()) {
       if (applied.node().equals(self)) { // a copy this node asked for while it was not in sync
-        copiedFrom = applied.sourceStore();
-        copiedAt = applied.position();
-        copyRefusedAtNanos = 0;
-        getContext().getLog().info("Copied store {} at {}", StoreHistory.shortId(copiedFrom), applied.position());
+        promotion.copied(applied.sourceStore(), applied.position());
+        getContext().getLog().info("Copied store {} at {}", StoreHistory.shortId(applied.sourceStore()), applied.position());
       }
       return;
     }
-    storeIdByNode.put(applied.node(), applied.storeId());
-    if (cannotWrite.remove(applied.node()) != null) {
+    if (membership.copyInstalled(applied.node(), applied.storeId())) {
       getContext().getLog().info("Backup {} can write again: it installed a full copy at {}", applied.node(), applied.position());
     }
-    if (applied.position().epoch() == epoch && learners.containsKey(applied.node())) {
-      copiesSent.remove(applied.node());
-      learners.put(applied.node(), applied.position().writeId());
-      ackedByNode.merge(applied.node(), applied.position().writeId(), Math::max);
-      proposeGrowIfCaughtUp(applied.node());
+    if (applied.position().epoch() == writes.epoch() && membership.isLearner(applied.node())) {
+      copies.installed(applied.node());
+      membership.learnerAt(applied.node(), applied.position().writeId());
+      propose(membership.growIfCaughtUp(applied.node(), writes.completed(), System.nanoTime()));
     }
-  }
-
-  /** A learner that has every completed write joins the in-sync set (through the rm). */
-  private void proposeGrowIfCaughtUp(String node) {
-    Long acked = learners.get(node);
-    long completed = inFlight == null ? writeId : writeId - 1;
-    if (acked != null && acked >= completed && proposedIsr == null && !isr.contains(node)) {
-      Set<String> bigger = new TreeSet<>(isr);
-      bigger.add(node);
-      proposeIsr(bigger, node + " caught up");
-    }
-  }
-
-  private void proposeIsr(Set<String> next, String reason) {
-    if (proposedIsr != null) {
-      return; // one change at a time; the next one is found again when this one is answered
-    }
-    proposedIsr = next;
-    proposedReason = reason;
-    proposedAt = System.nanoTime();
-    if (!rmIsUp() && !store.wasReplicated() && next.size() <= isr.size()) {
-      getContext().getSelf().tell(new IsrAnswer(new RmCommand.IsrChanged(epoch, List.copyOf(next)), null));
-      return;
-    }
-    long askedEpoch = epoch;
-    String askedLineage = lineage;
-    List<String> stores = next.stream().map(this::storeOf).toList();
-    StorePosition acked = new StorePosition(epoch, inFlight == null ? writeId : writeId - 1);
-    getContext().ask(RmCommand.IsrReply.class, rm, RM_TIMEOUT,
-        replyTo -> new RmCommand.ChangeIsr(askedEpoch, self, List.copyOf(next), stores, askedLineage, acked, reason, replyTo), IsrAnswer::new);
-  }
-
-  private Behavior<Command> isrAnswer(IsrAnswer answer) {
-    if (epoch == 0 || proposedIsr == null) {
-      return this;
-    }
-    if (answer.failure() != null) {
-      proposedAt = 0; // the tick asks again
-      return this;
-    }
-    if (answer.reply() instanceof RmCommand.IsrRefused refused) {
-      stepDown("the rm refused an in-sync change: " + refused.reason());
-      return this;
-    }
-    Set<String> grown = new TreeSet<>(proposedIsr);
-    grown.removeAll(isr);
-    isr = new TreeSet<>(proposedIsr);
-    getContext().getLog().info("In-sync set is now {} ({})", isr, proposedReason);
-    grown.forEach(learners::remove);
-    proposedIsr = null;
-    recordInSyncSet();
-    if (isr.size() > 1 && !store.wasReplicated()) {
-      queue.addFirst(new Write(s -> List.of(LevelDbEventLog.replicatedMarker()), new CompletableFuture<>()));
-    }
-    completeIfReplicated();
-    reconsiderMembership();
-    copyToMembersLeftOut();
-    pump();
-    return this;
   }
 
   /**
@@ -676,46 +467,77 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
    * restarted, and the backup stayed out of the in-sync set for good).
    */
   private void copyToMembersLeftOut() {
-    for (String node : routerMembers) {
-      // A backup that could not write waits for its next offer (offerCopiesAgain), not one a second.
-      if (!node.equals(self) && !isr.contains(node) && !learners.containsKey(node) && !diverged.containsKey(node)
-          && !copyAgainAt.containsKey(node) && pendingCopies.add(node)) {
+    for (String node : membership.leftOut()) {
+      // A backup that could not write waits for its next offer (CatchUpCopies.offerDue), not one a second.
+      if (!copies.offersLater(node) && copies.want(node)) {
         getContext().getLog().info("Backup {} is a member but neither in sync nor catching up: sending it a full copy", node);
       }
     }
   }
 
-  private void reconsiderMembership() {
-    for (String node : isr) {
-      if (!node.equals(self) && !routerMembers.contains(node)) {
-        Set<String> smaller = new TreeSet<>(isr);
-        smaller.remove(node);
-        proposeIsr(smaller, node + " left the cluster");
-        return;
-      }
+  // ---- the in-sync set (Membership)
+
+  /** Sends a change of the in-sync set that {@link Membership} proposed (null: none) to the rm. */
+  private void propose(Membership.Proposal proposal) {
+    if (proposal == null) {
+      return;
     }
-    learners.keySet().forEach(this::proposeGrowIfCaughtUp);
+    Set<String> next = proposal.next();
+    if (!rmIsUp() && !store.wasReplicated() && next.size() <= membership.isr().size()) {
+      getContext().getSelf().tell(new IsrAnswer(new RmCommand.IsrChanged(writes.epoch(), List.copyOf(next)), null));
+      return;
+    }
+    long askedEpoch = writes.epoch();
+    String askedLineage = writes.lineage();
+    List<String> stores = next.stream().map(this::storeOf).toList();
+    StorePosition acked = new StorePosition(writes.epoch(), writes.completed());
+    String reason = proposal.reason();
+    getContext().ask(RmCommand.IsrReply.class, rm, RM_TIMEOUT,
+        replyTo -> new RmCommand.ChangeIsr(askedEpoch, self, List.copyOf(next), stores, askedLineage, acked, reason, replyTo), IsrAnswer::new);
   }
 
-  private void stepDown(String reason) {
-    getContext().getLog().error("Stepping down as primary of epoch {}: {}. Nothing more is acknowledged from this node.", epoch, reason);
-    IllegalStateException failure = new IllegalStateException("no longer the primary: " + reason);
-    if (inFlight != null) {
-      inFlight.done.completeExceptionally(failure);
-      inFlight = null;
+  private Behavior<Command> isrAnswer(IsrAnswer answer) {
+    if (!writes.isPrimary() || !membership.proposing()) {
+      return this;
     }
-    queue.forEach(w -> w.done().completeExceptionally(failure));
-    queue.clear();
-    waitingForWrites.forEach(f -> f.completeExceptionally(failure));
-    waitingForWrites.clear();
-    epoch = 0;
-    isr = new TreeSet<>();
-    learners.clear();
-    copyAgainAt.clear();
-    cannotWrite.clear();
-    pendingCopies.clear();
-    copiesSent.clear();
-    proposedIsr = null;
+    if (answer.failure() != null) {
+      membership.answerLost(); // the tick asks again
+      return this;
+    }
+    if (answer.reply() instanceof RmCommand.IsrRefused refused) {
+      stepDown("the rm refused an in-sync change: " + refused.reason());
+      return this;
+    }
+    String reason = membership.proposal().reason();
+    membership.accepted();
+    getContext().getLog().info("In-sync set is now {} ({})", membership.isr(), reason);
+    recordInSyncSet();
+    if (membership.isr().size() > 1 && !store.wasReplicated()) {
+      writes.addFirst(new Write(s -> List.of(LevelDbEventLog.replicatedMarker()), new CompletableFuture<>()));
+    }
+    completeIfReplicated();
+    reconsiderMembership();
+    copyToMembersLeftOut();
+    pump();
+    return this;
+  }
+
+  /** The in-sync set, by store, written into the replicated store: what an rm that lost its record learns from. */
+  private void recordInSyncSet() {
+    List<InSyncRecord.Member> members = new ArrayList<>();
+    for (String node : membership.isr()) {
+      members.add(new InSyncRecord.Member(storeOf(node), node));
+    }
+    InSyncRecord record = new InSyncRecord(writes.epoch(), members);
+    writes.addFirst(new Write(s -> List.of(LevelDbEventLog.inSyncRecordWrite(record)), new CompletableFuture<>()));
+  }
+
+  private String storeOf(String node) {
+    return membership.storeOf(node, store::storeId);
+  }
+
+  private void reconsiderMembership() {
+    propose(membership.reconsider(writes.completed(), System.nanoTime()));
   }
 
   // ---- cluster membership and replica discovery
@@ -727,18 +549,15 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     }
     String node = member.address().toString();
     if (event instanceof ClusterEvent.MemberUp) {
-      routerMembers.add(node);
-      diverged.remove(node); // a new incarnation: its store may have been replaced meanwhile
-      if (epoch > 0 && !node.equals(self) && !isr.contains(node) && !learners.containsKey(node)) {
-        pendingCopies.add(node);
+      membership.memberUp(node);
+      if (writes.isPrimary() && membership.needsCopy(node)) {
+        copies.want(node);
         pump();
       }
     } else if (event instanceof ClusterEvent.MemberDowned || event instanceof ClusterEvent.MemberRemoved || event instanceof ClusterEvent.MemberExited) {
-      routerMembers.remove(node);
-      learners.remove(node);
-      pendingCopies.remove(node);
-      copiesSent.remove(node);
-      if (epoch > 0 && isr.contains(node) && !node.equals(self)) { // this node leaving is a shutdown, not a lost backup
+      membership.memberGone(node);
+      copies.forget(node);
+      if (writes.isPrimary() && membership.inSync(node) && !node.equals(self)) { // this node leaving is a shutdown, not a lost backup
         getContext().getLog().warn("Backup {} is out of the cluster ({}); removing it from the in-sync set", node, event.getClass().getSimpleName());
         reconsiderMembership();
       }
@@ -752,10 +571,10 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       String node = replica.path().address().hasLocalScope() ? self : replica.path().address().toString();
       replicas.put(node, replica);
     }
-    if (epoch > 0) {
+    if (writes.isPrimary()) {
       redirectCopiesToNewReplicas();
     }
-    if (epoch > 0 && inFlight == null) {
+    if (writes.isPrimary() && !writes.busy()) {
       pump();
     }
     return this;
@@ -770,31 +589,26 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     return false;
   }
 
-  // ---- periodic work: resends and the report to the rm
+  // ---- periodic work: resends and the reports to the rm (LeaderReports)
 
   private Behavior<Command> fromRm(FromRm message) {
-    if (message.notice() instanceof RmCommand.StepDown stepDown && epoch > 0) {
+    if (message.notice() instanceof RmCommand.StepDown stepDown && writes.isPrimary()) {
       stepDown("the replication manager says this node may not be the primary: " + stepDown.reason());
     }
     return this;
   }
 
   private Behavior<Command> seedsProbed(SeedsProbed probed) {
-    probingSeeds = false;
-    if (!probed.listening().isEmpty() && seedsListening.isEmpty()) {
+    if (promotion.probed(probed.listening())) {
       getContext().getLog().info("Other nodes of the deployment run at {}: this node's new store waits for the replication manager", probed.listening());
-    }
-    if (!probed.listening().isEmpty()) {
-      seedsListening = probed.listening();
     }
     return this;
   }
 
   /** While this node's store is new and nothing was decided yet, look for other nodes of the deployment at the seeds. */
   private void probeSeedsIfNew() {
-    if (epoch == 0 && !probingSeeds && !otherSeeds.isEmpty() && !freshStoreAloneAfter.isZero() && store.history().empty()) {
-      probingSeeds = true;
-      getContext().pipeToSelf(SeedsListening.probe(otherSeeds, getContext().getSystem().dispatchers().lookup(
+    if (!writes.isPrimary() && promotion.startProbe(() -> store.history().empty())) {
+      getContext().pipeToSelf(SeedsListening.probe(promotion.otherSeeds(), getContext().getSystem().dispatchers().lookup(
               org.apache.pekko.actor.typed.DispatcherSelector.blocking())),
           (listening, failure) -> new SeedsProbed(listening == null ? List.of() : listening));
     }
@@ -803,50 +617,27 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
   private Behavior<Command> tick() {
     probeSeedsIfNew();
     if (rmIsUp()) {
-      List<String> leaderIsr = epoch == 0 ? List.of() : List.copyOf(isr);
-      rm.tell(new RmCommand.StoreReport(self, StoreInfo.of(store), epoch, leaderIsr, leaderIsr.stream().map(this::storeOf).toList(), notices,
-          space.low() ? "its disk is nearly full: " + space.describe() : null));
+      rm.tell(LeaderReports.store(self, StoreInfo.of(store), writes, membership, store::storeId, notices,
+          () -> space.low() ? "its disk is nearly full: " + space.describe() : null));
     }
-    if (epoch == 0) {
+    if (!writes.isPrimary()) {
       return this;
     }
-    if (inFlight != null && System.nanoTime() - inFlight.sentAt >= RESEND_AFTER.toNanos()) {
+    if (writes.resendDue(System.nanoTime(), RESEND_AFTER.toNanos())) {
       sendInFlight(); // messages to a replica can be lost while it is unreachable; replicas ignore repeats
     }
     redirectCopiesToNewReplicas();
     resendOverdueCopies();
-    offerCopiesAgain();
+    copies.offerDue(System.nanoTime());
     copyToMembersLeftOut();
-    if (!pendingCopies.isEmpty() && inFlight == null) {
+    if (copies.hasPending() && !writes.busy()) {
       pump();
     }
-    if (proposedIsr != null && System.nanoTime() - proposedAt > RM_TIMEOUT.toNanos()) {
-      Set<String> retry = proposedIsr;
-      proposedIsr = null;
-      proposeIsr(retry, proposedReason);
-    }
+    propose(membership.askAgainIfUnanswered(System.nanoTime(), RM_TIMEOUT.toNanos()));
     if (rmIsUp()) {
-      rm.tell(new RmCommand.Report(report()));
+      rm.tell(new RmCommand.Report(LeaderReports.progress(System.currentTimeMillis(), self, writes, membership,
+          store.latestSnapshotInfo(REGISTRY_ID))));
     }
     return this;
-  }
-
-  private ReplicationReport report() {
-    List<ReplicationReport.BackupProgress> backups = new ArrayList<>();
-    for (String node : receivers()) {
-      if (!node.equals(self)) {
-        backups.add(new ReplicationReport.BackupProgress(node, isr.contains(node) ? "in-sync" : "catching-up", ackedByNode.getOrDefault(node, learners.getOrDefault(node, -1L))));
-      }
-    }
-    long checkpointSeqNr = 0;
-    long checkpointAt = 0;
-    // The info, not the snapshot: this runs every second on the write path's actor, and a checkpoint
-    // can be tens of megabytes.
-    var snapshot = store.latestSnapshotInfo(REGISTRY_ID);
-    if (snapshot.isPresent()) {
-      checkpointSeqNr = snapshot.get().sequenceNr();
-      checkpointAt = snapshot.get().timestamp();
-    }
-    return new ReplicationReport(System.currentTimeMillis(), epoch, self, writeId, backups, checkpointSeqNr, checkpointAt);
   }
 }

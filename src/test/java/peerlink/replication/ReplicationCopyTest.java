@@ -80,12 +80,12 @@ class ReplicationCopyTest {
     assertEquals(2, lost.epoch(), "the store was at epoch 1: alone, it starts epoch 2");
 
     // Nothing installs it, so the leader sends it again after its first wait.
-    Replica.CopyChunk again = lastChunkOf(backupReplica, ReplicationLeader.COPY_FIRST_WAIT.plusSeconds(10));
+    Replica.CopyChunk again = lastChunkOf(backupReplica, CatchUpCopies.FIRST_WAIT.plusSeconds(10));
     assertEquals(lost.epoch(), again.epoch());
     again.replyTo().tell(new ReplicaReply.CopyApplied(backup, new StorePosition(again.epoch(), again.writeId()), "backup-store", again.sourceStore()));
 
     // Installed: no third copy, however long the first wait.
-    long quietUntil = System.nanoTime() + ReplicationLeader.COPY_FIRST_WAIT.plusSeconds(3).toNanos();
+    long quietUntil = System.nanoTime() + CatchUpCopies.FIRST_WAIT.plusSeconds(3).toNanos();
     while (System.nanoTime() < quietUntil) {
       Replica.Command message;
       try {

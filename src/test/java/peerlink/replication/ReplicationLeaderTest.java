@@ -46,7 +46,8 @@ import peerlink.storage.StoredSnapshot;
  * replica is either a real {@link Replica} on a real LevelDB or a probe that answers as the test says.
  *
  * <p>Not covered here, because they need a second router node: copies to backups, learners joining the
- * in-sync set, shrinking the set when a backup is removed (the end-to-end tests exercise those).
+ * in-sync set, shrinking the set when a backup is removed (the end-to-end tests exercise those; their
+ * rules are tested without actors in {@link MembershipTest} and {@link CatchUpCopiesTest}).
  */
 @ExtendWith(LogCapturingExtension.class)
 class ReplicationLeaderTest {
