@@ -1,15 +1,11 @@
 package peerlink.replication;
 
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.cluster.typed.SelfUp;
-import org.apache.pekko.cluster.typed.Subscribe;
 import org.junit.jupiter.api.AfterAll;
 import peerlink.storage.EventLog;
 import peerlink.storage.EventLogContract;
@@ -21,27 +17,13 @@ import peerlink.storage.LevelDbEventLog;
  * new store makes itself primary, as {@code fresh-store-alone-after} is 0 in the tests' config).
  */
 class ReplicatedEventLogTest extends EventLogContract {
-  private static final ActorTestKit node = node();
+  private static final ActorTestKit node = ClusterTestKit.alone("replicated-event-log", "\"router\"");
 
   private LevelDbEventLog store;
   private ActorRef<Replica.Command> replica;
   private ActorRef<ReplicationLeader.Command> leader;
 
-  private static ActorTestKit node() {
-    ActorTestKit kit = ActorTestKit.create("replicated-event-log", ConfigFactory.parseString(
-        "pekko.actor.provider = cluster\n"
-            + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-            + "pekko.remote.artery.canonical.port = 0\n"
-            + "pekko.cluster.jmx.enabled = off\n"
-            + "pekko.cluster.roles = [\"router\"]\n")
-        .withFallback(ConfigFactory.load()));
-    Cluster cluster = Cluster.get(kit.system());
-    TestProbe<SelfUp> up = kit.createTestProbe(SelfUp.class);
-    cluster.subscriptions().tell(Subscribe.create(up.getRef(), SelfUp.class));
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    up.expectMessageClass(SelfUp.class, Duration.ofSeconds(30));
-    return kit;
-  }
+
 
   @AfterAll
   static void shutdown() {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,9 +20,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.cluster.typed.SelfUp;
-import org.apache.pekko.cluster.typed.Subscribe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -184,20 +180,9 @@ class ReplicationCopyTest {
 
   /** The same on a given port (0: any free one), so that a node can come back at its old address. */
   private static ActorTestKit node(Address join, int port) {
-    ActorTestKit kit = ActorTestKit.create("copy", ConfigFactory.parseString(
-        "pekko.actor.provider = cluster\n"
-            + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-            + "pekko.remote.artery.canonical.port = " + port + "\n"
-            + "pekko.cluster.jmx.enabled = off\n"
-            + "pekko.cluster.roles = [\"router\"]\n")
-        .withFallback(ConfigFactory.load()));
-    Cluster cluster = Cluster.get(kit.system());
-    TestProbe<SelfUp> up = kit.createTestProbe(SelfUp.class);
-    cluster.subscriptions().tell(Subscribe.create(up.getRef(), SelfUp.class));
-    cluster.manager().tell(Join.create(join != null ? join : cluster.selfMember().address()));
-    up.expectMessageClass(SelfUp.class, Duration.ofSeconds(30));
-    return kit;
+    return ClusterTestKit.start("copy", "\"router\"", join, port);
   }
+
 
   /**
    * A store with a history of its own, never replicated (so it starts alone, without an rm), its replica, and a

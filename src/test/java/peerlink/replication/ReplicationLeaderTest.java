@@ -24,9 +24,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.cluster.typed.SelfUp;
-import org.apache.pekko.cluster.typed.Subscribe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,8 +52,8 @@ class ReplicationLeaderTest {
   private static final String ID = "peerlink-registry";
   private static final String OTHER = "pekko://peerlink@127.0.0.1:1";
 
-  private static final ActorTestKit alone = node("leader-alone", "\"router\"");
-  private static final ActorTestKit withRm = node("leader-with-rm", "\"router\", \"rm\"");
+  private static final ActorTestKit alone = ClusterTestKit.alone("leader-alone", "\"router\"");
+  private static final ActorTestKit withRm = ClusterTestKit.alone("leader-with-rm", "\"router\", \"rm\"");
 
   @TempDir
   Path dir;
@@ -67,21 +64,7 @@ class ReplicationLeaderTest {
   private TestProbe<RmCommand> rm;
 
   /** A cluster node that has joined itself, with the given roles. */
-  private static ActorTestKit node(String name, String roles) {
-    ActorTestKit kit = ActorTestKit.create(name, ConfigFactory.parseString(
-        "pekko.actor.provider = cluster\n"
-            + "pekko.remote.artery.canonical.hostname = 127.0.0.1\n"
-            + "pekko.remote.artery.canonical.port = 0\n"
-            + "pekko.cluster.jmx.enabled = off\n"
-            + "pekko.cluster.roles = [" + roles + "]\n")
-        .withFallback(ConfigFactory.load()));
-    Cluster cluster = Cluster.get(kit.system());
-    TestProbe<SelfUp> up = kit.createTestProbe(SelfUp.class);
-    cluster.subscriptions().tell(Subscribe.create(up.getRef(), SelfUp.class));
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
-    up.expectMessageClass(SelfUp.class, Duration.ofSeconds(30));
-    return kit;
-  }
+
 
   @AfterEach
   void stop() {
