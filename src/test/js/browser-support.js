@@ -1,17 +1,18 @@
-// What the browser tests share: a headless Chromium (Debian's, driven by playwright-core), people at pages
+// What the browser tests share: a headless browser (Debian's Chromium, or Debian's Firefox ESR over WebDriver
+// BiDi, both driven by playwright-core), people at pages
 // (each page a browser context of its own), reading what the page shows, a console peer, screenshots.
 //
 // Environment (set by BrowserIT): PEERLINK_WEB_URLS (the nodes' loopback web addresses, primary first),
 // PEERLINK_SERVERS (their TLS client ports, for the console), PEERLINK_BIN (bin/peerlink), PEERLINK_PRIMARY_PID
-// (failover only), PEERLINK_SCREENSHOTS, CHROMIUM (the browser's executable).
+// (failover only), PEERLINK_SCREENSHOTS, PEERLINK_BROWSER ("chromium" or "firefox") and BROWSER_EXECUTABLE.
 
 import { after, before } from "node:test";
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import readline from "node:readline";
-import { chromium } from "playwright-core";
+import { chromium, firefox } from "playwright-core";
 import { freshId } from "./support.js";
 
 export const WEB = process.env.PEERLINK_WEB_URLS.split(",");
@@ -20,10 +21,16 @@ const SERVERS_PARAM = WEB.map((w) => `ws://${new URL(w).host}`).join(",");
 const SHOTS = process.env.PEERLINK_SCREENSHOTS;
 export const WAIT = 45_000;
 
+export const BROWSER = process.env.PEERLINK_BROWSER || "chromium";
 let browser;
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM, args: ["--no-sandbox"], headless: true });
+  const executablePath = process.env.BROWSER_EXECUTABLE;
+  browser = BROWSER === "firefox"
+    // Playwright drives a stock Firefox (not its own patched build, which needs a download) over WebDriver BiDi
+    // through its "moz-" channels.
+    ? await firefox.launch({ channel: "moz-firefox", executablePath, headless: true })
+    : await chromium.launch({ executablePath, args: ["--no-sandbox"], headless: true });
 });
 const consoles = [];
 after(async () => {
@@ -31,13 +38,31 @@ after(async () => {
   await browser?.close();
 });
 
-/** A person at a page: a browser context of its own (its own IndexedDB and localStorage). */
-export async function person(id) {
-  const context = await browser.newContext({ viewport: { width: 420, height: 800 } }); // a phone-sized window
+/**
+ * A person at a page: a browser context of its own (its own IndexedDB and localStorage). withoutEd25519: the
+ * page's WebCrypto refuses Ed25519 as browsers without it do (Chromium before 137, older Safari and Firefox).
+ */
+export async function person(id, { withoutEd25519 = false } = {}) {
+  const context = await browser.newContext({ viewport: { width: 420, height: 800 }, acceptDownloads: true }); // a phone-sized window
+  if (withoutEd25519) await context.addInitScript(refuseEd25519);
   const p = { id, context, frames: [] };
   p.page = await watched(p, await context.newPage());
   await p.page.goto(pageUrl());
   return p;
+}
+
+/** Runs in the page before its scripts: crypto.subtle answers Ed25519 with NotSupportedError, as such browsers do. */
+function refuseEd25519() {
+  const proto = globalThis.SubtleCrypto && SubtleCrypto.prototype;
+  if (!proto) return;
+  const isEd25519 = (a) => String(typeof a === "string" ? a : a && a.name).toLowerCase() === "ed25519";
+  for (const [method, at] of [["generateKey", 0], ["importKey", 2], ["sign", 0], ["verify", 0]]) {
+    const original = proto[method];
+    proto[method] = function (...args) {
+      if (isEd25519(args[at])) return Promise.reject(new DOMException("Unrecognized name.", "NotSupportedError"));
+      return original.apply(this, args);
+    };
+  }
 }
 
 /** Keeps the page's WebSocket frames and errors, to tell in a failure what the page said and heard. */
@@ -101,12 +126,16 @@ export async function waitForState(p, text, expected) {
 }
 
 export async function screenshot(p, name) {
-  await p.page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  await p.page.screenshot({ path: path.join(SHOTS, `${BROWSER}-${name}.png`), fullPage: true });
 }
 
-/** bin/peerlink client --json: a console peer typed at, whose JSON events are read. */
-export function consolePeer(id) {
+/** bin/peerlink client --json: a console peer typed at, whose JSON events are read; keyFile: its identity.json. */
+export function consolePeer(id, { keyFile } = {}) {
   const home = mkdtempSync(path.join(tmpdir(), "peerlink-console-"));
+  if (keyFile) {
+    mkdirSync(path.join(home, "peers", id), { recursive: true });
+    writeFileSync(path.join(home, "peers", id, "identity.json"), keyFile, { mode: 0o600 });
+  }
   const child = spawn(process.env.PEERLINK_BIN, ["client", "--id", id, "--server", process.env.PEERLINK_SERVERS, "--json"], {
     env: { ...process.env, PEERLINK_HOME: home, PEERLINK_NO_BUILD: "1" }, stdio: ["pipe", "pipe", "inherit"],
   });
