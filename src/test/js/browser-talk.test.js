@@ -1,12 +1,13 @@
-// The web page in a real headless Chromium against one router node (BrowserIT starts it), with a console
+// The web page in a real headless browser (Chromium or Firefox) against one router node (BrowserIT starts it), with a console
 // peer beside two pages: direct and group conversations, hostile text shown as text, and a page closed and
 // opened again that shows what waited. Every assertion is on what a person sees. A screenshot per scenario.
 
 import { test } from "node:test";
+import { readFile } from "node:fs/promises";
 import assert from "node:assert/strict";
 import { freshId } from "./support.js";
 import {
-  WAIT, WEB, consolePeer, groupAction, open, pageUrl, person, register, screenshot, shown, type, waitForState, waitForText, watched,
+  BROWSER, WAIT, WEB, consolePeer, groupAction, open, pageUrl, person, register, screenshot, shown, type, waitForState, waitForText, watched,
 } from "./browser-support.js";
 
 const alice = { id: freshId("alice") };
@@ -90,3 +91,58 @@ test("a link that names nodes on another host does not make the page log in ther
   assert.match(said, /other hosts; they were left out/, "and the page says why");
   await stranger.context.close();
 });
+
+test("a browser whose WebCrypto has no Ed25519 registers through @noble/ed25519, and its key file logs the console in", { timeout: 120_000 }, async () => {
+  const started = Date.now();
+  const erin = await person(freshId("erin"), { withoutEd25519: true });
+  await register(erin);
+  const stored = (await keptKey(erin)).type;
+  assert.equal(stored, "noble-ed25519", "the key the page keeps is @noble/ed25519's");
+  await erin.page.reload(); // logs in again with the key it kept
+  await erin.page.getByRole("status").filter({ hasText: `as ${erin.id}` }).waitFor({ timeout: WAIT });
+  await open(erin, alice.id);
+  await type(erin, "sent with a noble key");
+  await waitForState(erin, "sent with a noble key", "delivered");
+
+  const keyFile = await exportedKeyFile(erin);
+  await screenshot(erin, "web-noble-erin");
+  await erin.context.close();
+  const erinAtConsole = consolePeer(erin.id, { keyFile });
+  await erinAtConsole.await("the console logged in with the page's key", (e) => e.event === "connected" && e.peer === erin.id);
+  erinAtConsole.type(`SEND_MSG ${alice.id} and now from the console`);
+  await erinAtConsole.await("SEND_MSG ok", (e) => e.event === "ok" && e.command === "SEND_MSG");
+  console.log(`scenario 4 took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
+
+/**
+ * The key file the page exports. Chromium: as the person gets it, the download of "Export key file". Playwright
+ * reports no downloads from Firefox over WebDriver BiDi, so there the page's own export (the same
+ * exportKeyFile the button calls, on the key the page kept) is read instead.
+ */
+async function exportedKeyFile(p) {
+  if (BROWSER === "chromium") {
+    const [download] = await Promise.all([
+      p.page.waitForEvent("download", { timeout: WAIT }),
+      p.page.getByRole("button", { name: "Export key file" }).click(),
+    ]);
+    return readFile(await download.path(), "utf8");
+  }
+  return (await keptKey(p)).keyFile;
+}
+
+/** The key the page keeps in IndexedDB: its kind, and the key file the page's exportKeyFile makes of it. */
+async function keptKey(p) {
+  return p.page.evaluate(async (id) => {
+    const { exportKeyFile } = await import("/peerlink.js");
+    const pair = await new Promise((resolve, reject) => {
+      const opened = indexedDB.open("peerlink", 1);
+      opened.onerror = () => reject(opened.error);
+      opened.onsuccess = () => {
+        const get = opened.result.transaction("keys").objectStore("keys").get(id);
+        get.onsuccess = () => resolve(get.result);
+        get.onerror = () => reject(get.error);
+      };
+    });
+    return { type: pair.privateKey.type ?? "CryptoKey", keyFile: await exportKeyFile(pair) };
+  }, p.id);
+}

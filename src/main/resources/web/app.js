@@ -2,7 +2,7 @@
 // is shown with textContent (never parsed as HTML). The key stays in this browser's IndexedDB; the resume
 // point in localStorage, so messages that waited while the page was closed arrive when it opens again.
 
-import { PeerLinkClient, exportKeyFile, generateIdentity, importKeyFile } from "./peerlink.js";
+import { PeerLinkClient, exportKeyFile, generateIdentity, importKeyFile, publicKeyBase64 } from "./peerlink.js";
 
 const $ = (id) => document.getElementById(id);
 const STATE_WORDS = { SENT: "sent", DELIVERED: "delivered", EXPIRED: "expired" };
@@ -27,7 +27,7 @@ async function keyOperation(mode, action) {
   });
 }
 
-/** The peer's key pair in IndexedDB (CryptoKey objects, stored as they are). */
+/** The peer's key pair in IndexedDB (CryptoKey objects, or identity.js's software keys, stored as they are). */
 function browserKeyStore(peer) {
   return {
     async load() { return (await keyOperation("readonly", (s) => s.get(peer))) ?? null; },
@@ -38,7 +38,10 @@ function browserKeyStore(peer) {
     },
     async discard(pair) {
       const stored = await this.load();
-      if (stored && stored.publicKey === pair.publicKey) await keyOperation("readwrite", (s) => s.delete(peer));
+      // IndexedDB gives back copies, so the keys are compared by their bytes
+      if (stored && (await publicKeyBase64(stored)) === (await publicKeyBase64(pair))) {
+        await keyOperation("readwrite", (s) => s.delete(peer));
+      }
     },
     async put(pair) { await keyOperation("readwrite", (s) => s.put(pair, peer)); },
   };

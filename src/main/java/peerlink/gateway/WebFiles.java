@@ -40,6 +40,9 @@ final class WebFiles {
       "/identity.js", load("identity.js", "text/javascript; charset=UTF-8"),
       "/peerlink.d.ts", load("peerlink.d.ts", "text/plain; charset=UTF-8"),
       "/identity.d.ts", load("identity.d.ts", "text/plain; charset=UTF-8"),
+      // loaded by identity.js only where the browser's WebCrypto has no Ed25519
+      "/vendor/noble-ed25519.js", load("vendor/noble-ed25519.js", "text/javascript; charset=UTF-8"),
+      "/vendor/noble-ed25519.LICENSE", load("vendor/noble-ed25519.LICENSE", "text/plain; charset=UTF-8"),
       "/style.css", load("style.css", "text/css; charset=UTF-8"));
 
   private WebFiles() {}
