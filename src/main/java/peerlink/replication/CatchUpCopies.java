@@ -3,6 +3,7 @@ package peerlink.replication;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,11 @@ final class CatchUpCopies<R> {
   static final Duration FIRST_WAIT = Duration.ofSeconds(10);
   static final Duration MAX_WAIT = Duration.ofSeconds(160);
 
-  /** A full copy on its way to a backup: to which replica, when, and how long to wait before sending it again. */
-  private record Sent<R>(R target, long sentAtNanos, Duration patience) {}
+  /**
+   * A full copy (or an offer to continue) on its way to a backup: to which replica, when, and how long to wait
+   * before sending a copy (again).
+   */
+  private record Sent<R>(R target, long sentAtNanos, Duration patience, boolean offer) {}
 
   /** A copy taken as lost: to which backup, after how long. */
   record Overdue(String node, Duration patience) {}
@@ -38,6 +42,8 @@ final class CatchUpCopies<R> {
   private final Map<String, Sent<R>> sent = new HashMap<>();
   // Backups that said they cannot write, and when to offer them a copy again.
   private final Map<String, Long> offerAgainAt = new HashMap<>();
+  // Backups offered to continue from the promotion's position (at most once each while this node is primary).
+  private final Set<String> offeredToContinue = new HashSet<>();
 
   /** A copy is due for this backup; false when it already was. */
   boolean want(String node) {
@@ -53,13 +59,31 @@ final class CatchUpCopies<R> {
     return !pending.isEmpty();
   }
 
+  /**
+   * Whether {@code node} is first offered to continue from where this primary began its epoch instead of a
+   * full copy: only while the epoch has no write yet ({@code writesInEpoch} 0), and once per backup, so a
+   * backup that cannot continue (or whose answer was lost) gets a full copy next.
+   */
+  boolean offerContinue(String node, long writesInEpoch) {
+    return writesInEpoch == 0 && offeredToContinue.add(node);
+  }
+
   /** A copy leaves for {@code node}: the first waits {@link #FIRST_WAIT}, each one sent again waits twice as long as the one before. */
   Duration sending(String node, R target, long nowNanos) {
     pending.remove(node);
     Sent<R> before = sent.get(node);
-    Duration wait = before == null ? FIRST_WAIT : min(before.patience().multipliedBy(2), MAX_WAIT);
-    sent.put(node, new Sent<>(target, nowNanos, wait));
+    Duration wait = before == null || before.offer() ? FIRST_WAIT : min(before.patience().multipliedBy(2), MAX_WAIT);
+    sent.put(node, new Sent<>(target, nowNanos, wait, false));
     return wait;
+  }
+
+  /**
+   * An offer to continue leaves for {@code node} (see {@link #offerContinue}): waited for like a copy, but the
+   * full copy that may follow it waits {@link #FIRST_WAIT} again, as the offer was not a copy that went missing.
+   */
+  void offering(String node, R target, long nowNanos) {
+    pending.remove(node);
+    sent.put(node, new Sent<>(target, nowNanos, FIRST_WAIT, true));
   }
 
   private static Duration min(Duration a, Duration b) {
@@ -138,6 +162,7 @@ final class CatchUpCopies<R> {
 
   /** This node stepped down: no copies are due or on their way any more. */
   void clear() {
+    offeredToContinue.clear();
     offerAgainAt.clear();
     pending.clear();
     sent.clear();

@@ -52,6 +52,15 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
   public record CopyChunk(long epoch, long writeId, int index, boolean last, byte[] content, StoreHistory history, String sourceStore,
       ActorRef<ReplicaReply> replyTo) implements Remote {}
 
+  /**
+   * The primary of {@code epoch}, promoted at {@code from} with {@code history} and in-sync record {@code inSync},
+   * and with no write in the epoch yet, offers to continue this store from there instead of a full copy. Taken
+   * (answered {@link ReplicaReply.CopyApplied} at {@code (epoch, 0)}) only by a store standing exactly at
+   * {@code from} in the same lineage; any other answers {@link ReplicaReply.OutOfSync} and gets a full copy.
+   */
+  public record Continue(long epoch, StorePosition from, StoreHistory history, InSyncRecord inSync, String sourceStore,
+      ActorRef<ReplicaReply> replyTo) implements Remote {}
+
   /** Send a full copy of this store to {@code target}, whose replies go to {@code replyTo}. */
   public record ProvideCopy(ActorRef<Command> target, ActorRef<ReplicaReply> replyTo) implements Remote {}
 
@@ -135,6 +144,7 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
     return newReceiveBuilder()
         .onMessage(Replicate.class, this::replicate)
         .onMessage(CopyChunk.class, this::copyChunk)
+        .onMessage(Continue.class, this::continueFrom)
         .onMessage(ProvideCopy.class, this::provideCopy)
         .onMessage(Fence.class, this::fence)
         .onMessage(GrantLearned.class, this::grantLearned)
@@ -197,6 +207,8 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
           replicate(write);
         } else if (message instanceof CopyChunk chunk) {
           copyChunk(chunk);
+        } else if (message instanceof Continue offer) {
+          continueFrom(offer);
         }
       }
     } finally {
@@ -369,6 +381,41 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
           StoreHistory.shortId(chunk.sourceStore()), history);
       chunk.replyTo().tell(new ReplicaReply.CopyApplied(node, position, store.storeId(), chunk.sourceStore()));
     }
+    return this;
+  }
+
+  private Behavior<Command> continueFrom(Continue offer) {
+    if (!admitted(offer, offer.epoch(), offer.replyTo(), false)) {
+      return this;
+    }
+    StorePosition at = store.position();
+    if (offer.epoch() < at.epoch()) {
+      offer.replyTo().tell(new ReplicaReply.Refused(node, at.epoch()));
+      return this;
+    }
+    if (offer.epoch() > at.epoch()) { // else this store already follows the epoch: an offer sent again
+      if (refusedForSpace(offer.replyTo())) {
+        return this;
+      }
+      boolean taken;
+      try {
+        taken = store.follow(offer.epoch(), offer.from(), offer.history(), offer.inSync());
+      } catch (RuntimeException e) {
+        cannotWrite(offer.replyTo(), "writing to its store failed: " + e.getMessage());
+        return this;
+      }
+      if (!taken) {
+        getContext().getLog().info("The primary of epoch {} began at {}, this store is at {} ({}): it needs a full copy", offer.epoch(),
+            offer.from(), at, history);
+        offer.replyTo().tell(new ReplicaReply.OutOfSync(node, at));
+        return this;
+      }
+      cannotWrite = null;
+      history = store.history();
+      getContext().getLog().info("Continuing from {} into epoch {} of store {}: this store holds everything the primary held when "
+          + "promoted, so no full copy is needed", offer.from(), offer.epoch(), StoreHistory.shortId(offer.sourceStore()));
+    }
+    offer.replyTo().tell(new ReplicaReply.CopyApplied(node, store.position(), store.storeId(), offer.sourceStore()));
     return this;
   }
 

@@ -422,6 +422,16 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       return; // started again when the node's replica registers
     }
     membership.copySent(node);
+    if (copies.offerContinue(node, writes.writeId())) {
+      copies.offering(node, replica, System.nanoTime());
+      // After a failover or a restart a backup usually stands where this node stood when promoted: then it just
+      // continues, and the store is not copied at all (a copy of a large store costs minutes and heap).
+      StoreHistory history = store.history();
+      StorePosition from = history.epochs().get(history.epochs().size() - 1).from();
+      getContext().getLog().info("Offering {} to continue from {} into epoch {} (a full copy if its store is elsewhere)", node, from, writes.epoch());
+      replica.tell(new Replica.Continue(writes.epoch(), from, history, store.inSyncRecord(), store.storeId(), replies));
+      return;
+    }
     copies.sending(node, replica, System.nanoTime());
     getContext().getLog().info("Sending a full copy at epoch {} write {} to {}", writes.epoch(), writes.writeId(), node);
     Replica.sendCopy(store, replica, replies);

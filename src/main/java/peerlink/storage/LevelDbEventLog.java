@@ -676,6 +676,33 @@ public final class LevelDbEventLog implements EventLog {
   }
 
   /**
+   * Continues this store into {@code epoch} of a primary that was promoted standing exactly where this store
+   * stands ({@code from}), so nothing needs copying: within one lineage a position names one content, as each
+   * epoch has one primary, which numbers its writes once. Sets the position {@code (epoch, 0)}, the primary's
+   * {@code history} and {@code inSync} record (what a full copy would have brought) and the replicated mark
+   * in one synced batch. Returns false, and writes nothing, unless this store is at {@code from}, of the
+   * same lineage, and {@code history} begins {@code epoch} at {@code from}.
+   */
+  public boolean follow(long epoch, StorePosition from, StoreHistory history, InSyncRecord inSync) {
+    return guarded(() -> {
+      StoreHistory own = history();
+      List<EpochStart> epochs = history.epochs();
+      boolean continues = !own.empty() && own.lineage().equals(history.lineage()) && position().equals(from)
+          && !epochs.isEmpty() && epochs.get(epochs.size() - 1).equals(new EpochStart(epoch, from));
+      if (!continues) {
+        return false;
+      }
+      write(batch -> {
+        batch.put(Keys.POSITION_KEY, new StorePosition(epoch, 0).encode());
+        batch.put(Keys.HISTORY_KEY, history.encode());
+        batch.put(Keys.IN_SYNC_KEY, inSync.encode());
+        batch.put(Keys.REPLICATED_KEY, new byte[] {1});
+      });
+      return true;
+    });
+  }
+
+  /**
    * The mark a primary writes (replicated like any write) once a backup has joined it: from then on
    * this store may not be the only copy, so only the rm may decide it is the latest.
    */

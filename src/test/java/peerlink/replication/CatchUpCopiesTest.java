@@ -55,6 +55,26 @@ class CatchUpCopiesTest {
   }
 
   @Test
+  void aBackupIsOfferedToContinueOnceAndOnlyBeforeTheEpochsFirstWrite() {
+    assertFalse(copies.offerContinue(B, 3), "after writes of the epoch, only a full copy will do");
+    assertTrue(copies.offerContinue(B, 0));
+    assertFalse(copies.offerContinue(B, 0), "an offer it did not take (or whose answer was lost) is followed by a full copy");
+    assertTrue(copies.offerContinue("c", 0), "each backup gets its own offer");
+
+    copies.clear(); // stepped down; a later epoch offers again
+    assertTrue(copies.offerContinue(B, 0));
+  }
+
+  @Test
+  void anOfferNotAnsweredIsFollowedByACopyThatWaitsOnlyTheFirstWait() {
+    copies.offering(B, "replica-b", 0);
+    assertEquals(List.of(new CatchUpCopies.Overdue(B, Duration.ofSeconds(10))), copies.overdue(10 * SECOND, WAITING));
+
+    assertEquals(Duration.ofSeconds(10), copies.sending(B, "replica-b", 10 * SECOND), "the offer was not a copy that went missing");
+    assertEquals(Duration.ofSeconds(20), copies.sending(B, "replica-b", 20 * SECOND));
+  }
+
+  @Test
   void anInstalledCopyIsNotSentAgain() {
     copies.sending(B, "replica-b", 0);
     copies.installed(B);

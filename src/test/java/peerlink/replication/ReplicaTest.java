@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import peerlink.storage.InSyncRecord;
 import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.LogEntry;
 import peerlink.storage.Mutation;
@@ -444,6 +445,68 @@ class ReplicaTest {
     assertEquals(newPrimary.history(), store.history(), "the copy's history comes with it");
   }
 
+  // ---- continuing without a copy (after a failover or a whole-cluster restart)
+
+  /** A new primary promoted from a store at {@code at}: a copy of this replica's store, fenced at {@code epoch}. */
+  private LevelDbEventLog promotedFrom(StorePosition at, long epoch) {
+    LevelDbEventLog newPrimary = open("new-primary-" + epoch);
+    newPrimary.installCopy(store.exportAll(), at, store.history());
+    newPrimary.fence(epoch, null, new InSyncRecord(epoch, List.of(new InSyncRecord.Member(newPrimary.storeId(), "p"))));
+    return newPrimary;
+  }
+
+  private ReplicaReply offerToContinue(LevelDbEventLog newPrimary) {
+    StoreHistory history = newPrimary.history();
+    StorePosition from = history.epochs().get(history.epochs().size() - 1).from();
+    replica.tell(new Replica.Continue(newPrimary.position().epoch(), from, history, newPrimary.inSyncRecord(), newPrimary.storeId(),
+        primary.getRef()));
+    return primary.receiveMessage();
+  }
+
+  @Test
+  void aStoreStandingWhereTheNewPrimaryWasPromotedContinuesWithoutACopyAndTakesItsWrites() {
+    holdAcknowledgedWrites(3, 5);
+    LevelDbEventLog newPrimary = promotedFrom(new StorePosition(3, 5), 4);
+
+    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(4, 0), store.storeId(), newPrimary.storeId()), offerToContinue(newPrimary));
+
+    assertEquals(new StorePosition(4, 0), store.position());
+    assertEquals(newPrimary.history(), store.history(), "the primary's history, with epoch 4 begun at (3, 5)");
+    assertEquals(newPrimary.inSyncRecord(), store.inSyncRecord(), "the in-sync record a copy would have brought");
+    assertTrue(store.wasReplicated());
+    assertEquals(List.of("event 1", "event 2", "event 3", "event 4", "event 5"), events(store), "nothing copied, nothing lost");
+    assertEquals(new ReplicaReply.Acked(NODE, 4, 1), replicate(4, 1, append(6)));
+    assertEquals(new ReplicaReply.Refused(NODE, 4), replicate(3, 6, append(99)), "the old primary's next write is refused: fenced");
+    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(4, 1), store.storeId(), newPrimary.storeId()), offerToContinue(newPrimary),
+        "an offer sent again is answered with where the store is, without going back");
+    assertEquals(new StorePosition(4, 1), store.position());
+  }
+
+  @Test
+  void aStoreAheadOfOrBehindTheNewPrimarysStartNeedsAFullCopy() {
+    holdAcknowledgedWrites(3, 5);
+    // The new primary had write 4 of epoch 3 but not write 5, which this store took: never acknowledged, and not in its history.
+    LevelDbEventLog newPrimary = promotedFrom(new StorePosition(3, 4), 4);
+
+    assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(3, 5)), offerToContinue(newPrimary));
+    assertEquals(new StorePosition(3, 5), store.position(), "nothing changed");
+    assertEquals(List.of("event 1", "event 2", "event 3", "event 4", "event 5"), events(store));
+  }
+
+  @Test
+  void aStoreOfAnotherHistoryAtTheSameNumbersDoesNotContinue() {
+    holdAcknowledgedWrites(3, 5);
+    LevelDbEventLog other = open("other");
+    other.fence(3, "another-lineage");
+    for (int w = 1; w <= 5; w++) {
+      other.apply(other.planAppend(List.of(entry(100 + w))), new StorePosition(3, w));
+    }
+    other.fence(4, null);
+
+    assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(3, 5)), offerToContinue(other));
+    assertEquals(new StorePosition(3, 5), store.position());
+  }
+
   @Test
   void aWriteOfAnotherHistoryIsNeverAcknowledgedEvenWhenItsNumbersLookLikeAResend() {
     holdAcknowledgedWrites(1, 3);
@@ -495,6 +558,9 @@ class ReplicaTest {
             .findSerializerFor(new Replica.Fence(4, "L", positions.getRef())));
     assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 2)), roundTrip(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 2))));
     assertEquals(new ReplicaReply.Refused(NODE, 5), roundTrip(new ReplicaReply.Refused(NODE, 5)));
+    InSyncRecord inSync = new InSyncRecord(2, List.of(new InSyncRecord.Member("s", NODE)));
+    Replica.Continue offer = roundTrip(new Replica.Continue(2, new StorePosition(1, 5), history, inSync, "source", primary.getRef()));
+    assertEquals(List.of(history, inSync, new StorePosition(1, 5)), List.of(offer.history(), offer.inSync(), offer.from()));
   }
 
   @SuppressWarnings("unchecked")

@@ -71,6 +71,13 @@ class ReplicationCopyTest {
 
     startPrimary(Cluster.get(primaryNode.system()).selfMember().address().toString());
 
+    // Before any write of its epoch, the primary first offers to let the backup continue from where it was
+    // promoted; this backup's store is elsewhere (empty), so it says it is out of sync and needs a copy.
+    Replica.Continue offer = (Replica.Continue) backupReplica.fishForMessage(WAIT, m -> m instanceof Replica.Continue
+        ? FishingOutcomes.complete() : (FishingOutcome) FishingOutcomes.continueAndIgnore()).get(0);
+    assertEquals(new StorePosition(1, 0), offer.from(), "the primary's store was at epoch 1, write 0 when it was promoted to epoch 2");
+    offer.replyTo().tell(new ReplicaReply.OutOfSync(backup, StorePosition.EMPTY));
+
     // The first copy is lost on the way: the backup's replica never sees it.
     Replica.CopyChunk lost = lastChunkOf(backupReplica, WAIT);
     assertEquals(2, lost.epoch(), "the store was at epoch 1: alone, it starts epoch 2");
@@ -152,7 +159,9 @@ class ReplicationCopyTest {
   private static Behavior<Replica.Command> installingReplica(String node, ActorRef<Replica.Command> seen) {
     return Behaviors.receiveMessage(message -> {
       seen.tell(message);
-      if (message instanceof Replica.CopyChunk chunk && chunk.last()) {
+      if (message instanceof Replica.Continue offer) {
+        offer.replyTo().tell(new ReplicaReply.OutOfSync(node, StorePosition.EMPTY)); // a store elsewhere: it takes a copy
+      } else if (message instanceof Replica.CopyChunk chunk && chunk.last()) {
         chunk.replyTo().tell(new ReplicaReply.CopyApplied(node, new StorePosition(chunk.epoch(), chunk.writeId()), "backup-store", chunk.sourceStore()));
       } else if (message instanceof Replica.Replicate write && write.part() == write.parts() - 1) {
         write.replyTo().tell(new ReplicaReply.Acked(node, write.epoch(), write.writeId()));
