@@ -8,7 +8,7 @@ export type KeyPair =
   | { publicKey: CryptoKey; privateKey: CryptoKey }
   | { publicKey: SoftwarePublicKey; privateKey: SoftwarePrivateKey };
 
-export declare function toBase64(bytes: ArrayBuffer | Uint8Array): string;
+export declare function toBase64(bytes: ArrayBufferLike | Uint8Array): string;
 export declare function fromBase64(text: string): Uint8Array;
 export declare function generateIdentity(options?: { extractable?: boolean }): Promise<KeyPair>;
 export declare function publicKeyBase64(pair: KeyPair): Promise<string>;

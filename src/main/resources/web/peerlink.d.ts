@@ -60,15 +60,20 @@ export interface ResumeStore {
   save(seq: number): void;
 }
 
-/** The subset of the WHATWG WebSocket the client uses (the browser's, or the `ws` package's in Node). */
+/**
+ * The subset of the WHATWG WebSocket the client uses (the browser's, or the `ws` package's in Node). The client
+ * sets the handlers and reads `event.data` (onmessage), `event.code` and `event.reason` (onclose), and
+ * `event.message` or `event.error` (onerror). Their events are `any`: the handlers are written, not read, and
+ * a typed event would refuse the browser's WebSocket (its handlers take a MessageEvent, a CloseEvent).
+ */
 export interface WebSocketLike {
   readonly readyState: number;
   send(text: string): void;
   close(code?: number, reason?: string): void;
   onopen: ((event: any) => void) | null;
-  onmessage: ((event: { data: any }) => void) | null;
+  onmessage: ((event: any) => void) | null;
   onerror: ((event: any) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onclose: ((event: any) => void) | null;
 }
 
 export interface ClientOptions {

@@ -28,6 +28,8 @@ class WebClientIT {
       NodeJs.test("library.test.js", env, Duration.ofMinutes(6));
       // the same library where WebCrypto has no Ed25519: keys through @noble/ed25519
       NodeJs.test("noble-identity.test.js", env, Duration.ofMinutes(2));
+      // the type declarations against the modules (needs no node; the env is harmless)
+      NodeJs.test("types.test.js", env, Duration.ofMinutes(2));
     }
   }
 
