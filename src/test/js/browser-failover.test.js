@@ -1,6 +1,7 @@
-// The web page in a real headless Chromium against a primary, a backup and the rm (BrowserIT starts them; the
-// pages load from the primary): the primary is SIGKILLed while a page sends; the page shows "reconnecting…",
-// moves to the backup, and shows every message delivered once; the other page shows each once, in order.
+// The web page in a real headless Chromium against a primary, a backup and the rm (BrowserIT starts them):
+// alice's page loads from the primary, bob's from the backup (any node serves the page, and a page starts with
+// the node that served it). The primary is SIGKILLed while alice's page sends; it shows "reconnecting…", moves
+// to the backup, and shows every message delivered once; bob's page shows each once, in order.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -15,9 +16,10 @@ const bob = { id: freshId("bob") };
 test("the primary is SIGKILLed while a page sends: it shows reconnecting, then every message delivered once", { timeout: 240_000 }, async () => {
   const started = Date.now();
   Object.assign(alice, await person(alice.id));
-  Object.assign(bob, await person(bob.id));
+  Object.assign(bob, await person(bob.id, { servedBy: 1 }));
   await register(alice);
   await register(bob);
+  await bob.page.getByRole("status").filter({ hasText: `Connected to ws://${new URL(WEB[1]).host}` }).waitFor({ timeout: WAIT });
   // the page must be on the primary when it dies (it starts with the node that served it)
   await alice.page.getByRole("status").filter({ hasText: `Connected to ws://${new URL(WEB[0]).host}` }).waitFor({ timeout: WAIT });
   await open(alice, bob.id);

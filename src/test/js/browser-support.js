@@ -16,7 +16,6 @@ import { chromium, firefox } from "playwright-core";
 import { freshId } from "./support.js";
 
 export const WEB = process.env.PEERLINK_WEB_URLS.split(",");
-const WEB1 = WEB[0];
 const SERVERS_PARAM = WEB.map((w) => `ws://${new URL(w).host}`).join(",");
 const SHOTS = process.env.PEERLINK_SCREENSHOTS;
 export const WAIT = 45_000;
@@ -42,12 +41,12 @@ after(async () => {
  * A person at a page: a browser context of its own (its own IndexedDB and localStorage). withoutEd25519: the
  * page's WebCrypto refuses Ed25519 as browsers without it do (Chromium before 137, older Safari and Firefox).
  */
-export async function person(id, { withoutEd25519 = false } = {}) {
+export async function person(id, { withoutEd25519 = false, servedBy = 0 } = {}) {
   const context = await browser.newContext({ viewport: { width: 420, height: 800 }, acceptDownloads: true }); // a phone-sized window
   if (withoutEd25519) await context.addInitScript(refuseEd25519);
   const p = { id, context, frames: [] };
   p.page = await watched(p, await context.newPage());
-  await p.page.goto(pageUrl());
+  await p.page.goto(pageUrl(servedBy));
   return p;
 }
 
@@ -160,8 +159,8 @@ export function consolePeer(id, { keyFile } = {}) {
   return peer;
 }
 
-/** Where the page is, with the nodes to use in its query. */
-export function pageUrl() {
-  return `${WEB1}/?servers=${SERVERS_PARAM}`;
+/** Where the page is, on node {@code servedBy} (0 the first of PEERLINK_WEB_URLS), with the nodes to use in its query. */
+export function pageUrl(servedBy = 0) {
+  return `${WEB[servedBy]}/?servers=${SERVERS_PARAM}`;
 }
 

@@ -66,7 +66,8 @@ let current = null;
 
 /**
  * The node list: the page's own node, or the `servers` of its address, but only nodes on the host that
- * served the page. A link is not a place to take servers from: a link naming another host would have the
+ * served the page, the node that served it first when it is listed (it just answered, and pages served by
+ * different nodes spread over them). A link is not a place to take servers from: a link naming another host would have the
  * page sign this browser's login for whoever runs that host, who could hand the signature to a real node
  * (the signed text names the connection's nonce, not the node). A person may still type other nodes.
  */
@@ -80,7 +81,8 @@ function defaultServers() {
     $("login-error").textContent = "The address of this page named nodes on other hosts; they were left out. "
       + "Type them into the server list yourself if you trust them.";
   }
-  return sameHost.length > 0 ? sameHost.join(",") : own;
+  if (sameHost.length === 0) return own;
+  return (sameHost.includes(own) ? [own, ...sameHost.filter((s) => s !== own)] : sameHost).join(",");
 }
 
 /** The host name of a server entry (ws://host:port, wss://host:port or host:port), or "" if it has none. */

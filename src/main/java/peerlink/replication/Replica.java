@@ -16,6 +16,7 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import peerlink.metrics.StageTimings;
 import peerlink.storage.InSyncRecord;
+import peerlink.storage.LastWrite;
 import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.Mutation;
 import peerlink.storage.StoreHistory;
@@ -55,10 +56,12 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
   /**
    * The primary of {@code epoch}, promoted at {@code from} with {@code history} and in-sync record {@code inSync},
    * and with no write in the epoch yet, offers to continue this store from there instead of a full copy. Taken
-   * (answered {@link ReplicaReply.CopyApplied} at {@code (epoch, 0)}) only by a store standing exactly at
-   * {@code from} in the same lineage; any other answers {@link ReplicaReply.OutOfSync} and gets a full copy.
+   * (answered {@link ReplicaReply.CopyApplied} at {@code (epoch, 0)}) by a store of the same lineage standing
+   * exactly at {@code from}, or one write before it when {@code lastWrite} (the primary's write at {@code from},
+   * {@link WireMutations} form, or null) is given; any other answers {@link ReplicaReply.OutOfSync} and gets a
+   * full copy.
    */
-  public record Continue(long epoch, StorePosition from, StoreHistory history, InSyncRecord inSync, String sourceStore,
+  public record Continue(long epoch, StorePosition from, StoreHistory history, InSyncRecord inSync, byte[] lastWrite, String sourceStore,
       ActorRef<ReplicaReply> replyTo) implements Remote {}
 
   /** Send a full copy of this store to {@code target}, whose replies go to {@code replyTo}. */
@@ -399,7 +402,8 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
       }
       boolean taken;
       try {
-        taken = store.follow(offer.epoch(), offer.from(), offer.history(), offer.inSync());
+        LastWrite lastWrite = offer.lastWrite() == null ? null : new LastWrite(offer.from(), WireMutations.join(List.of(offer.lastWrite())));
+        taken = store.follow(offer.epoch(), offer.from(), offer.history(), offer.inSync(), lastWrite);
       } catch (RuntimeException e) {
         cannotWrite(offer.replyTo(), "writing to its store failed: " + e.getMessage());
         return this;
@@ -412,8 +416,9 @@ public final class Replica extends AbstractBehavior<Replica.Command> {
       }
       cannotWrite = null;
       history = store.history();
-      getContext().getLog().info("Continuing from {} into epoch {} of store {}: this store holds everything the primary held when "
-          + "promoted, so no full copy is needed", offer.from(), offer.epoch(), StoreHistory.shortId(offer.sourceStore()));
+      getContext().getLog().info("Continuing from {} into epoch {} of store {}: this store {}, so no full copy is needed", offer.from(),
+          offer.epoch(), StoreHistory.shortId(offer.sourceStore()), at.equals(offer.from())
+              ? "holds everything the primary held when promoted" : "lacked only the primary's last write, which came with the offer");
     }
     offer.replyTo().tell(new ReplicaReply.CopyApplied(node, store.position(), store.storeId(), offer.sourceStore()));
     return this;

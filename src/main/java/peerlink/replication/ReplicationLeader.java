@@ -23,6 +23,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 import peerlink.metrics.StageTimings;
 import peerlink.storage.InSyncRecord;
+import peerlink.storage.LastWrite;
 import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.Mutation;
 import peerlink.storage.StoreHistory;
@@ -429,12 +430,25 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       StoreHistory history = store.history();
       StorePosition from = history.epochs().get(history.epochs().size() - 1).from();
       getContext().getLog().info("Offering {} to continue from {} into epoch {} (a full copy if its store is elsewhere)", node, from, writes.epoch());
-      replica.tell(new Replica.Continue(writes.epoch(), from, history, store.inSyncRecord(), store.storeId(), replies));
+      replica.tell(new Replica.Continue(writes.epoch(), from, history, store.inSyncRecord(), lastWriteAt(from), store.storeId(), replies));
       return;
     }
     copies.sending(node, replica, System.nanoTime());
     getContext().getLog().info("Sending a full copy at epoch {} write {} to {}", writes.epoch(), writes.writeId(), node);
     Replica.sendCopy(store, replica, replies);
+  }
+
+  /**
+   * This store's last write, when it is the one at {@code from} and fits one message (wire form), else null: a
+   * backup in sync when the old primary stopped lacks at most that write (one write is in flight at a time).
+   */
+  private byte[] lastWriteAt(StorePosition from) {
+    LastWrite last = store.lastWrite();
+    if (last == null || !last.position().equals(from)) {
+      return null;
+    }
+    List<byte[]> parts = WireMutations.split(last.mutations(), WireMutations.PART_BYTES);
+    return parts.size() == 1 ? parts.get(0) : null;
   }
 
   /** A copy went to a replica that the listing no longer names for its node: it goes to the new one at once. */

@@ -47,13 +47,16 @@ final class Keys {
   static final byte[] COMMITTED_KEY = {13};
   /** The latest {@link InSyncRecord}, a replicated write of the primary; copied with the content. */
   static final byte[] IN_SYNC_KEY = {14};
+  /** The keys of the last replicated write this store applied ({@link LastWrite}); local. */
+  static final byte[] LAST_WRITE_KEY = {15};
 
   private Keys() {
   }
 
   /** Keys that describe this store itself rather than the replicated content: never exported or replaced by a copy. */
   static boolean isLocal(byte[] key) {
-    return key.length == 1 && (key[0] == POSITION || key[0] == STORE_ID_KEY[0] || key[0] == HISTORY_KEY[0] || key[0] == COMMITTED_KEY[0]);
+    return key.length == 1 && (key[0] == POSITION || key[0] == STORE_ID_KEY[0] || key[0] == HISTORY_KEY[0] || key[0] == COMMITTED_KEY[0]
+        || key[0] == LAST_WRITE_KEY[0]);
   }
 
   /** The bytes shared by every key of this space and id; also the whole metadata key. */

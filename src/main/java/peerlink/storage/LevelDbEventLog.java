@@ -566,7 +566,10 @@ public final class LevelDbEventLog implements EventLog {
   /** Writes the mutations atomically with fsync. */
   public void apply(List<Mutation> mutations) {
     if (!mutations.isEmpty()) {
-      guarded(() -> write(batch -> fill(batch, mutations)));
+      guarded(() -> write(batch -> {
+        fill(batch, mutations);
+        batch.delete(Keys.LAST_WRITE_KEY); // a write outside the replicated history: no last write to hand on
+      }));
     }
   }
 
@@ -579,6 +582,7 @@ public final class LevelDbEventLog implements EventLog {
     guarded(() -> write(batch -> {
       fill(batch, mutations);
       batch.put(Keys.POSITION_KEY, position.encode());
+      batch.put(Keys.LAST_WRITE_KEY, LastWrite.encodeKeys(position, mutations));
       if (position.writeId() > 0) {
         batch.put(Keys.COMMITTED_KEY, committedBefore(position).encode());
       }
@@ -684,21 +688,44 @@ public final class LevelDbEventLog implements EventLog {
    * same lineage, and {@code history} begins {@code epoch} at {@code from}.
    */
   public boolean follow(long epoch, StorePosition from, StoreHistory history, InSyncRecord inSync) {
+    return follow(epoch, from, history, inSync, null);
+  }
+
+  /**
+   * {@link #follow(long, StorePosition, StoreHistory, InSyncRecord)}, also from one write before {@code from}
+   * when {@code lastWrite} is the primary's write at {@code from}: it is applied in the same batch.
+   */
+  public boolean follow(long epoch, StorePosition from, StoreHistory history, InSyncRecord inSync, LastWrite lastWrite) {
     return guarded(() -> {
       StoreHistory own = history();
       List<EpochStart> epochs = history.epochs();
-      boolean continues = !own.empty() && own.lineage().equals(history.lineage()) && position().equals(from)
+      StorePosition at = position();
+      boolean oneBehind = lastWrite != null && lastWrite.position().equals(from) && from.writeId() > 0
+          && at.equals(new StorePosition(from.epoch(), from.writeId() - 1));
+      boolean continues = !own.empty() && own.lineage().equals(history.lineage()) && (at.equals(from) || oneBehind)
           && !epochs.isEmpty() && epochs.get(epochs.size() - 1).equals(new EpochStart(epoch, from));
       if (!continues) {
         return false;
       }
       write(batch -> {
+        if (oneBehind) {
+          fill(batch, lastWrite.mutations());
+          batch.put(Keys.LAST_WRITE_KEY, LastWrite.encodeKeys(from, lastWrite.mutations()));
+        }
         batch.put(Keys.POSITION_KEY, new StorePosition(epoch, 0).encode());
         batch.put(Keys.HISTORY_KEY, history.encode());
         batch.put(Keys.IN_SYNC_KEY, inSync.encode());
         batch.put(Keys.REPLICATED_KEY, new byte[] {1});
       });
       return true;
+    });
+  }
+
+  /** The last replicated write this store applied, with the values it put, or null (none since its last copy). */
+  public LastWrite lastWrite() {
+    return guarded(() -> {
+      byte[] keys = db.get(Keys.LAST_WRITE_KEY, CHECKED);
+      return keys == null ? null : LastWrite.decode(keys, key -> db.get(key, CHECKED));
     });
   }
 

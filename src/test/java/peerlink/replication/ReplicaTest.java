@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import peerlink.storage.InSyncRecord;
+import peerlink.storage.LastWrite;
 import peerlink.storage.LevelDbEventLog;
 import peerlink.storage.LogEntry;
 import peerlink.storage.Mutation;
@@ -458,7 +459,9 @@ class ReplicaTest {
   private ReplicaReply offerToContinue(LevelDbEventLog newPrimary) {
     StoreHistory history = newPrimary.history();
     StorePosition from = history.epochs().get(history.epochs().size() - 1).from();
-    replica.tell(new Replica.Continue(newPrimary.position().epoch(), from, history, newPrimary.inSyncRecord(), newPrimary.storeId(),
+    LastWrite last = newPrimary.lastWrite();
+    byte[] lastWrite = last != null && last.position().equals(from) ? wire(last.mutations()) : null;
+    replica.tell(new Replica.Continue(newPrimary.position().epoch(), from, history, newPrimary.inSyncRecord(), lastWrite, newPrimary.storeId(),
         primary.getRef()));
     return primary.receiveMessage();
   }
@@ -480,6 +483,37 @@ class ReplicaTest {
     assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(4, 1), store.storeId(), newPrimary.storeId()), offerToContinue(newPrimary),
         "an offer sent again is answered with where the store is, without going back");
     assertEquals(new StorePosition(4, 1), store.position());
+  }
+
+  @Test
+  void aStoreOneWriteBehindTheNewPrimarysStartContinuesWithThatWriteFromTheOffer() {
+    holdAcknowledgedWrites(3, 4);
+    // The old primary stopped with write 5 in flight: the node promoted next had applied it, this store had not.
+    LevelDbEventLog newPrimary = open("new-primary");
+    newPrimary.installCopy(store.exportAll(), new StorePosition(3, 4), store.history());
+    newPrimary.apply(newPrimary.planAppend(List.of(entry(5))), new StorePosition(3, 5));
+    newPrimary.fence(4, null, new InSyncRecord(4, List.of(new InSyncRecord.Member(newPrimary.storeId(), "p"))));
+
+    assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(4, 0), store.storeId(), newPrimary.storeId()), offerToContinue(newPrimary));
+
+    assertEquals(List.of("event 1", "event 2", "event 3", "event 4", "event 5"), events(store), "write 5 came with the offer");
+    assertEquals(new StorePosition(4, 0), store.position());
+    assertEquals(newPrimary.history(), store.history());
+    assertEquals(new StorePosition(3, 5), store.lastWrite().position(), "and is this store's last write now, to hand on in turn");
+    assertEquals(new ReplicaReply.Acked(NODE, 4, 1), replicate(4, 1, append(6)));
+  }
+
+  @Test
+  void aStoreTwoWritesBehindNeedsAFullCopy() {
+    holdAcknowledgedWrites(3, 3);
+    LevelDbEventLog newPrimary = open("new-primary");
+    newPrimary.installCopy(store.exportAll(), new StorePosition(3, 3), store.history());
+    newPrimary.apply(newPrimary.planAppend(List.of(entry(4))), new StorePosition(3, 4));
+    newPrimary.apply(newPrimary.planAppend(List.of(entry(5))), new StorePosition(3, 5));
+    newPrimary.fence(4, null);
+
+    assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(3, 3)), offerToContinue(newPrimary));
+    assertEquals(List.of("event 1", "event 2", "event 3"), events(store), "nothing applied");
   }
 
   @Test
@@ -559,8 +593,9 @@ class ReplicaTest {
     assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 2)), roundTrip(new ReplicaReply.OutOfSync(NODE, new StorePosition(1, 2))));
     assertEquals(new ReplicaReply.Refused(NODE, 5), roundTrip(new ReplicaReply.Refused(NODE, 5)));
     InSyncRecord inSync = new InSyncRecord(2, List.of(new InSyncRecord.Member("s", NODE)));
-    Replica.Continue offer = roundTrip(new Replica.Continue(2, new StorePosition(1, 5), history, inSync, "source", primary.getRef()));
+    Replica.Continue offer = roundTrip(new Replica.Continue(2, new StorePosition(1, 5), history, inSync, wire(mutations), "source", primary.getRef()));
     assertEquals(List.of(history, inSync, new StorePosition(1, 5)), List.of(offer.history(), offer.inSync(), offer.from()));
+    assertEquals(keysAndValues(mutations), keysAndValues(WireMutations.join(List.of(offer.lastWrite()))));
   }
 
   @SuppressWarnings("unchecked")

@@ -58,6 +58,38 @@ class LevelDbEventLogReplicationTest {
     return out;
   }
 
+  private static Optional<byte[]> valueOf(LevelDbEventLog log, byte[] key) {
+    return log.exportAll().stream().filter(m -> Arrays.equals(m.key(), key)).map(Mutation::value).findFirst();
+  }
+
+  @Test
+  void theLastReplicatedWriteIsKeptAsItsKeysAndReadBackWithTheValuesItPut() {
+    LevelDbEventLog log = store("a");
+    assertEquals(null, log.lastWrite(), "a new store has applied none");
+    log.apply(log.planAppend(List.of(entry("r", 1), entry("r", 2))), new StorePosition(1, 1));
+    byte[] k = bytes("k");
+    byte[] gone = bytes("gone");
+    log.apply(List.of(Mutation.put(gone, bytes("x"))), new StorePosition(1, 2));
+    // the same key put twice (the second wins), a key put then deleted, and a journal entry
+    List<Mutation> write = new ArrayList<>(List.of(Mutation.put(k, bytes("first")), Mutation.put(k, bytes("second")),
+        Mutation.put(gone, bytes("y")), Mutation.delete(gone)));
+    write.addAll(log.planAppend(List.of(entry("r", 3))));
+    log.apply(write, new StorePosition(1, 3));
+
+    LastWrite last = log.lastWrite();
+    assertEquals(new StorePosition(1, 3), last.position());
+    LevelDbEventLog other = store("b");
+    other.apply(List.of(Mutation.put(gone, bytes("x"))));
+    other.apply(last.mutations());
+    assertArrayEquals(bytes("second"), valueOf(other, k).orElseThrow());
+    assertTrue(valueOf(other, gone).isEmpty(), "deleted, as the write left it");
+    assertEquals(List.of("r#3"), payloads(other, "r"), "the journal entry, with its payload");
+    assertFalse(log.exportAll().stream().anyMatch(m -> Arrays.equals(m.key(), Keys.LAST_WRITE_KEY)), "local: never copied");
+
+    log.apply(List.of(Mutation.put(k, bytes("outside"))));
+    assertEquals(null, log.lastWrite(), "a write outside the replicated history leaves no last write to hand on");
+  }
+
   @Test
   void aSnapshotWrittenInPartsIsReadWholeOnlyOnceItsLastWriteLanded() {
     LevelDbEventLog log = store("a");
