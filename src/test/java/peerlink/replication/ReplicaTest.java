@@ -448,10 +448,16 @@ class ReplicaTest {
 
   // ---- continuing without a copy (after a failover or a whole-cluster restart)
 
-  /** A new primary promoted from a store at {@code at}: a copy of this replica's store, fenced at {@code epoch}. */
-  private LevelDbEventLog promotedFrom(StorePosition at, long epoch) {
+  /**
+   * A new primary promoted at {@code epoch}: a copy of this replica's store at {@code at}, which then applied
+   * the writes of {@code at}'s epoch that follow it, one event each ({@code laterEvents}), as the old primary's.
+   */
+  private LevelDbEventLog promotedFrom(StorePosition at, long epoch, long... laterEvents) {
     LevelDbEventLog newPrimary = open("new-primary-" + epoch);
     newPrimary.installCopy(store.exportAll(), at, store.history());
+    for (int i = 0; i < laterEvents.length; i++) {
+      newPrimary.apply(newPrimary.planAppend(List.of(entry(laterEvents[i]))), new StorePosition(at.epoch(), at.writeId() + 1 + i));
+    }
     newPrimary.fence(epoch, null, new InSyncRecord(epoch, List.of(new InSyncRecord.Member(newPrimary.storeId(), "p"))));
     return newPrimary;
   }
@@ -489,10 +495,7 @@ class ReplicaTest {
   void aStoreOneWriteBehindTheNewPrimarysStartContinuesWithThatWriteFromTheOffer() {
     holdAcknowledgedWrites(3, 4);
     // The old primary stopped with write 5 in flight: the node promoted next had applied it, this store had not.
-    LevelDbEventLog newPrimary = open("new-primary");
-    newPrimary.installCopy(store.exportAll(), new StorePosition(3, 4), store.history());
-    newPrimary.apply(newPrimary.planAppend(List.of(entry(5))), new StorePosition(3, 5));
-    newPrimary.fence(4, null, new InSyncRecord(4, List.of(new InSyncRecord.Member(newPrimary.storeId(), "p"))));
+    LevelDbEventLog newPrimary = promotedFrom(new StorePosition(3, 4), 4, 5);
 
     assertEquals(new ReplicaReply.CopyApplied(NODE, new StorePosition(4, 0), store.storeId(), newPrimary.storeId()), offerToContinue(newPrimary));
 
@@ -506,18 +509,14 @@ class ReplicaTest {
   @Test
   void aStoreTwoWritesBehindNeedsAFullCopy() {
     holdAcknowledgedWrites(3, 3);
-    LevelDbEventLog newPrimary = open("new-primary");
-    newPrimary.installCopy(store.exportAll(), new StorePosition(3, 3), store.history());
-    newPrimary.apply(newPrimary.planAppend(List.of(entry(4))), new StorePosition(3, 4));
-    newPrimary.apply(newPrimary.planAppend(List.of(entry(5))), new StorePosition(3, 5));
-    newPrimary.fence(4, null);
+    LevelDbEventLog newPrimary = promotedFrom(new StorePosition(3, 3), 4, 4, 5);
 
     assertEquals(new ReplicaReply.OutOfSync(NODE, new StorePosition(3, 3)), offerToContinue(newPrimary));
     assertEquals(List.of("event 1", "event 2", "event 3"), events(store), "nothing applied");
   }
 
   @Test
-  void aStoreAheadOfOrBehindTheNewPrimarysStartNeedsAFullCopy() {
+  void aStoreAheadOfTheNewPrimarysStartNeedsAFullCopy() {
     holdAcknowledgedWrites(3, 5);
     // The new primary had write 4 of epoch 3 but not write 5, which this store took: never acknowledged, and not in its history.
     LevelDbEventLog newPrimary = promotedFrom(new StorePosition(3, 4), 4);
