@@ -532,6 +532,13 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
       stepDown("the rm refused an in-sync change: " + refused.reason());
       return this;
     }
+    if (answer.reply() instanceof RmCommand.IsrChanged changed && !answers(changed, membership.proposal())) {
+      // An answer to an earlier proposal (of this term, or of an earlier term of this node, arriving late): taking
+      // it would record a set the rm never recorded. The waiting proposal is asked again when its answer is overdue.
+      getContext().getLog().warn("Ignoring the rm's record of {} at epoch {}: it answers another proposal than the waiting one ({} at epoch {})",
+          changed.isr(), changed.epoch(), membership.proposal().next(), writes.epoch());
+      return this;
+    }
     String reason = membership.proposal().reason();
     membership.accepted();
     getContext().getLog().info("In-sync set is now {} ({})", membership.isr(), reason);
@@ -544,6 +551,11 @@ public final class ReplicationLeader extends AbstractBehavior<ReplicationLeader.
     copyToMembersLeftOut();
     pump();
     return this;
+  }
+
+  /** Whether the rm's record is the one {@code waiting} asked for, at this node's epoch. */
+  private boolean answers(RmCommand.IsrChanged changed, Membership.Proposal waiting) {
+    return changed.epoch() == writes.epoch() && Set.copyOf(changed.isr()).equals(waiting.next());
   }
 
   /** The in-sync set, by store, written into the replicated store: what an rm that lost its record learns from. */

@@ -147,6 +147,36 @@ class ReplicationCopyTest {
     assertEquals(grow.epoch(), copy.epoch(), "the new incarnation is sent a copy of the primary's epoch");
   }
 
+  /**
+   * An rm answer that arrives late, for another proposal (here: of an earlier epoch), is not the record of the
+   * waiting one: the leader must not take the set as recorded (it would write it into the store and count the
+   * backup in sync), and asks again once the answer is overdue.
+   */
+  @Test
+  void anAnswerToAnotherProposalIsNotTakenAsTheRmsRecord() throws Exception {
+    primaryNode = node(null, 0);
+    Address primaryAddress = Cluster.get(primaryNode.system()).selfMember().address();
+    String primary = primaryAddress.toString();
+    backupNode = node(primaryAddress, 0);
+    String backup = Cluster.get(backupNode.system()).selfMember().address().toString();
+    TestProbe<Replica.Command> seen = backupNode.createTestProbe(Replica.Command.class);
+    backupNode.system().receptionist().tell(Receptionist.register(Replica.KEY, backupNode.spawn(installingReplica(backup, seen.getRef()))));
+    TestProbe<RmCommand> rm = startPrimary(primary);
+
+    RmCommand.ChangeIsr grow = nextChangeIsr(rm, List.of(backup, primary));
+    grow.replyTo().tell(new RmCommand.IsrChanged(grow.epoch() - 1, grow.isr()));
+
+    RmCommand.ChangeIsr again = nextChangeIsr(rm, List.of(backup, primary));
+    assertEquals(grow.epoch(), again.epoch(), "the same change, asked again");
+    assertEquals(1, store.inSyncRecord().members().size(), "nothing recorded from the stray answer: " + store.inSyncRecord());
+    again.replyTo().tell(new RmCommand.IsrChanged(again.epoch(), again.isr()));
+    long until = System.nanoTime() + WAIT.toNanos();
+    while (store.inSyncRecord().members().size() < 2 && System.nanoTime() < until) {
+      Thread.sleep(50);
+    }
+    assertEquals(2, store.inSyncRecord().members().size(), "the rm's own answer is recorded: " + store.inSyncRecord());
+  }
+
   /** The next in-sync change the leader asks of the rm whose set is {@code isr} (sorted); others are ignored. */
   private static RmCommand.ChangeIsr nextChangeIsr(TestProbe<RmCommand> rm, List<String> isr) {
     List<String> sorted = isr.stream().sorted().toList();
