@@ -77,8 +77,10 @@ export async function watched(p, page) {
   return page;
 }
 
-export async function register(p) {
+/** Registers at the page; exportable: ticks "Keep the new key exportable". */
+export async function register(p, { exportable = false } = {}) {
   await p.page.getByLabel("Your ID").fill(p.id);
+  if (exportable) await p.page.getByLabel("Keep the new key exportable").check();
   await p.page.getByRole("button", { name: "Register a new ID" }).click();
   await p.page.getByRole("status").filter({ hasText: `as ${p.id}` }).waitFor({ timeout: WAIT });
 }

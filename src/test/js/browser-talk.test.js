@@ -25,6 +25,10 @@ test("two pages and a console peer talk directly and in a group; peer text is sh
   await register(alice);
   await register(bob);
   await carol.await("REGISTER ok", (e) => e.event === "ok" && e.command === "REGISTER");
+  // The key a page makes stays inside the browser unless the person asked for an exportable one.
+  assert.deepEqual(await keptKey(alice).then((k) => [k.type, k.extractable]), ["CryptoKey", false]);
+  await alice.page.getByRole("button", { name: "Export key file" }).click();
+  await alice.page.locator("#chat-error", { hasText: "keeps your key unexportable" }).waitFor({ timeout: WAIT });
 
   await open(alice, bob.id);
   const hostile = `hi bob <img src=x onerror="document.title='owned'"><b>bold?</b>`;
@@ -104,15 +108,27 @@ test("a browser whose WebCrypto has no Ed25519 registers through @noble/ed25519,
   await type(erin, "sent with a noble key");
   await waitForState(erin, "sent with a noble key", "delivered");
 
-  const keyFile = await exportedKeyFile(erin);
   await screenshot(erin, "web-noble-erin");
-  await erin.context.close();
-  const erinAtConsole = consolePeer(erin.id, { keyFile });
-  await erinAtConsole.await("the console logged in with the page's key", (e) => e.event === "connected" && e.peer === erin.id);
-  erinAtConsole.type(`SEND_MSG ${alice.id} and now from the console`);
-  await erinAtConsole.await("SEND_MSG ok", (e) => e.event === "ok" && e.command === "SEND_MSG");
+  await keyFileLogsTheConsoleIn(erin);
   console.log(`scenario 4 took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 });
+
+test("a key registered as exportable gives a key file that logs the console in", { timeout: 120_000 }, async () => {
+  const frank = await person(freshId("frank"));
+  await register(frank, { exportable: true });
+  assert.deepEqual(await keptKey(frank).then((k) => [k.type, k.extractable]), ["CryptoKey", true]);
+  await keyFileLogsTheConsoleIn(frank);
+});
+
+/** The page's exported key file, given to a console peer (the page closed first), logs it in and it sends. */
+async function keyFileLogsTheConsoleIn(p) {
+  const keyFile = await exportedKeyFile(p);
+  await p.context.close();
+  const atConsole = consolePeer(p.id, { keyFile });
+  await atConsole.await("the console logged in with the page's key", (e) => e.event === "connected" && e.peer === p.id);
+  atConsole.type(`SEND_MSG ${alice.id} and now from the console`);
+  await atConsole.await("SEND_MSG ok", (e) => e.event === "ok" && e.command === "SEND_MSG");
+}
 
 /**
  * The key file the page exports. Chromium: as the person gets it, the download of "Export key file". Playwright
@@ -143,6 +159,7 @@ async function keptKey(p) {
         get.onerror = () => reject(get.error);
       };
     });
-    return { type: pair.privateKey.type ?? "CryptoKey", keyFile: await exportKeyFile(pair) };
+    const extractable = pair.privateKey.extractable;
+    return { type: pair.privateKey instanceof CryptoKey ? "CryptoKey" : pair.privateKey.type, extractable, keyFile: extractable ? await exportKeyFile(pair) : null };
   }, p.id);
 }

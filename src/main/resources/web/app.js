@@ -27,12 +27,18 @@ async function keyOperation(mode, action) {
   });
 }
 
-/** The peer's key pair in IndexedDB (CryptoKey objects, or identity.js's software keys, stored as they are). */
+/**
+ * The peer's key pair in IndexedDB (CryptoKey objects, or identity.js's software keys, stored as they are). A new
+ * key is non-extractable unless the person ticks "Keep the new key exportable": then nothing in the page, or
+ * in a script that gets into it, can read the private key, at the price of no key file (a browser without
+ * WebCrypto Ed25519 has software keys, always extractable). An imported key is kept non-extractable: its
+ * owner has the file.
+ */
 function browserKeyStore(peer) {
   return {
     async load() { return (await keyOperation("readonly", (s) => s.get(peer))) ?? null; },
     async create() {
-      const pair = await generateIdentity();
+      const pair = await generateIdentity({ extractable: $("exportable").checked });
       await keyOperation("readwrite", (s) => s.put(pair, peer));
       return pair;
     },
@@ -316,7 +322,7 @@ $("key-file").addEventListener("change", async () => {
     return;
   }
   try {
-    await browserKeyStore(peer).put(await importKeyFile(await file.text()));
+    await browserKeyStore(peer).put(await importKeyFile(await file.text(), { extractable: false }));
     start(false);
   } catch (e) {
     $("login-error").textContent = words(e);
@@ -380,7 +386,13 @@ $("body").addEventListener("keydown", (e) => {
 });
 $("export-key").addEventListener("click", async () => {
   try {
-    const text = await exportKeyFile(await keys.load());
+    const pair = await keys.load();
+    if (!pair.privateKey.extractable) {
+      say("This browser keeps your key unexportable (it was registered without \"Keep the new key exportable\", or "
+        + "came from a key file, which you have), so no key file can be made from it.");
+      return;
+    }
+    const text = await exportKeyFile(pair);
     const link = document.createElement("a");
     link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
     link.download = "identity.json";
