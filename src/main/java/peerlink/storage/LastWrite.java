@@ -18,30 +18,21 @@ public record LastWrite(StorePosition position, List<Mutation> mutations) {
     mutations = List.copyOf(mutations);
   }
 
-  /** The keys of {@code mutations} at {@code position}, as the store keeps them (the last change of each key wins). */
+  /**
+   * The keys of {@code mutations} at {@code position}, in order, as the store keeps them. Written with every
+   * replicated write, so it only copies: a key changed twice in the write is sorted out by {@link #decode}.
+   */
   static byte[] encodeKeys(StorePosition position, List<Mutation> mutations) {
-    Map<ByteBuffer, Boolean> deleted = lastChangeOfEachKey(mutations);
     int size = 2 * Long.BYTES + Integer.BYTES;
-    for (ByteBuffer key : deleted.keySet()) {
-      size += 1 + Integer.BYTES + key.remaining();
+    for (Mutation m : mutations) {
+      size += 1 + Integer.BYTES + m.key().length;
     }
     ByteBuffer out = ByteBuffer.allocate(size);
-    out.putLong(position.epoch()).putLong(position.writeId()).putInt(deleted.size());
-    for (Map.Entry<ByteBuffer, Boolean> entry : deleted.entrySet()) {
-      ByteBuffer key = entry.getKey().duplicate();
-      out.put((byte) (entry.getValue() ? 1 : 0)).putInt(key.remaining()).put(key);
+    out.putLong(position.epoch()).putLong(position.writeId()).putInt(mutations.size());
+    for (Mutation m : mutations) {
+      out.put((byte) (m.isDelete() ? 1 : 0)).putInt(m.key().length).put(m.key());
     }
     return out.array();
-  }
-
-  private static Map<ByteBuffer, Boolean> lastChangeOfEachKey(List<Mutation> mutations) {
-    Map<ByteBuffer, Boolean> deleted = new LinkedHashMap<>();
-    for (Mutation m : mutations) {
-      ByteBuffer key = ByteBuffer.wrap(m.key());
-      deleted.remove(key); // keeps the order of each key's last change
-      deleted.put(key, m.isDelete());
-    }
-    return deleted;
   }
 
   /** A put of each key the write put, with the value {@code values} gives now, and a delete of each key it deleted; null if a put's value is gone. */
@@ -49,12 +40,19 @@ public record LastWrite(StorePosition position, List<Mutation> mutations) {
     ByteBuffer in = ByteBuffer.wrap(keys);
     StorePosition position = new StorePosition(in.getLong(), in.getLong());
     int count = in.getInt();
-    List<Mutation> mutations = new ArrayList<>(count);
+    Map<ByteBuffer, Boolean> deleted = new LinkedHashMap<>(); // the last change of each key wins, in its place
     for (int i = 0; i < count; i++) {
       boolean delete = in.get() == 1;
       byte[] key = new byte[in.getInt()];
       in.get(key);
-      if (delete) {
+      ByteBuffer wrapped = ByteBuffer.wrap(key);
+      deleted.remove(wrapped);
+      deleted.put(wrapped, delete);
+    }
+    List<Mutation> mutations = new ArrayList<>(deleted.size());
+    for (Map.Entry<ByteBuffer, Boolean> entry : deleted.entrySet()) {
+      byte[] key = entry.getKey().array();
+      if (entry.getValue()) {
         mutations.add(Mutation.delete(key));
       } else {
         byte[] value = values.apply(key);

@@ -684,16 +684,9 @@ public final class LevelDbEventLog implements EventLog {
    * stands ({@code from}), so nothing needs copying: within one lineage a position names one content, as each
    * epoch has one primary, which numbers its writes once. Sets the position {@code (epoch, 0)}, the primary's
    * {@code history} and {@code inSync} record (what a full copy would have brought) and the replicated mark
-   * in one synced batch. Returns false, and writes nothing, unless this store is at {@code from}, of the
-   * same lineage, and {@code history} begins {@code epoch} at {@code from}.
-   */
-  public boolean follow(long epoch, StorePosition from, StoreHistory history, InSyncRecord inSync) {
-    return follow(epoch, from, history, inSync, null);
-  }
-
-  /**
-   * {@link #follow(long, StorePosition, StoreHistory, InSyncRecord)}, also from one write before {@code from}
-   * when {@code lastWrite} is the primary's write at {@code from}: it is applied in the same batch.
+   * in one synced batch. Also from one write before {@code from} when {@code lastWrite} (or null) is the
+   * primary's write at {@code from}: it is applied in the same batch. Returns false, and writes nothing,
+   * unless this store is so placed, of the same lineage, and {@code history} begins {@code epoch} at {@code from}.
    */
   public boolean follow(long epoch, StorePosition from, StoreHistory history, InSyncRecord inSync, LastWrite lastWrite) {
     return guarded(() -> {
