@@ -39,7 +39,13 @@ public record BenchOptions(
     boolean keepData,
     String nodeJavaOpts,
     double startupTimeoutSeconds,
-    boolean plainClients) {
+    boolean plainClients,
+    String clientsOn) {
+
+  /** {@code --clients-on}: every client lists the primary first. */
+  static final String ON_PRIMARY = "primary";
+  /** {@code --clients-on}: every other client lists the backup first, as clients spread over the nodes would. */
+  static final String ON_BOTH = "both";
 
   String deploymentOr(String fallback) {
     return deployment != null ? deployment : fallback;

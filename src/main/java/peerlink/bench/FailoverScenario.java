@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code failover}: for each of {@code --trials} fresh primary + backup + rm trios, {@code --clients}
- * clients send at a steady {@code --rate}; the primary gets SIGKILL at a random moment. Measured: kill →
+ * clients send at a steady {@code --rate} (all connected to the primary, or with {@code --clients-on both}
+ * every other one to the backup); the primary gets SIGKILL at a random moment. Measured: kill →
  * first new SENT (a SENT whose send was issued after the kill). Every SENT message must then arrive exactly
  * once and in per-sender order. Trial rows give the failover time and the send → delivery latencies of the
  * trial; the summary row gives the median failover as {@code p50Ms}, the worst as {@code maxMs} (and
@@ -25,6 +26,9 @@ final class FailoverScenario implements Scenario {
     BenchOptions o = ctx.options;
     if (o.deployment() != null && !Deployment.REPLICATED.equals(o.deployment())) {
       throw new BenchException("failover needs --deployment replicated");
+    }
+    if (!BenchOptions.ON_PRIMARY.equals(o.clientsOn()) && !BenchOptions.ON_BOTH.equals(o.clientsOn())) {
+      throw new BenchException("--clients-on must be primary or both, not '" + o.clientsOn() + "'");
     }
     List<ResultRow> rows = new ArrayList<>();
     List<Double> failovers = new ArrayList<>();
@@ -58,6 +62,7 @@ final class FailoverScenario implements Scenario {
         .pass(allPassed && failovers.size() == o.trials())
         .put("unit", "ms kill → first new SENT")
         .put("minMs", min)
+        .put("clientsOn", o.clientsOn())
         .put("trials", o.trials())
         .put("recovered", failovers.size())
         .put("seed", ctx.seed)
@@ -74,8 +79,12 @@ final class FailoverScenario implements Scenario {
     Step step = steps.add("trial " + trial, rate);
     DeliveryLedger ledger = new DeliveryLedger(clients);
     DeliveryListener.Connections connections = new DeliveryListener.Connections();
-    List<Peers.Peer> peers =
-        Peers.connectAll(ctx, deployment.servers(), "p", 0, clients, i -> new DeliveryListener(i, steps, ledger, true, connections));
+    List<String> primaryFirst = deployment.servers();
+    List<String> backupFirst = new ArrayList<>(primaryFirst);
+    java.util.Collections.reverse(backupFirst);
+    boolean both = BenchOptions.ON_BOTH.equals(o.clientsOn());
+    List<Peers.Peer> peers = Peers.connectAll(
+        ctx, i -> both && i % 2 == 1 ? backupFirst : primaryFirst, "p", 0, clients, i -> new DeliveryListener(i, steps, ledger, true, connections));
     AtomicLong killedAt = new AtomicLong(NONE);
     AtomicLong firstNewSent = new AtomicLong(NONE);
     PairTraffic traffic = new PairTraffic(peers, ledger, false, ctx.random, (issuedAt, ackedAt) -> {
@@ -84,8 +93,8 @@ final class FailoverScenario implements Scenario {
       }
     });
     double killAfter = o.killAfterMin() + ctx.random.nextDouble() * Math.max(0, o.killAfterMax() - o.killAfterMin());
-    ctx.progress.line(String.format("trial %d/%d: %d clients send %.0f msg/s; SIGKILL of the primary (pid %d) after %.2f s",
-        trial, o.trials(), clients, rate, deployment.primary().pid(), killAfter));
+    ctx.progress.line(String.format("trial %d/%d: %d clients (%s) send %.0f msg/s; SIGKILL of the primary (pid %d) after %.2f s",
+        trial, o.trials(), clients, both ? "every other one on the backup" : "all on the primary", rate, deployment.primary().pid(), killAfter));
     ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "bench-killer"));
     killer.schedule(() -> {
       killedAt.set(System.nanoTime());

@@ -34,6 +34,13 @@ final class Peers {
    */
   static Registration connect(
       BenchContext ctx, List<String> servers, String prefix, int from, int count, IntFunction<ClientListener> listeners, int parallel, double timeoutSeconds) {
+    return connect(ctx, i -> servers, prefix, from, count, listeners, parallel, timeoutSeconds);
+  }
+
+  /** As above, peer {@code i} with the server list {@code serversOf(i)} (the node it tries first comes first). */
+  static Registration connect(
+      BenchContext ctx, IntFunction<List<String>> serversOf, String prefix, int from, int count, IntFunction<ClientListener> listeners, int parallel,
+      double timeoutSeconds) {
     List<Peer> peers = Collections.synchronizedList(new ArrayList<>());
     Histogram latency = new Histogram(3);
     List<String> errors = Collections.synchronizedList(new ArrayList<>());
@@ -54,7 +61,7 @@ final class Peers {
         KeyStore keys = KeyStore.inMemory();
         ResumeStore resume = ResumeStore.inMemory();
         long started = System.nanoTime();
-        PeerLinkClient client = PeerLinkClient.start(ctx.runtime(), ClientOptions.of(id, servers, keys, resume, ctx.clientTls()), listeners.apply(i));
+        PeerLinkClient client = PeerLinkClient.start(ctx.runtime(), ClientOptions.of(id, serversOf.apply(i), keys, resume, ctx.clientTls()), listeners.apply(i));
         Peer peer = new Peer(i, id, client, keys, resume);
         long remaining = Math.max(1, deadline - System.nanoTime());
         all.add(
@@ -93,7 +100,13 @@ final class Peers {
   /** Like {@link #connect}, but every peer must register: a failure ends the run. */
   static List<Peer> connectAll(
       BenchContext ctx, List<String> servers, String prefix, int from, int count, IntFunction<ClientListener> listeners) {
-    Registration registration = connect(ctx, servers, prefix, from, count, listeners, 200, Math.max(120, count * 0.1));
+    return connectAll(ctx, i -> servers, prefix, from, count, listeners);
+  }
+
+  /** Like {@link #connectAll}, peer {@code i} with the server list {@code serversOf(i)}. */
+  static List<Peer> connectAll(
+      BenchContext ctx, IntFunction<List<String>> serversOf, String prefix, int from, int count, IntFunction<ClientListener> listeners) {
+    Registration registration = connect(ctx, serversOf, prefix, from, count, listeners, 200, Math.max(120, count * 0.1));
     if (registration.failed() > 0) {
       throw new BenchException(registration.failed() + " of " + count + " peers could not register, e.g. " + registration.errors());
     }

@@ -135,6 +135,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--plain-clients", description = "Clients connect over plain ws:// (the nodes run with peerlink.gateway.tls.enabled = off), to measure what TLS on the client links costs.")
   boolean plainClients;
 
+  @Option(names = "--clients-on", paramLabel = "WHERE", defaultValue = "primary",
+      description = "failover: where the clients connect first: primary (all of them; the backup takes every reconnection at the kill) or both (every other client lists the backup first) (default: ${DEFAULT-VALUE}).")
+  String clientsOn;
+
   @Option(names = "--startup-timeout", paramLabel = "S", defaultValue = "180", description = "Seconds a deployment may take to be ready (default: ${DEFAULT-VALUE}).")
   double startupTimeout;
 
@@ -144,6 +148,6 @@ public final class BenchCommand implements Callable<Integer> {
         scenario.toLowerCase(java.util.Locale.ROOT), deployment == null ? null : deployment.toLowerCase(java.util.Locale.ROOT), json,
         durationPerStep, warmup, warmupMax, drain, finalDrain, startRate, maxRate, stepFactor, p99LimitMs, continuePastLatency, clients, trials, members, peers,
         perPeer, maxConnections, connectionStep, window, saturationSeconds, rate, killAfterMin, killAfterMax, afterKill,
-        failoverTimeout, seed, workDir, keepData, nodeJavaOpts, startupTimeout, plainClients));
+        failoverTimeout, seed, workDir, keepData, nodeJavaOpts, startupTimeout, plainClients, clientsOn.toLowerCase(java.util.Locale.ROOT)));
   }
 }
