@@ -3,6 +3,7 @@ package peerlink.bench;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What each recipient received, per stream (a sender, or a sender's group): finds duplicates (a sequence
@@ -12,27 +13,37 @@ import java.util.Map;
 final class DeliveryLedger {
   enum Outcome { NEW, REORDERED, DUPLICATE }
 
-  private final Receiver[] receivers;
+  private final Map<Integer, Receiver> receivers = new ConcurrentHashMap<>();
 
+  /** A ledger for receivers numbered from 0 ({@code receivers} says how many to expect; more are taken too). */
   DeliveryLedger(int receivers) {
-    this.receivers = new Receiver[receivers];
     for (int i = 0; i < receivers; i++) {
-      this.receivers[i] = new Receiver();
+      this.receivers.put(i, new Receiver());
     }
   }
 
+  /** A ledger that learns its receivers as they come: one per measured step, to tell its own losses. */
+  DeliveryLedger() {
+    this(0);
+  }
+
   Outcome received(int receiver, int stream, long seq) {
-    return receivers[receiver].received(stream, (int) seq);
+    return receiver(receiver).received(stream, (int) seq);
   }
 
   void acked(int receiver, int stream, long seq) {
-    receivers[receiver].acked(stream, (int) seq);
+    receiver(receiver).acked(stream, (int) seq);
+  }
+
+  private Receiver receiver(int index) {
+    Receiver receiver = receivers.get(index);
+    return receiver != null ? receiver : receivers.computeIfAbsent(index, i -> new Receiver());
   }
 
   /** Messages acknowledged as SENT that have not arrived. */
   long ackedButMissing() {
     long missing = 0;
-    for (Receiver receiver : receivers) {
+    for (Receiver receiver : receivers.values()) {
       missing += receiver.ackedButMissing();
     }
     return missing;
@@ -40,7 +51,7 @@ final class DeliveryLedger {
 
   long distinctReceived() {
     long count = 0;
-    for (Receiver receiver : receivers) {
+    for (Receiver receiver : receivers.values()) {
       count += receiver.distinct();
     }
     return count;

@@ -55,6 +55,7 @@ final class DeliveryListener implements ClientListener {
       step.reordered.increment();
     }
     step.delivered.increment();
+    step.arrivals.received(receiver, payload.stream(), payload.seq());
     if (recordLatency) {
       long origin = step.originNanos;
       step.record(now - (origin >= 0 ? origin : payload.sentNanos()));

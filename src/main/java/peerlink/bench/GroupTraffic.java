@@ -2,7 +2,10 @@ package peerlink.bench;
 
 import java.util.concurrent.CompletionStage;
 
-/** One sender posting to a group: every send becomes one delivery per other member. */
+/**
+ * One sender posting to a group: every send becomes one delivery per other member. The members are the
+ * receivers numbered 0 to {@code recipients - 1} of the deliveries' listeners; the sender's stream is 0.
+ */
 final class GroupTraffic implements Workload {
   private final Peers.Peer sender;
   private final String group;
@@ -26,9 +29,12 @@ final class GroupTraffic implements Workload {
         .whenComplete(
             (ok, failure) -> {
               if (failure != null) {
-                step.errors.increment();
+                step.failed(failure);
               } else {
                 step.acked.increment();
+                for (int member = 0; member < recipients; member++) {
+                  step.arrivals.acked(member, 0, s);
+                }
               }
             });
   }

@@ -58,7 +58,7 @@ final class PairTraffic implements Workload {
         .whenComplete(
             (ok, failure) -> {
               if (failure != null) {
-                step.errors.increment();
+                step.failed(failure);
                 return;
               }
               long ackedAt = System.nanoTime();
@@ -70,6 +70,7 @@ final class PairTraffic implements Workload {
               }
               step.acked.increment();
               ledger.acked(to, sender, seq);
+              step.arrivals.acked(to, sender, seq);
             });
   }
 

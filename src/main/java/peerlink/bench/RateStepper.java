@@ -128,7 +128,8 @@ final class RateStepper {
     if (issuedRate < 0.95 * step.targetRate) why.add(String.format("could only issue %.0f/s", issuedRate));
     if (completedRate < 0.95 * step.targetRate) why.add(String.format("only %.0f %s done", completedRate, workload.unit()));
     if (step.duplicates.sum() > 0) why.add(step.duplicates.sum() + " duplicates");
-    if (step.errors.sum() > 0) why.add(step.errors.sum() + " sends refused");
+    if (step.refused.sum() > 0) why.add(step.refused.sum() + " sends refused");
+    if (step.unanswered.sum() > 0) why.add(step.unanswered.sum() + " sends unanswered");
     boolean keptUp = why.isEmpty();
     if (p99 >= o.p99LimitMs()) why.add(0, String.format("p99 %.1f ms >= %.0f ms", p99, o.p99LimitMs()));
     return new Judged(step, latency, issuedRate, completedRate, why.isEmpty(), keptUp, String.join(", ", why), before, after, jitCores, warmupSeconds, cpuMsPer1000);
@@ -170,17 +171,19 @@ final class RateStepper {
   /** The result row of a judged step, with its losses counted after the final drain. */
   static ResultRow row(String scenario, String deployment, Judged judged, Workload workload) {
     Step step = judged.step();
-    long lost = Math.max(0, step.expected.sum() - step.delivered.sum());
+    StepLosses losses = StepLosses.of(step);
     long dup = step.duplicates.sum();
     long reordered = step.reordered.sum();
-    boolean pass = judged.passedAtDrain() && lost == 0 && dup == 0 && reordered == 0;
-    String why = judged.why();
-    if (lost > 0) why = (why.isEmpty() ? "" : why + ", ") + lost + " never arrived";
-    if (reordered > 0) why = (why.isEmpty() ? "" : why + ", ") + reordered + " out of order";
-    ResultRow row = new ResultRow(scenario, deployment, step.label)
+    boolean pass = judged.passedAtDrain() && losses.none() && dup == 0 && reordered == 0;
+    List<String> whys = new ArrayList<>();
+    if (!judged.why().isEmpty()) whys.add(judged.why());
+    whys.addAll(losses.why());
+    if (reordered > 0) whys.add(reordered + " out of order");
+    String why = String.join(", ", whys);
+    ResultRow row = losses.addTo(new ResultRow(scenario, deployment, step.label)
         .rates(step.targetRate, judged.completedRate())
         .latencies(judged.latency())
-        .losses(lost, dup)
+        .losses(losses.lost(), dup))
         .put("reordered", reordered)
         .pass(pass)
         .put("unit", workload.unit())

@@ -56,19 +56,20 @@ final class Saturation {
   ResultRow row(String scenario, String deployment, Step step) {
     Histogram latency = step.histogram();
     double secs = step.seconds();
-    long lost = Math.max(0, step.expected.sum() - step.delivered.sum());
+    StepLosses losses = StepLosses.of(step);
     long dup = step.duplicates.sum();
     long reordered = step.reordered.sum();
-    ResultRow row = new ResultRow(scenario, deployment, "saturation")
+    ResultRow row = losses.addTo(new ResultRow(scenario, deployment, "saturation")
         .rates(step.issued.sum() / secs, ackedAtEnd / secs)
         .latencies(latency)
-        .losses(lost, dup)
+        .losses(losses.lost(), dup))
         .put("reordered", reordered)
-        .pass(lost == 0 && dup == 0 && reordered == 0 && step.errors.sum() == 0)
+        .pass(losses.none() && dup == 0 && reordered == 0 && step.errors.sum() == 0)
         .put("unit", "acked/s")
         .put("window", ctx.options.window())
         .put("sends", step.issued.sum())
         .put("errors", step.errors.sum())
+        .put("why", losses.none() ? null : String.join(", ", losses.why()))
         .put("jitCores", jitCores)
         .put("cpuMsPer1000", cpuMsPer1000)
         .put("worstSecond", TimelineFile.worst(step));

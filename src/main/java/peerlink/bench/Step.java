@@ -5,6 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import peerlink.client.PeerLinkException;
+import peerlink.protocol.ErrorCode;
 
 /**
  * Counters and the latency histogram (microseconds) of one measured phase: a rate step, a warm-up, a
@@ -22,6 +24,12 @@ final class Step {
   final LongAdder reordered = new LongAdder();
   final LongAdder acked = new LongAdder();
   final LongAdder errors = new LongAdder();
+  /** Errors the router answered with (the send was not accepted). */
+  final LongAdder refused = new LongAdder();
+  /** Errors after which the send may or may not have been accepted (no answer in time, client closed). */
+  final LongAdder unanswered = new LongAdder();
+  /** What this step's accepted (SENT) sends were and which of them arrived: its own losses, whatever later steps do. */
+  final DeliveryLedger arrivals = new DeliveryLedger();
   private final Recorder recorder = new Recorder(3);
   private final Histogram total = new Histogram(3);
   private final LatencyTimeline timeline = new LatencyTimeline();
@@ -35,6 +43,17 @@ final class Step {
     this.index = index;
     this.label = label;
     this.targetRate = targetRate;
+  }
+
+  /** Counts a send that failed: refused by the router, or unanswered (it may or may not have been accepted). */
+  void failed(Throwable failure) {
+    errors.increment();
+    ErrorCode code = PeerLinkException.from(failure).code();
+    if (code == ErrorCode.TIMED_OUT || code == ErrorCode.CLOSED || code == ErrorCode.NOT_CONNECTED || code == ErrorCode.UNKNOWN_ERROR) {
+      unanswered.increment();
+    } else {
+      refused.increment();
+    }
   }
 
   void started() {
