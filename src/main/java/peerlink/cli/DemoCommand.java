@@ -32,8 +32,22 @@ public final class DemoCommand implements Callable<Integer> {
         .redirectOutput(ProcessBuilder.Redirect.INHERIT)
         .start();
     processes.add(rm);
+    System.out.printf("Starting the primary (8008), the backup (8009) and the rm; node logs in %s (a first start also makes the TLS keys).%n",
+        data.toAbsolutePath());
+    String notReady = DemoReadiness.await(
+        List.of(
+            new DemoReadiness.Node("primary", processes.get(0), 10008, data.resolve("primary.log").toAbsolutePath()),
+            new DemoReadiness.Node("backup", processes.get(1), 10009, data.resolve("backup.log").toAbsolutePath())),
+        READY_WITHIN, System.out);
+    if (notReady != null && !(processes.get(0).isAlive() && processes.get(1).isAlive())) {
+      System.err.println("peerlink demo: " + notReady + ". Stopping the others.");
+      return 1;
+    }
+    if (notReady != null) {
+      System.err.println("peerlink demo: " + notReady + "; the addresses below work once it is.");
+    }
     System.out.printf(
-        "PeerLink demo: primary wss://127.0.0.1:8008/ws, backup wss://127.0.0.1:8009/ws (TLS with the deployment CA in conf/tls,%n"
+        "PeerLink demo, ready: primary wss://127.0.0.1:8008/ws, backup wss://127.0.0.1:8009/ws (TLS with the deployment CA in conf/tls,%n"
             + "which the console trusts), rm below.%n"
             + "Operations (this machine only): http://127.0.0.1:10008/status, /health, /ready (primary), http://127.0.0.1:10009/... (backup).%n"
             + "Node logs: %s. In other terminals:%n"
@@ -47,6 +61,9 @@ public final class DemoCommand implements Callable<Integer> {
     rm.waitFor();
     return 0;
   }
+
+  /** A JVM start, the first start's keys and the cluster's formation take seconds; a minute more means trouble. */
+  static final java.time.Duration READY_WITHIN = java.time.Duration.ofSeconds(90);
 
   /** The nodes' web client ports on 127.0.0.1 (peerlink.gateway.loopback-web-port). */
   static final int WEB_PRIMARY = 8010;
