@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -18,6 +19,7 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.UniqueAddress;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 import org.apache.pekko.remote.RemoteActorRefProvider;
@@ -36,7 +38,7 @@ import scala.Option;
  * wrong decision could not lose data: a stale primary's writes are refused by epoch fencing.
  */
 final class CrashDetector {
-  /** How often every other member's cluster port is tried: a local connect costs microseconds. */
+  /** How often every other member is tried: a local connect to its crash-probe port costs microseconds. */
   static final Duration INTERVAL = Duration.ofMillis(100);
   private static final int CONNECT_TIMEOUT_MS = 1000;
 
@@ -44,7 +46,25 @@ final class CrashDetector {
 
   private record Tick() implements Command {}
 
-  private record Probed(Address member, boolean refused) implements Command {}
+  private record Probed(Member member, Verdict verdict) implements Command {}
+
+  /** What one probe found. */
+  enum Verdict {
+    /** Refused where nothing of a live process could refuse: down it. */
+    GONE,
+    /** Its crash-probe port accepted: from now on a refusal there is believed. */
+    PROBE_PORT_ANSWERED,
+    /**
+     * Its crash-probe port refused before it ever accepted while its cluster port accepts: something between
+     * (a firewall that rejects) is answering for it, so its cluster port is probed instead from now on.
+     */
+    PROBE_PORT_BLOCKED,
+    /** Accepted, timed out, or failed otherwise: says nothing. */
+    NOTHING
+  }
+
+  /** How a connection attempt ended. */
+  enum Connect { ACCEPTED, REFUSED, NO_ANSWER }
 
   private CrashDetector() {}
 
@@ -60,29 +80,54 @@ final class CrashDetector {
       timers.startTimerWithFixedDelay(new Tick(), INTERVAL);
       Executor blocking = context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
       Set<Address> probing = new HashSet<>();
+      // Incarnations whose crash-probe port accepted once, and those whose probe port something else answers for.
+      Set<UniqueAddress> answered = new HashSet<>();
+      Set<UniqueAddress> blocked = new HashSet<>();
       return Behaviors.receive(Command.class)
           .onMessage(Tick.class, tick -> {
             Cluster cluster = Cluster.get(context.getSystem());
             Address self = cluster.selfMember().address();
+            answered.retainAll(incarnations(cluster));
+            blocked.retainAll(incarnations(cluster));
             for (Member member : cluster.state().getMembers()) {
               Address address = member.address();
               if (!address.equals(self) && isProbed(member) && probing.add(address)) {
-                probe(context, blocking, address);
+                UniqueAddress incarnation = member.uniqueAddress();
+                OptionalInt probePort = blocked.contains(incarnation) ? OptionalInt.empty() : CrashProbeTarget.portOf(member.getRoles());
+                boolean trusted = answered.contains(incarnation);
+                CompletableFuture<Verdict> verdict = CompletableFuture.supplyAsync(() -> check(address, probePort, trusted), blocking);
+                context.pipeToSelf(verdict, (result, failure) -> new Probed(member, failure == null ? result : Verdict.NOTHING));
               }
             }
             return Behaviors.same();
           })
           .onMessage(Probed.class, probed -> {
-            probing.remove(probed.member());
-            // One refusal is enough: a listening process never refuses (a full backlog drops the attempt,
-            // which times out), and a port rebound by a restart is a new incarnation, so the member
-            // probed is gone either way.
-            Cluster cluster = Cluster.get(context.getSystem());
-            Member member = member(cluster, probed.member());
-            if (probed.refused() && member != null && isProbed(member)) {
-              context.getLog().warn("Downing {}: its cluster port refuses connections, so its process is gone", probed.member());
-              cluster.manager().tell(new Down(probed.member()));
-              quarantine(context, member);
+            Member probedMember = probed.member();
+            probing.remove(probedMember.address());
+            UniqueAddress incarnation = probedMember.uniqueAddress();
+            switch (probed.verdict()) {
+              case PROBE_PORT_ANSWERED -> answered.add(incarnation);
+              case PROBE_PORT_BLOCKED -> {
+                if (blocked.add(incarnation)) {
+                  context.getLog().warn("{} announces crash-probe port {}, which refuses connections while its cluster port accepts them "
+                      + "(a firewall that rejects?); probing its cluster port instead. Open that port between the nodes, or set "
+                      + "peerlink.cluster.crash-probe-port to one that is open", probedMember.address(), CrashProbeTarget.portOf(probedMember.getRoles()));
+                }
+              }
+              case GONE -> {
+                // One refusal is enough: a listening process never refuses (a full backlog drops the attempt,
+                // which times out), and a port rebound by a restart is a new incarnation, so the member
+                // probed is gone either way.
+                Cluster cluster = Cluster.get(context.getSystem());
+                Member member = member(cluster, probedMember.address());
+                if (member != null && member.uniqueAddress().equals(incarnation) && isProbed(member)) {
+                  context.getLog().warn("Downing {}: its {} refuses connections, so its process is gone", probedMember.address(),
+                      answered.contains(incarnation) ? "crash-probe port" : "cluster port");
+                  cluster.manager().tell(new Down(probedMember.address()));
+                  quarantine(context, member);
+                }
+              }
+              case NOTHING -> { }
             }
             return Behaviors.same();
           })
@@ -119,25 +164,50 @@ final class CrashDetector {
     return status != MemberStatus.down() && status != MemberStatus.removed() && status != MemberStatus.joining();
   }
 
-  private static void probe(ActorContext<Command> context, Executor blocking, Address member) {
-    CompletableFuture<Boolean> refused = CompletableFuture.supplyAsync(() -> connectionRefused(member), blocking);
-    context.pipeToSelf(refused, (result, failure) -> new Probed(member, failure == null && result));
+  private static Set<UniqueAddress> incarnations(Cluster cluster) {
+    Set<UniqueAddress> all = new HashSet<>();
+    cluster.state().getMembers().forEach(member -> all.add(member.uniqueAddress()));
+    return all;
   }
 
-  /** True only when the connection was actively refused; a timeout or any other error says nothing. */
-  static boolean connectionRefused(Address member) {
-    if (member.host().isEmpty() || member.port().isEmpty()) {
-      return false;
+  /**
+   * Probes a member at {@code address}: its crash-probe port when it announced one, else its cluster port.
+   * A refusal of the probe port is believed once that port has accepted ({@code trusted}); before that,
+   * the cluster port decides, so that a firewall rejecting the probe port can never down a live node.
+   */
+  static Verdict check(Address address, OptionalInt probePort, boolean trusted) {
+    if (address.host().isEmpty() || address.port().isEmpty()) {
+      return Verdict.NOTHING;
     }
+    String host = address.host().get();
+    int clusterPort = (Integer) address.port().get();
+    if (probePort.isEmpty()) {
+      return connect(host, clusterPort) == Connect.REFUSED ? Verdict.GONE : Verdict.NOTHING;
+    }
+    return switch (connect(host, probePort.getAsInt())) {
+      case ACCEPTED -> trusted ? Verdict.NOTHING : Verdict.PROBE_PORT_ANSWERED;
+      case NO_ANSWER -> Verdict.NOTHING;
+      case REFUSED -> {
+        if (trusted) {
+          yield Verdict.GONE;
+        }
+        Connect cluster = connect(host, clusterPort);
+        yield cluster == Connect.REFUSED ? Verdict.GONE : cluster == Connect.ACCEPTED ? Verdict.PROBE_PORT_BLOCKED : Verdict.NOTHING;
+      }
+    };
+  }
+
+  /** Only an active refusal is {@link Connect#REFUSED}; a timeout or any other error is no answer. */
+  static Connect connect(String host, int port) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(member.host().get(), (Integer) member.port().get()), CONNECT_TIMEOUT_MS);
-      return false;
+      socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+      return Connect.ACCEPTED;
     } catch (ConnectException e) {
-      return e.getMessage() != null && e.getMessage().contains("refused");
+      return e.getMessage() != null && e.getMessage().contains("refused") ? Connect.REFUSED : Connect.NO_ANSWER;
     } catch (SocketTimeoutException e) {
-      return false;
+      return Connect.NO_ANSWER;
     } catch (IOException e) {
-      return false;
+      return Connect.NO_ANSWER;
     }
   }
 }

@@ -20,7 +20,14 @@ public final class RmNode {
   private RmNode() {}
 
   public static ActorSystem<Void> start(NodeOptions options, Config config, boolean liveView) {
-    return ActorSystem.create(guardian(options, liveView), RouterNode.SYSTEM_NAME, options.applyTo(config));
+    Config effective = options.applyTo(config);
+    CrashProbeTarget probeTarget = CrashProbeTarget.openOrNull(options.host(), effective.getInt("peerlink.cluster.crash-probe-port"));
+    ActorSystem<Void> system =
+        ActorSystem.create(guardian(options, liveView), RouterNode.SYSTEM_NAME, probeTarget == null ? effective : probeTarget.announcedIn(effective));
+    if (probeTarget != null) {
+      system.getWhenTerminated().thenRun(probeTarget::close);
+    }
+    return system;
   }
 
   private static Behavior<Void> guardian(NodeOptions options, boolean liveView) {
@@ -58,7 +65,7 @@ public final class RmNode {
                 } else if (event instanceof ClusterEvent.MemberRemoved r) {
                   text = r.member().address() + " was removed from the cluster";
                 } else if (event instanceof ClusterEvent.MemberUp u) {
-                  text = u.member().address() + " (" + String.join(",", u.member().getRoles().stream().filter(x -> !x.startsWith("dc-")).toList()) + ") is up";
+                  text = u.member().address() + " (" + String.join(",", u.member().getRoles().stream().filter(x -> !x.startsWith("dc-") && !CrashProbeTarget.isProbeRole(x)).toList()) + ") is up";
                   kind = "membership";
                 }
                 if (text != null) {

@@ -229,7 +229,8 @@ public final class ReplicationManager extends EventSourcedBehavior<RmCommand, Rm
     List<RmStatus.Member> members = new ArrayList<>();
     for (Member m : cluster.getMembers()) {
       boolean reachable = StreamSupport.stream(cluster.getUnreachable().spliterator(), false).noneMatch(u -> u.equals(m));
-      List<String> roles = m.getRoles().stream().filter(r -> !r.startsWith("dc-")).sorted().toList();
+      // Leaves out the data-centre role and the crash-probe port (node.CrashProbeTarget), which only carry settings.
+      List<String> roles = m.getRoles().stream().filter(r -> !r.startsWith("dc-") && !r.startsWith("crash-probe-")).sorted().toList();
       members.add(new RmStatus.Member(m.address().toString(), m.status().toString(), roles, reachable));
     }
     List<RmStatus.HistoryEntry> history = new ArrayList<>(state.history());

@@ -1,13 +1,13 @@
 package peerlink.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.Set;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
@@ -55,8 +55,13 @@ class CrashDetectorTest {
 
   /** Two members, both up; the detector runs on the survivor. Returns the probe of the survivor's member events. */
   private TestProbe<ClusterEvent.MemberEvent> twoMembers() {
+    return twoMembers(node(false));
+  }
+
+  /** As above, the victim with {@code victimConfig}. */
+  private TestProbe<ClusterEvent.MemberEvent> twoMembers(Config victimConfig) {
     survivor = ActorTestKit.create("peerlink", node(true));
-    victim = ActorTestKit.create("peerlink", node(false));
+    victim = ActorTestKit.create("peerlink", victimConfig);
     Address first = Cluster.get(survivor.system()).selfMember().address();
     TestProbe<SelfUp> up = victim.createTestProbe(SelfUp.class);
     Cluster.get(victim.system()).subscriptions().tell(Subscribe.create(up.getRef(), SelfUp.class));
@@ -102,13 +107,74 @@ class CrashDetectorTest {
   }
 
   @Test
-  void onlyARefusedConnectionCountsAsAGoneProcess() throws Exception {
+  void aMemberIsProbedOnTheCrashProbePortItAnnounces() {
+    CrashProbeTarget target = CrashProbeTarget.openOrNull("127.0.0.1", 0);
+    twoMembers(target.announcedIn(node(false).withValue("pekko.cluster.roles",
+        com.typesafe.config.ConfigValueFactory.fromIterable(java.util.List.of("router")))));
+    TestProbe<ClusterEvent.MemberDowned> downed = survivor.createTestProbe(ClusterEvent.MemberDowned.class);
+    Cluster.get(survivor.system()).subscriptions().tell(Subscribe.create(downed.getRef(), ClusterEvent.MemberDowned.class));
+    Address member = Cluster.get(victim.system()).selfMember().address();
+    // Rounds in which the probe port accepts: from then on its refusal is believed.
+    downed.expectNoMessage(CrashDetector.INTERVAL.multipliedBy(5));
+
+    // Only the probe port goes (a node's goes with its actor system): its cluster port still accepts, so
+    // only a detector that probes the announced port can down it now.
+    target.close();
+
+    assertEquals(member, downed.expectMessageClass(ClusterEvent.MemberDowned.class, Duration.ofSeconds(5)).member().address());
+  }
+
+  @Test
+  void withoutAProbePortOnlyARefusedClusterPortCountsAsAGoneProcess() throws Exception {
     Address listening;
-    try (ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      listening = new Address("pekko", "peerlink", "127.0.0.1", socket.getLocalPort());
-      assertFalse(CrashDetector.connectionRefused(listening), "something listens there");
+    try (ServerSocket socket = loopback()) {
+      listening = at(socket.getLocalPort());
+      assertEquals(CrashDetector.Verdict.NOTHING, CrashDetector.check(listening, OptionalInt.empty(), false), "something listens there");
     }
-    assertTrue(CrashDetector.connectionRefused(listening), "the port was closed");
-    assertFalse(CrashDetector.connectionRefused(new Address("pekko", "peerlink")), "a local address has no port to try");
+    assertEquals(CrashDetector.Verdict.GONE, CrashDetector.check(listening, OptionalInt.empty(), false), "the port was closed");
+    assertEquals(CrashDetector.Verdict.NOTHING, CrashDetector.check(new Address("pekko", "peerlink"), OptionalInt.empty(), false),
+        "a local address has no port to try");
+  }
+
+  @Test
+  void aProbePortsRefusalCountsOnlyOnceItHasAccepted() throws Exception {
+    try (ServerSocket cluster = loopback()) {
+      Address member = at(cluster.getLocalPort());
+      CrashProbeTarget target = CrashProbeTarget.openOrNull("127.0.0.1", 0);
+      OptionalInt probePort = OptionalInt.of(target.port());
+      assertEquals(CrashDetector.Verdict.PROBE_PORT_ANSWERED, CrashDetector.check(member, probePort, false));
+      assertEquals(CrashDetector.Verdict.NOTHING, CrashDetector.check(member, probePort, true));
+      target.close();
+
+      assertEquals(CrashDetector.Verdict.GONE, CrashDetector.check(member, probePort, true), "it accepted before: the process is gone");
+      // Never seen accepting, while the cluster port accepts: a firewall that rejects, not a dead node.
+      assertEquals(CrashDetector.Verdict.PROBE_PORT_BLOCKED, CrashDetector.check(member, probePort, false));
+    }
+  }
+
+  @Test
+  void aMemberWhoseClusterPortAlsoRefusesIsGoneEvenIfItsProbePortNeverAnswered() throws Exception {
+    int closedProbe;
+    int closedCluster;
+    try (ServerSocket a = loopback(); ServerSocket b = loopback()) {
+      closedProbe = a.getLocalPort();
+      closedCluster = b.getLocalPort();
+    }
+    assertEquals(CrashDetector.Verdict.GONE, CrashDetector.check(at(closedCluster), OptionalInt.of(closedProbe), false));
+  }
+
+  @Test
+  void theProbePortIsReadFromTheRolesAndNothingElseIsTakenForIt() {
+    assertEquals(OptionalInt.of(41234), CrashProbeTarget.portOf(Set.of("router", "crash-probe-41234")));
+    assertEquals(OptionalInt.empty(), CrashProbeTarget.portOf(Set.of("router")));
+    assertEquals(OptionalInt.empty(), CrashProbeTarget.portOf(Set.of("crash-probe-x", "crash-probe-0", "crash-probe-70000")));
+  }
+
+  private static ServerSocket loopback() throws java.io.IOException {
+    return new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+  }
+
+  private static Address at(int port) {
+    return new Address("pekko", "peerlink", "127.0.0.1", port);
   }
 }
