@@ -11,7 +11,7 @@ import java.util.List;
  */
 record StepLosses(long lost, long notArrived, long refused, long unanswered) {
 
-  /** Counted after the step's drain: later arrivals of its messages no longer count. */
+  /** Read when the row is made, after the final drain: whatever of the step had arrived by then. */
   static StepLosses of(Step step) {
     return new StepLosses(
         step.arrivals.ackedButMissing(), Math.max(0, step.expected.sum() - step.delivered.sum()), step.refused.sum(), step.unanswered.sum());

@@ -87,8 +87,9 @@ final class CrashDetector {
           .onMessage(Tick.class, tick -> {
             Cluster cluster = Cluster.get(context.getSystem());
             Address self = cluster.selfMember().address();
-            answered.retainAll(incarnations(cluster));
-            blocked.retainAll(incarnations(cluster));
+            Set<UniqueAddress> incarnations = incarnations(cluster);
+            answered.retainAll(incarnations);
+            blocked.retainAll(incarnations);
             for (Member member : cluster.state().getMembers()) {
               Address address = member.address();
               if (!address.equals(self) && isProbed(member) && probing.add(address)) {
@@ -111,7 +112,7 @@ final class CrashDetector {
                 if (blocked.add(incarnation)) {
                   context.getLog().warn("{} announces crash-probe port {}, which refuses connections while its cluster port accepts them "
                       + "(a firewall that rejects?); probing its cluster port instead. Open that port between the nodes, or set "
-                      + "peerlink.cluster.crash-probe-port to one that is open", probedMember.address(), CrashProbeTarget.portOf(probedMember.getRoles()));
+                      + "peerlink.cluster.crash-probe-port to one that is open", probedMember.address(), CrashProbeTarget.portOf(probedMember.getRoles()).orElse(0));
                 }
               }
               case GONE -> {

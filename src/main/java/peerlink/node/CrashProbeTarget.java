@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,26 @@ final class CrashProbeTarget implements AutoCloseable {
           + "(peerlink.cluster.crash-probe-port)", host, port, e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * Opens this node's crash-probe port (peerlink.cluster.crash-probe-port in {@code config}), then the actor
+   * system with {@code create}, announcing the port in its roles; the port closes with the system.
+   */
+  static ActorSystem<Void> withProbePort(String host, Config config, Function<Config, ActorSystem<Void>> create) {
+    CrashProbeTarget target = openOrNull(host, config.getInt("peerlink.cluster.crash-probe-port"));
+    if (target == null) {
+      return create.apply(config);
+    }
+    ActorSystem<Void> system;
+    try {
+      system = create.apply(target.announcedIn(config));
+    } catch (RuntimeException e) {
+      target.close();
+      throw e;
+    }
+    system.getWhenTerminated().thenRun(target::close);
+    return system;
   }
 
   int port() {

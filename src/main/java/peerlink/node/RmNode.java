@@ -20,14 +20,8 @@ public final class RmNode {
   private RmNode() {}
 
   public static ActorSystem<Void> start(NodeOptions options, Config config, boolean liveView) {
-    Config effective = options.applyTo(config);
-    CrashProbeTarget probeTarget = CrashProbeTarget.openOrNull(options.host(), effective.getInt("peerlink.cluster.crash-probe-port"));
-    ActorSystem<Void> system =
-        ActorSystem.create(guardian(options, liveView), RouterNode.SYSTEM_NAME, probeTarget == null ? effective : probeTarget.announcedIn(effective));
-    if (probeTarget != null) {
-      system.getWhenTerminated().thenRun(probeTarget::close);
-    }
-    return system;
+    return CrashProbeTarget.withProbePort(
+        options.host(), options.applyTo(config), c -> ActorSystem.create(guardian(options, liveView), RouterNode.SYSTEM_NAME, c));
   }
 
   private static Behavior<Void> guardian(NodeOptions options, boolean liveView) {

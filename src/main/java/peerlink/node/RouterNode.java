@@ -47,13 +47,7 @@ public final class RouterNode {
     } catch (TlsSetupException e) {
       throw new StartRefused("TLS for clients: " + e.getMessage());
     }
-    CrashProbeTarget probeTarget = CrashProbeTarget.openOrNull(options.host(), effective.getInt("peerlink.cluster.crash-probe-port"));
-    ActorSystem<Void> system =
-        ActorSystem.create(guardian(options, tls), SYSTEM_NAME, probeTarget == null ? effective : probeTarget.announcedIn(effective));
-    if (probeTarget != null) {
-      system.getWhenTerminated().thenRun(probeTarget::close);
-    }
-    return system;
+    return CrashProbeTarget.withProbePort(options.host(), effective, c -> ActorSystem.create(guardian(options, tls), SYSTEM_NAME, c));
   }
 
   private static Behavior<Void> guardian(NodeOptions options, GatewayTls tls) {
