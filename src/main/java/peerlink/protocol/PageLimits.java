@@ -32,7 +32,7 @@ public final class PageLimits {
    */
   public static final int MAX_LIST = 1000;
   /** Weight of the fields of a frame besides its strings (type, field names, numbers), as characters. */
-  static final int FRAME_OVERHEAD = 64;
+  public static final int FRAME_OVERHEAD = 64;
   /** Room for the message around a page or part (class name, actor reference, list headers), in bytes. */
   static final int ENVELOPE_BYTES = 8 * 1024;
 

@@ -69,6 +69,13 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
     return store.highestSequenceNr(persistenceId);
   }
 
+  /** Read from this node's store, which applied every write the registry saw complete. */
+  @Override
+  public byte[] body(String persistenceId, long number) {
+    ensurePrimary();
+    return store.body(persistenceId, number);
+  }
+
   @Override
   public void deleteTo(String persistenceId, long toSequenceNr) {
     // In chunks, each its own replicated write, so that the journal's writes go between them.

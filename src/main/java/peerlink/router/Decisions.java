@@ -39,6 +39,8 @@ final class Decisions {
   private final java.util.Set<String> invitationsInBatch = new java.util.HashSet<>();
   private final long now;
   private final EventCheck storable;
+  /** Where the bodies of queued messages are: read for the pages this batch answers with. */
+  private final MessageBodies bodies;
   private final List<RouterEvent> events = new ArrayList<>();
   private final List<RouterCommand.Delivery> replies = new ArrayList<>();
   private final Map<String, ServerFrame.Ok> sentInBatch = new HashMap<>();
@@ -68,7 +70,9 @@ final class Decisions {
   }
 
   private Decisions(
-      RouterState state, Limits limits, Quotas quotas, MessageTtl ttl, RegistrationPolicy.Mode policy, long now, EventCheck storable) {
+      RouterState state, Limits limits, Quotas quotas, MessageTtl ttl, RegistrationPolicy.Mode policy, long now, EventCheck storable,
+      MessageBodies bodies) {
+    this.bodies = bodies;
     this.policy = policy;
     this.state = state;
     this.limits = limits;
@@ -103,7 +107,13 @@ final class Decisions {
   static Decided decide(
       RouterState state, List<RouterCommand.Decidable> batch, Limits limits, Quotas quotas, MessageTtl ttl, RegistrationPolicy.Mode policy, long now,
       EventCheck storable) {
-    Decisions decisions = new Decisions(state, limits, quotas, ttl, policy, now, storable);
+    return decide(state, batch, limits, quotas, ttl, policy, now, storable, MessageBodies.IN_EVENTS);
+  }
+
+  static Decided decide(
+      RouterState state, List<RouterCommand.Decidable> batch, Limits limits, Quotas quotas, MessageTtl ttl, RegistrationPolicy.Mode policy, long now,
+      EventCheck storable, MessageBodies bodies) {
+    Decisions decisions = new Decisions(state, limits, quotas, ttl, policy, now, storable, bodies);
     for (RouterCommand.Decidable command : batch) {
       decisions.decide(command);
     }
@@ -207,14 +217,14 @@ final class Decisions {
       replyTo(r.session(), new ToSession.ResumeRefused(r.peer()));
       return;
     }
-    replyTo(r.session(), new ToSession.Resumed(r.peer(), peer.lastSeq(), peer.pageAfter(Math.max(r.after(), peer.ackedSeq()))));
+    replyTo(r.session(), new ToSession.Resumed(r.peer(), peer.lastSeq(), peer.pageAfter(r.peer(), Math.max(r.after(), peer.ackedSeq()), bodies)));
   }
 
   /** A read, like {@code status}: the next page of the inbox; nothing when the peer is unknown (it cannot be: the session authenticated it). */
   private void fetch(RouterCommand.FetchPushes f) {
     PeerRecord peer = state.peer(f.peer());
     if (peer != null) {
-      replyTo(f.session(), new ToSession.Page(peer.lastSeq(), peer.pageAfter(Math.max(f.after(), peer.ackedSeq()))));
+      replyTo(f.session(), new ToSession.Page(peer.lastSeq(), peer.pageAfter(f.peer(), Math.max(f.after(), peer.ackedSeq()), bodies)));
     }
   }
 
@@ -288,7 +298,7 @@ final class Decisions {
       emit(new RouterEvent.InboxAcked(id, resumeFrom));
     }
     long from = Math.max(resumeFrom, peer.ackedSeq());
-    replyTo(session, new ToSession.Attached(id, ServerFrame.Ok.authenticated(requestId, id, peer.lastSeq()), peer.pageAfter(from)));
+    replyTo(session, new ToSession.Attached(id, ServerFrame.Ok.authenticated(requestId, id, peer.lastSeq()), peer.pageAfter(id, from, bodies)));
   }
 
   private void execute(String peer, ClientFrame.Request request, ActorRef<ToSession> session) {
@@ -359,7 +369,8 @@ final class Decisions {
     emit(
         new RouterEvent.MessageAccepted(
             msgId, s.id(), from, s.to(), group, List.copyOf(accepting), s.body(), now, s.wantsReceipts() ? null : Boolean.FALSE,
-            rejected.isEmpty() ? null : List.copyOf(rejected), blocked.isEmpty() ? null : List.copyOf(blocked), expiresAt));
+            rejected.isEmpty() ? null : List.copyOf(rejected), blocked.isEmpty() ? null : List.copyOf(blocked), expiresAt,
+            bodies.keptAside() ? (int) bodyBytes : null));
     acceptedInBatch++; // after emit: a message that cannot be stored takes no message id, nor room in an inbox
     for (String recipient : accepting) {
       long[] added = inboxAddedInBatch.computeIfAbsent(recipient, r -> new long[2]);

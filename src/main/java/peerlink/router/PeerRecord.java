@@ -23,8 +23,8 @@ public final class PeerRecord {
   @JsonProperty private final String publicKey;
   /** Highest sequence number ever pushed to this peer. */
   @JsonProperty private final long lastSeq;
-  /** Pushes not yet acknowledged, by sequence number. */
-  @JsonIgnore private final TreePMap<Long, ServerFrame.Push> inbox;
+  /** Pushes not yet acknowledged, by sequence number; a message's entry without its body, which is in the store. */
+  @JsonIgnore private final TreePMap<Long, InboxItem> inbox;
   /** Client message id to router message id of its most recent sends, so a resent id is recognised. */
   @JsonIgnore private final SentIds sentIds;
   /** This peer's fully delivered messages, oldest first; the router keeps only the newest. */
@@ -48,25 +48,30 @@ public final class PeerRecord {
     this(publicKey, 0, TreePMap.empty(), SentIds.empty(), DeliveredRecords.empty(), 0, 0);
   }
 
-  /** Reads both checkpoint forms: kept logs in pieces ({@code sentKept}, {@code deliveredKept}), or whole as before. */
+  /**
+   * Reads both checkpoint forms: kept logs in pieces ({@code sentKept}, {@code deliveredKept}), or whole as before;
+   * queued messages as entries ({@code queued}) beside the notices ({@code inbox}), or every push in {@code inbox}
+   * with its body, as before bodies went aside.
+   */
   @JsonCreator
   private PeerRecord(
       @JsonProperty("publicKey") String publicKey,
       @JsonProperty("lastSeq") long lastSeq,
       @JsonProperty("inbox") List<ServerFrame.Push> inbox,
+      @JsonProperty("queued") List<QueuedMessage> queued,
       @JsonProperty("sentKept") KeptForm sentKept,
       @JsonProperty("deliveredKept") KeptForm deliveredKept,
       @JsonProperty("sentIds") Map<String, String> sentIds,
       @JsonProperty("delivered") Collection<String> delivered) {
     this.publicKey = publicKey;
     this.lastSeq = lastSeq;
-    this.inbox = bySeq(inbox);
+    this.inbox = bySeq(inbox, queued);
     int messages = 0;
     long bytes = 0;
-    for (ServerFrame.Push push : this.inbox.values()) {
-      if (push instanceof ServerFrame.Message m) {
+    for (InboxItem item : this.inbox.values()) {
+      if (item instanceof QueuedMessage m) {
         messages++;
-        bytes += Quotas.utf8Length(m.body());
+        bytes += m.bodyBytes();
       }
     }
     this.inboxMessages = messages;
@@ -81,7 +86,7 @@ public final class PeerRecord {
   private PeerRecord(
       String publicKey,
       long lastSeq,
-      TreePMap<Long, ServerFrame.Push> inbox,
+      TreePMap<Long, InboxItem> inbox,
       SentIds sentIds,
       DeliveredRecords delivered,
       int inboxMessages,
@@ -147,12 +152,15 @@ public final class PeerRecord {
     }
   }
 
-  private static TreePMap<Long, ServerFrame.Push> bySeq(List<ServerFrame.Push> pushes) {
-    TreePMap<Long, ServerFrame.Push> inbox = TreePMap.empty();
-    for (ServerFrame.Push push : pushes) {
-      inbox = inbox.plus(push.seq(), push);
+  private static TreePMap<Long, InboxItem> bySeq(List<ServerFrame.Push> pushes, List<QueuedMessage> queued) {
+    Map<Long, InboxItem> items = new java.util.HashMap<>();
+    for (ServerFrame.Push push : pushes == null ? List.<ServerFrame.Push>of() : pushes) {
+      items.put(push.seq(), push instanceof ServerFrame.Message m ? QueuedMessage.holding(m) : new InboxItem.Notice(push));
     }
-    return inbox;
+    for (QueuedMessage message : queued == null ? List.<QueuedMessage>of() : queued) {
+      items.put(message.seq(), message);
+    }
+    return TreePMap.from(items);
   }
 
   /** The checkpoint form of the sent ids: their full blocks by piece id, the newest inline. */
@@ -172,10 +180,28 @@ public final class PeerRecord {
     return delivered.find(self, msgId);
   }
 
-  /** The snapshot form of the inbox: its pushes in sequence order. */
+  /** The snapshot form of the inbox's notices, in sequence order. */
   @JsonProperty("inbox")
-  private Collection<ServerFrame.Push> inboxInOrder() {
-    return inbox.values();
+  private List<ServerFrame.Push> noticesInOrder() {
+    List<ServerFrame.Push> notices = new ArrayList<>();
+    for (InboxItem item : inbox.values()) {
+      if (item instanceof InboxItem.Notice n) {
+        notices.add(n.notice());
+      }
+    }
+    return notices;
+  }
+
+  /** The snapshot form of the inbox's messages, in sequence order: entries, bodies only where the store has none. */
+  @JsonProperty("queued")
+  private List<QueuedMessage> queuedInOrder() {
+    List<QueuedMessage> queued = new ArrayList<>();
+    for (InboxItem item : inbox.values()) {
+      if (item instanceof QueuedMessage m) {
+        queued.add(m);
+      }
+    }
+    return queued;
   }
 
   public String publicKey() {
@@ -214,14 +240,14 @@ public final class PeerRecord {
     return new PeerRecord(publicKey, lastSeq, inbox, sentIds, delivered.plus(msgId, record), inboxMessages, inboxBytes);
   }
 
-  PeerRecord push(ServerFrame.Push item) {
-    boolean message = item instanceof ServerFrame.Message;
-    long bytes = item instanceof ServerFrame.Message m ? Quotas.utf8Length(m.body()) : 0;
+  PeerRecord push(InboxItem item) {
+    boolean message = item instanceof QueuedMessage;
+    long bytes = item instanceof QueuedMessage m ? m.bodyBytes() : 0;
     return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, delivered, inboxMessages + (message ? 1 : 0), inboxBytes + bytes);
   }
 
-  /** The pushes up to and including {@code upTo}, oldest first: what an acknowledgement removes. */
-  List<ServerFrame.Push> pushesUpTo(long upTo) {
+  /** The items up to and including {@code upTo}, oldest first: what an acknowledgement removes. */
+  List<InboxItem> itemsUpTo(long upTo) {
     return new ArrayList<>(inbox.headMap(upTo, true).values());
   }
 
@@ -229,10 +255,10 @@ public final class PeerRecord {
   PeerRecord acknowledged(long upTo) {
     int messages = inboxMessages;
     long bytes = inboxBytes;
-    for (ServerFrame.Push push : inbox.headMap(upTo, true).values()) {
-      if (push instanceof ServerFrame.Message m) {
+    for (InboxItem item : inbox.headMap(upTo, true).values()) {
+      if (item instanceof QueuedMessage m) {
         messages--;
-        bytes -= Quotas.utf8Length(m.body());
+        bytes -= m.bodyBytes();
       }
     }
     return new PeerRecord(publicKey, lastSeq, inbox.tailMap(upTo, false), sentIds, delivered, messages, bytes);
@@ -244,8 +270,8 @@ public final class PeerRecord {
    * (an inbox holds at most peerlink.limits.max-inbox-messages).
    */
   long seqOf(String msgId) {
-    for (ServerFrame.Push push : inbox.values()) {
-      if (push instanceof ServerFrame.Message m && m.msgId().equals(msgId)) {
+    for (InboxItem item : inbox.values()) {
+      if (item instanceof QueuedMessage m && m.msgId().equals(msgId)) {
         return m.seq();
       }
     }
@@ -254,10 +280,10 @@ public final class PeerRecord {
 
   /** This peer without the message at {@code seq} in its inbox (its time-to-live ran out); as it is when that is not a message. */
   PeerRecord withoutMessage(long seq) {
-    if (!(inbox.get(seq) instanceof ServerFrame.Message m)) {
+    if (!(inbox.get(seq) instanceof QueuedMessage m)) {
       return this;
     }
-    return new PeerRecord(publicKey, lastSeq, inbox.minus(seq), sentIds, delivered, inboxMessages - 1, inboxBytes - Quotas.utf8Length(m.body()));
+    return new PeerRecord(publicKey, lastSeq, inbox.minus(seq), sentIds, delivered, inboxMessages - 1, inboxBytes - m.bodyBytes());
   }
 
   /** Messages waiting in this peer's inbox (delivered notices not counted): what the inbox quota bounds. */
@@ -270,25 +296,29 @@ public final class PeerRecord {
     return inboxBytes;
   }
 
-  /** The pushes after {@code seq}, oldest first: what a resuming client is missing. */
-  public List<ServerFrame.Push> pushesAfter(long seq) {
-    return new ArrayList<>(inbox.tailMap(seq, false).values());
+  /** The pushes to {@code self} after {@code seq}, oldest first (bodies read from {@code bodies}): what a resuming client is missing. */
+  public List<ServerFrame.Push> pushesAfter(String self, long seq, MessageBodies bodies) {
+    List<ServerFrame.Push> pushes = new ArrayList<>();
+    for (InboxItem item : inbox.tailMap(seq, false).values()) {
+      pushes.add(item.push(self, bodies));
+    }
+    return pushes;
   }
 
   /**
-   * The first page of the pushes after {@code seq}, oldest first: as many as fit in one message between
+   * The first page of the pushes to {@code self} after {@code seq}, oldest first, bodies read from {@code bodies}: as many as fit in one message between
    * nodes ({@link PageLimits}), at least one when there is any. Reads only that page of the inbox, however
    * long it is.
    */
-  public List<ServerFrame.Push> pageAfter(long seq) {
+  public List<ServerFrame.Push> pageAfter(String self, long seq, MessageBodies bodies) {
     List<ServerFrame.Push> page = new ArrayList<>();
     long weight = 0;
-    for (ServerFrame.Push push : inbox.tailMap(seq, false).values()) {
-      int next = PageLimits.weight(push);
+    for (InboxItem item : inbox.tailMap(seq, false).values()) {
+      int next = item.weight(self);
       if (!PageLimits.roomFor(page.size(), weight, next)) {
         break;
       }
-      page.add(push);
+      page.add(item.push(self, bodies)); // the only bodies read: those of the page
       weight += next;
     }
     return page;

@@ -43,6 +43,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
   private final Clock clock;
   private final FreeSpace space;
   private final Serialization serialization;
+  private final MessageBodies bodies;
   // The last reason a recovery failed, so that a wait of many attempts is logged once.
   private String lastRecoveryFailure;
 
@@ -65,7 +66,14 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
     this.clock = clock;
     this.space = space;
     this.serialization = SerializationExtension.get(context.getSystem());
+    this.bodies = StoredBodies.forJournalOf(context.getSystem(), PERSISTENCE_ID.id());
   }
+
+  /**
+   * Most settled messages whose bodies one write drops: a write stays small however many settled at once (an
+   * acknowledgement of a thousand messages); the rest go with the next write, or the router's next idle tick.
+   */
+  static final int MAX_DROPPED_PER_WRITE = 2_000;
 
   @Override
   public RouterState emptyState() {
@@ -86,15 +94,32 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
       // batch comes back to this actor; the router sends no other until it is done, so nothing overtakes it.
       return Effect().persist(expiries).thenRun(after -> context.getSelf().tell(command));
     }
-    Decisions.Decided decided = Decisions.decide(state, command.batch(), settings.limits(), settings.quotas(), settings.ttl(), settings.registration().mode(), now, this::storable);
-    if (decided.events().isEmpty()) {
+    Decisions.Decided decided = Decisions.decide(
+        state, command.batch(), settings.limits(), settings.quotas(), settings.ttl(), settings.registration().mode(), now, this::storable, bodies);
+    List<RouterEvent> events = withBodiesDropped(state, decided.events());
+    if (events.isEmpty()) {
       // Pushes of expiries written just before this batch, if any, go with its replies.
       router.tell(new RouterCommand.BatchDone(decided.replies(), state.drainNewPushes()));
       return Effect().none();
     }
     return Effect()
-        .persist(decided.events())
+        .persist(events)
         .thenRun(after -> router.tell(new RouterCommand.BatchDone(decided.replies(), after.drainNewPushes())));
+  }
+
+  /**
+   * The batch's events, followed by the dropping of the bodies of messages settled by earlier writes: a body
+   * leaves the store in the write after the one that settled its message, never before it is settled (the
+   * router's idle ticks decide empty batches, so an idle registry drops them too).
+   */
+  private static List<RouterEvent> withBodiesDropped(RouterState state, List<RouterEvent> events) {
+    List<Long> settled = state.bodiesToDrop(MAX_DROPPED_PER_WRITE);
+    if (settled.isEmpty()) {
+      return events;
+    }
+    List<RouterEvent> all = new java.util.ArrayList<>(events);
+    all.add(new RouterEvent.BodiesDropped(settled));
+    return all;
   }
 
   /**

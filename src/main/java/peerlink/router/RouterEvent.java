@@ -1,7 +1,10 @@
 package peerlink.router;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import peerlink.checkpoint.BodiesAside;
 
 /** What the registry journals. Each event is a fact already validated; applying it cannot fail. */
 public sealed interface RouterEvent extends CborSerializable {
@@ -76,8 +79,23 @@ public sealed interface RouterEvent extends CborSerializable {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record MessageAccepted(
       String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts,
-      List<String> rejected, List<String> blocked, Long expiresAt)
-      implements RouterEvent {
+      List<String> rejected, List<String> blocked, Long expiresAt, Integer asideBytes)
+      implements RouterEvent, BodiesAside {
+
+    /**
+     * {@code asideBytes} is the body's UTF-8 length when the body is stored beside the journal under the
+     * message's number (the store keeps it until the message settles, and the journal keeps this event without
+     * it); null when the body is in the event, as in every event journaled before bodies went aside and with a
+     * journal that keeps nothing aside.
+     */
+    public MessageAccepted {}
+
+    /** A message with its body in the event. */
+    public MessageAccepted(
+        String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts,
+        List<String> rejected, List<String> blocked, Long expiresAt) {
+      this(msgId, clientId, from, to, group, recipients, body, at, receipts, rejected, blocked, expiresAt, null);
+    }
 
     /** A message rejected for no recipient who blocked its sender, without a time-to-live. */
     public MessageAccepted(
@@ -95,6 +113,39 @@ public sealed interface RouterEvent extends CborSerializable {
     public MessageAccepted(
         String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts) {
       this(msgId, clientId, from, to, group, recipients, body, at, receipts, null, null, null);
+    }
+
+    /** Whether its body is stored beside the journal (and not in this event as journaled). */
+    boolean keepsBodyAside() {
+      return asideBytes != null && MessageIds.number(msgId) >= 0;
+    }
+
+    @Override
+    public Map<Long, byte[]> bodiesToStore() {
+      return keepsBodyAside() && body != null ? Map.of(MessageIds.number(msgId), body.getBytes(StandardCharsets.UTF_8)) : Map.of();
+    }
+
+    /** Without its body when that is stored aside: a replay reads the body from the store when it pushes it. */
+    @Override
+    public Object journaled() {
+      return keepsBodyAside() ? new MessageAccepted(msgId, clientId, from, to, group, recipients, null, at, receipts, rejected, blocked, expiresAt, asideBytes) : this;
+    }
+  }
+
+  /**
+   * The bodies of these settled messages (every recipient acknowledged them, or their time ran out) leave the
+   * store. Written after the events that settled them, with the registry's next write: a body dropped late
+   * costs only disk, one dropped early would lose a message. {@code numbers} are message numbers.
+   */
+  record BodiesDropped(List<Long> numbers) implements RouterEvent, BodiesAside {
+    @Override
+    public long[] bodiesToDelete() {
+      return numbers.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    @Override
+    public Object journaled() {
+      return this;
     }
   }
 

@@ -45,6 +45,16 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
    * invitation, so it grows with the peers, as the registry may. Absent from checkpoints made before.
    */
   @JsonProperty private PSet<String> usedInvitations;
+  /**
+   * Numbers of settled messages whose bodies are still in the store: the registry drops them with its next
+   * write ({@link RouterEvent.BodiesDropped}). Kept in checkpoints, so that a body is never left behind.
+   */
+  @JsonProperty private PSet<Long> bodiesToDrop;
+  /**
+   * Whether message bodies go beside the journal here (a message accepted so was seen): only then do settled
+   * messages' bodies need dropping. Kept in checkpoints.
+   */
+  @JsonProperty private boolean bodiesAside;
   /** Pushes added since the last {@link #drainNewPushes}, per peer; transient, never snapshotted. */
   @JsonIgnore private Map<String, List<ServerFrame.Push>> newPushes = new LinkedHashMap<>();
   /**
@@ -62,7 +72,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
   @JsonIgnore private TreePMap<Long, PSet<String>> deadlines;
 
   public RouterState() {
-    this(HashTreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), 0, null, null);
+    this(HashTreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), 0, null, null, null, false);
   }
 
   @JsonCreator
@@ -72,8 +82,12 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       @JsonProperty("messages") Map<String, MessageRecord> messages,
       @JsonProperty("messageCount") long messageCount,
       @JsonProperty("blocks") Map<String, List<String>> blocks,
-      @JsonProperty("usedInvitations") java.util.Collection<String> usedInvitations) {
+      @JsonProperty("usedInvitations") java.util.Collection<String> usedInvitations,
+      @JsonProperty("bodiesToDrop") java.util.Collection<Long> bodiesToDrop,
+      @JsonProperty("bodiesAside") boolean bodiesAside) {
     this.usedInvitations = usedInvitations == null ? HashTreePSet.empty() : HashTreePSet.from(usedInvitations);
+    this.bodiesToDrop = bodiesToDrop == null ? HashTreePSet.empty() : HashTreePSet.from(bodiesToDrop);
+    this.bodiesAside = bodiesAside;
     this.names = new HashMap<>();
     peers.keySet().forEach(name -> this.names.put(name, name));
     groups.keySet().forEach(name -> this.names.put(name, name));
@@ -161,7 +175,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     }
     Map<String, PeerRecord> loaded = new HashMap<>();
     peers.forEach((id, peer) -> loaded.put(id, peer.withPieces(pieceById, this::name)));
-    return new RouterState(HashTreePMap.from(loaded), groups, messages, messageCount, names, groupsCreated, blocks, deadlines, usedInvitations);
+    return new RouterState(HashTreePMap.from(loaded), groups, messages, messageCount, names, groupsCreated, blocks, deadlines, usedInvitations, bodiesToDrop, bodiesAside);
   }
 
   /** Whether this state was read from a checkpoint in pieces without them: it must not be used before {@link #withPieces}. */
@@ -189,6 +203,8 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       acknowledge(e);
     } else if (event instanceof RouterEvent.MessageExpired e) {
       expire(e);
+    } else if (event instanceof RouterEvent.BodiesDropped e) {
+      bodiesToDrop = bodiesToDrop.minusAll(e.numbers());
     } else if (event instanceof RouterEvent.PeerRegistered e) {
       peers = peers.plus(e.peer(), new PeerRecord(e.publicKey()));
       names.put(e.peer(), e.peer());
@@ -241,7 +257,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
 
   /** A snapshot of this state for a checkpoint: shares every collection, which no later event changes. */
   RouterState copy() {
-    return new RouterState(peers, groups, messages, messageCount, names, groupsCreated, blocks, deadlines, usedInvitations);
+    return new RouterState(peers, groups, messages, messageCount, names, groupsCreated, blocks, deadlines, usedInvitations, bodiesToDrop, bodiesAside);
   }
 
   private RouterState(
@@ -253,8 +269,12 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       HashPMap<String, Integer> groupsCreated,
       HashPMap<String, TreePSet<String>> blocks,
       TreePMap<Long, PSet<String>> deadlines,
-      PSet<String> usedInvitations) {
+      PSet<String> usedInvitations,
+      PSet<Long> bodiesToDrop,
+      boolean bodiesAside) {
     this.peers = peers;
+    this.bodiesToDrop = bodiesToDrop;
+    this.bodiesAside = bodiesAside;
     this.usedInvitations = usedInvitations;
     this.groups = groups;
     this.messages = messages;
@@ -282,18 +302,28 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       deadlines = withDeadline(deadlines, e.expiresAt(), e.msgId());
     }
     peers = peers.plus(e.from(), peers.get(e.from()).rememberSent(e.clientId(), e.msgId()));
+    boolean aside = e.keepsBodyAside();
+    bodiesAside |= aside;
+    // The body stays in the heap only when the store has none; one instance then for all recipients. A replayed
+    // event whose body is aside has none, and says how long it is.
+    int bodyBytes = aside ? e.asideBytes() : (int) Quotas.utf8Length(e.body());
     for (String recipient : e.recipients()) {
       PeerRecord inbox = peers.get(recipient);
-      push(recipient, inbox, new ServerFrame.Message(inbox.nextSeq(), e.msgId(), e.from(), recipient, e.group(), e.body(), e.at()));
+      long seq = inbox.nextSeq();
+      QueuedMessage entry = new QueuedMessage(seq, e.msgId(), name(e.from()), e.group() == null ? null : name(e.group()), e.at(), bodyBytes, aside ? null : e.body());
+      peers = peers.plus(recipient, inbox.push(entry));
+      if (e.body() != null) {
+        newPushes.computeIfAbsent(recipient, p -> new ArrayList<>()).add(new ServerFrame.Message(seq, e.msgId(), e.from(), recipient, e.group(), e.body(), e.at()));
+      }
     }
   }
 
   private void acknowledge(RouterEvent.InboxAcked e) {
     PeerRecord acknowledging = peers.get(e.peer());
-    List<ServerFrame.Push> acked = acknowledging.pushesUpTo(e.upTo());
+    List<InboxItem> acked = acknowledging.itemsUpTo(e.upTo());
     peers = peers.plus(e.peer(), acknowledging.acknowledged(e.upTo()));
-    for (ServerFrame.Push item : acked) {
-      if (item instanceof ServerFrame.Message m) {
+    for (InboxItem item : acked) {
+      if (item instanceof QueuedMessage m) {
         MessageRecord record = messages.get(m.msgId()).deliveredTo(name(e.peer()));
         PeerRecord sender = peers.get(record.from());
         if (record.state() != MessageState.SENT) {
@@ -323,6 +353,9 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     if (MessageIds.number(msgId) < 0) {
       messages = messages.plus(msgId, record);
       return sender;
+    }
+    if (bodiesAside) {
+      bodiesToDrop = bodiesToDrop.plus(MessageIds.number(msgId));
     }
     messages = messages.minus(msgId);
     PeerRecord keeping = sender.rememberDelivered(msgId, record);
@@ -406,8 +439,14 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     return names.getOrDefault(name, name);
   }
 
-  private void push(String peer, PeerRecord inbox, ServerFrame.Push item) {
-    peers = peers.plus(peer, inbox.push(item));
-    newPushes.computeIfAbsent(peer, p -> new ArrayList<>()).add(item);
+  /** Queues a notice for {@code peer} and forwards it live. */
+  private void push(String peer, PeerRecord inbox, ServerFrame.Push notice) {
+    peers = peers.plus(peer, inbox.push(new InboxItem.Notice(notice)));
+    newPushes.computeIfAbsent(peer, p -> new ArrayList<>()).add(notice);
+  }
+
+  /** At most {@code max} numbers of settled messages whose bodies the store still holds, lowest first. */
+  List<Long> bodiesToDrop(int max) {
+    return bodiesToDrop.stream().sorted().limit(max).toList();
   }
 }

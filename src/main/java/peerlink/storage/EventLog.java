@@ -44,6 +44,12 @@ public interface EventLog extends AutoCloseable {
   /** The highest sequence number ever appended for the id, even if it was deleted since; 0 if none. */
   long highestSequenceNr(String persistenceId);
 
+  /**
+   * The body of message {@code number} that an appended entry stored beside the journal
+   * ({@link LogEntry#bodies}) and no later one dropped; null when there is none.
+   */
+  byte[] body(String persistenceId, long number);
+
   /** Deletes the entries of the id up to and including {@code toSequenceNr} (which may exceed the highest). */
   void deleteTo(String persistenceId, long toSequenceNr);
 

@@ -49,6 +49,11 @@ final class Keys {
   static final byte[] IN_SYNC_KEY = {14};
   /** The keys of the last replicated write this store applied ({@link LastWrite}); local. */
   static final byte[] LAST_WRITE_KEY = {15};
+  /**
+   * A message body kept beside the journal (space, id, 8-byte message number): written with the event that
+   * accepts the message, deleted with the event that settles it; copied with the content.
+   */
+  static final byte BODY = 16;
 
   private Keys() {
   }
@@ -98,6 +103,11 @@ final class Keys {
 
   static byte[] snapshotPieceRefs(String persistenceId, long sequenceNr) {
     return withSequenceNr(prefix(SNAPSHOT_PIECE_REFS, persistenceId), sequenceNr);
+  }
+
+  /** Message numbers are never negative, so bytewise order is number order. */
+  static byte[] body(String persistenceId, long number) {
+    return withSequenceNr(prefix(BODY, persistenceId), number);
   }
 
   static byte[] snapshotInfo(String persistenceId) {

@@ -214,7 +214,20 @@ public final class LevelDbEventLog implements EventLog {
 
   /** The mutations that append these entries. */
   public List<Mutation> planAppend(List<LogEntry> entries) {
-    return entries.stream().map(e -> Mutation.put(Keys.journal(e.persistenceId(), e.sequenceNr()), e.payload())).toList();
+    List<Mutation> plan = new ArrayList<>(entries.size());
+    for (LogEntry e : entries) {
+      plan.add(Mutation.put(Keys.journal(e.persistenceId(), e.sequenceNr()), e.payload()));
+      e.bodies().forEach((number, body) -> plan.add(Mutation.put(Keys.body(e.persistenceId(), number), body)));
+      for (long number : e.droppedBodies()) {
+        plan.add(Mutation.delete(Keys.body(e.persistenceId(), number)));
+      }
+    }
+    return plan;
+  }
+
+  @Override
+  public byte[] body(String persistenceId, long number) {
+    return guarded(() -> db.get(Keys.body(persistenceId, number), CHECKED));
   }
 
   @Override

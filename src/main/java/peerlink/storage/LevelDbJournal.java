@@ -13,6 +13,7 @@ import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.journal.japi.AsyncWriteJournal;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
+import peerlink.checkpoint.BodiesAside;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
@@ -55,7 +56,7 @@ public final class LevelDbJournal extends AsyncWriteJournal {
       try {
         List<LogEntry> encoded = new ArrayList<>();
         for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
-          encoded.add(new LogEntry(repr.persistenceId(), repr.sequenceNr(), serialization.serialize(repr).get()));
+          encoded.add(entryOf(repr));
         }
         entries.addAll(encoded);
         results.add(Optional.empty());
@@ -65,6 +66,18 @@ public final class LevelDbJournal extends AsyncWriteJournal {
     }
     Iterable<Optional<Exception>> answer = results;
     return FutureConverters.asScala(log.appendAsync(entries, context().dispatcher()).thenApply(written -> answer));
+  }
+
+  /**
+   * The entry that stores this event: with the bodies it keeps beside the journal, if it is a
+   * {@link BodiesAside}, journaling it without them.
+   */
+  private LogEntry entryOf(PersistentRepr repr) {
+    if (!(repr.payload() instanceof BodiesAside aside)) {
+      return new LogEntry(repr.persistenceId(), repr.sequenceNr(), serialization.serialize(repr).get());
+    }
+    byte[] journaled = serialization.serialize(repr.withPayload(aside.journaled())).get();
+    return new LogEntry(repr.persistenceId(), repr.sequenceNr(), journaled, aside.bodiesToStore(), aside.bodiesToDelete());
   }
 
   /** Pekko deletes events once a checkpoint covers them: only after that checkpoint is on disk. */

@@ -66,6 +66,21 @@ public abstract class EventLogContract {
   }
 
   @Test
+  public void bodiesStoredWithAnEntryAreReadBackUntilAnEntryDropsThem() {
+    byte[] one = "body one".getBytes(StandardCharsets.UTF_8);
+    byte[] two = "body two".getBytes(StandardCharsets.UTF_8);
+    log.append(List.of(new LogEntry("p", 1, new byte[] {1}, Map.of(1L, one, 2L, two), new long[0])));
+    assertArrayEquals(one, log.body("p", 1));
+    assertArrayEquals(two, log.body("p", 2));
+    assertEquals(null, log.body("other", 1), "bodies belong to one id");
+
+    log.append(List.of(new LogEntry("p", 2, new byte[] {2}, Map.of(), new long[] {1, 7})));
+    assertEquals(null, log.body("p", 1), "dropped with the entry after");
+    assertArrayEquals(two, log.body("p", 2), "another body stays");
+    assertEquals(List.of(1L, 2L), seqNrs("p", 1, Long.MAX_VALUE, Long.MAX_VALUE), "the entries themselves are journaled as any other");
+  }
+
+  @Test
   public void replayHonoursRangeAndMax() {
     log.append(LongStream.rangeClosed(1, 10).mapToObj(n -> entry("p", n)).toList());
 

@@ -1,0 +1,55 @@
+package peerlink.router;
+
+import com.typesafe.config.Config;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import peerlink.storage.EventLogs;
+import peerlink.storage.LevelDbJournal;
+
+/**
+ * The bodies of queued messages in the node's store, where PeerLink's journal writes them beside the events
+ * ({@link peerlink.checkpoint.BodiesAside}). The log is looked up on every read: the node installs the
+ * replicated log in place of its local one, and the registry reads from whichever serves the journal.
+ */
+final class StoredBodies implements MessageBodies {
+  private final EventLogs logs;
+  private final Path directory;
+  private final String persistenceId;
+
+  private StoredBodies(EventLogs logs, Path directory, String persistenceId) {
+    this.logs = logs;
+    this.directory = directory;
+    this.persistenceId = persistenceId;
+  }
+
+  /**
+   * The bodies of {@code persistenceId}'s messages in the store of the journal {@code system} uses, when that is
+   * PeerLink's own; else {@link MessageBodies#IN_EVENTS} (a journal that stores events only, as in unit tests).
+   */
+  static MessageBodies forJournalOf(ActorSystem<?> system, String persistenceId) {
+    Config config = system.settings().config();
+    String plugin = config.getString("pekko.persistence.journal.plugin");
+    boolean ours = !plugin.isEmpty() && config.hasPath(plugin + ".class") && config.getString(plugin + ".class").equals(LevelDbJournal.class.getName());
+    if (!ours) {
+      return IN_EVENTS;
+    }
+    return new StoredBodies(EventLogs.get(Adapter.toClassic(system)), Path.of(config.getString(plugin + ".dir")), persistenceId);
+  }
+
+  @Override
+  public boolean keptAside() {
+    return true;
+  }
+
+  @Override
+  public String read(long number) {
+    byte[] body = logs.forDirectory(directory).body(persistenceId, number);
+    if (body == null) {
+      throw new IllegalStateException("The body of message m" + number + " is missing from the store in " + directory
+          + ", though the message waits in an inbox: the store was changed outside PeerLink. Restore it from a backup node.");
+    }
+    return new String(body, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,216 @@
+package peerlink.router;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.PersistentRepr$;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import peerlink.protocol.ClientFrame;
+import peerlink.protocol.Limits;
+import peerlink.protocol.ServerFrame;
+import peerlink.protocol.Signatures;
+import peerlink.storage.EventLog;
+import peerlink.storage.EventLogs;
+import peerlink.storage.LogEntry;
+import peerlink.storage.SnapshotCriteria;
+import peerlink.storage.StoredSnapshot;
+import peerlink.testing.Poll;
+
+/**
+ * The registry on the real storage plugins and a real LevelDB keeps message bodies beside the journal: each
+ * body is written once, with the event that accepts its message, is in neither the journaled event nor a
+ * checkpoint, is read back when pushed (also after a restart), and leaves the store once its message settles.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class RegistryBodiesTest {
+  private static final long NOW = 1_700_000_000_000L;
+  private static final String REGISTRY = Registry.PERSISTENCE_ID.id();
+
+  @TempDir
+  Path dir;
+
+  private final List<ActorTestKit> kits = new ArrayList<>();
+  private final KeyPair alice = Signatures.newKeyPair();
+  private final KeyPair bob = Signatures.newKeyPair();
+  private final KeyPair carol = Signatures.newKeyPair();
+
+  @AfterEach
+  void shutdown() {
+    kits.forEach(ActorTestKit::shutdownTestKit);
+  }
+
+  @Test
+  void bodiesWaitInTheStoreAndReachTheRecipientAfterARestart() {
+    ActorTestKit kit = start();
+    Registered registry = spawn(kit);
+    registry.decide(registry.register("alice", alice), registry.register("bob", bob));
+    int sent = 60; // more than one checkpoint's worth of events (one every 40)
+    for (int i = 1; i <= sent; i++) {
+      registry.decide(registry.send("alice", "c" + i, "bob", body(i)));
+    }
+    EventLog store = EventLogs.get(kit.system().classicSystem()).forDirectory(dir);
+    Poll.until(Duration.ofSeconds(20), () -> store.latestSnapshot(REGISTRY, SnapshotCriteria.latest()).isPresent(), "a checkpoint");
+    for (int i = 1; i <= sent; i++) {
+      assertArrayEquals(body(i).getBytes(StandardCharsets.UTF_8), store.body(REGISTRY, i), "the body of m" + i + " is in the store");
+    }
+    List<byte[]> journaled = new ArrayList<>();
+    store.replay(REGISTRY, 1, Long.MAX_VALUE, Long.MAX_VALUE, entry -> journaled.add(entry.payload()));
+    assertFalse(journaled.isEmpty(), "events after the checkpoint are journaled");
+    journaled.forEach(payload -> assertFalse(contains(payload, "unique body"), "a journaled event carries no body"));
+    StoredSnapshot checkpoint = store.latestSnapshot(REGISTRY, SnapshotCriteria.latest()).orElseThrow();
+    assertFalse(contains(checkpoint.payload(), "unique body"), "a checkpoint carries no body");
+    kit.shutdownTestKit();
+
+    ActorTestKit after = start();
+    Registered again = spawn(after);
+    List<ServerFrame.Push> pushes = again.fetch("bob", 0);
+    assertEquals(sent, pushes.size());
+    for (int i = 1; i <= sent; i++) {
+      assertEquals(new ServerFrame.Message(i, "m" + i, "alice", "bob", null, body(i), NOW), pushes.get(i - 1), "bob gets m" + i + " whole, in order");
+    }
+  }
+
+  @Test
+  void aBodyLeavesTheStoreWithTheWriteAfterItsLastRecipientAcknowledged() {
+    ActorTestKit kit = start();
+    Registered registry = spawn(kit);
+    registry.decide(registry.register("alice", alice), registry.register("bob", bob), registry.register("carol", carol));
+    registry.decide(new RouterCommand.Execute("alice", new ClientFrame.CreateGroup("g1", "team"), registry.probe("alice")));
+    registry.decide(new RouterCommand.Execute("bob", new ClientFrame.JoinGroup("j1", "team"), registry.probe("bob")));
+    registry.decide(new RouterCommand.Execute("carol", new ClientFrame.JoinGroup("j2", "team"), registry.probe("carol")));
+    registry.decide(registry.send("alice", "c1", "team", "to the whole team"));
+    registry.decide(registry.send("alice", "c2", "bob", "to bob alone"));
+    EventLog store = EventLogs.get(kit.system().classicSystem()).forDirectory(dir);
+    assertEquals("to the whole team", new String(store.body(REGISTRY, 1), StandardCharsets.UTF_8), "a group message's body, stored once");
+
+    registry.decide(new RouterCommand.Acknowledge("bob", 2, registry.probe("bob")));
+    registry.decide(); // the write after the acknowledgement: the router's idle tick decides an empty batch
+    assertNull(store.body(REGISTRY, 2), "bob had the last copy of m2: its body is gone");
+    assertEquals("to the whole team", new String(store.body(REGISTRY, 1), StandardCharsets.UTF_8), "carol still waits for m1");
+    assertEquals(List.of(new ServerFrame.Message(1, "m1", "alice", "carol", "team", "to the whole team", NOW)), registry.fetch("carol", 0));
+
+    registry.decide(new RouterCommand.Acknowledge("carol", 1, registry.probe("carol")));
+    registry.decide();
+    assertNull(store.body(REGISTRY, 1), "every member has m1: its body is gone");
+    RouterCommand.BatchDone status = registry.decide(new RouterCommand.Execute("alice", new ClientFrame.QueryStatus("s1", "m1"), registry.probe("alice")));
+    assertEquals("DELIVERED", ((ServerFrame.MessageStatus) ((ToSession.Reply) status.replies().get(0).message()).frame()).state());
+  }
+
+  @Test
+  void aStoreWrittenBeforeBodiesWentAsideIsReadWithTheBodiesInItsEvents() throws Exception {
+    ActorTestKit before = start();
+    EventLog store = EventLogs.get(before.system().classicSystem()).forDirectory(dir);
+    // The journal as the version before wrote it: every body in its event, nothing beside it.
+    List<RouterEvent> events = List.of(
+        new RouterEvent.PeerRegistered("alice", Signatures.encode(alice.getPublic()), NOW),
+        new RouterEvent.PeerRegistered("bob", Signatures.encode(bob.getPublic()), NOW),
+        new RouterEvent.MessageAccepted("m1", "c1", "alice", "bob", null, List.of("bob"), "written by the version before", NOW));
+    List<LogEntry> entries = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      PersistentRepr repr = PersistentRepr$.MODULE$.apply(events.get(i), i + 1, REGISTRY, "", false, null, "writer-before");
+      entries.add(new LogEntry(REGISTRY, i + 1, SerializationExtension.get(before.system().classicSystem()).serialize(repr).get()));
+    }
+    store.append(entries);
+    before.shutdownTestKit();
+
+    ActorTestKit kit = start();
+    Registered registry = spawn(kit);
+    assertEquals(List.of(new ServerFrame.Message(1, "m1", "alice", "bob", null, "written by the version before", NOW)), registry.fetch("bob", 0));
+    registry.decide(registry.send("alice", "c2", "bob", "written by this version"));
+    assertEquals(List.of(
+            new ServerFrame.Message(1, "m1", "alice", "bob", null, "written by the version before", NOW),
+            new ServerFrame.Message(2, "m2", "alice", "bob", null, "written by this version", NOW)),
+        registry.fetch("bob", 0));
+    registry.decide(new RouterCommand.Acknowledge("bob", 2, registry.probe("bob")));
+    registry.decide();
+    EventLog reopened = EventLogs.get(kit.system().classicSystem()).forDirectory(dir);
+    assertNull(reopened.body(REGISTRY, 2), "a new message's body goes once it is delivered");
+    assertTrue(registry.fetch("bob", 0).isEmpty());
+  }
+
+  private static String body(int i) {
+    return "unique body " + i + " " + "x".repeat(i);
+  }
+
+  private static boolean contains(byte[] payload, String text) {
+    return new String(payload, StandardCharsets.ISO_8859_1).contains(text);
+  }
+
+  // ---- helpers ----
+
+  private ActorTestKit start() {
+    Config config = ConfigFactory.parseString("""
+            pekko.actor.provider = local
+            pekko.persistence.journal.plugin = "peerlink.storage.journal"
+            pekko.persistence.snapshot-store.plugin = "peerlink.storage.snapshot"
+            # The first LevelDB open extracts the JNI library; give busy machines time.
+            pekko.actor.testkit.typed.single-expect-default = 15s
+            """)
+        .withValue("peerlink.storage.dir", ConfigValueFactory.fromAnyRef(dir.toString()))
+        .withFallback(ConfigFactory.parseResources("peerlink-storage.conf"))
+        .withFallback(ConfigFactory.load())
+        .resolve();
+    ActorTestKit kit = ActorTestKit.create(config);
+    kits.add(kit);
+    return kit;
+  }
+
+  /** A registry that checkpoints every 40 events, with a probe as its router and one for each peer's session. */
+  private Registered spawn(ActorTestKit kit) {
+    TestProbe<RouterCommand> router = kit.createTestProbe(RouterCommand.class);
+    RegistrySettings settings = new RegistrySettings(Limits.DEFAULT, 40, 1000, Duration.ofMillis(200));
+    ActorRef<Registry.Decide> registry =
+        kit.spawn(Registry.create(router.ref(), settings, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC)));
+    router.expectMessage(new RouterCommand.RegistryReady());
+    return new Registered(registry, router, kit.createTestProbe(ToSession.class));
+  }
+
+  private record Registered(ActorRef<Registry.Decide> registry, TestProbe<RouterCommand> router, TestProbe<ToSession> session) {
+    RouterCommand.BatchDone decide(RouterCommand.Decidable... batch) {
+      registry.tell(new Registry.Decide(List.of(batch)));
+      return router.expectMessageClass(RouterCommand.BatchDone.class);
+    }
+
+    ActorRef<ToSession> probe(String peer) {
+      return session.ref();
+    }
+
+    RouterCommand.Execute send(String from, String clientId, String to, String body) {
+      return new RouterCommand.Execute(from, new ClientFrame.Send(clientId, to, body), session.ref());
+    }
+
+    RouterCommand.RegisterPeer register(String peer, KeyPair key) {
+      return new RouterCommand.RegisterPeer("reg-" + peer, peer, Signatures.encode(key.getPublic()), 0, session.ref(), null);
+    }
+
+    /** The page of {@code peer}'s inbox after {@code after}, as its session gets it. */
+    List<ServerFrame.Push> fetch(String peer, long after) {
+      RouterCommand.BatchDone done = decide(new RouterCommand.FetchPushes(peer, after, session.ref()));
+      return ((ToSession.Page) done.replies().get(0).message()).pushes();
+    }
+  }
+}
