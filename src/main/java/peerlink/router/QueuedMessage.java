@@ -1,6 +1,7 @@
 package peerlink.router;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import peerlink.protocol.PageLimits;
 import peerlink.protocol.ServerFrame;
 
@@ -10,9 +11,13 @@ import peerlink.protocol.ServerFrame;
  * message's recipients and read back when the message is pushed; {@code body} holds it only for a message
  * accepted before bodies went aside (or with a journal that keeps nothing aside), whose body is nowhere else.
  *
+ * <p>A checkpoint holds one per queued message, so it is written as an array of its fields, without their names
+ * (about 40 bytes less per message; checkpoints are read back at every failover and restart).
+ *
  * @param bodyBytes the body's UTF-8 length: what the inbox quota counts, and at least its length in characters
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonFormat(shape = JsonFormat.Shape.ARRAY)
+@JsonPropertyOrder({"seq", "msgId", "from", "group", "sentAt", "bodyBytes", "body"})
 record QueuedMessage(long seq, String msgId, String from, String group, long sentAt, int bodyBytes, String body) implements InboxItem {
 
   /** The entry of a message pushed as it is (the form checkpoints had before bodies went aside): the body stays in it. */

@@ -36,7 +36,11 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
    * ({@link PeerRecord#deliveredRecord}), compactly, and are pieces of a checkpoint (a checkpoint of the
    * form before pieces listed them here too).
    */
-  @JsonProperty private HashPMap<String, MessageRecord> messages;
+  /**
+   * A tree, not a hash map: one tree node per message is 40 bytes, a hash map entry of pcollections (tree
+   * node, bucket, entry) 96; there are as many as messages waiting (docs/performance.md, "Scale").
+   */
+  @JsonProperty private TreePMap<String, MessageRecord> messages;
   @JsonProperty private long messageCount;
   /** Whom each peer blocked (only peers that blocked someone); absent in checkpoints from before blocking. */
   @JsonProperty private HashPMap<String, TreePSet<String>> blocks;
@@ -63,6 +67,8 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
    * Transient: rebuilt from the names when a snapshot is loaded.
    */
   @JsonIgnore private final Map<String, String> names;
+  /** Each recipient of a direct message as a list of one, shared by its messages' records; transient, like {@link #names}. */
+  @JsonIgnore private final Map<String, List<String>> alone;
   /** How many groups each peer created (for the quota); transient: counted from the groups when a snapshot is loaded. */
   @JsonIgnore private HashPMap<String, Integer> groupsCreated;
   /**
@@ -89,6 +95,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     this.bodiesToDrop = bodiesToDrop == null ? HashTreePSet.empty() : HashTreePSet.from(bodiesToDrop);
     this.bodiesAside = bodiesAside;
     this.names = new HashMap<>();
+    this.alone = new HashMap<>();
     peers.keySet().forEach(name -> this.names.put(name, name));
     groups.keySet().forEach(name -> this.names.put(name, name));
     // Jackson hands over a map of its own; anything else (a test's Map.of) is copied before records leave it.
@@ -97,7 +104,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     peers.forEach((id, peer) -> loaded.put(name(id), peer.withDeliveredFrom(undelivered, this::name)));
     this.peers = HashTreePMap.from(loaded);
     this.groups = TreePMap.from(groups);
-    this.messages = HashTreePMap.from(undelivered);
+    this.messages = TreePMap.from(undelivered);
     this.messageCount = messageCount;
     Map<String, Integer> created = new HashMap<>();
     groups.values().forEach(group -> created.merge(group.creator(), 1, Integer::sum));
@@ -263,7 +270,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
   private RouterState(
       HashPMap<String, PeerRecord> peers,
       TreePMap<String, GroupRecord> groups,
-      HashPMap<String, MessageRecord> messages,
+      TreePMap<String, MessageRecord> messages,
       long messageCount,
       Map<String, String> names,
       HashPMap<String, Integer> groupsCreated,
@@ -280,6 +287,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     this.messages = messages;
     this.messageCount = messageCount;
     this.names = names;
+    this.alone = new HashMap<>(); // filled again as messages come: the lists it held stay shared by the records that have them
     this.groupsCreated = groupsCreated;
     this.blocks = blocks;
     this.deadlines = deadlines;
@@ -297,7 +305,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     // An unmodifiable list, which MessageRecord's List.copyOf keeps as it is (it copies Stream.toList()'s).
     List<String> rejected = e.rejected() == null ? null : e.rejected().stream().map(this::name).toList();
     List<String> blocked = e.blocked() == null ? null : e.blocked().stream().map(this::name).toList();
-    messages = messages.plus(e.msgId(), new MessageRecord(name(e.from()), name(e.to()), e.recipients().stream().map(this::name).collect(Collectors.toUnmodifiableList()), e.receipts(), rejected, blocked, e.expiresAt()));
+    messages = messages.plus(e.msgId(), new MessageRecord(name(e.from()), name(e.to()), recipients(e.recipients()), e.receipts(), rejected, blocked, e.expiresAt()));
     if (e.expiresAt() != null && !e.recipients().isEmpty()) {
       deadlines = withDeadline(deadlines, e.expiresAt(), e.msgId());
     }
@@ -432,6 +440,18 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     }
     PSet<String> rest = due.minus(msgId);
     return rest.isEmpty() ? deadlines.minus(at) : deadlines.plus(at, rest);
+  }
+
+  /**
+   * The recipients as the record keeps them: a direct message's one recipient as that peer's one list (most
+   * messages are direct, and a list of one per message is 24 bytes of heap), a group's members as a new list.
+   */
+  private List<String> recipients(List<String> recipients) {
+    if (recipients.size() == 1) {
+      return alone.computeIfAbsent(name(recipients.get(0)), List::of);
+    }
+    // An unmodifiable list, which MessageRecord's List.copyOf keeps as it is (it copies Stream.toList()'s).
+    return recipients.stream().map(this::name).collect(Collectors.toUnmodifiableList());
   }
 
   /** The kept instance of a peer or group name. */

@@ -463,6 +463,37 @@ class RouterStateTest {
   }
 
   @Test
+  void aMessageWhoseBodyIsAsideKeepsOnlyItsEntryAndItsBodyIsDroppedOnceSettledAlsoAcrossACheckpoint() throws Exception {
+    peers("alice", "bob", "carol");
+    java.util.Map<Long, String> store = new java.util.HashMap<>(java.util.Map.of(1L, "to both", 2L, "to bob"));
+    MessageBodies stored = new MessageBodies() {
+      @Override
+      public boolean keptAside() {
+        return true;
+      }
+
+      @Override
+      public String read(long number) {
+        return store.get(number);
+      }
+    };
+    state.apply(new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("bob", "carol"), "to both", AT, null, null, null, null, 7));
+    state.apply(new RouterEvent.MessageAccepted("m2", "c2", "alice", "bob", null, List.of("bob"), "to bob", AT, null, null, null, null, 6));
+    state.apply(new RouterEvent.InboxAcked("bob", 2));
+    assertEquals(List.of(2L), state.bodiesToDrop(10), "m2 is delivered; m1 still waits for carol");
+    assertEquals(7, state.peer("carol").inboxBytes(), "the quota counts the body's length, which the event says");
+
+    RouterState restored = roundTrip(state);
+    assertFalse(jsonMapper().writeValueAsString(state).contains("to both"), "the checkpoint has no body");
+    assertEquals(List.of(2L), restored.bodiesToDrop(10), "what is left to drop survives a checkpoint");
+    assertEquals(List.of(new ServerFrame.Message(1, "m1", "alice", "carol", "team", "to both", AT)), restored.peer("carol").pushesAfter("carol", 0, stored));
+    restored.apply(new RouterEvent.BodiesDropped(List.of(2L)));
+    restored.apply(new RouterEvent.InboxAcked("carol", 1));
+    assertEquals(List.of(1L), restored.bodiesToDrop(10));
+    assertEquals(0, restored.peer("carol").inboxBytes());
+  }
+
+  @Test
   void aSnapshotInTheFormatOfVersionZeroOneStillLoads() throws Exception {
     // The snapshot form is unchanged by the switch to persistent collections: field names and shapes.
     String snapshot = """
