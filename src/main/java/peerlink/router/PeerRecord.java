@@ -153,14 +153,14 @@ public final class PeerRecord {
   }
 
   private static TreePMap<Long, InboxItem> bySeq(List<ServerFrame.Push> pushes, List<QueuedMessage> queued) {
-    Map<Long, InboxItem> items = new java.util.HashMap<>();
+    java.util.TreeMap<Long, InboxItem> items = new java.util.TreeMap<>(); // sorted: the tree is then built in one pass
     for (ServerFrame.Push push : pushes == null ? List.<ServerFrame.Push>of() : pushes) {
       items.put(push.seq(), push instanceof ServerFrame.Message m ? QueuedMessage.holding(m) : new InboxItem.Notice(push));
     }
     for (QueuedMessage message : queued == null ? List.<QueuedMessage>of() : queued) {
       items.put(message.seq(), message);
     }
-    return TreePMap.from(items);
+    return TreePMap.fromSortedMap(items);
   }
 
   /** The checkpoint form of the sent ids: their full blocks by piece id, the newest inline. */

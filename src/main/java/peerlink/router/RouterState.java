@@ -1,8 +1,10 @@
 package peerlink.router;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,7 +42,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
    * A tree, not a hash map: one tree node per message is 40 bytes, a hash map entry of pcollections (tree
    * node, bucket, entry) 96; there are as many as messages waiting (docs/performance.md, "Scale").
    */
-  @JsonProperty private TreePMap<String, MessageRecord> messages;
+  @JsonIgnore private TreePMap<String, MessageRecord> messages;
   @JsonProperty private long messageCount;
   /** Whom each peer blocked (only peers that blocked someone); absent in checkpoints from before blocking. */
   @JsonProperty private HashPMap<String, TreePSet<String>> blocks;
@@ -78,7 +80,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
   @JsonIgnore private TreePMap<Long, PSet<String>> deadlines;
 
   public RouterState() {
-    this(HashTreePMap.empty(), TreePMap.empty(), HashTreePMap.empty(), 0, null, null, null, false);
+    this(HashTreePMap.empty(), TreePMap.empty(), null, null, 0, null, null, null, false);
   }
 
   @JsonCreator
@@ -86,6 +88,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       @JsonProperty("peers") Map<String, PeerRecord> peers,
       @JsonProperty("groups") Map<String, GroupRecord> groups,
       @JsonProperty("messages") Map<String, MessageRecord> messages,
+      @JsonProperty("undelivered") List<Undelivered> undeliveredList,
       @JsonProperty("messageCount") long messageCount,
       @JsonProperty("blocks") Map<String, List<String>> blocks,
       @JsonProperty("usedInvitations") java.util.Collection<String> usedInvitations,
@@ -98,13 +101,17 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     this.alone = new HashMap<>();
     peers.keySet().forEach(name -> this.names.put(name, name));
     groups.keySet().forEach(name -> this.names.put(name, name));
-    // Jackson hands over a map of its own; anything else (a test's Map.of) is copied before records leave it.
-    Map<String, MessageRecord> undelivered = messages instanceof HashMap<String, MessageRecord> own ? own : new HashMap<>(messages);
+    // Sorted, so the tree is built in one pass (fromSortedMap) instead of a persistent insertion per message;
+    // mutable, because a checkpoint of the form before pieces has delivered records here too, which leave it.
+    java.util.TreeMap<String, MessageRecord> undelivered = new java.util.TreeMap<>(messages == null ? Map.of() : messages);
+    if (undeliveredList != null) {
+      undeliveredList.forEach(u -> undelivered.put(u.msgId(), u.record()));
+    }
     Map<String, PeerRecord> loaded = new HashMap<>();
     peers.forEach((id, peer) -> loaded.put(name(id), peer.withDeliveredFrom(undelivered, this::name)));
     this.peers = HashTreePMap.from(loaded);
     this.groups = TreePMap.from(groups);
-    this.messages = TreePMap.from(undelivered);
+    this.messages = TreePMap.fromSortedMap(undelivered);
     this.messageCount = messageCount;
     Map<String, Integer> created = new HashMap<>();
     groups.values().forEach(group -> created.merge(group.creator(), 1, Integer::sum));
@@ -120,6 +127,24 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
         deadlines = withDeadline(deadlines, record.expiresAt(), msgId);
       }
     });
+  }
+
+  /**
+   * A message not yet delivered to everyone, as a checkpoint lists it: an array of its id and record, not a
+   * map entry keyed by its id. A checkpoint holds as many as messages wait, and a map's keys are field names
+   * to the parser, which interns each one it reads (a third of loading a checkpoint of 800,000 messages,
+   * docs/performance.md "Scale").
+   */
+  @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+  @JsonPropertyOrder({"msgId", "record"})
+  record Undelivered(String msgId, MessageRecord record) {}
+
+  /** The checkpoint form of the undelivered messages, in id order. */
+  @JsonProperty("undelivered")
+  private List<Undelivered> undeliveredInOrder() {
+    List<Undelivered> list = new ArrayList<>(messages.size());
+    messages.forEach((msgId, record) -> list.add(new Undelivered(msgId, record)));
+    return list;
   }
 
   public PeerRecord peer(String id) {
