@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
@@ -140,18 +137,7 @@ class UnstorableEventTest {
   // ---- helpers ----
 
   private ActorTestKit start() {
-    Config config = ConfigFactory.parseString("""
-            pekko.actor.provider = local
-            pekko.persistence.journal.plugin = "peerlink.storage.journal"
-            pekko.persistence.snapshot-store.plugin = "peerlink.storage.snapshot"
-            # The first LevelDB open extracts the JNI library; give busy machines time.
-            pekko.actor.testkit.typed.single-expect-default = 15s
-            """)
-        .withValue("peerlink.storage.dir", ConfigValueFactory.fromAnyRef(dir.toString()))
-        .withFallback(ConfigFactory.parseResources("peerlink-storage.conf"))
-        .withFallback(ConfigFactory.load())
-        .resolve();
-    ActorTestKit kit = ActorTestKit.create(config);
+    ActorTestKit kit = RegistryOnLevelDb.start(dir);
     kits.add(kit);
     return kit;
   }
