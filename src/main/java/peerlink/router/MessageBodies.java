@@ -20,6 +20,12 @@ public interface MessageBodies {
     }
   };
 
+  /** A body just written to the store with its message: one a session will likely ask for soon. */
+  default void written(long number, String body) {}
+
+  /** A body just dropped from the store with its settled message. */
+  default void dropped(long number) {}
+
   /** Whether new messages' bodies are stored beside the journal (and left out of the heap). */
   boolean keptAside();
 

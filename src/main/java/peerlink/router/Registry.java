@@ -104,7 +104,10 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
     }
     return Effect()
         .persist(events)
-        .thenRun(after -> router.tell(new RouterCommand.BatchDone(decided.replies(), after.drainNewPushes())));
+        .thenRun(after -> {
+          noteBodies(events);
+          router.tell(new RouterCommand.BatchDone(decided.replies(), after.drainNewPushes()));
+        });
   }
 
   /**
@@ -120,6 +123,17 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
     List<RouterEvent> all = new java.util.ArrayList<>(events);
     all.add(new RouterEvent.BodiesDropped(settled));
     return all;
+  }
+
+  /** Tells the bodies' keeper what a completed write stored and dropped. */
+  private void noteBodies(List<RouterEvent> written) {
+    for (RouterEvent event : written) {
+      if (event instanceof RouterEvent.MessageAccepted m && m.keepsBodyAside() && m.body() != null) {
+        bodies.written(MessageIds.numberOrThrow(m.msgId()), m.body());
+      } else if (event instanceof RouterEvent.BodiesDropped d) {
+        d.numbers().forEach(bodies::dropped);
+      }
+    }
   }
 
   /**

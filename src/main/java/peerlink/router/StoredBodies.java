@@ -10,18 +10,20 @@ import peerlink.storage.LevelDbJournal;
 
 /**
  * The bodies of queued messages in the node's store, where PeerLink's journal writes them beside the events
- * ({@link peerlink.checkpoint.BodiesAside}). The log is looked up on every read: the node installs the
+ * ({@link peerlink.checkpoint.BodiesAside}), the most recent also in a bounded cache ({@link RecentBodies}). The log is looked up on every read: the node installs the
  * replicated log in place of its local one, and the registry reads from whichever serves the journal.
  */
 final class StoredBodies implements MessageBodies {
   private final EventLogs logs;
   private final Path directory;
   private final String persistenceId;
+  private final RecentBodies recent;
 
-  private StoredBodies(EventLogs logs, Path directory, String persistenceId) {
+  private StoredBodies(EventLogs logs, Path directory, String persistenceId, long recentBudgetChars) {
     this.logs = logs;
     this.directory = directory;
     this.persistenceId = persistenceId;
+    this.recent = new RecentBodies(recentBudgetChars);
   }
 
   /**
@@ -35,7 +37,8 @@ final class StoredBodies implements MessageBodies {
     if (!ours) {
       return IN_EVENTS;
     }
-    return new StoredBodies(EventLogs.get(Adapter.toClassic(system)), Path.of(config.getString(plugin + ".dir")), persistenceId);
+    return new StoredBodies(EventLogs.get(Adapter.toClassic(system)), Path.of(config.getString(plugin + ".dir")), persistenceId,
+        config.getBytes("peerlink.router.recent-bodies"));
   }
 
   @Override
@@ -44,7 +47,21 @@ final class StoredBodies implements MessageBodies {
   }
 
   @Override
+  public void written(long number, String body) {
+    recent.remember(number, body);
+  }
+
+  @Override
+  public void dropped(long number) {
+    recent.forget(number);
+  }
+
+  @Override
   public String read(long number) {
+    String known = recent.get(number);
+    if (known != null) {
+      return known;
+    }
     byte[] body = logs.forDirectory(directory).body(persistenceId, number);
     if (body == null) {
       throw new IllegalStateException("The body of message m" + number + " is missing from the store in " + directory
