@@ -27,6 +27,26 @@ final class LiveHeap {
   }
 
   /**
+   * The least of {@code readings} such readings, {@code apart} between them, or -1 when none could be taken. A
+   * full collection keeps whatever is reachable at that moment, such as a checkpoint the node is still
+   * serializing (tens of MiB with a large registry): single readings scattered by that much, so the state's own
+   * cost is the lowest one.
+   */
+  static long leastAfterFullGcKib(long pid, int readings, java.time.Duration apart) {
+    long least = -1;
+    for (int i = 0; i < readings; i++) {
+      if (i > 0) {
+        Sleep.millis(apart.toMillis());
+      }
+      long kib = afterFullGcKib(pid);
+      if (kib >= 0 && (least < 0 || kib < least)) {
+        least = kib;
+      }
+    }
+    return least;
+  }
+
+  /**
    * The heap's used KiB in {@code GC.heap_info}'s text: G1 prints one "garbage-first heap ... used NK" line,
    * the serial and parallel collectors one line per generation; Metaspace lines are not heap.
    */

@@ -25,6 +25,8 @@ public final class PeerRecord {
   @JsonProperty private final long lastSeq;
   /** Pushes not yet acknowledged, by sequence number; a message's entry without its body, which is in the store. */
   @JsonIgnore private final TreePMap<Long, InboxItem> inbox;
+  /** The empty inbox, shared: {@code TreePMap.empty()} makes a new one (32 bytes) for each of a million peers. */
+  private static final TreePMap<Long, InboxItem> NO_PUSHES = TreePMap.empty();
   /** Client message id to router message id of its most recent sends, so a resent id is recognised. */
   @JsonIgnore private final SentIds sentIds;
   /** This peer's fully delivered messages, oldest first; the router keeps only the newest. */
@@ -45,7 +47,7 @@ public final class PeerRecord {
   @JsonIgnore private final long inboxBytes;
 
   PeerRecord(String publicKey) {
-    this(publicKey, 0, TreePMap.empty(), SentIds.empty(), DeliveredRecords.empty(), 0, 0);
+    this(publicKey, 0, NO_PUSHES, SentIds.empty(), DeliveredRecords.empty(), 0, 0);
   }
 
   /**
@@ -160,7 +162,7 @@ public final class PeerRecord {
     for (QueuedMessage message : queued == null ? List.<QueuedMessage>of() : queued) {
       items.put(message.seq(), message);
     }
-    return TreePMap.fromSortedMap(items);
+    return items.isEmpty() ? NO_PUSHES : TreePMap.fromSortedMap(items);
   }
 
   /** The checkpoint form of the sent ids: their full blocks by piece id, the newest inline. */
@@ -261,7 +263,8 @@ public final class PeerRecord {
         bytes -= m.bodyBytes();
       }
     }
-    return new PeerRecord(publicKey, lastSeq, inbox.tailMap(upTo, false), sentIds, delivered, messages, bytes);
+    TreePMap<Long, InboxItem> rest = inbox.tailMap(upTo, false);
+    return new PeerRecord(publicKey, lastSeq, rest.isEmpty() ? NO_PUSHES : rest, sentIds, delivered, messages, bytes);
   }
 
   /**
