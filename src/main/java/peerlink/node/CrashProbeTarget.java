@@ -130,12 +130,21 @@ final class CrashProbeTarget implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the port and returns once it refuses connections. A channel closed while a thread is blocked in its
+   * {@code accept} releases the socket only when that thread has left it, so for a moment after
+   * {@code server.close()} the kernel still completed connections there (a test saw it); waiting for the
+   * acceptor makes "closed" mean refused.
+   */
   @Override
   public void close() {
     try {
       server.close();
+      acceptor.join(1_000);
     } catch (IOException e) {
       log.debug("Closing the crash-probe port: {}", e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
