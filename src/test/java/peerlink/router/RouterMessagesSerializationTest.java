@@ -108,6 +108,8 @@ class RouterMessagesSerializationTest {
         new RouterEvent.MessageAccepted("m3", "c3", "alice", "team", "team", List.of("carol"), "hi", AT, null, List.of("dave"), List.of("bob"), null),
         new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("bob", "carol"), "hi", AT),
         new RouterEvent.MessageAccepted("m2", "c2", "alice", "bob", null, List.of("bob"), "", AT),
+        new RouterEvent.MessageAccepted("m4", "c4", "alice", "bob", null, List.of("bob"), null, AT, null, null, null, null, 5), // body aside
+        new RouterEvent.BodiesDropped(List.of(1L, 2L, 9_000_000_000L)),
         new RouterEvent.InboxAcked("bob", 4));
   }
 
