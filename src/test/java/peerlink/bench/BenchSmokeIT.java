@@ -32,6 +32,20 @@ class BenchSmokeIT {
   @Test
   void everyScenarioRunsAndLosesNothing() throws Exception {
     // Six scenarios share one single-node deployment (--rate is abuse's); failover runs one trial on its own trio.
+    try {
+      runAll();
+    } finally {
+      // A failed assertion leaves the other bench runs going, with their nodes: stop them (each stops its nodes on SIGTERM).
+      for (Process process : started) {
+        process.descendants().forEach(ProcessHandle::destroy);
+        process.destroy();
+      }
+    }
+  }
+
+  private final List<Process> started = new ArrayList<>();
+
+  private void runAll() throws Exception {
     Process shared = bench(work.resolve("shared"), "direct,durable,offline,fanout,connections,abuse",
         "--deployment", "single", "--warmup", "1", "--warmup-max", "1", "--duration-per-step", "2", "--drain", "3",
         "--start-rate", "20", "--max-rate", "30", "--p99-limit", "10000", "--clients", "4",
@@ -110,7 +124,7 @@ class BenchSmokeIT {
     assertEquals(3L * rows.get(11).get("sampledPeers").asLong(), rows.get(11).get("received").asLong(), "each sampled peer got its 3: " + rows.get(11));
   }
 
-  private static Process bench(Path dir, String scenario, String... options) throws IOException {
+  private Process bench(Path dir, String scenario, String... options) throws IOException {
     Files.createDirectories(dir);
     List<String> command = new ArrayList<>(List.of(bin().toString(), "bench", scenario, "--json", "--work-dir", dir.resolve("nodes").toString(), "--seed", "42"));
     command.addAll(List.of(options));
@@ -120,7 +134,9 @@ class BenchSmokeIT {
     builder.environment().put("PEERLINK_NO_BUILD", "1");
     builder.environment().put("PEERLINK_HEAP", "-Xmx512m");
     builder.environment().put("PEERLINK_HOME", dir.resolve("home").toString());
-    return builder.start();
+    Process process = builder.start();
+    started.add(process);
+    return process;
   }
 
   private static List<JsonNode> rows(Process process, Path dir) throws Exception {
