@@ -31,9 +31,11 @@ class BenchSmokeIT {
 
   @Test
   void everyScenarioRunsAndLosesNothing() throws Exception {
-    // Six scenarios share one single-node deployment (--rate is abuse's); failover runs one trial on its own trio.
     try {
       runAll();
+    } catch (AssertionError | Exception failed) {
+      keepLogs();
+      throw failed;
     } finally {
       // A failed assertion leaves the other bench runs going, with their nodes: stop them (each stops its nodes on SIGTERM).
       for (Process process : started) {
@@ -45,7 +47,23 @@ class BenchSmokeIT {
 
   private final List<Process> started = new ArrayList<>();
 
+  /** The node and bench logs of a failed run, copied out of the temporary directory JUnit deletes, so a failure can be explained. */
+  private void keepLogs() {
+    Path kept = Path.of("target", "bench-smoke-logs");
+    try (var files = Files.walk(work)) {
+      for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+        Path copy = kept.resolve(work.relativize(log));
+        Files.createDirectories(copy.getParent());
+        Files.copy(log, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      System.out.println("BenchSmokeIT failed; its logs are kept in " + kept.toAbsolutePath());
+    } catch (IOException e) {
+      System.out.println("BenchSmokeIT failed, and its logs could not be kept: " + e); // the test's own failure matters more
+    }
+  }
+
   private void runAll() throws Exception {
+    // Six scenarios share one single-node deployment (--rate is abuse's); failover runs one trial on its own trio.
     Process shared = bench(work.resolve("shared"), "direct,durable,offline,fanout,connections,abuse",
         "--deployment", "single", "--warmup", "1", "--warmup-max", "1", "--duration-per-step", "2", "--drain", "3",
         "--start-rate", "20", "--max-rate", "30", "--p99-limit", "10000", "--clients", "4",
