@@ -32,7 +32,7 @@ public final class PageLimits {
    */
   public static final int MAX_LIST = 1000;
   /** Weight of the fields of a frame besides its strings (type, field names, numbers), as characters. */
-  public static final int FRAME_OVERHEAD = 64;
+  static final int FRAME_OVERHEAD = 64;
   /** Room for the message around a page or part (class name, actor reference, list headers), in bytes. */
   static final int ENVELOPE_BYTES = 8 * 1024;
 
@@ -44,7 +44,7 @@ public final class PageLimits {
    */
   public static int weight(ServerFrame frame) {
     if (frame instanceof ServerFrame.Message m) {
-      return m.body().length() + m.msgId().length() + m.from().length() + m.to().length() + length(m.group()) + FRAME_OVERHEAD;
+      return messageWeight(m.body().length(), m.msgId(), m.from(), m.to(), m.group());
     } else if (frame instanceof ServerFrame.Delivered d) {
       return d.msgId().length() + d.recipient().length() + FRAME_OVERHEAD;
     } else if (frame instanceof ServerFrame.Expired x) {
@@ -67,6 +67,14 @@ public final class PageLimits {
       return w.nonce().length() + w.server().length() + FRAME_OVERHEAD;
     }
     throw new IllegalArgumentException("unknown frame " + frame.getClass());
+  }
+
+  /**
+   * The weight of a message push whose body has {@code bodyChars} characters (or an upper bound of them, such as
+   * its UTF-8 length, for a body not at hand): {@link #weight} of the push, without the push.
+   */
+  public static int messageWeight(int bodyChars, String msgId, String from, String to, String group) {
+    return bodyChars + msgId.length() + from.length() + to.length() + length(group) + FRAME_OVERHEAD;
   }
 
   /** Whether a page or part of this weight fits in one message between nodes. */

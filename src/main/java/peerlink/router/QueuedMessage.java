@@ -32,7 +32,6 @@ record QueuedMessage(long seq, String msgId, String from, String group, long sen
 
   @Override
   public int weight(String to) {
-    int groupLength = group == null ? 0 : group.length();
-    return bodyBytes + msgId.length() + from.length() + to.length() + groupLength + PageLimits.FRAME_OVERHEAD;
+    return PageLimits.messageWeight(bodyBytes, msgId, from, to, group); // UTF-8 bytes bound the characters
   }
 }

@@ -490,8 +490,11 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     newPushes.computeIfAbsent(peer, p -> new ArrayList<>()).add(notice);
   }
 
-  /** At most {@code max} numbers of settled messages whose bodies the store still holds, lowest first. */
+  /**
+   * At most {@code max} numbers of settled messages whose bodies the store still holds. In no particular order:
+   * the event names them, so a replay drops the same ones; asked before every write, so nothing is sorted.
+   */
   List<Long> bodiesToDrop(int max) {
-    return bodiesToDrop.stream().sorted().limit(max).toList();
+    return bodiesToDrop.stream().limit(max).toList();
   }
 }

@@ -5,19 +5,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import peerlink.storage.EventLog;
 import peerlink.storage.EventLogs;
 import peerlink.storage.LevelDbJournal;
 
 /**
  * The bodies of queued messages in the node's store, where PeerLink's journal writes them beside the events
- * ({@link peerlink.checkpoint.BodiesAside}), the most recent also in a bounded cache ({@link RecentBodies}). The log is looked up on every read: the node installs the
- * replicated log in place of its local one, and the registry reads from whichever serves the journal.
+ * ({@link peerlink.checkpoint.BodiesAside}), the most recent also in a bounded cache ({@link RecentBodies}). The log
+ * is looked up at the first read, not when the registry is made: the node installs the replicated log in place
+ * of its local one before any persistent actor starts, and the registry reads from whichever serves the journal.
  */
 final class StoredBodies implements MessageBodies {
   private final EventLogs logs;
   private final Path directory;
   private final String persistenceId;
   private final RecentBodies recent;
+  private EventLog log; // the registry's thread only
 
   private StoredBodies(EventLogs logs, Path directory, String persistenceId, long recentBudgetChars) {
     this.logs = logs;
@@ -62,7 +65,10 @@ final class StoredBodies implements MessageBodies {
     if (known != null) {
       return known;
     }
-    byte[] body = logs.forDirectory(directory).body(persistenceId, number);
+    if (log == null) {
+      log = logs.forDirectory(directory);
+    }
+    byte[] body = log.body(persistenceId, number);
     if (body == null) {
       throw new IllegalStateException("The body of message m" + number + " is missing from the store in " + directory
           + ", though the message waits in an inbox: the store was changed outside PeerLink. Restore it from a backup node.");
