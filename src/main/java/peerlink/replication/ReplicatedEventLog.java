@@ -16,6 +16,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
+import peerlink.checkpoint.SentId;
 import peerlink.storage.EventLog;
 import peerlink.storage.EventLogs;
 import peerlink.storage.StorePosition;
@@ -74,6 +75,18 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
   public byte[] body(String persistenceId, long number) {
     ensurePrimary();
     return store.body(persistenceId, number);
+  }
+
+  @Override
+  public SentId sentId(String persistenceId, String sender, String clientId) {
+    ensurePrimary();
+    return store.sentId(persistenceId, sender, clientId);
+  }
+
+  @Override
+  public String sentIdAt(String persistenceId, String sender, long position) {
+    ensurePrimary();
+    return store.sentIdAt(persistenceId, sender, position);
   }
 
   @Override

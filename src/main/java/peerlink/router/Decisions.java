@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
+import peerlink.checkpoint.SentId;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ErrorCode;
 import peerlink.protocol.Limits;
@@ -39,11 +40,13 @@ final class Decisions {
   private final java.util.Set<String> invitationsInBatch = new java.util.HashSet<>();
   private final long now;
   private final EventCheck storable;
-  /** Where the bodies of queued messages are: read for the pages this batch answers with. */
-  private final MessageBodies bodies;
+  /** What the store keeps beside the journal: the bodies of the pages this batch answers with, and client ids of recent sends. */
+  private final AsideStore aside;
   private final List<RouterEvent> events = new ArrayList<>();
   private final List<RouterCommand.Delivery> replies = new ArrayList<>();
   private final Map<String, ServerFrame.Ok> sentInBatch = new HashMap<>();
+  /** Per sender, the messages this batch accepted from it so far: its next send's position is its count plus these. */
+  private final Map<String, Long> sendsInBatch = new HashMap<>();
   /** Peers registered earlier in this batch (not yet in the state), with their keys. */
   private final Map<String, String> registeredInBatch = new HashMap<>();
   private long acceptedInBatch;
@@ -71,8 +74,8 @@ final class Decisions {
 
   private Decisions(
       RouterState state, Limits limits, Quotas quotas, MessageTtl ttl, RegistrationPolicy.Mode policy, long now, EventCheck storable,
-      MessageBodies bodies) {
-    this.bodies = bodies;
+      AsideStore aside) {
+    this.aside = aside;
     this.policy = policy;
     this.state = state;
     this.limits = limits;
@@ -107,12 +110,12 @@ final class Decisions {
   static Decided decide(
       RouterState state, List<RouterCommand.Decidable> batch, Limits limits, Quotas quotas, MessageTtl ttl, RegistrationPolicy.Mode policy, long now,
       EventCheck storable) {
-    return decide(state, batch, limits, quotas, ttl, policy, now, storable, MessageBodies.IN_EVENTS);
+    return decide(state, batch, limits, quotas, ttl, policy, now, storable, AsideStore.NONE);
   }
 
   static Decided decide(
       RouterState state, List<RouterCommand.Decidable> batch, Limits limits, Quotas quotas, MessageTtl ttl, RegistrationPolicy.Mode policy, long now,
-      EventCheck storable, MessageBodies bodies) {
+      EventCheck storable, AsideStore bodies) {
     Decisions decisions = new Decisions(state, limits, quotas, ttl, policy, now, storable, bodies);
     for (RouterCommand.Decidable command : batch) {
       decisions.decide(command);
@@ -217,14 +220,14 @@ final class Decisions {
       replyTo(r.session(), new ToSession.ResumeRefused(r.peer()));
       return;
     }
-    replyTo(r.session(), new ToSession.Resumed(r.peer(), peer.lastSeq(), peer.pageAfter(r.peer(), Math.max(r.after(), peer.ackedSeq()), bodies)));
+    replyTo(r.session(), new ToSession.Resumed(r.peer(), peer.lastSeq(), peer.pageAfter(r.peer(), Math.max(r.after(), peer.ackedSeq()), aside)));
   }
 
   /** A read, like {@code status}: the next page of the inbox; nothing when the peer is unknown (it cannot be: the session authenticated it). */
   private void fetch(RouterCommand.FetchPushes f) {
     PeerRecord peer = state.peer(f.peer());
     if (peer != null) {
-      replyTo(f.session(), new ToSession.Page(peer.lastSeq(), peer.pageAfter(f.peer(), Math.max(f.after(), peer.ackedSeq()), bodies)));
+      replyTo(f.session(), new ToSession.Page(peer.lastSeq(), peer.pageAfter(f.peer(), Math.max(f.after(), peer.ackedSeq()), aside)));
     }
   }
 
@@ -298,7 +301,7 @@ final class Decisions {
       emit(new RouterEvent.InboxAcked(id, resumeFrom));
     }
     long from = Math.max(resumeFrom, peer.ackedSeq());
-    replyTo(session, new ToSession.Attached(id, ServerFrame.Ok.authenticated(requestId, id, peer.lastSeq()), peer.pageAfter(id, from, bodies)));
+    replyTo(session, new ToSession.Attached(id, ServerFrame.Ok.authenticated(requestId, id, peer.lastSeq()), peer.pageAfter(id, from, aside)));
   }
 
   private void execute(String peer, ClientFrame.Request request, ActorRef<ToSession> session) {
@@ -313,7 +316,9 @@ final class Decisions {
   }
 
   private ServerFrame send(String from, ClientFrame.Send s) {
-    String known = state.peer(from).msgIdFor(s.id());
+    PeerRecord sender = state.peer(from);
+    long sentBefore = sender.sentCount() + sendsInBatch.getOrDefault(from, 0L);
+    String known = knownSend(sender, from, s.id(), sentBefore);
     if (known != null) {
       MessageRecord record = state.sentMessage(from, known);
       // A record is forgotten only long after its message was delivered to everyone.
@@ -365,13 +370,17 @@ final class Decisions {
       throw nobodyTakes(s.to(), group, rejected, blocked);
     }
     Long expiresAt = ttl.expiresAt(s.ttl(), now);
+    // The client id goes beside the journal, at the sender's next position; the one a window back leaves with it.
+    Long position = aside.keptAside() ? sentBefore : null;
+    String forgets = position != null && position >= SentIds.KEPT ? aside.sentIdAt(from, position - SentIds.KEPT) : null;
     String msgId = MessageIds.of(state.messageCount() + acceptedInBatch + 1);
     emit(
         new RouterEvent.MessageAccepted(
             msgId, s.id(), from, s.to(), group, List.copyOf(accepting), s.body(), now, s.wantsReceipts() ? null : Boolean.FALSE,
             rejected.isEmpty() ? null : List.copyOf(rejected), blocked.isEmpty() ? null : List.copyOf(blocked), expiresAt,
-            bodies.keptAside() ? (int) bodyBytes : null));
+            aside.keptAside() ? (int) bodyBytes : null, position, forgets));
     acceptedInBatch++; // after emit: a message that cannot be stored takes no message id, nor room in an inbox
+    sendsInBatch.merge(from, 1L, Long::sum);
     for (String recipient : accepting) {
       long[] added = inboxAddedInBatch.computeIfAbsent(recipient, r -> new long[2]);
       added[0]++;
@@ -380,6 +389,21 @@ final class Decisions {
     ServerFrame.Ok accepted = ServerFrame.Ok.sent(s.id(), msgId, MessageState.SENT.name(), accepting.size(), false, rejections(rejected, blocked));
     sentInBatch.put(from + '\u0000' + s.id(), accepted);
     return accepted;
+  }
+
+  /**
+   * The message id an earlier send of {@code sender} with this client id got, while it is among the sender's
+   * last {@link SentIds#KEPT} sends: kept by the state (from before ids went aside) or by the store. The store
+   * deletes an id once the window has passed it, in the same write as the send that moved it; the position
+   * check only covers the sends of this batch, not written yet.
+   */
+  private String knownSend(PeerRecord sender, String from, String clientId, long sentBefore) {
+    String kept = sender.msgIdFor(clientId);
+    if (kept != null || !aside.keptAside()) {
+      return kept;
+    }
+    SentId stored = aside.sentId(from, clientId);
+    return stored != null && stored.position() >= sentBefore - SentIds.KEPT ? MessageIds.of(stored.number()) : null;
   }
 
   /** Whether {@code recipient}'s inbox, with what this batch added to it, takes one more body of {@code bytes}. */

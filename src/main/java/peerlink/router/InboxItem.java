@@ -10,7 +10,7 @@ sealed interface InboxItem permits QueuedMessage, InboxItem.Notice {
   long seq();
 
   /** The push as the peer {@code to} gets it, its body read from {@code bodies} when the entry does not hold it. */
-  ServerFrame.Push push(String to, MessageBodies bodies);
+  ServerFrame.Push push(String to, AsideStore bodies);
 
   /** How many characters of strings its push carries, at most ({@link peerlink.protocol.PageLimits#weight}), without reading a body. */
   int weight(String to);
@@ -23,7 +23,7 @@ sealed interface InboxItem permits QueuedMessage, InboxItem.Notice {
     }
 
     @Override
-    public ServerFrame.Push push(String to, MessageBodies bodies) {
+    public ServerFrame.Push push(String to, AsideStore bodies) {
       return notice;
     }
 

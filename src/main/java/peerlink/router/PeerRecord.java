@@ -27,8 +27,18 @@ public final class PeerRecord {
   @JsonIgnore private final TreePMap<Long, InboxItem> inbox;
   /** The empty inbox, shared: {@code TreePMap.empty()} makes a new one (32 bytes) for each of a million peers. */
   private static final TreePMap<Long, InboxItem> NO_PUSHES = TreePMap.empty();
-  /** Client message id to router message id of its most recent sends, so a resent id is recognised. */
+  /**
+   * Client message id to router message id of its most recent sends, so a resent id is recognised: those the
+   * state keeps (journals that keep nothing aside, and every send before ids went aside); with PeerLink's
+   * journal the store keeps them ({@link AsideStore#sentId}), and these are forgotten once the sender's window
+   * has moved past them all.
+   */
   @JsonIgnore private final SentIds sentIds;
+  /**
+   * How many messages this peer has sent, so the position of its next send (where its client id is kept in the
+   * store); -1 only in a record read from a checkpoint in pieces that predates the count, until {@link #withPieces}.
+   */
+  @JsonIgnore private final long sentCount;
   /** This peer's fully delivered messages, oldest first; the router keeps only the newest. */
   @JsonIgnore private final DeliveredRecords delivered;
   /**
@@ -47,7 +57,7 @@ public final class PeerRecord {
   @JsonIgnore private final long inboxBytes;
 
   PeerRecord(String publicKey) {
-    this(publicKey, 0, NO_PUSHES, SentIds.empty(), DeliveredRecords.empty(), 0, 0);
+    this(publicKey, 0, NO_PUSHES, SentIds.empty(), 0, DeliveredRecords.empty(), 0, 0);
   }
 
   /**
@@ -64,7 +74,8 @@ public final class PeerRecord {
       @JsonProperty("sentKept") KeptForm sentKept,
       @JsonProperty("deliveredKept") KeptForm deliveredKept,
       @JsonProperty("sentIds") Map<String, String> sentIds,
-      @JsonProperty("delivered") Collection<String> delivered) {
+      @JsonProperty("delivered") Collection<String> delivered,
+      @JsonProperty("sentCount") Long sentCount) {
     this.publicKey = publicKey;
     this.lastSeq = lastSeq;
     this.inbox = bySeq(inbox, queued);
@@ -79,6 +90,8 @@ public final class PeerRecord {
     this.inboxMessages = messages;
     this.inboxBytes = bytes;
     this.sentIds = sentIds == null ? SentIds.empty() : SentIds.of(sentIds);
+    // A checkpoint from before the count: the sends the state kept ids of (a replay counts from there on).
+    this.sentCount = sentCount != null ? sentCount : sentKept != null ? -1 : this.sentIds.end();
     this.delivered = DeliveredRecords.empty();
     this.sentToLoad = sentKept;
     this.deliveredToLoad = deliveredKept;
@@ -90,6 +103,7 @@ public final class PeerRecord {
       long lastSeq,
       TreePMap<Long, InboxItem> inbox,
       SentIds sentIds,
+      long sentCount,
       DeliveredRecords delivered,
       int inboxMessages,
       long inboxBytes) {
@@ -97,6 +111,7 @@ public final class PeerRecord {
     this.lastSeq = lastSeq;
     this.inbox = inbox;
     this.sentIds = sentIds;
+    this.sentCount = sentCount;
     this.delivered = delivered;
     this.inboxMessages = inboxMessages;
     this.inboxBytes = inboxBytes;
@@ -122,7 +137,7 @@ public final class PeerRecord {
         loaded = loaded.plusLoaded(msgId, record, names);
       }
     }
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, loaded, inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentCount, loaded, inboxMessages, inboxBytes);
   }
 
   /** Whether this record was read from a checkpoint in pieces and still waits for them ({@link #withPieces}). */
@@ -137,7 +152,7 @@ public final class PeerRecord {
     }
     SentIds sent = sentToLoad == null ? sentIds : SentIds.restore(sentToLoad, pieceById);
     DeliveredRecords kept = deliveredToLoad == null ? delivered : DeliveredRecords.restore(deliveredToLoad, pieceById, names);
-    return new PeerRecord(publicKey, lastSeq, inbox, sent, kept, inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, sent, sentCount >= 0 ? sentCount : sent.end(), kept, inboxMessages, inboxBytes);
   }
 
   /** The full blocks of this peer's kept logs, each a piece of a checkpoint; ids only, in a record still awaiting them. */
@@ -228,24 +243,40 @@ public final class PeerRecord {
     return inbox.size();
   }
 
+  /** The message id a client id the state keeps got (see {@link #sentIds}), or null. */
   String msgIdFor(String clientId) {
     return sentIds.msgIdFor(clientId);
   }
 
+  /** How many messages this peer has sent: the position its next send gets. */
+  @JsonProperty("sentCount")
+  long sentCount() {
+    return sentCount;
+  }
+
+  /**
+   * Counts a send whose client id the store keeps, at {@code position} (the count so far, as the event says).
+   * Ids the state kept from before are forgotten once the window has moved past the newest of them.
+   */
+  PeerRecord sentAside(long position) {
+    SentIds kept = sentIds.size() > 0 && position + 1 >= sentIds.end() + SentIds.KEPT ? SentIds.empty() : sentIds;
+    return new PeerRecord(publicKey, lastSeq, inbox, kept, position + 1, delivered, inboxMessages, inboxBytes);
+  }
+
   /** Remembers a client id that was not seen before (the router answers a seen one from {@link #msgIdFor}). */
   PeerRecord rememberSent(String clientId, String msgId) {
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds.plus(clientId, msgId), delivered, inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds.plus(clientId, msgId), sentCount + 1, delivered, inboxMessages, inboxBytes);
   }
 
   /** Keeps the record of a message of this peer's that every recipient now has; the oldest kept one may go. */
   PeerRecord rememberDelivered(String msgId, MessageRecord record) {
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, delivered.plus(msgId, record), inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentCount, delivered.plus(msgId, record), inboxMessages, inboxBytes);
   }
 
   PeerRecord push(InboxItem item) {
     boolean message = item instanceof QueuedMessage;
     long bytes = item instanceof QueuedMessage m ? m.bodyBytes() : 0;
-    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, delivered, inboxMessages + (message ? 1 : 0), inboxBytes + bytes);
+    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, sentCount, delivered, inboxMessages + (message ? 1 : 0), inboxBytes + bytes);
   }
 
   /** The items up to and including {@code upTo}, oldest first: what an acknowledgement removes. */
@@ -264,7 +295,7 @@ public final class PeerRecord {
       }
     }
     TreePMap<Long, InboxItem> rest = inbox.tailMap(upTo, false);
-    return new PeerRecord(publicKey, lastSeq, rest.isEmpty() ? NO_PUSHES : rest, sentIds, delivered, messages, bytes);
+    return new PeerRecord(publicKey, lastSeq, rest.isEmpty() ? NO_PUSHES : rest, sentIds, sentCount, delivered, messages, bytes);
   }
 
   /**
@@ -286,7 +317,7 @@ public final class PeerRecord {
     if (!(inbox.get(seq) instanceof QueuedMessage m)) {
       return this;
     }
-    return new PeerRecord(publicKey, lastSeq, inbox.minus(seq), sentIds, delivered, inboxMessages - 1, inboxBytes - m.bodyBytes());
+    return new PeerRecord(publicKey, lastSeq, inbox.minus(seq), sentIds, sentCount, delivered, inboxMessages - 1, inboxBytes - m.bodyBytes());
   }
 
   /** Messages waiting in this peer's inbox (delivered notices not counted): what the inbox quota bounds. */
@@ -300,7 +331,7 @@ public final class PeerRecord {
   }
 
   /** The pushes to {@code self} after {@code seq}, oldest first (bodies read from {@code bodies}): what a resuming client is missing. */
-  public List<ServerFrame.Push> pushesAfter(String self, long seq, MessageBodies bodies) {
+  public List<ServerFrame.Push> pushesAfter(String self, long seq, AsideStore bodies) {
     List<ServerFrame.Push> pushes = new ArrayList<>();
     for (InboxItem item : inbox.tailMap(seq, false).values()) {
       pushes.add(item.push(self, bodies));
@@ -313,7 +344,7 @@ public final class PeerRecord {
    * nodes ({@link PageLimits}), at least one when there is any. Reads only that page of the inbox, however
    * long it is.
    */
-  public List<ServerFrame.Push> pageAfter(String self, long seq, MessageBodies bodies) {
+  public List<ServerFrame.Push> pageAfter(String self, long seq, AsideStore bodies) {
     List<ServerFrame.Push> page = new ArrayList<>();
     long weight = 0;
     for (InboxItem item : inbox.tailMap(seq, false).values()) {

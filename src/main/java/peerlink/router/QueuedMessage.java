@@ -26,7 +26,7 @@ record QueuedMessage(long seq, String msgId, String from, String group, long sen
   }
 
   @Override
-  public ServerFrame.Push push(String to, MessageBodies bodies) {
+  public ServerFrame.Push push(String to, AsideStore bodies) {
     return new ServerFrame.Message(seq, msgId, from, to, group, body != null ? body : bodies.read(MessageIds.numberOrThrow(msgId)), sentAt);
   }
 

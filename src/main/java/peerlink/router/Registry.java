@@ -43,7 +43,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
   private final Clock clock;
   private final FreeSpace space;
   private final Serialization serialization;
-  private final MessageBodies bodies;
+  private final AsideStore bodies;
   // The last reason a recovery failed, so that a wait of many attempts is logged once.
   private String lastRecoveryFailure;
 
@@ -66,7 +66,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
     this.clock = clock;
     this.space = space;
     this.serialization = SerializationExtension.get(context.getSystem());
-    this.bodies = StoredBodies.forJournalOf(context.getSystem(), PERSISTENCE_ID.id());
+    this.bodies = StoredAside.forJournalOf(context.getSystem(), PERSISTENCE_ID.id());
   }
 
   /**

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import peerlink.checkpoint.BodiesAside;
+import peerlink.checkpoint.KeptAside;
+import peerlink.checkpoint.SentId;
 
 /** What the registry journals. Each event is a fact already validated; applying it cannot fail. */
 public sealed interface RouterEvent extends CborSerializable {
@@ -79,16 +80,30 @@ public sealed interface RouterEvent extends CborSerializable {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record MessageAccepted(
       String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts,
-      List<String> rejected, List<String> blocked, Long expiresAt, Integer asideBytes)
-      implements RouterEvent, BodiesAside {
+      List<String> rejected, List<String> blocked, Long expiresAt, Integer asideBytes, Long sentPosition, String forgets)
+      implements RouterEvent, KeptAside {
 
     /**
      * {@code asideBytes} is the body's UTF-8 length when the body is stored beside the journal under the
      * message's number (the store keeps it until the message settles, and the journal keeps this event without
      * it); null when the body is in the event, as in every event journaled before bodies went aside and with a
      * journal that keeps nothing aside.
+     *
+     * <p>{@code sentPosition} is the message's position among its sender's sends (0 for the first) when its
+     * client id is kept beside the journal, found there by sender and id until the sender's window moves past
+     * it; null when the registry's state keeps the id, as for every event journaled before ids went aside and
+     * with a journal that keeps nothing aside. {@code forgets} is the kept client id this send moves out of the
+     * window (the one at {@code sentPosition} minus {@link SentIds#KEPT}), which the store deletes with it; null
+     * when none. The journal keeps the event without it: a replay only counts the send.
      */
     public MessageAccepted {}
+
+    /** A message whose client id, if kept aside, forgets none (or whose client id the state keeps). */
+    public MessageAccepted(
+        String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts,
+        List<String> rejected, List<String> blocked, Long expiresAt, Integer asideBytes) {
+      this(msgId, clientId, from, to, group, recipients, body, at, receipts, rejected, blocked, expiresAt, asideBytes, null, null);
+    }
 
     /** A message with its body in the event. */
     public MessageAccepted(
@@ -125,10 +140,31 @@ public sealed interface RouterEvent extends CborSerializable {
       return keepsBodyAside() && body != null ? Map.of(MessageIds.number(msgId), body.getBytes(StandardCharsets.UTF_8)) : Map.of();
     }
 
-    /** Without its body when that is stored aside: a replay reads the body from the store when it pushes it. */
+    /** Whether its client id is kept beside the journal (and not in the registry's state). */
+    boolean keepsSentIdAside() {
+      return sentPosition != null && MessageIds.number(msgId) >= 0;
+    }
+
+    @Override
+    public SentId sentIdToStore() {
+      return keepsSentIdAside() ? new SentId(from, clientId, MessageIds.number(msgId), sentPosition) : null;
+    }
+
+    @Override
+    public SentId sentIdToForget() {
+      return keepsSentIdAside() && forgets != null ? new SentId(from, forgets, -1, sentPosition - SentIds.KEPT) : null;
+    }
+
+    /**
+     * Without its body when that is stored aside (a replay reads the body from the store when it pushes it), and
+     * without the client id it forgets (a replay only counts the send).
+     */
     @Override
     public Object journaled() {
-      return keepsBodyAside() ? new MessageAccepted(msgId, clientId, from, to, group, recipients, null, at, receipts, rejected, blocked, expiresAt, asideBytes) : this;
+      return keepsBodyAside() || forgets != null
+          ? new MessageAccepted(msgId, clientId, from, to, group, recipients, keepsBodyAside() ? null : body, at, receipts, rejected, blocked, expiresAt,
+              asideBytes, sentPosition, null)
+          : this;
     }
   }
 
@@ -137,7 +173,7 @@ public sealed interface RouterEvent extends CborSerializable {
    * store. Written after the events that settled them, with the registry's next write: a body dropped late
    * costs only disk, one dropped early would lose a message. {@code numbers} are message numbers.
    */
-  record BodiesDropped(List<Long> numbers) implements RouterEvent, BodiesAside {
+  record BodiesDropped(List<Long> numbers) implements RouterEvent, KeptAside {
     @Override
     public long[] bodiesToDelete() {
       return numbers.stream().mapToLong(Long::longValue).toArray();

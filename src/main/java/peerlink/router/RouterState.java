@@ -334,7 +334,9 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     if (e.expiresAt() != null && !e.recipients().isEmpty()) {
       deadlines = withDeadline(deadlines, e.expiresAt(), e.msgId());
     }
-    peers = peers.plus(e.from(), peers.get(e.from()).rememberSent(e.clientId(), e.msgId()));
+    PeerRecord sender = peers.get(e.from());
+    // The client id is in the store when the event says where; else the state keeps it.
+    peers = peers.plus(e.from(), e.keepsSentIdAside() ? sender.sentAside(e.sentPosition()) : sender.rememberSent(e.clientId(), e.msgId()));
     boolean aside = e.keepsBodyAside();
     bodiesAside |= aside;
     // The body stays in the heap only when the store has none; one instance then for all recipients. A replayed

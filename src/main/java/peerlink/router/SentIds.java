@@ -52,6 +52,11 @@ final class SentIds {
     return entries.size();
   }
 
+  /** How many ids were ever added to this line of instances: the position the next one gets. */
+  long end() {
+    return entries.end();
+  }
+
   KeptForm form() {
     return KeptForm.of(entries, KeptForm.Log.SENT_IDS);
   }

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import peerlink.checkpoint.SentId;
 
 /**
  * The narrow storage contract behind PeerLink's journal and snapshot-store plugins: a durable,
@@ -49,6 +50,12 @@ public interface EventLog extends AutoCloseable {
    * ({@link LogEntry#bodies}) and no later one dropped; null when there is none.
    */
   byte[] body(String persistenceId, long number);
+
+  /** The client id {@code sender} gave a message, as an appended entry kept it ({@link LogEntry#sentId}) and no later one forgot it; null when none. */
+  SentId sentId(String persistenceId, String sender, String clientId);
+
+  /** The kept client id at this position of {@code sender}'s sends; null when none is kept there. */
+  String sentIdAt(String persistenceId, String sender, long position);
 
   /** Deletes the entries of the id up to and including {@code toSequenceNr} (which may exceed the highest). */
   void deleteTo(String persistenceId, long toSequenceNr);

@@ -54,6 +54,14 @@ final class Keys {
    * accepts the message, deleted with the event that settles it; copied with the content.
    */
   static final byte BODY = 16;
+  /**
+   * A kept client id (space, id, sender as a 4-byte length and UTF-8, the client id's UTF-8): the 8-byte number of
+   * the message it got and its 8-byte position among the sender's sends. Written with the event that accepts
+   * the message, deleted with the send that moves the sender's window past it; copied with the content.
+   */
+  static final byte SENT_ID = 17;
+  /** The client id at a position of a sender's sends (space, id, sender as above, 8-byte position), to forget it by. */
+  static final byte SENT_ORDER = 18;
 
   private Keys() {
   }
@@ -108,6 +116,23 @@ final class Keys {
   /** Message numbers are never negative, so bytewise order is number order. */
   static byte[] body(String persistenceId, long number) {
     return withSequenceNr(prefix(BODY, persistenceId), number);
+  }
+
+  static byte[] sentId(String persistenceId, String sender, String clientId) {
+    byte[] bySender = bySender(SENT_ID, persistenceId, sender);
+    byte[] client = clientId.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(bySender.length + client.length).put(bySender).put(client).array();
+  }
+
+  static byte[] sentOrder(String persistenceId, String sender, long position) {
+    return withSequenceNr(bySender(SENT_ORDER, persistenceId, sender), position);
+  }
+
+  /** The prefix of one sender's keys in a space: its length first, so no sender's keys are a prefix of another's. */
+  private static byte[] bySender(byte space, String persistenceId, String sender) {
+    byte[] prefix = prefix(space, persistenceId);
+    byte[] name = sender.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(prefix.length + Integer.BYTES + name.length).put(prefix).putInt(name.length).put(name).array();
   }
 
   static byte[] snapshotInfo(String persistenceId) {

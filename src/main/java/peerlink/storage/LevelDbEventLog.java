@@ -18,6 +18,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import peerlink.checkpoint.SentId;
 import org.fusesource.leveldbjni.JniDBFactory;
 import org.iq80.leveldb.DB;
 import org.iq80.leveldb.DBIterator;
@@ -221,8 +222,35 @@ public final class LevelDbEventLog implements EventLog {
       for (long number : e.droppedBodies()) {
         plan.add(Mutation.delete(Keys.body(e.persistenceId(), number)));
       }
+      SentId forgotten = e.forgottenSentId();
+      if (forgotten != null) {
+        plan.add(Mutation.delete(Keys.sentOrder(e.persistenceId(), forgotten.sender(), forgotten.position())));
+        plan.add(Mutation.delete(Keys.sentId(e.persistenceId(), forgotten.sender(), forgotten.clientId())));
+      }
+      SentId kept = e.sentId();
+      if (kept != null) {
+        byte[] numberAndPosition = ByteBuffer.allocate(2 * Long.BYTES).putLong(kept.number()).putLong(kept.position()).array();
+        plan.add(Mutation.put(Keys.sentId(e.persistenceId(), kept.sender(), kept.clientId()), numberAndPosition));
+        plan.add(Mutation.put(Keys.sentOrder(e.persistenceId(), kept.sender(), kept.position()), kept.clientId().getBytes(StandardCharsets.UTF_8)));
+      }
     }
     return plan;
+  }
+
+  @Override
+  public SentId sentId(String persistenceId, String sender, String clientId) {
+    byte[] value = guarded(() -> db.get(Keys.sentId(persistenceId, sender, clientId), CHECKED));
+    if (value == null) {
+      return null;
+    }
+    ByteBuffer numberAndPosition = ByteBuffer.wrap(value);
+    return new SentId(sender, clientId, numberAndPosition.getLong(), numberAndPosition.getLong());
+  }
+
+  @Override
+  public String sentIdAt(String persistenceId, String sender, long position) {
+    byte[] value = guarded(() -> db.get(Keys.sentOrder(persistenceId, sender, position), CHECKED));
+    return value == null ? null : new String(value, StandardCharsets.UTF_8);
   }
 
   @Override

@@ -13,7 +13,7 @@ import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.journal.japi.AsyncWriteJournal;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
-import peerlink.checkpoint.BodiesAside;
+import peerlink.checkpoint.KeptAside;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
@@ -69,15 +69,16 @@ public final class LevelDbJournal extends AsyncWriteJournal {
   }
 
   /**
-   * The entry that stores this event: with the bodies it keeps beside the journal, if it is a
-   * {@link BodiesAside}, journaling it without them.
+   * The entry that stores this event: with what it keeps beside the journal (bodies, a client id), if it is a
+   * {@link KeptAside}, journaling it without that.
    */
   private LogEntry entryOf(PersistentRepr repr) {
-    if (!(repr.payload() instanceof BodiesAside aside)) {
+    if (!(repr.payload() instanceof KeptAside aside)) {
       return new LogEntry(repr.persistenceId(), repr.sequenceNr(), serialization.serialize(repr).get());
     }
     byte[] journaled = serialization.serialize(repr.withPayload(aside.journaled())).get();
-    return new LogEntry(repr.persistenceId(), repr.sequenceNr(), journaled, aside.bodiesToStore(), aside.bodiesToDelete());
+    return new LogEntry(repr.persistenceId(), repr.sequenceNr(), journaled, aside.bodiesToStore(), aside.bodiesToDelete(),
+        aside.sentIdToStore(), aside.sentIdToForget());
   }
 
   /** Pekko deletes events once a checkpoint covers them: only after that checkpoint is on disk. */

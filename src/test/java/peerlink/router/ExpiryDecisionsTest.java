@@ -48,7 +48,7 @@ class ExpiryDecisionsTest {
     assertEquals(List.of(new RouterEvent.MessageExpired("m1", List.of("bob"), List.of(1L), NOW + 10_000)), expired);
     expired.forEach(state::apply);
     assertEquals(List.of(new ServerFrame.Expired(1, "m1", "bob", 1, 1)), state.drainNewPushes().get("alice"));
-    assertEquals(List.of(), state.peer("bob").pushesAfter("bob", 0, MessageBodies.IN_EVENTS), "bob will never get it");
+    assertEquals(List.of(), state.peer("bob").pushesAfter("bob", 0, AsideStore.NONE), "bob will never get it");
     ServerFrame.MessageStatus status = status("m1");
     assertEquals("EXPIRED", status.state());
     assertEquals(List.of("bob"), status.expired());

@@ -9,30 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.persistence.PersistentRepr;
-import org.apache.pekko.persistence.PersistentRepr$;
-import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import peerlink.protocol.ClientFrame;
-import peerlink.protocol.Limits;
 import peerlink.protocol.ServerFrame;
 import peerlink.protocol.Signatures;
 import peerlink.storage.EventLog;
 import peerlink.storage.EventLogs;
-import peerlink.storage.LogEntry;
 import peerlink.storage.SnapshotCriteria;
 import peerlink.storage.StoredSnapshot;
 import peerlink.testing.Poll;
@@ -63,7 +53,7 @@ class RegistryBodiesTest {
   @Test
   void bodiesWaitInTheStoreAndReachTheRecipientAfterARestart() {
     ActorTestKit kit = start();
-    Registered registry = spawn(kit);
+    RegistryOnLevelDb.Registered registry = spawn(kit);
     registry.decide(registry.register("alice", alice), registry.register("bob", bob));
     int sent = 60; // more than one checkpoint's worth of events (one every 40)
     for (int i = 1; i <= sent; i++) {
@@ -83,7 +73,7 @@ class RegistryBodiesTest {
     kit.shutdownTestKit();
 
     ActorTestKit after = start();
-    Registered again = spawn(after);
+    RegistryOnLevelDb.Registered again = spawn(after);
     List<ServerFrame.Push> pushes = again.fetch("bob", 0);
     assertEquals(sent, pushes.size());
     for (int i = 1; i <= sent; i++) {
@@ -94,7 +84,7 @@ class RegistryBodiesTest {
   @Test
   void aBodyLeavesTheStoreWithTheWriteAfterItsLastRecipientAcknowledged() {
     ActorTestKit kit = start();
-    Registered registry = spawn(kit);
+    RegistryOnLevelDb.Registered registry = spawn(kit);
     registry.decide(registry.register("alice", alice), registry.register("bob", bob), registry.register("carol", carol));
     registry.decide(new RouterCommand.Execute("alice", new ClientFrame.CreateGroup("g1", "team"), registry.probe("alice")));
     registry.decide(new RouterCommand.Execute("bob", new ClientFrame.JoinGroup("j1", "team"), registry.probe("bob")));
@@ -119,23 +109,14 @@ class RegistryBodiesTest {
 
   @Test
   void aStoreWrittenBeforeBodiesWentAsideIsReadWithTheBodiesInItsEvents() throws Exception {
-    ActorTestKit before = start();
-    EventLog store = EventLogs.get(before.system().classicSystem()).forDirectory(dir);
     // The journal as the version before wrote it: every body in its event, nothing beside it.
-    List<RouterEvent> events = List.of(
+    RegistryOnLevelDb.journalAsBefore(dir, List.of(
         new RouterEvent.PeerRegistered("alice", Signatures.encode(alice.getPublic()), NOW),
         new RouterEvent.PeerRegistered("bob", Signatures.encode(bob.getPublic()), NOW),
-        new RouterEvent.MessageAccepted("m1", "c1", "alice", "bob", null, List.of("bob"), "written by the version before", NOW));
-    List<LogEntry> entries = new ArrayList<>();
-    for (int i = 0; i < events.size(); i++) {
-      PersistentRepr repr = PersistentRepr$.MODULE$.apply(events.get(i), i + 1, REGISTRY, "", false, null, "writer-before");
-      entries.add(new LogEntry(REGISTRY, i + 1, SerializationExtension.get(before.system().classicSystem()).serialize(repr).get()));
-    }
-    store.append(entries);
-    before.shutdownTestKit();
+        new RouterEvent.MessageAccepted("m1", "c1", "alice", "bob", null, List.of("bob"), "written by the version before", NOW)));
 
     ActorTestKit kit = start();
-    Registered registry = spawn(kit);
+    RegistryOnLevelDb.Registered registry = spawn(kit);
     assertEquals(List.of(new ServerFrame.Message(1, "m1", "alice", "bob", null, "written by the version before", NOW)), registry.fetch("bob", 0));
     registry.decide(registry.send("alice", "c2", "bob", "written by this version"));
     assertEquals(List.of(
@@ -165,38 +146,7 @@ class RegistryBodiesTest {
     return kit;
   }
 
-  /** A registry that checkpoints every 40 events, with a probe as its router and one for each peer's session. */
-  private Registered spawn(ActorTestKit kit) {
-    TestProbe<RouterCommand> router = kit.createTestProbe(RouterCommand.class);
-    RegistrySettings settings = new RegistrySettings(Limits.DEFAULT, 40, 1000, Duration.ofMillis(200));
-    ActorRef<Registry.Decide> registry =
-        kit.spawn(Registry.create(router.ref(), settings, Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC)));
-    router.expectMessage(new RouterCommand.RegistryReady());
-    return new Registered(registry, router, kit.createTestProbe(ToSession.class));
-  }
-
-  private record Registered(ActorRef<Registry.Decide> registry, TestProbe<RouterCommand> router, TestProbe<ToSession> session) {
-    RouterCommand.BatchDone decide(RouterCommand.Decidable... batch) {
-      registry.tell(new Registry.Decide(List.of(batch)));
-      return router.expectMessageClass(RouterCommand.BatchDone.class);
-    }
-
-    ActorRef<ToSession> probe(String peer) {
-      return session.ref();
-    }
-
-    RouterCommand.Execute send(String from, String clientId, String to, String body) {
-      return new RouterCommand.Execute(from, new ClientFrame.Send(clientId, to, body), session.ref());
-    }
-
-    RouterCommand.RegisterPeer register(String peer, KeyPair key) {
-      return new RouterCommand.RegisterPeer("reg-" + peer, peer, Signatures.encode(key.getPublic()), 0, session.ref(), null);
-    }
-
-    /** The page of {@code peer}'s inbox after {@code after}, as its session gets it. */
-    List<ServerFrame.Push> fetch(String peer, long after) {
-      RouterCommand.BatchDone done = decide(new RouterCommand.FetchPushes(peer, after, session.ref()));
-      return ((ToSession.Page) done.replies().get(0).message()).pushes();
-    }
+  private RegistryOnLevelDb.Registered spawn(ActorTestKit kit) {
+    return RegistryOnLevelDb.spawn(kit, 40, NOW);
   }
 }

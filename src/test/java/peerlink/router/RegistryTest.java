@@ -127,7 +127,7 @@ class RegistryTest {
     router.expectMessage(new RouterCommand.RegistryReady());
     assertEquals(2, recovered.peerCount());
     assertEquals(2, recovered.messageCount());
-    assertEquals(List.of(1L, 2L), seqs(recovered.peer("bob").pushesAfter("bob", 0, MessageBodies.IN_EVENTS)));
+    assertEquals(List.of(1L, 2L), seqs(recovered.peer("bob").pushesAfter("bob", 0, AsideStore.NONE)));
 
     // Bob acknowledges the first: the batch's news is only alice's Delivered notice, not the replayed messages.
     registry.runCommand(decide(new RouterCommand.Acknowledge("bob", 1, session("bob"))));
@@ -168,9 +168,9 @@ class RegistryTest {
     assertEquals(2, recovered.peerCount());
     assertEquals(2, recovered.messageCount());
     assertEquals(
-        List.of(new ServerFrame.Message(1, "m1", "alice", "bob", null, "one", NOW)), recovered.peer("bob").pushesAfter("bob", 0, MessageBodies.IN_EVENTS));
+        List.of(new ServerFrame.Message(1, "m1", "alice", "bob", null, "one", NOW)), recovered.peer("bob").pushesAfter("bob", 0, AsideStore.NONE));
     assertEquals(
-        List.of(new ServerFrame.Message(1, "m2", "bob", "alice", null, "two", NOW)), recovered.peer("alice").pushesAfter("alice", 0, MessageBodies.IN_EVENTS));
+        List.of(new ServerFrame.Message(1, "m2", "bob", "alice", null, "two", NOW)), recovered.peer("alice").pushesAfter("alice", 0, AsideStore.NONE));
   }
 
   @Test
@@ -214,7 +214,7 @@ class RegistryTest {
 
     for (RouterState recovered : List.of(first, second)) {
       assertEquals(2, recovered.messageCount());
-      assertEquals(List.of(1L, 2L), seqs(recovered.peer("bob").pushesAfter("bob", 0, MessageBodies.IN_EVENTS)));
+      assertEquals(List.of(1L, 2L), seqs(recovered.peer("bob").pushesAfter("bob", 0, AsideStore.NONE)));
     }
   }
 

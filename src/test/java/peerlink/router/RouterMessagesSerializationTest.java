@@ -109,6 +109,7 @@ class RouterMessagesSerializationTest {
         new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("bob", "carol"), "hi", AT),
         new RouterEvent.MessageAccepted("m2", "c2", "alice", "bob", null, List.of("bob"), "", AT),
         new RouterEvent.MessageAccepted("m4", "c4", "alice", "bob", null, List.of("bob"), null, AT, null, null, null, null, 5), // body aside
+        new RouterEvent.MessageAccepted("m5", "c5", "alice", "bob", null, List.of("bob"), null, AT, null, null, null, null, 5, 10_000L, "c0"), // id aside, forgetting one
         new RouterEvent.BodiesDropped(List.of(1L, 2L, 9_000_000_000L)),
         new RouterEvent.InboxAcked("bob", 4));
   }

@@ -43,8 +43,8 @@ class RouterStateTest {
 
     assertEquals(
         List.of(message(1, "m1", "alice", "bob", "a1"), message(2, "m2", "carol", "bob", "c1"), message(3, "m4", "alice", "bob", "a3")),
-        state.peer("bob").pushesAfter("bob", 0, MessageBodies.IN_EVENTS));
-    assertEquals(List.of(message(1, "m3", "alice", "carol", "a2")), state.peer("carol").pushesAfter("carol", 0, MessageBodies.IN_EVENTS));
+        state.peer("bob").pushesAfter("bob", 0, AsideStore.NONE));
+    assertEquals(List.of(message(1, "m3", "alice", "carol", "a2")), state.peer("carol").pushesAfter("carol", 0, AsideStore.NONE));
     assertEquals(3, state.peer("bob").lastSeq());
     assertEquals(1, state.peer("carol").lastSeq());
     assertEquals(0, state.peer("alice").lastSeq(), "sending pushes nothing to the sender");
@@ -123,10 +123,10 @@ class RouterStateTest {
 
     assertEquals(1, state.peer("bob").inboxSize());
     assertEquals(1, state.peer("bob").ackedSeq());
-    assertEquals(List.of(message(2, "m2", "alice", "bob", "two")), state.peer("bob").pushesAfter("bob", 0, MessageBodies.IN_EVENTS));
+    assertEquals(List.of(message(2, "m2", "alice", "bob", "two")), state.peer("bob").pushesAfter("bob", 0, AsideStore.NONE));
     ServerFrame.Delivered delivered = new ServerFrame.Delivered(1, "m1", "bob", 1, 1);
     assertEquals(Map.of("alice", List.of(delivered)), state.drainNewPushes());
-    assertEquals(List.of(delivered), state.peer("alice").pushesAfter("alice", 0, MessageBodies.IN_EVENTS), "the notice waits in alice's inbox until she acks it");
+    assertEquals(List.of(delivered), state.peer("alice").pushesAfter("alice", 0, AsideStore.NONE), "the notice waits in alice's inbox until she acks it");
     assertEquals(MessageState.DELIVERED, state.sentMessage("alice", "m1").state());
     assertEquals(MessageState.SENT, state.sentMessage("alice", "m2").state());
   }
@@ -138,7 +138,7 @@ class RouterStateTest {
     state.apply(new RouterEvent.GroupJoined("team", "bob"));
     state.apply(new RouterEvent.GroupJoined("team", "carol"));
     state.apply(new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("bob", "carol"), "hi", AT));
-    assertEquals(new ServerFrame.Message(1, "m1", "alice", "carol", "team", "hi", AT), state.peer("carol").pushesAfter("carol", 0, MessageBodies.IN_EVENTS).get(0));
+    assertEquals(new ServerFrame.Message(1, "m1", "alice", "carol", "team", "hi", AT), state.peer("carol").pushesAfter("carol", 0, AsideStore.NONE).get(0));
     state.drainNewPushes();
 
     state.apply(new RouterEvent.InboxAcked("carol", 1));
@@ -207,11 +207,11 @@ class RouterStateTest {
     state.apply(direct("m2", "alice", "bob", "two"));
     state.apply(direct("m3", "alice", "bob", "three"));
 
-    assertEquals(List.of(2L, 3L), seqs(state.peer("bob").pushesAfter("bob", 1, MessageBodies.IN_EVENTS)));
-    assertEquals(List.of(), state.peer("bob").pushesAfter("bob", 3, MessageBodies.IN_EVENTS));
+    assertEquals(List.of(2L, 3L), seqs(state.peer("bob").pushesAfter("bob", 1, AsideStore.NONE)));
+    assertEquals(List.of(), state.peer("bob").pushesAfter("bob", 3, AsideStore.NONE));
 
     state.apply(new RouterEvent.InboxAcked("bob", 2));
-    assertEquals(List.of(3L), seqs(state.peer("bob").pushesAfter("bob", 0, MessageBodies.IN_EVENTS)), "acknowledged pushes are gone");
+    assertEquals(List.of(3L), seqs(state.peer("bob").pushesAfter("bob", 0, AsideStore.NONE)), "acknowledged pushes are gone");
     assertEquals(2, state.peer("bob").ackedSeq());
     assertEquals(3, state.peer("bob").lastSeq());
   }
@@ -324,7 +324,7 @@ class RouterStateTest {
     assertEquals(MessageState.DELIVERED, state.sentMessage("alice", "m1").state());
     assertEquals(
         List.of(new ServerFrame.Delivered(1, "m1", "carol", 1, 2), new ServerFrame.Delivered(2, "m1", "bob", 2, 2)),
-        state.peer("alice").pushesAfter("alice", 0, MessageBodies.IN_EVENTS),
+        state.peer("alice").pushesAfter("alice", 0, AsideStore.NONE),
         "delivered 1 of 2, then 2 of 2");
   }
 
@@ -347,7 +347,7 @@ class RouterStateTest {
       assertEquals(state.peer(peer).publicKey(), restored.peer(peer).publicKey(), peer);
       assertEquals(state.peer(peer).lastSeq(), restored.peer(peer).lastSeq(), peer);
       assertEquals(state.peer(peer).ackedSeq(), restored.peer(peer).ackedSeq(), peer);
-      assertEquals(state.peer(peer).pushesAfter(peer, 0, MessageBodies.IN_EVENTS), restored.peer(peer).pushesAfter(peer, 0, MessageBodies.IN_EVENTS), peer);
+      assertEquals(state.peer(peer).pushesAfter(peer, 0, AsideStore.NONE), restored.peer(peer).pushesAfter(peer, 0, AsideStore.NONE), peer);
     }
     assertEquals(List.of("alice", "bob", "carol"), List.copyOf(restored.group("team").members()));
     assertEquals("alice", restored.group("team").creator());
@@ -451,7 +451,7 @@ class RouterStateTest {
     state.apply(new RouterEvent.PeerRegistered("carol", "key-of-carol", AT));
 
     for (RouterState seen : List.of(checkpoint, roundTrip(checkpoint))) {
-      assertEquals(List.of(message(1, "m1", "alice", "bob", "before")), seen.peer("bob").pushesAfter("bob", 0, MessageBodies.IN_EVENTS));
+      assertEquals(List.of(message(1, "m1", "alice", "bob", "before")), seen.peer("bob").pushesAfter("bob", 0, AsideStore.NONE));
       assertEquals(MessageState.SENT, seen.sentMessage("alice", "m1").state());
       assertEquals(null, seen.sentMessage("alice", "m2"));
       assertEquals(null, seen.peer("alice").msgIdFor("client-m2"));
@@ -460,14 +460,14 @@ class RouterStateTest {
       assertEquals(1, seen.messageCount());
     }
     assertEquals(MessageState.DELIVERED, state.sentMessage("alice", "m2").state());
-    assertEquals(List.of(), state.peer("bob").pushesAfter("bob", 0, MessageBodies.IN_EVENTS));
+    assertEquals(List.of(), state.peer("bob").pushesAfter("bob", 0, AsideStore.NONE));
   }
 
   @Test
   void aMessageWhoseBodyIsAsideKeepsOnlyItsEntryAndItsBodyIsDroppedOnceSettledAlsoAcrossACheckpoint() throws Exception {
     peers("alice", "bob", "carol");
     java.util.Map<Long, String> store = new java.util.HashMap<>(java.util.Map.of(1L, "to both", 2L, "to bob"));
-    MessageBodies stored = new MessageBodies() {
+    AsideStore stored = new AsideStore() {
       @Override
       public boolean keptAside() {
         return true;
@@ -476,6 +476,16 @@ class RouterStateTest {
       @Override
       public String read(long number) {
         return store.get(number);
+      }
+
+      @Override
+      public peerlink.checkpoint.SentId sentId(String sender, String clientId) {
+        return null;
+      }
+
+      @Override
+      public String sentIdAt(String sender, long position) {
+        return null;
       }
     };
     state.apply(new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("bob", "carol"), "to both", AT, null, null, null, null, 7));
@@ -516,7 +526,7 @@ class RouterStateTest {
 
     assertEquals("m2", loaded.peer("alice").msgIdFor("c2"));
     assertEquals(1, loaded.peer("bob").ackedSeq());
-    assertEquals(List.of(message(2, "m2", "alice", "bob", "two")), loaded.peer("bob").pushesAfter("bob", 0, MessageBodies.IN_EVENTS));
+    assertEquals(List.of(message(2, "m2", "alice", "bob", "two")), loaded.peer("bob").pushesAfter("bob", 0, AsideStore.NONE));
     assertEquals(MessageState.DELIVERED, loaded.sentMessage("alice", "m1").state());
     assertEquals(List.of("alice", "bob"), List.copyOf(loaded.group("team").members()));
     assertFalse(loaded.group("team").isPrivate(), "a group from before private groups is public");

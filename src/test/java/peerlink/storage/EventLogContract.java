@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import peerlink.checkpoint.SentId;
 
 /**
  * The properties every {@link EventLog} keeps, whichever way its writes reach the disk: run against the
@@ -78,6 +79,24 @@ public abstract class EventLogContract {
     assertEquals(null, log.body("p", 1), "dropped with the entry after");
     assertArrayEquals(two, log.body("p", 2), "another body stays");
     assertEquals(List.of(1L, 2L), seqNrs("p", 1, Long.MAX_VALUE, Long.MAX_VALUE), "the entries themselves are journaled as any other");
+  }
+
+  @Test
+  public void aClientIdKeptWithAnEntryIsFoundBySenderAndPositionUntilAnEntryForgetsIt() {
+    SentId first = new SentId("a", "same-id", 1, 0);
+    log.append(List.of(new LogEntry("p", 1, new byte[] {1}, Map.of(), new long[0], first, null)));
+    log.append(List.of(new LogEntry("p", 2, new byte[] {2}, Map.of(), new long[0], new SentId("ab", "same-id", 2, 0), null)));
+    assertEquals(first, log.sentId("p", "a", "same-id"));
+    assertEquals(new SentId("ab", "same-id", 2, 0), log.sentId("p", "ab", "same-id"), "each sender has its own ids, even when one's name starts the other's");
+    assertEquals("same-id", log.sentIdAt("p", "a", 0));
+    assertEquals(null, log.sentId("other", "a", "same-id"), "ids belong to one persistence id");
+    assertEquals(null, log.sentIdAt("p", "a", 1));
+
+    log.append(List.of(new LogEntry("p", 3, new byte[] {3}, Map.of(), new long[0], new SentId("a", "next", 3, 1), new SentId("a", "same-id", -1, 0))));
+    assertEquals(null, log.sentId("p", "a", "same-id"), "forgotten with the entry that moved past it");
+    assertEquals(null, log.sentIdAt("p", "a", 0));
+    assertEquals("next", log.sentIdAt("p", "a", 1));
+    assertEquals(new SentId("ab", "same-id", 2, 0), log.sentId("p", "ab", "same-id"), "another sender's stays");
   }
 
   @Test

@@ -1,0 +1,56 @@
+package peerlink.router;
+
+import peerlink.checkpoint.SentId;
+
+/**
+ * What the registry keeps beside the journal and reads back from there: the bodies of the messages waiting in
+ * inboxes, and the client ids of each sender's recent sends. They are in the store beside the journal (the
+ * node's own event log, which the journal writes them to with the events that accept them), or, with a journal
+ * that keeps nothing aside (the in-memory one of the unit tests), in the events and so in the registry's state.
+ */
+public interface AsideStore {
+  /** Everything stays in the events and the registry's state; nothing is read from a store. */
+  AsideStore NONE = new AsideStore() {
+    @Override
+    public boolean keptAside() {
+      return false;
+    }
+
+    @Override
+    public String read(long number) {
+      throw new IllegalStateException("message m" + number + " has no body in its inbox entry, and this registry keeps no bodies aside");
+    }
+
+    @Override
+    public SentId sentId(String sender, String clientId) {
+      return null;
+    }
+
+    @Override
+    public String sentIdAt(String sender, long position) {
+      return null;
+    }
+  };
+
+  /** A body just written to the store with its message: one a session will likely ask for soon. */
+  default void written(long number, String body) {}
+
+  /** A body just dropped from the store with its settled message. */
+  default void dropped(long number) {}
+
+  /** Whether new messages' bodies and client ids are stored beside the journal (and left out of the heap). */
+  boolean keptAside();
+
+  /**
+   * The stored body of the message with this number.
+   *
+   * @throws IllegalStateException when the store has none: a message accepted and not settled always has one
+   */
+  String read(long number);
+
+  /** The client id {@code sender} gave a message, kept in the store and not forgotten yet; null when none. */
+  SentId sentId(String sender, String clientId);
+
+  /** The kept client id at this position of {@code sender}'s sends; null when none is kept there. */
+  String sentIdAt(String sender, long position);
+}

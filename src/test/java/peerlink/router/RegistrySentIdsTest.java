@@ -1,0 +1,130 @@
+package peerlink.router;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import peerlink.checkpoint.SentId;
+import peerlink.protocol.ServerFrame;
+import peerlink.protocol.Signatures;
+import peerlink.storage.EventLog;
+import peerlink.storage.EventLogs;
+
+/**
+ * Issue 23, item 2: the client ids of each sender's last {@link SentIds#KEPT} sends live in the store beside the
+ * journal (written with the event that accepts the message, deleted with the send that moves the window past
+ * them), not in the registry's heap, and a resent id within the window is still answered with its first message
+ * id: from the store, after a restart, and for ids an older build kept in its state.
+ */
+@ExtendWith(LogCapturingExtension.class)
+class RegistrySentIdsTest {
+  private static final long NOW = 1_700_000_000_000L;
+  private static final String REGISTRY = Registry.PERSISTENCE_ID.id();
+  /** Sends per decided batch: a router's batches are of this order. */
+  private static final int BATCH = 500;
+
+  @TempDir
+  Path dir;
+
+  private final List<ActorTestKit> kits = new ArrayList<>();
+  private final KeyPair alice = Signatures.newKeyPair();
+  private final KeyPair bob = Signatures.newKeyPair();
+
+  @AfterEach
+  void shutdown() {
+    kits.forEach(ActorTestKit::shutdownTestKit);
+  }
+
+  @Test
+  void aResentIdIsKnownFromTheStoreAcrossARestartUntilTheSendersWindowPassesIt() {
+    ActorTestKit kit = start();
+    RegistryOnLevelDb.Registered registry = RegistryOnLevelDb.spawn(kit, 2_000, NOW);
+    registry.decide(registry.register("alice", alice), registry.register("bob", bob));
+    sendFromAlice(registry, 0, SentIds.KEPT); // c0 … c9999: the whole window
+    EventLog store = EventLogs.get(kit.system().classicSystem()).forDirectory(dir);
+    assertEquals(new SentId("alice", "c0", 1, 0), store.sentId(REGISTRY, "alice", "c0"), "the first id, its message number and position");
+    assertEquals("c9999", store.sentIdAt(REGISTRY, "alice", SentIds.KEPT - 1));
+
+    ServerFrame.Ok resent = sentReply(registry.decide(registry.send("alice", "c0", "bob", "again")));
+    assertEquals("m1", resent.msgId(), "the oldest id in the window gets its first message id");
+    assertEquals(Boolean.TRUE, resent.duplicate());
+    kit.shutdownTestKit();
+
+    ActorTestKit after = start();
+    RegistryOnLevelDb.Registered again = RegistryOnLevelDb.spawn(after, 2_000, NOW);
+    assertEquals("m1", sentReply(again.decide(again.send("alice", "c0", "bob", "again"))).msgId(), "also after a restart (checkpoint and events)");
+
+    ServerFrame.Ok next = sentReply(again.decide(again.send("alice", "c10000", "bob", "one more")));
+    assertEquals("m10001", next.msgId());
+    EventLog reopened = EventLogs.get(after.system().classicSystem()).forDirectory(dir);
+    assertNull(reopened.sentId(REGISTRY, "alice", "c0"), "the send after the window forgot the oldest id");
+    assertNull(reopened.sentIdAt(REGISTRY, "alice", 0));
+    assertNotNull(reopened.sentId(REGISTRY, "alice", "c1"), "the next oldest stays");
+    assertFalse(journalMentions(reopened, "forgets"), "what a send forgets is not journaled");
+    ServerFrame.Ok forgotten = sentReply(again.decide(again.send("alice", "c0", "bob", "a new message")));
+    assertNotEquals("m1", forgotten.msgId(), "an id out of the window is a new message: " + forgotten);
+    // That new message moved the window on by one more: c1 is out too, c2 is the oldest id in it.
+    assertNull(reopened.sentId(REGISTRY, "alice", "c1"));
+    assertEquals("m3", sentReply(again.decide(again.send("alice", "c2", "bob", "again"))).msgId());
+  }
+
+  @Test
+  void idsAnOlderBuildKeptInItsStateAreStillKnownAndNewOnesGoToTheStoreAfterThem() {
+    RegistryOnLevelDb.journalAsBefore(dir, List.of(
+        new RouterEvent.PeerRegistered("alice", Signatures.encode(alice.getPublic()), NOW),
+        new RouterEvent.PeerRegistered("bob", Signatures.encode(bob.getPublic()), NOW),
+        new RouterEvent.MessageAccepted("m1", "old-1", "alice", "bob", null, List.of("bob"), "before", NOW),
+        new RouterEvent.MessageAccepted("m2", "old-2", "alice", "bob", null, List.of("bob"), "before", NOW)));
+    ActorTestKit kit = start();
+    RegistryOnLevelDb.Registered registry = RegistryOnLevelDb.spawn(kit, 2_000, NOW);
+    EventLog store = EventLogs.get(kit.system().classicSystem()).forDirectory(dir);
+    assertNull(store.sentId(REGISTRY, "alice", "old-1"), "the older build kept its ids in the state only");
+    assertEquals("m1", sentReply(registry.decide(registry.send("alice", "old-1", "bob", "again"))).msgId(), "and they are still known");
+
+    assertEquals("m3", sentReply(registry.decide(registry.send("alice", "new-1", "bob", "after"))).msgId());
+    assertEquals(new SentId("alice", "new-1", 3, 2), store.sentId(REGISTRY, "alice", "new-1"), "positions count on from the older sends");
+    assertEquals("m3", sentReply(registry.decide(registry.send("alice", "new-1", "bob", "again"))).msgId());
+  }
+
+  private void sendFromAlice(RegistryOnLevelDb.Registered registry, int from, int count) {
+    for (int first = from; first < from + count; first += BATCH) {
+      List<RouterCommand.Decidable> batch = new ArrayList<>();
+      for (int i = first; i < Math.min(first + BATCH, from + count); i++) {
+        batch.add(registry.send("alice", "c" + i, "bob", "message " + i));
+      }
+      registry.decide(batch);
+      // bob takes them, so his inbox never reaches its quota
+      registry.decide(new RouterCommand.Acknowledge("bob", Math.min(first + BATCH, from + count), registry.probe("bob")));
+    }
+  }
+
+  private static ServerFrame.Ok sentReply(RouterCommand.BatchDone done) {
+    return (ServerFrame.Ok) ((ToSession.Reply) done.replies().get(0).message()).frame();
+  }
+
+  private static boolean journalMentions(EventLog store, String text) {
+    boolean[] found = {false};
+    store.replay(REGISTRY, 1, Long.MAX_VALUE, Long.MAX_VALUE,
+        entry -> found[0] |= new String(entry.payload(), StandardCharsets.ISO_8859_1).contains(text));
+    return found[0];
+  }
+
+  private ActorTestKit start() {
+    ActorTestKit kit = RegistryOnLevelDb.start(dir);
+    kits.add(kit);
+    return kit;
+  }
+}
