@@ -1,10 +1,11 @@
 package peerlink.checkpoint;
 
+import java.util.List;
 import java.util.Map;
 
 /**
- * An event that keeps part of what it says beside the journal rather than in it: message bodies, and the
- * client ids of recent sends. The store writes what it names, deletes what it drops, and journals
+ * An event that keeps part of what it says beside the journal rather than in it: message bodies, the client
+ * ids of recent sends, and the records of delivered messages. The store writes what it names, deletes what it drops, and journals
  * {@link #journaled()} (the event without what went aside), all in the one atomic, replicated write of the
  * event. What waits there costs the registry's heap nothing; the registry reads it back from the store when
  * it needs it (docs/architecture.md, "Kept beside the journal").
@@ -36,6 +37,16 @@ public interface KeptAside {
    */
   default SentId sentIdToForget() {
     return null;
+  }
+
+  /** Records of delivered messages to keep for their senders; none by default. */
+  default List<KeptRecord> recordsToStore() {
+    return List.of();
+  }
+
+  /** Kept records that go with this event (their senders' windows moved past them); their {@code record} is null. */
+  default List<KeptRecord> recordsToForget() {
+    return List.of();
   }
 
   /** What the journal keeps of this event: itself without the bodies it stores aside. */

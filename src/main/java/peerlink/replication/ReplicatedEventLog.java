@@ -90,6 +90,18 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
   }
 
   @Override
+  public byte[] keptRecord(String persistenceId, String sender, long number) {
+    ensurePrimary();
+    return store.keptRecord(persistenceId, sender, number);
+  }
+
+  @Override
+  public long keptRecordAt(String persistenceId, String sender, long position) {
+    ensurePrimary();
+    return store.keptRecordAt(persistenceId, sender, position);
+  }
+
+  @Override
   public void deleteTo(String persistenceId, long toSequenceNr) {
     // In chunks, each its own replicated write, so that the journal's writes go between them.
     boolean[] planned = {true};

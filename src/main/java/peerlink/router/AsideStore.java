@@ -4,7 +4,7 @@ import peerlink.checkpoint.SentId;
 
 /**
  * What the registry keeps beside the journal and reads back from there: the bodies of the messages waiting in
- * inboxes, and the client ids of each sender's recent sends. They are in the store beside the journal (the
+ * inboxes, the client ids of each sender's recent sends, and the records of its recently delivered messages. They are in the store beside the journal (the
  * node's own event log, which the journal writes them to with the events that accept them), or, with a journal
  * that keeps nothing aside (the in-memory one of the unit tests), in the events and so in the registry's state.
  */
@@ -30,6 +30,16 @@ public interface AsideStore {
     public String sentIdAt(String sender, long position) {
       return null;
     }
+
+    @Override
+    public MessageRecord keptRecord(String sender, long number) {
+      return null;
+    }
+
+    @Override
+    public long keptRecordAt(String sender, long position) {
+      return -1;
+    }
   };
 
   /** A body just written to the store with its message: one a session will likely ask for soon. */
@@ -53,4 +63,10 @@ public interface AsideStore {
 
   /** The kept client id at this position of {@code sender}'s sends; null when none is kept there. */
   String sentIdAt(String sender, long position);
+
+  /** The record of {@code sender}'s delivered message {@code number}, kept in the store and not forgotten yet; null when none. */
+  MessageRecord keptRecord(String sender, long number);
+
+  /** The number of the message whose record is kept at this position of {@code sender}'s kept records; -1 when none. */
+  long keptRecordAt(String sender, long position);
 }

@@ -320,7 +320,7 @@ final class Decisions {
     long sentBefore = sender.sentCount() + sendsInBatch.getOrDefault(from, 0L);
     String known = knownSend(sender, from, s.id(), sentBefore);
     if (known != null) {
-      MessageRecord record = state.sentMessage(from, known);
+      MessageRecord record = sentMessage(from, known);
       // A record is forgotten only long after its message was delivered to everyone.
       return record == null
           ? ServerFrame.Ok.sent(s.id(), known, MessageState.DELIVERED.name(), 0, true)
@@ -406,6 +406,16 @@ final class Decisions {
     return stored != null && stored.position() >= sentBefore - SentIds.KEPT ? MessageIds.of(stored.number()) : null;
   }
 
+  /**
+   * A message of {@code sender}'s as the state has it or, once its record is kept beside the journal, the store;
+   * null when neither (never another sender's: the store keeps records by sender).
+   */
+  private MessageRecord sentMessage(String sender, String msgId) {
+    MessageRecord record = state.sentMessage(sender, msgId);
+    long number = MessageIds.number(msgId);
+    return record != null || number < 0 || !aside.keptAside() ? record : aside.keptRecord(sender, number);
+  }
+
   /** Whether {@code recipient}'s inbox, with what this batch added to it, takes one more body of {@code bytes}. */
   private boolean hasRoom(String recipient, long bytes) {
     PeerRecord inbox = state.peer(recipient);
@@ -452,7 +462,7 @@ final class Decisions {
   }
 
   private ServerFrame status(String peer, ClientFrame.QueryStatus q) {
-    MessageRecord record = state.sentMessage(peer, q.msgId());
+    MessageRecord record = sentMessage(peer, q.msgId());
     if (record == null) {
       // Someone else's message is reported as unknown too, so ids reveal nothing about other peers.
       throw new ProtocolException(ErrorCode.UNKNOWN_MESSAGE, "You sent no message with ID '" + q.msgId() + "'.");

@@ -33,6 +33,11 @@ final class DeliveredRecords {
     return entries.size();
   }
 
+  /** How many records were ever added to this line of instances: the position the next one gets. */
+  long end() {
+    return entries.end();
+  }
+
   KeptForm form() {
     return KeptForm.of(entries, KeptForm.Log.DELIVERED);
   }

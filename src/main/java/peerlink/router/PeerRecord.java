@@ -39,8 +39,16 @@ public final class PeerRecord {
    * store); -1 only in a record read from a checkpoint in pieces that predates the count, until {@link #withPieces}.
    */
   @JsonIgnore private final long sentCount;
-  /** This peer's fully delivered messages, oldest first; the router keeps only the newest. */
+  /**
+   * This peer's fully delivered messages, oldest first; the router keeps only the newest. Those the state keeps
+   * (as {@link #sentIds}); with PeerLink's journal the store keeps them ({@link AsideStore#keptRecord}).
+   */
   @JsonIgnore private final DeliveredRecords delivered;
+  /**
+   * How many delivered records of this peer's the store has kept, so the position of the next; -1 only in a
+   * record read from a checkpoint in pieces that predates the count, until {@link #withPieces}.
+   */
+  @JsonIgnore private final long keptCount;
   /**
    * Only in a record just read from a checkpoint in pieces: its kept logs as the checkpoint wrote them, whose
    * full blocks {@link #withPieces} puts back; null once it has (and for a checkpoint of the form before).
@@ -57,7 +65,7 @@ public final class PeerRecord {
   @JsonIgnore private final long inboxBytes;
 
   PeerRecord(String publicKey) {
-    this(publicKey, 0, NO_PUSHES, SentIds.empty(), 0, DeliveredRecords.empty(), 0, 0);
+    this(publicKey, 0, NO_PUSHES, SentIds.empty(), 0, DeliveredRecords.empty(), 0, 0, 0);
   }
 
   /**
@@ -75,7 +83,8 @@ public final class PeerRecord {
       @JsonProperty("deliveredKept") KeptForm deliveredKept,
       @JsonProperty("sentIds") Map<String, String> sentIds,
       @JsonProperty("delivered") Collection<String> delivered,
-      @JsonProperty("sentCount") Long sentCount) {
+      @JsonProperty("sentCount") Long sentCount,
+      @JsonProperty("keptCount") Long keptCount) {
     this.publicKey = publicKey;
     this.lastSeq = lastSeq;
     this.inbox = bySeq(inbox, queued);
@@ -93,6 +102,7 @@ public final class PeerRecord {
     // A checkpoint from before the count: the sends the state kept ids of (a replay counts from there on).
     this.sentCount = sentCount != null ? sentCount : sentKept != null ? -1 : this.sentIds.end();
     this.delivered = DeliveredRecords.empty();
+    this.keptCount = keptCount != null ? keptCount : deliveredKept != null ? -1 : 0;
     this.sentToLoad = sentKept;
     this.deliveredToLoad = deliveredKept;
     this.deliveredIdsToLoad = delivered == null ? List.of() : List.copyOf(delivered);
@@ -105,6 +115,7 @@ public final class PeerRecord {
       SentIds sentIds,
       long sentCount,
       DeliveredRecords delivered,
+      long keptCount,
       int inboxMessages,
       long inboxBytes) {
     this.publicKey = publicKey;
@@ -113,6 +124,7 @@ public final class PeerRecord {
     this.sentIds = sentIds;
     this.sentCount = sentCount;
     this.delivered = delivered;
+    this.keptCount = keptCount;
     this.inboxMessages = inboxMessages;
     this.inboxBytes = inboxBytes;
     this.sentToLoad = null;
@@ -137,7 +149,7 @@ public final class PeerRecord {
         loaded = loaded.plusLoaded(msgId, record, names);
       }
     }
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentCount, loaded, inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentCount, loaded, Math.max(keptCount, loaded.end()), inboxMessages, inboxBytes);
   }
 
   /** Whether this record was read from a checkpoint in pieces and still waits for them ({@link #withPieces}). */
@@ -152,7 +164,7 @@ public final class PeerRecord {
     }
     SentIds sent = sentToLoad == null ? sentIds : SentIds.restore(sentToLoad, pieceById);
     DeliveredRecords kept = deliveredToLoad == null ? delivered : DeliveredRecords.restore(deliveredToLoad, pieceById, names);
-    return new PeerRecord(publicKey, lastSeq, inbox, sent, sentCount >= 0 ? sentCount : sent.end(), kept, inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, sent, sentCount >= 0 ? sentCount : sent.end(), kept, keptCount >= 0 ? keptCount : kept.end(), inboxMessages, inboxBytes);
   }
 
   /** The full blocks of this peer's kept logs, each a piece of a checkpoint; ids only, in a record still awaiting them. */
@@ -248,6 +260,21 @@ public final class PeerRecord {
     return sentIds.msgIdFor(clientId);
   }
 
+  /** How many delivered records of this peer's were kept: the position the next gets. */
+  @JsonProperty("keptCount")
+  long keptCount() {
+    return keptCount;
+  }
+
+  /**
+   * Counts a delivered record the store keeps, at {@code position} (the count so far, as the event says). Records
+   * the state kept from before are forgotten once the window has moved past the newest of them.
+   */
+  PeerRecord keptAside(long position) {
+    DeliveredRecords kept = delivered.size() > 0 && position + 1 >= delivered.end() + DeliveredRecords.KEPT ? DeliveredRecords.empty() : delivered;
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentCount, kept, position + 1, inboxMessages, inboxBytes);
+  }
+
   /** How many messages this peer has sent: the position its next send gets. */
   @JsonProperty("sentCount")
   long sentCount() {
@@ -260,23 +287,23 @@ public final class PeerRecord {
    */
   PeerRecord sentAside(long position) {
     SentIds kept = sentIds.size() > 0 && position + 1 >= sentIds.end() + SentIds.KEPT ? SentIds.empty() : sentIds;
-    return new PeerRecord(publicKey, lastSeq, inbox, kept, position + 1, delivered, inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, kept, position + 1, delivered, keptCount, inboxMessages, inboxBytes);
   }
 
   /** Remembers a client id that was not seen before (the router answers a seen one from {@link #msgIdFor}). */
   PeerRecord rememberSent(String clientId, String msgId) {
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds.plus(clientId, msgId), sentCount + 1, delivered, inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds.plus(clientId, msgId), sentCount + 1, delivered, keptCount, inboxMessages, inboxBytes);
   }
 
   /** Keeps the record of a message of this peer's that every recipient now has; the oldest kept one may go. */
   PeerRecord rememberDelivered(String msgId, MessageRecord record) {
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentCount, delivered.plus(msgId, record), inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentCount, delivered.plus(msgId, record), keptCount + 1, inboxMessages, inboxBytes);
   }
 
   PeerRecord push(InboxItem item) {
     boolean message = item instanceof QueuedMessage;
     long bytes = item instanceof QueuedMessage m ? m.bodyBytes() : 0;
-    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, sentCount, delivered, inboxMessages + (message ? 1 : 0), inboxBytes + bytes);
+    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, sentCount, delivered, keptCount, inboxMessages + (message ? 1 : 0), inboxBytes + bytes);
   }
 
   /** The items up to and including {@code upTo}, oldest first: what an acknowledgement removes. */
@@ -295,7 +322,7 @@ public final class PeerRecord {
       }
     }
     TreePMap<Long, InboxItem> rest = inbox.tailMap(upTo, false);
-    return new PeerRecord(publicKey, lastSeq, rest.isEmpty() ? NO_PUSHES : rest, sentIds, sentCount, delivered, messages, bytes);
+    return new PeerRecord(publicKey, lastSeq, rest.isEmpty() ? NO_PUSHES : rest, sentIds, sentCount, delivered, keptCount, messages, bytes);
   }
 
   /**
@@ -317,7 +344,7 @@ public final class PeerRecord {
     if (!(inbox.get(seq) instanceof QueuedMessage m)) {
       return this;
     }
-    return new PeerRecord(publicKey, lastSeq, inbox.minus(seq), sentIds, sentCount, delivered, inboxMessages - 1, inboxBytes - m.bodyBytes());
+    return new PeerRecord(publicKey, lastSeq, inbox.minus(seq), sentIds, sentCount, delivered, keptCount, inboxMessages - 1, inboxBytes - m.bodyBytes());
   }
 
   /** Messages waiting in this peer's inbox (delivered notices not counted): what the inbox quota bounds. */

@@ -1,6 +1,8 @@
 package peerlink.router;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -70,8 +72,9 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
   }
 
   /**
-   * Most settled messages whose bodies one write drops: a write stays small however many settled at once (an
-   * acknowledgement of a thousand messages); the rest go with the next write, or the router's next idle tick.
+   * Most settled messages whose bodies one write drops, and whose records it keeps: a write stays small however
+   * many settled at once (an acknowledgement of a thousand messages); the rest go with the next write, or the
+   * router's next idle tick.
    */
   static final int MAX_DROPPED_PER_WRITE = 2_000;
 
@@ -96,7 +99,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
     }
     Decisions.Decided decided = Decisions.decide(
         state, command.batch(), settings.limits(), settings.quotas(), settings.ttl(), settings.registration().mode(), now, this::storable, bodies);
-    List<RouterEvent> events = withBodiesDropped(state, decided.events());
+    List<RouterEvent> events = withSettledWork(state, decided.events());
     if (events.isEmpty()) {
       // Pushes of expiries written just before this batch, if any, go with its replies.
       router.tell(new RouterCommand.BatchDone(decided.replies(), state.drainNewPushes()));
@@ -111,18 +114,46 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
   }
 
   /**
-   * The batch's events, followed by the dropping of the bodies of messages settled by earlier writes: a body
-   * leaves the store in the write after the one that settled its message, never before it is settled (the
-   * router's idle ticks decide empty batches, so an idle registry drops them too).
+   * The batch's events, followed by what messages settled by earlier writes leave to do: their bodies leave the
+   * store and their records go into it, in the write after the one that settled them, never before (the
+   * router's idle ticks decide empty batches, so an idle registry does this too).
    */
-  private static List<RouterEvent> withBodiesDropped(RouterState state, List<RouterEvent> events) {
+  private List<RouterEvent> withSettledWork(RouterState state, List<RouterEvent> events) {
     List<Long> settled = state.bodiesToDrop(MAX_DROPPED_PER_WRITE);
-    if (settled.isEmpty()) {
+    RouterEvent.RecordsKept kept = recordsKept(state);
+    if (settled.isEmpty() && kept == null) {
       return events;
     }
-    List<RouterEvent> all = new java.util.ArrayList<>(events);
-    all.add(new RouterEvent.BodiesDropped(settled));
+    List<RouterEvent> all = new ArrayList<>(events);
+    if (!settled.isEmpty()) {
+      all.add(new RouterEvent.BodiesDropped(settled));
+    }
+    if (kept != null) {
+      all.add(kept);
+    }
     return all;
+  }
+
+  /**
+   * The records of settled messages to keep beside the journal with this write, each at its sender's next
+   * position, with the record a window back that it forgets (read from the store, which has every earlier
+   * write); null when none waits.
+   */
+  private RouterEvent.RecordsKept recordsKept(RouterState state) {
+    List<Map.Entry<Long, MessageRecord>> pending = state.recordsToKeep(MAX_DROPPED_PER_WRITE);
+    if (pending.isEmpty()) {
+      return null;
+    }
+    Map<String, Long> nextPosition = new HashMap<>();
+    List<RouterEvent.RecordsKept.Kept> kept = new ArrayList<>(pending.size());
+    for (Map.Entry<Long, MessageRecord> settled : pending) {
+      String sender = settled.getValue().from();
+      long position = nextPosition.computeIfAbsent(sender, s -> state.peer(s).keptCount());
+      nextPosition.put(sender, position + 1);
+      long forgotten = position >= DeliveredRecords.KEPT ? bodies.keptRecordAt(sender, position - DeliveredRecords.KEPT) : -1;
+      kept.add(new RouterEvent.RecordsKept.Kept(settled.getKey(), sender, position, settled.getValue(), forgotten < 0 ? null : forgotten));
+    }
+    return new RouterEvent.RecordsKept(kept);
   }
 
   /** Tells the bodies' keeper what a completed write stored and dropped. */

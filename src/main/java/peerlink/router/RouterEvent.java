@@ -1,10 +1,13 @@
 package peerlink.router;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import peerlink.checkpoint.KeptAside;
+import peerlink.checkpoint.KeptRecord;
 import peerlink.checkpoint.SentId;
 
 /** What the registry journals. Each event is a fact already validated; applying it cannot fail. */
@@ -182,6 +185,38 @@ public sealed interface RouterEvent extends CborSerializable {
     @Override
     public Object journaled() {
       return this;
+    }
+  }
+
+  /**
+   * The records of settled messages (every recipient acknowledged them, or their time ran out) go into the store
+   * beside the journal, where their senders' {@code message_status} and resends find them: written after the
+   * events that settled them, with the registry's next write, as {@link BodiesDropped}. Each says its position
+   * among its sender's kept records, and what it forgets: the number of the record it moves out of the sender's
+   * window (the one at its position minus {@link DeliveredRecords#KEPT}), null when none. The journal keeps the
+   * event without the records and what they forget: a replay only counts them, and lets them leave the state.
+   */
+  record RecordsKept(List<Kept> kept) implements RouterEvent, KeptAside {
+    /** One record; {@code record} and {@code forgets} are null as journaled. */
+    @JsonFormat(shape = JsonFormat.Shape.ARRAY)
+    @JsonPropertyOrder({"number", "sender", "position", "record", "forgets"})
+    public record Kept(long number, String sender, long position, MessageRecord record, Long forgets) {}
+
+    @Override
+    public List<KeptRecord> recordsToStore() {
+      return kept.stream().filter(k -> k.record() != null)
+          .map(k -> new KeptRecord(k.sender(), k.number(), k.position(), KeptRecordCodec.encode(k.record()))).toList();
+    }
+
+    @Override
+    public List<KeptRecord> recordsToForget() {
+      return kept.stream().filter(k -> k.forgets() != null)
+          .map(k -> new KeptRecord(k.sender(), k.forgets(), k.position() - DeliveredRecords.KEPT, null)).toList();
+    }
+
+    @Override
+    public Object journaled() {
+      return new RecordsKept(kept.stream().map(k -> new Kept(k.number(), k.sender(), k.position(), null, null)).toList());
     }
   }
 

@@ -61,6 +61,17 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
    * messages' bodies need dropping. Kept in checkpoints.
    */
   @JsonProperty private boolean bodiesAside;
+  /**
+   * Records of settled messages not yet in the store, by message number: the registry writes them beside the
+   * journal with its next write ({@link RouterEvent.RecordsKept}), where their senders' status requests find
+   * them. Kept in checkpoints. Only when {@link #recordsAside}; else the senders keep them in the state.
+   */
+  @JsonIgnore private TreePMap<Long, MessageRecord> recordsToKeep;
+  /**
+   * Whether send ids and delivered records go beside the journal here (a message accepted so was seen). Kept
+   * in checkpoints.
+   */
+  @JsonProperty private boolean recordsAside;
   /** Pushes added since the last {@link #drainNewPushes}, per peer; transient, never snapshotted. */
   @JsonIgnore private Map<String, List<ServerFrame.Push>> newPushes = new LinkedHashMap<>();
   /**
@@ -80,7 +91,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
   @JsonIgnore private TreePMap<Long, PSet<String>> deadlines;
 
   public RouterState() {
-    this(HashTreePMap.empty(), TreePMap.empty(), null, null, 0, null, null, null, false);
+    this(HashTreePMap.empty(), TreePMap.empty(), null, null, 0, null, null, null, false, null, false);
   }
 
   @JsonCreator
@@ -93,7 +104,15 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       @JsonProperty("blocks") Map<String, List<String>> blocks,
       @JsonProperty("usedInvitations") java.util.Collection<String> usedInvitations,
       @JsonProperty("bodiesToDrop") java.util.Collection<Long> bodiesToDrop,
-      @JsonProperty("bodiesAside") boolean bodiesAside) {
+      @JsonProperty("bodiesAside") boolean bodiesAside,
+      @JsonProperty("recordsToKeep") List<Undelivered> recordsToKeep,
+      @JsonProperty("recordsAside") boolean recordsAside) {
+    java.util.TreeMap<Long, MessageRecord> toKeep = new java.util.TreeMap<>();
+    if (recordsToKeep != null) {
+      recordsToKeep.forEach(kept -> toKeep.put(MessageIds.numberOrThrow(kept.msgId()), kept.record()));
+    }
+    this.recordsToKeep = TreePMap.fromSortedMap(toKeep);
+    this.recordsAside = recordsAside;
     this.usedInvitations = usedInvitations == null ? HashTreePSet.empty() : HashTreePSet.from(usedInvitations);
     this.bodiesToDrop = bodiesToDrop == null ? HashTreePSet.empty() : HashTreePSet.from(bodiesToDrop);
     this.bodiesAside = bodiesAside;
@@ -139,6 +158,14 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
   @JsonPropertyOrder({"msgId", "record"})
   record Undelivered(String msgId, MessageRecord record) {}
 
+  /** The checkpoint form of the records still to be written beside the journal, in number order. */
+  @JsonProperty("recordsToKeep")
+  private List<Undelivered> recordsToKeepInOrder() {
+    List<Undelivered> list = new ArrayList<>(recordsToKeep.size());
+    recordsToKeep.forEach((number, record) -> list.add(new Undelivered(MessageIds.of(number), record)));
+    return list;
+  }
+
   /** The checkpoint form of the undelivered messages, in id order. */
   @JsonProperty("undelivered")
   private List<Undelivered> undeliveredInOrder() {
@@ -181,11 +208,20 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     return blocked == null ? 0 : blocked.size();
   }
 
-  /** The record of a message {@code sender} sent, delivered or not, while the router keeps it; else null. */
+  /**
+   * The record of a message {@code sender} sent, while the state has it: undelivered, settled and not in the
+   * store yet, or kept by its sender in the state; else null (a record kept beside the journal is the store's:
+   * {@link AsideStore#keptRecord}).
+   */
   public MessageRecord sentMessage(String sender, String msgId) {
     MessageRecord undelivered = messages.get(msgId);
     if (undelivered != null) {
       return undelivered.from().equals(sender) ? undelivered : null;
+    }
+    long number = MessageIds.number(msgId);
+    MessageRecord settled = number < 0 ? null : recordsToKeep.get(number);
+    if (settled != null) {
+      return settled.from().equals(sender) ? settled : null;
     }
     PeerRecord peer = peers.get(sender);
     return peer == null ? null : peer.deliveredRecord(sender, msgId);
@@ -207,7 +243,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     }
     Map<String, PeerRecord> loaded = new HashMap<>();
     peers.forEach((id, peer) -> loaded.put(id, peer.withPieces(pieceById, this::name)));
-    return new RouterState(HashTreePMap.from(loaded), groups, messages, messageCount, names, groupsCreated, blocks, deadlines, usedInvitations, bodiesToDrop, bodiesAside);
+    return new RouterState(HashTreePMap.from(loaded), groups, messages, messageCount, names, groupsCreated, blocks, deadlines, usedInvitations, bodiesToDrop, bodiesAside, recordsToKeep, recordsAside);
   }
 
   /** Whether this state was read from a checkpoint in pieces without them: it must not be used before {@link #withPieces}. */
@@ -237,6 +273,14 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       expire(e);
     } else if (event instanceof RouterEvent.BodiesDropped e) {
       bodiesToDrop = bodiesToDrop.minusAll(e.numbers());
+    } else if (event instanceof RouterEvent.RecordsKept e) {
+      for (RouterEvent.RecordsKept.Kept kept : e.kept()) {
+        recordsToKeep = recordsToKeep.minus(kept.number());
+        PeerRecord sender = peers.get(kept.sender());
+        if (sender != null) {
+          peers = peers.plus(kept.sender(), sender.keptAside(kept.position()));
+        }
+      }
     } else if (event instanceof RouterEvent.PeerRegistered e) {
       peers = peers.plus(e.peer(), new PeerRecord(e.publicKey()));
       names.put(e.peer(), e.peer());
@@ -289,7 +333,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
 
   /** A snapshot of this state for a checkpoint: shares every collection, which no later event changes. */
   RouterState copy() {
-    return new RouterState(peers, groups, messages, messageCount, names, groupsCreated, blocks, deadlines, usedInvitations, bodiesToDrop, bodiesAside);
+    return new RouterState(peers, groups, messages, messageCount, names, groupsCreated, blocks, deadlines, usedInvitations, bodiesToDrop, bodiesAside, recordsToKeep, recordsAside);
   }
 
   private RouterState(
@@ -303,10 +347,14 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       TreePMap<Long, PSet<String>> deadlines,
       PSet<String> usedInvitations,
       PSet<Long> bodiesToDrop,
-      boolean bodiesAside) {
+      boolean bodiesAside,
+      TreePMap<Long, MessageRecord> recordsToKeep,
+      boolean recordsAside) {
     this.peers = peers;
     this.bodiesToDrop = bodiesToDrop;
     this.bodiesAside = bodiesAside;
+    this.recordsToKeep = recordsToKeep;
+    this.recordsAside = recordsAside;
     this.usedInvitations = usedInvitations;
     this.groups = groups;
     this.messages = messages;
@@ -339,6 +387,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     peers = peers.plus(e.from(), e.keepsSentIdAside() ? sender.sentAside(e.sentPosition()) : sender.rememberSent(e.clientId(), e.msgId()));
     boolean aside = e.keepsBodyAside();
     bodiesAside |= aside;
+    recordsAside |= e.keepsSentIdAside();
     // The body stays in the heap only when the store has none; one instance then for all recipients. A replayed
     // event whose body is aside has none, and says how long it is.
     int bodyBytes = aside ? e.asideBytes() : (int) Quotas.utf8Length(e.body());
@@ -393,6 +442,10 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       bodiesToDrop = bodiesToDrop.plus(MessageIds.number(msgId));
     }
     messages = messages.minus(msgId);
+    if (recordsAside) {
+      recordsToKeep = recordsToKeep.plus(MessageIds.number(msgId), record);
+      return sender;
+    }
     PeerRecord keeping = sender.rememberDelivered(msgId, record);
     peers = peers.plus(record.from(), keeping);
     return keeping;
@@ -496,6 +549,11 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
    * At most {@code max} numbers of settled messages whose bodies the store still holds. In no particular order:
    * the event names them, so a replay drops the same ones; asked before every write, so nothing is sorted.
    */
+  /** At most {@code max} records of settled messages still to be written beside the journal, by number, lowest first. */
+  List<Map.Entry<Long, MessageRecord>> recordsToKeep(int max) {
+    return recordsToKeep.entrySet().stream().limit(max).toList();
+  }
+
   List<Long> bodiesToDrop(int max) {
     return bodiesToDrop.stream().limit(max).toList();
   }

@@ -85,6 +85,17 @@ final class StoredAside implements AsideStore {
     return log().sentIdAt(persistenceId, sender, position);
   }
 
+  @Override
+  public MessageRecord keptRecord(String sender, long number) {
+    byte[] record = log().keptRecord(persistenceId, sender, number);
+    return record == null ? null : KeptRecordCodec.decode(record);
+  }
+
+  @Override
+  public long keptRecordAt(String sender, long position) {
+    return log().keptRecordAt(persistenceId, sender, position);
+  }
+
   private EventLog log() {
     if (log == null) {
       log = logs.forDirectory(directory);

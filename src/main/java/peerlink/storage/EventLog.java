@@ -57,6 +57,12 @@ public interface EventLog extends AutoCloseable {
   /** The kept client id at this position of {@code sender}'s sends; null when none is kept there. */
   String sentIdAt(String persistenceId, String sender, long position);
 
+  /** The record of {@code sender}'s delivered message {@code number} as an appended entry kept it and no later one forgot it; null when none. */
+  byte[] keptRecord(String persistenceId, String sender, long number);
+
+  /** The number of the message whose record is kept at this position of {@code sender}'s kept records; -1 when none. */
+  long keptRecordAt(String persistenceId, String sender, long position);
+
   /** Deletes the entries of the id up to and including {@code toSequenceNr} (which may exceed the highest). */
   void deleteTo(String persistenceId, long toSequenceNr);
 

@@ -62,6 +62,14 @@ final class Keys {
   static final byte SENT_ID = 17;
   /** The client id at a position of a sender's sends (space, id, sender as above, 8-byte position), to forget it by. */
   static final byte SENT_ORDER = 18;
+  /**
+   * The record of a delivered message kept for its sender (space, id, sender as above, 8-byte message number),
+   * as the registry encoded it: written by the write after the one that settled the message, deleted with the
+   * record that moves the sender's window past it; copied with the content.
+   */
+  static final byte KEPT_RECORD = 19;
+  /** The message number at a position of a sender's kept records (space, id, sender as above, 8-byte position). */
+  static final byte KEPT_RECORD_ORDER = 20;
 
   private Keys() {
   }
@@ -126,6 +134,14 @@ final class Keys {
 
   static byte[] sentOrder(String persistenceId, String sender, long position) {
     return withSequenceNr(bySender(SENT_ORDER, persistenceId, sender), position);
+  }
+
+  static byte[] keptRecord(String persistenceId, String sender, long number) {
+    return withSequenceNr(bySender(KEPT_RECORD, persistenceId, sender), number);
+  }
+
+  static byte[] keptRecordOrder(String persistenceId, String sender, long position) {
+    return withSequenceNr(bySender(KEPT_RECORD_ORDER, persistenceId, sender), position);
   }
 
   /** The prefix of one sender's keys in a space: its length first, so no sender's keys are a prefix of another's. */

@@ -18,6 +18,8 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import peerlink.checkpoint.KeptAside;
+import peerlink.checkpoint.KeptRecord;
 import peerlink.checkpoint.SentId;
 import org.fusesource.leveldbjni.JniDBFactory;
 import org.iq80.leveldb.DB;
@@ -218,23 +220,49 @@ public final class LevelDbEventLog implements EventLog {
     List<Mutation> plan = new ArrayList<>(entries.size());
     for (LogEntry e : entries) {
       plan.add(Mutation.put(Keys.journal(e.persistenceId(), e.sequenceNr()), e.payload()));
-      e.bodies().forEach((number, body) -> plan.add(Mutation.put(Keys.body(e.persistenceId(), number), body)));
-      for (long number : e.droppedBodies()) {
-        plan.add(Mutation.delete(Keys.body(e.persistenceId(), number)));
-      }
-      SentId forgotten = e.forgottenSentId();
-      if (forgotten != null) {
-        plan.add(Mutation.delete(Keys.sentOrder(e.persistenceId(), forgotten.sender(), forgotten.position())));
-        plan.add(Mutation.delete(Keys.sentId(e.persistenceId(), forgotten.sender(), forgotten.clientId())));
-      }
-      SentId kept = e.sentId();
-      if (kept != null) {
-        byte[] numberAndPosition = ByteBuffer.allocate(2 * Long.BYTES).putLong(kept.number()).putLong(kept.position()).array();
-        plan.add(Mutation.put(Keys.sentId(e.persistenceId(), kept.sender(), kept.clientId()), numberAndPosition));
-        plan.add(Mutation.put(Keys.sentOrder(e.persistenceId(), kept.sender(), kept.position()), kept.clientId().getBytes(StandardCharsets.UTF_8)));
+      if (e.aside() != null) {
+        planAside(e.persistenceId(), e.aside(), plan);
       }
     }
     return plan;
+  }
+
+  /** What an event keeps beside the journal, as mutations: what it forgets first, then what it keeps. */
+  private static void planAside(String id, KeptAside aside, List<Mutation> plan) {
+    aside.bodiesToStore().forEach((number, body) -> plan.add(Mutation.put(Keys.body(id, number), body)));
+    for (long number : aside.bodiesToDelete()) {
+      plan.add(Mutation.delete(Keys.body(id, number)));
+    }
+    SentId forgotten = aside.sentIdToForget();
+    if (forgotten != null) {
+      plan.add(Mutation.delete(Keys.sentOrder(id, forgotten.sender(), forgotten.position())));
+      plan.add(Mutation.delete(Keys.sentId(id, forgotten.sender(), forgotten.clientId())));
+    }
+    SentId sent = aside.sentIdToStore();
+    if (sent != null) {
+      byte[] numberAndPosition = ByteBuffer.allocate(2 * Long.BYTES).putLong(sent.number()).putLong(sent.position()).array();
+      plan.add(Mutation.put(Keys.sentId(id, sent.sender(), sent.clientId()), numberAndPosition));
+      plan.add(Mutation.put(Keys.sentOrder(id, sent.sender(), sent.position()), sent.clientId().getBytes(StandardCharsets.UTF_8)));
+    }
+    for (KeptRecord old : aside.recordsToForget()) {
+      plan.add(Mutation.delete(Keys.keptRecordOrder(id, old.sender(), old.position())));
+      plan.add(Mutation.delete(Keys.keptRecord(id, old.sender(), old.number())));
+    }
+    for (KeptRecord kept : aside.recordsToStore()) {
+      plan.add(Mutation.put(Keys.keptRecord(id, kept.sender(), kept.number()), kept.record()));
+      plan.add(Mutation.put(Keys.keptRecordOrder(id, kept.sender(), kept.position()), ByteBuffer.allocate(Long.BYTES).putLong(kept.number()).array()));
+    }
+  }
+
+  @Override
+  public byte[] keptRecord(String persistenceId, String sender, long number) {
+    return guarded(() -> db.get(Keys.keptRecord(persistenceId, sender, number), CHECKED));
+  }
+
+  @Override
+  public long keptRecordAt(String persistenceId, String sender, long position) {
+    byte[] value = guarded(() -> db.get(Keys.keptRecordOrder(persistenceId, sender, position), CHECKED));
+    return value == null ? -1 : ByteBuffer.wrap(value).getLong();
   }
 
   @Override

@@ -77,8 +77,7 @@ public final class LevelDbJournal extends AsyncWriteJournal {
       return new LogEntry(repr.persistenceId(), repr.sequenceNr(), serialization.serialize(repr).get());
     }
     byte[] journaled = serialization.serialize(repr.withPayload(aside.journaled())).get();
-    return new LogEntry(repr.persistenceId(), repr.sequenceNr(), journaled, aside.bodiesToStore(), aside.bodiesToDelete(),
-        aside.sentIdToStore(), aside.sentIdToForget());
+    return new LogEntry(repr.persistenceId(), repr.sequenceNr(), journaled, aside);
   }
 
   /** Pekko deletes events once a checkpoint covers them: only after that checkpoint is on disk. */

@@ -487,6 +487,16 @@ class RouterStateTest {
       public String sentIdAt(String sender, long position) {
         return null;
       }
+
+      @Override
+      public MessageRecord keptRecord(String sender, long number) {
+        return null;
+      }
+
+      @Override
+      public long keptRecordAt(String sender, long position) {
+        return -1;
+      }
     };
     state.apply(new RouterEvent.MessageAccepted("m1", "c1", "alice", "team", "team", List.of("bob", "carol"), "to both", AT, null, null, null, null, 7));
     state.apply(new RouterEvent.MessageAccepted("m2", "c2", "alice", "bob", null, List.of("bob"), "to bob", AT, null, null, null, null, 6));
@@ -502,6 +512,28 @@ class RouterStateTest {
     restored.apply(new RouterEvent.InboxAcked("carol", 1));
     assertEquals(List.of(1L), restored.bodiesToDrop(10));
     assertEquals(0, restored.peer("carol").inboxBytes());
+  }
+
+  @Test
+  void aSettledRecordWaitsInTheStateAlsoAcrossACheckpointUntilAWriteKeepsItAside() throws Exception {
+    peers("alice", "bob");
+    state.apply(new RouterEvent.MessageAccepted("m1", "c1", "alice", "bob", null, List.of("bob"), null, AT, null, null, null, null, 2, 0L, null));
+    state.apply(new RouterEvent.InboxAcked("bob", 1));
+    assertEquals(List.of(1L), state.recordsToKeep(10).stream().map(java.util.Map.Entry::getKey).toList(), "m1 settled: its record waits");
+    assertEquals(MessageState.DELIVERED, state.sentMessage("alice", "m1").state());
+    assertEquals(null, state.sentMessage("bob", "m1"), "only for its sender");
+    assertEquals(1, state.peer("alice").sentCount());
+
+    RouterState restored = roundTrip(state);
+    assertEquals(MessageState.DELIVERED, restored.sentMessage("alice", "m1").state(), "a checkpoint keeps what waits");
+    assertEquals(1, restored.peer("alice").sentCount());
+    MessageRecord record = restored.sentMessage("alice", "m1");
+    restored.apply(new RouterEvent.RecordsKept(List.of(new RouterEvent.RecordsKept.Kept(1, "alice", 0, record, null))));
+    assertEquals(List.of(), restored.recordsToKeep(10));
+    assertEquals(null, restored.sentMessage("alice", "m1"), "the store has it now, not the state");
+    assertEquals(1, restored.peer("alice").keptCount());
+    assertEquals(record.state(), KeptRecordCodec.decode(KeptRecordCodec.encode(record)).state(), "as the store keeps it");
+    assertEquals(record.delivered(), KeptRecordCodec.decode(KeptRecordCodec.encode(record)).delivered());
   }
 
   @Test

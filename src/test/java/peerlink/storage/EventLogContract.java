@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import peerlink.checkpoint.KeptAside;
+import peerlink.checkpoint.KeptRecord;
 import peerlink.checkpoint.SentId;
 
 /**
@@ -70,12 +72,12 @@ public abstract class EventLogContract {
   public void bodiesStoredWithAnEntryAreReadBackUntilAnEntryDropsThem() {
     byte[] one = "body one".getBytes(StandardCharsets.UTF_8);
     byte[] two = "body two".getBytes(StandardCharsets.UTF_8);
-    log.append(List.of(new LogEntry("p", 1, new byte[] {1}, Map.of(1L, one, 2L, two), new long[0])));
+    log.append(List.of(new LogEntry("p", 1, new byte[] {1}, aside(Map.of(1L, one, 2L, two), new long[0], null, null, List.of(), List.of()))));
     assertArrayEquals(one, log.body("p", 1));
     assertArrayEquals(two, log.body("p", 2));
     assertEquals(null, log.body("other", 1), "bodies belong to one id");
 
-    log.append(List.of(new LogEntry("p", 2, new byte[] {2}, Map.of(), new long[] {1, 7})));
+    log.append(List.of(new LogEntry("p", 2, new byte[] {2}, aside(Map.of(), new long[] {1, 7}, null, null, List.of(), List.of()))));
     assertEquals(null, log.body("p", 1), "dropped with the entry after");
     assertArrayEquals(two, log.body("p", 2), "another body stays");
     assertEquals(List.of(1L, 2L), seqNrs("p", 1, Long.MAX_VALUE, Long.MAX_VALUE), "the entries themselves are journaled as any other");
@@ -84,19 +86,84 @@ public abstract class EventLogContract {
   @Test
   public void aClientIdKeptWithAnEntryIsFoundBySenderAndPositionUntilAnEntryForgetsIt() {
     SentId first = new SentId("a", "same-id", 1, 0);
-    log.append(List.of(new LogEntry("p", 1, new byte[] {1}, Map.of(), new long[0], first, null)));
-    log.append(List.of(new LogEntry("p", 2, new byte[] {2}, Map.of(), new long[0], new SentId("ab", "same-id", 2, 0), null)));
+    log.append(List.of(new LogEntry("p", 1, new byte[] {1}, sentIds(first, null))));
+    log.append(List.of(new LogEntry("p", 2, new byte[] {2}, sentIds(new SentId("ab", "same-id", 2, 0), null))));
     assertEquals(first, log.sentId("p", "a", "same-id"));
     assertEquals(new SentId("ab", "same-id", 2, 0), log.sentId("p", "ab", "same-id"), "each sender has its own ids, even when one's name starts the other's");
     assertEquals("same-id", log.sentIdAt("p", "a", 0));
     assertEquals(null, log.sentId("other", "a", "same-id"), "ids belong to one persistence id");
     assertEquals(null, log.sentIdAt("p", "a", 1));
 
-    log.append(List.of(new LogEntry("p", 3, new byte[] {3}, Map.of(), new long[0], new SentId("a", "next", 3, 1), new SentId("a", "same-id", -1, 0))));
+    log.append(List.of(new LogEntry("p", 3, new byte[] {3}, sentIds(new SentId("a", "next", 3, 1), new SentId("a", "same-id", -1, 0)))));
     assertEquals(null, log.sentId("p", "a", "same-id"), "forgotten with the entry that moved past it");
     assertEquals(null, log.sentIdAt("p", "a", 0));
     assertEquals("next", log.sentIdAt("p", "a", 1));
     assertEquals(new SentId("ab", "same-id", 2, 0), log.sentId("p", "ab", "same-id"), "another sender's stays");
+  }
+
+  @Test
+  public void aDeliveredRecordKeptWithAnEntryIsFoundBySenderAndPositionUntilAnEntryForgetsIt() {
+    byte[] one = {1, 2, 3};
+    byte[] two = {4, 5};
+    log.append(List.of(new LogEntry("p", 1, new byte[] {1},
+        aside(Map.of(), new long[0], null, null, List.of(new KeptRecord("a", 7, 0, one), new KeptRecord("ab", 7, 0, two)), List.of()))));
+    assertArrayEquals(one, log.keptRecord("p", "a", 7));
+    assertArrayEquals(two, log.keptRecord("p", "ab", 7), "each sender has its own records");
+    assertEquals(7, log.keptRecordAt("p", "a", 0));
+    assertEquals(-1, log.keptRecordAt("p", "a", 1));
+    assertEquals(null, log.keptRecord("other", "a", 7), "records belong to one persistence id");
+
+    log.append(List.of(new LogEntry("p", 2, new byte[] {2},
+        aside(Map.of(), new long[0], null, null, List.of(new KeptRecord("a", 9, 1, two)), List.of(new KeptRecord("a", 7, 0, null))))));
+    assertEquals(null, log.keptRecord("p", "a", 7), "forgotten with the entry that moved past it");
+    assertEquals(-1, log.keptRecordAt("p", "a", 0));
+    assertEquals(9, log.keptRecordAt("p", "a", 1));
+    assertArrayEquals(two, log.keptRecord("p", "ab", 7), "another sender's stays");
+  }
+
+  private static KeptAside sentIds(SentId kept, SentId forgotten) {
+    return aside(Map.of(), new long[0], kept, forgotten, List.of(), List.of());
+  }
+
+  /** What an event keeps aside, as the journal plugin hands it to the log. */
+  private static KeptAside aside(
+      Map<Long, byte[]> bodies, long[] dropped, SentId sentId, SentId forgottenSentId, List<KeptRecord> records, List<KeptRecord> forgottenRecords) {
+    return new KeptAside() {
+      @Override
+      public Map<Long, byte[]> bodiesToStore() {
+        return bodies;
+      }
+
+      @Override
+      public long[] bodiesToDelete() {
+        return dropped;
+      }
+
+      @Override
+      public SentId sentIdToStore() {
+        return sentId;
+      }
+
+      @Override
+      public SentId sentIdToForget() {
+        return forgottenSentId;
+      }
+
+      @Override
+      public List<KeptRecord> recordsToStore() {
+        return records;
+      }
+
+      @Override
+      public List<KeptRecord> recordsToForget() {
+        return forgottenRecords;
+      }
+
+      @Override
+      public Object journaled() {
+        return this;
+      }
+    };
   }
 
   @Test

@@ -18,19 +18,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import peerlink.checkpoint.SentId;
+import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ServerFrame;
 import peerlink.protocol.Signatures;
 import peerlink.storage.EventLog;
 import peerlink.storage.EventLogs;
 
 /**
- * Issue 23, item 2: the client ids of each sender's last {@link SentIds#KEPT} sends live in the store beside the
- * journal (written with the event that accepts the message, deleted with the send that moves the window past
- * them), not in the registry's heap, and a resent id within the window is still answered with its first message
- * id: from the store, after a restart, and for ids an older build kept in its state.
+ * Issue 23, item 2: what the registry keeps for duplicate detection and {@code message_status} lives in the store
+ * beside the journal, not in its heap. The client ids of each sender's last {@link SentIds#KEPT} sends are written
+ * with the event that accepts the message and deleted with the send that moves the window past them; the records
+ * of its last {@link DeliveredRecords#KEPT} delivered messages with the write after the one that settled them. A
+ * resent id within the window is still answered with its first message id, and a delivered message's state is
+ * still reported: from the store, after a restart, and for what an older build kept in its state.
  */
 @ExtendWith(LogCapturingExtension.class)
-class RegistrySentIdsTest {
+class RegistryKeptAsideTest {
   private static final long NOW = 1_700_000_000_000L;
   private static final String REGISTRY = Registry.PERSISTENCE_ID.id();
   /** Sends per decided batch: a router's batches are of this order. */
@@ -82,6 +85,38 @@ class RegistrySentIdsTest {
   }
 
   @Test
+  void aDeliveredMessagesStateComesFromTheStoreAcrossARestartUntilItsSendersWindowPassesIt() {
+    ActorTestKit kit = start();
+    RegistryOnLevelDb.Registered registry = RegistryOnLevelDb.spawn(kit, 2_000, NOW);
+    registry.decide(registry.register("alice", alice), registry.register("bob", bob));
+    registry.decide(registry.send("alice", "first", "bob", "the first"));
+    registry.decide(new RouterCommand.Acknowledge("bob", 1, registry.probe("bob")));
+    assertEquals("DELIVERED", state(registry, "alice", "m1"), "settled: the state has the record until the next write");
+    registry.decide(); // the next write: the router's idle tick
+    EventLog store = EventLogs.get(kit.system().classicSystem()).forDirectory(dir);
+    assertNotNull(store.keptRecord(REGISTRY, "alice", 1), "the next write kept the record beside the journal");
+    assertEquals(1, store.keptRecordAt(REGISTRY, "alice", 0));
+    assertEquals("DELIVERED", state(registry, "alice", "m1"), "from the store");
+    assertEquals("UNKNOWN_MESSAGE", state(registry, "bob", "m1"), "another peer's message is unknown to bob, also in the store");
+    kit.shutdownTestKit();
+
+    ActorTestKit after = start();
+    RegistryOnLevelDb.Registered again = RegistryOnLevelDb.spawn(after, 2_000, NOW);
+    assertEquals("DELIVERED", state(again, "alice", "m1"), "after a restart");
+    sendFromAlice(again, 1, DeliveredRecords.KEPT - 1); // m2 … m10000: the window is full
+    EventLog reopened = EventLogs.get(after.system().classicSystem()).forDirectory(dir);
+    flushKeptRecords(again, reopened, DeliveredRecords.KEPT - 1);
+    assertEquals(1, reopened.keptRecordAt(REGISTRY, "alice", 0), "m1 is still the oldest kept");
+    assertEquals("DELIVERED", state(again, "alice", "m1"));
+
+    sendFromAlice(again, DeliveredRecords.KEPT, 1); // m10001 moves the window past m1
+    flushKeptRecords(again, reopened, DeliveredRecords.KEPT);
+    assertNull(reopened.keptRecord(REGISTRY, "alice", 1), "the record a window back is forgotten");
+    assertEquals("UNKNOWN_MESSAGE", state(again, "alice", "m1"));
+    assertEquals("DELIVERED", state(again, "alice", "m2"));
+  }
+
+  @Test
   void idsAnOlderBuildKeptInItsStateAreStillKnownAndNewOnesGoToTheStoreAfterThem() {
     RegistryOnLevelDb.journalAsBefore(dir, List.of(
         new RouterEvent.PeerRegistered("alice", Signatures.encode(alice.getPublic()), NOW),
@@ -109,6 +144,21 @@ class RegistrySentIdsTest {
       // bob takes them, so his inbox never reaches its quota
       registry.decide(new RouterCommand.Acknowledge("bob", Math.min(first + BATCH, from + count), registry.probe("bob")));
     }
+  }
+
+  /** Decides empty batches (the router's idle ticks) until the record at {@code position} of alice's is in the store. */
+  private static void flushKeptRecords(RegistryOnLevelDb.Registered registry, EventLog store, long position) {
+    for (int write = 0; write < 20 && store.keptRecordAt(REGISTRY, "alice", position) < 0; write++) {
+      registry.decide();
+    }
+    assertNotEquals(-1, store.keptRecordAt(REGISTRY, "alice", position), "alice's record at " + position + " was kept");
+  }
+
+  /** The state {@code peer} is told of {@code msgId}, or the error code it gets. */
+  private static String state(RegistryOnLevelDb.Registered registry, String peer, String msgId) {
+    RouterCommand.BatchDone done = registry.decide(new RouterCommand.Execute(peer, new ClientFrame.QueryStatus("s", msgId), registry.probe(peer)));
+    ServerFrame frame = ((ToSession.Reply) done.replies().get(0).message()).frame();
+    return frame instanceof ServerFrame.MessageStatus status ? status.state() : ((ServerFrame.Error) frame).code();
   }
 
   private static ServerFrame.Ok sentReply(RouterCommand.BatchDone done) {
