@@ -70,34 +70,39 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
     return store.highestSequenceNr(persistenceId);
   }
 
-  /** Read from this node's store, which applied every write the registry saw complete. */
+  /*
+   * What events keep beside the journal is read from this node's store directly, without asking the leader
+   * whether this node is still the primary (a round trip through its mailbox, behind the writes it is
+   * replicating, that the registry's one thread waited for on every send and every page: a third of the
+   * primary's capacity, docs/performance.md "Send ids and delivered records beside the journal"). Only the
+   * registry reads these, and it runs on the primary, recovered there through replay, which does ask. Its store
+   * has applied every write the registry saw complete, and the registry decides a batch only after the write
+   * before it completed, so what it reads is acknowledged content. If this node has lost the role meanwhile,
+   * what the registry decides from it is refused with its next write (replicas refuse an older epoch).
+   */
+
   @Override
   public byte[] body(String persistenceId, long number) {
-    ensurePrimary();
     return store.body(persistenceId, number);
   }
 
   @Override
   public SentId sentId(String persistenceId, String sender, String clientId) {
-    ensurePrimary();
     return store.sentId(persistenceId, sender, clientId);
   }
 
   @Override
   public String sentIdAt(String persistenceId, String sender, long position) {
-    ensurePrimary();
     return store.sentIdAt(persistenceId, sender, position);
   }
 
   @Override
   public byte[] keptRecord(String persistenceId, String sender, long number) {
-    ensurePrimary();
     return store.keptRecord(persistenceId, sender, number);
   }
 
   @Override
   public long keptRecordAt(String persistenceId, String sender, long position) {
-    ensurePrimary();
     return store.keptRecordAt(persistenceId, sender, position);
   }
 

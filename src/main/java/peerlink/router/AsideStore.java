@@ -4,9 +4,10 @@ import peerlink.checkpoint.SentId;
 
 /**
  * What the registry keeps beside the journal and reads back from there: the bodies of the messages waiting in
- * inboxes, the client ids of each sender's recent sends, and the records of its recently delivered messages. They are in the store beside the journal (the
- * node's own event log, which the journal writes them to with the events that accept them), or, with a journal
- * that keeps nothing aside (the in-memory one of the unit tests), in the events and so in the registry's state.
+ * inboxes, the client ids of each sender's recent sends, and the records of its recently delivered messages.
+ * They are in the store beside the journal (the node's own event log, which the journal writes them to with
+ * the events that accept or settle the messages), or, with a journal that keeps nothing aside (the in-memory
+ * one of the unit tests), in the events and so in the registry's state.
  */
 public interface AsideStore {
   /** Everything stays in the events and the registry's state; nothing is read from a store. */
@@ -20,26 +21,6 @@ public interface AsideStore {
     public String read(long number) {
       throw new IllegalStateException("message m" + number + " has no body in its inbox entry, and this registry keeps no bodies aside");
     }
-
-    @Override
-    public SentId sentId(String sender, String clientId) {
-      return null;
-    }
-
-    @Override
-    public String sentIdAt(String sender, long position) {
-      return null;
-    }
-
-    @Override
-    public MessageRecord keptRecord(String sender, long number) {
-      return null;
-    }
-
-    @Override
-    public long keptRecordAt(String sender, long position) {
-      return -1;
-    }
   };
 
   /** A body just written to the store with its message: one a session will likely ask for soon. */
@@ -48,7 +29,7 @@ public interface AsideStore {
   /** A body just dropped from the store with its settled message. */
   default void dropped(long number) {}
 
-  /** Whether new messages' bodies and client ids are stored beside the journal (and left out of the heap). */
+  /** Whether new messages' bodies, client ids and delivered records are stored beside the journal (and left out of the heap). */
   boolean keptAside();
 
   /**
@@ -58,15 +39,23 @@ public interface AsideStore {
    */
   String read(long number);
 
-  /** The client id {@code sender} gave a message, kept in the store and not forgotten yet; null when none. */
-  SentId sentId(String sender, String clientId);
+  /** The client id {@code sender} gave a message, kept in the store and not forgotten yet; null when none (and by default). */
+  default SentId sentId(String sender, String clientId) {
+    return null;
+  }
 
-  /** The kept client id at this position of {@code sender}'s sends; null when none is kept there. */
-  String sentIdAt(String sender, long position);
+  /** The kept client id at this position of {@code sender}'s sends; null when none is kept there (and by default). */
+  default String sentIdAt(String sender, long position) {
+    return null;
+  }
 
-  /** The record of {@code sender}'s delivered message {@code number}, kept in the store and not forgotten yet; null when none. */
-  MessageRecord keptRecord(String sender, long number);
+  /** The record of {@code sender}'s delivered message {@code number}, kept in the store and not forgotten yet; null when none (and by default). */
+  default MessageRecord keptRecord(String sender, long number) {
+    return null;
+  }
 
-  /** The number of the message whose record is kept at this position of {@code sender}'s kept records; -1 when none. */
-  long keptRecordAt(String sender, long position);
+  /** The number of the message whose record is kept at this position of {@code sender}'s kept records; -1 when none (and by default). */
+  default long keptRecordAt(String sender, long position) {
+    return -1;
+  }
 }

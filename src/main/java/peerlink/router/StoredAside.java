@@ -88,7 +88,7 @@ final class StoredAside implements AsideStore {
   @Override
   public MessageRecord keptRecord(String sender, long number) {
     byte[] record = log().keptRecord(persistenceId, sender, number);
-    return record == null ? null : KeptRecordCodec.decode(record);
+    return record == null ? null : KeptRecordCodec.decode(sender, record);
   }
 
   @Override
