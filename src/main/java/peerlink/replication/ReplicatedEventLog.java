@@ -73,8 +73,7 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
   /*
    * What events keep beside the journal is read from this node's store directly, without asking the leader
    * whether this node is still the primary (a round trip through its mailbox, behind the writes it is
-   * replicating, that the registry's one thread waited for on every send and every page: a third of the
-   * primary's capacity, docs/performance.md "Send ids and delivered records beside the journal"). Only the
+   * replicating, that the registry's one thread waited for on every send and every page). Only the
    * registry reads these, and it runs on the primary, recovered there through replay, which does ask. Its store
    * has applied every write the registry saw complete, and the registry decides a batch only after the write
    * before it completed, so what it reads is acknowledged content. If this node has lost the role meanwhile,
