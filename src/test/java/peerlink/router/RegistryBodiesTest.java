@@ -7,17 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ServerFrame;
 import peerlink.protocol.Signatures;
@@ -33,22 +30,11 @@ import peerlink.testing.Poll;
  * checkpoint, is read back when pushed (also after a restart), and leaves the store once its message settles.
  */
 @ExtendWith(LogCapturingExtension.class)
-class RegistryBodiesTest {
+class RegistryBodiesTest extends RegistryStoreTest {
   private static final long NOW = 1_700_000_000_000L;
   private static final String REGISTRY = Registry.PERSISTENCE_ID.id();
 
-  @TempDir
-  Path dir;
-
-  private final List<ActorTestKit> kits = new ArrayList<>();
-  private final KeyPair alice = Signatures.newKeyPair();
-  private final KeyPair bob = Signatures.newKeyPair();
   private final KeyPair carol = Signatures.newKeyPair();
-
-  @AfterEach
-  void shutdown() {
-    kits.forEach(ActorTestKit::shutdownTestKit);
-  }
 
   @Test
   void bodiesWaitInTheStoreAndReachTheRecipientAfterARestart() {
@@ -140,11 +126,6 @@ class RegistryBodiesTest {
 
   // ---- helpers ----
 
-  private ActorTestKit start() {
-    ActorTestKit kit = RegistryOnLevelDb.start(dir);
-    kits.add(kit);
-    return kit;
-  }
 
   private RegistryOnLevelDb.Registered spawn(ActorTestKit kit) {
     return RegistryOnLevelDb.spawn(kit, 40, NOW);

@@ -3,7 +3,6 @@ package peerlink.router;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,10 +14,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.Invitations;
 import peerlink.protocol.Limits;
@@ -36,21 +33,10 @@ import peerlink.testing.Poll;
  * and recovered from them (a resent id, the state of a delivered message).
  */
 @ExtendWith(LogCapturingExtension.class)
-class RegistryCheckpointTest {
+class RegistryCheckpointTest extends RegistryStoreTest {
   private static final long NOW = 1_700_000_000_000L;
   private static final String REGISTRY = Registry.PERSISTENCE_ID.id();
 
-  @TempDir
-  Path dir;
-
-  private final List<ActorTestKit> kits = new ArrayList<>();
-  private final KeyPair alice = Signatures.newKeyPair();
-  private final KeyPair bob = Signatures.newKeyPair();
-
-  @AfterEach
-  void shutdown() {
-    kits.forEach(ActorTestKit::shutdownTestKit);
-  }
 
   @Test
   void aRestartRecoversResentIdsAndDeliveredStatesAnOlderBuildKeptFromACheckpointInPieces() {
@@ -171,11 +157,6 @@ class RegistryCheckpointTest {
 
   // ---- helpers ----
 
-  private ActorTestKit start() {
-    ActorTestKit kit = RegistryOnLevelDb.start(dir);
-    kits.add(kit);
-    return kit;
-  }
 
   /** A registry that checkpoints every 40 events, with a probe as its router and one per peer session. */
   private Registered spawn(ActorTestKit kit) {

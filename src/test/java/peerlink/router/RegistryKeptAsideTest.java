@@ -7,16 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import peerlink.checkpoint.SentId;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.ServerFrame;
@@ -33,23 +29,12 @@ import peerlink.storage.EventLogs;
  * still reported: from the store, after a restart, and for what an older build kept in its state.
  */
 @ExtendWith(LogCapturingExtension.class)
-class RegistryKeptAsideTest {
+class RegistryKeptAsideTest extends RegistryStoreTest {
   private static final long NOW = 1_700_000_000_000L;
   private static final String REGISTRY = Registry.PERSISTENCE_ID.id();
   /** Sends per decided batch: a router's batches are of this order. */
   private static final int BATCH = 500;
 
-  @TempDir
-  Path dir;
-
-  private final List<ActorTestKit> kits = new ArrayList<>();
-  private final KeyPair alice = Signatures.newKeyPair();
-  private final KeyPair bob = Signatures.newKeyPair();
-
-  @AfterEach
-  void shutdown() {
-    kits.forEach(ActorTestKit::shutdownTestKit);
-  }
 
   @Test
   void aResentIdIsKnownFromTheStoreAcrossARestartUntilTheSendersWindowPassesIt() {
@@ -172,9 +157,4 @@ class RegistryKeptAsideTest {
     return found[0];
   }
 
-  private ActorTestKit start() {
-    ActorTestKit kit = RegistryOnLevelDb.start(dir);
-    kits.add(kit);
-    return kit;
-  }
 }

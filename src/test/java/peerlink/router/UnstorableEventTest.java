@@ -4,23 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import peerlink.protocol.ClientFrame;
 import peerlink.protocol.Limits;
 import peerlink.protocol.ServerFrame;
@@ -33,20 +29,9 @@ import peerlink.storage.FreeSpace;
  * refuses; the protocol edge refuses it too, so only a command built inside the node can carry it).
  */
 @ExtendWith(LogCapturingExtension.class)
-class UnstorableEventTest {
+class UnstorableEventTest extends RegistryStoreTest {
   private static final long NOW = 1_700_000_000_000L;
 
-  @TempDir
-  Path dir;
-
-  private final List<ActorTestKit> kits = new ArrayList<>();
-  private final KeyPair alice = Signatures.newKeyPair();
-  private final KeyPair bob = Signatures.newKeyPair();
-
-  @AfterEach
-  void shutdown() {
-    kits.forEach(ActorTestKit::shutdownTestKit);
-  }
 
   @Test
   void anUnstorableSendFailsAloneAndTheRestOfItsBatchIsSent() {
@@ -108,7 +93,8 @@ class UnstorableEventTest {
     kit.shutdownTestKit();
 
     // The same store on a disk below the minimum (no real disk has Long.MAX_VALUE bytes free).
-    Registered full = spawn(start(), FreeSpace.of(dir, Long.MAX_VALUE));
+    ActorTestKit fullKit = start();
+    Registered full = spawn(fullKit, FreeSpace.of(dir, Long.MAX_VALUE));
     KeyPair carol = Signatures.newKeyPair();
     RouterCommand.BatchDone done = full.decide(
         full.send("c2", "after"),
@@ -128,7 +114,7 @@ class UnstorableEventTest {
     full.router.expectNoMessage(Duration.ofMillis(200));
 
     // With space again, the refused send's id is free.
-    kits.get(kits.size() - 1).shutdownTestKit();
+    fullKit.shutdownTestKit();
     Registered again = spawn(start());
     RouterCommand.BatchDone resent = again.decide(again.send("c2", "after"));
     assertEquals(new ToSession.Reply(ServerFrame.Ok.sent("c2", "m2", "SENT", 1, false)), resent.replies().get(0).message());
@@ -136,11 +122,6 @@ class UnstorableEventTest {
 
   // ---- helpers ----
 
-  private ActorTestKit start() {
-    ActorTestKit kit = RegistryOnLevelDb.start(dir);
-    kits.add(kit);
-    return kit;
-  }
 
   private Registered spawn(ActorTestKit kit) {
     return spawn(kit, FreeSpace.UNCHECKED);
