@@ -40,7 +40,7 @@ final class Decisions {
   private final java.util.Set<String> invitationsInBatch = new java.util.HashSet<>();
   private final long now;
   private final EventCheck storable;
-  /** What the store keeps beside the journal: the bodies of the pages this batch answers with, and client ids of recent sends. */
+  /** What the store keeps beside the journal: the bodies of the pages this batch answers with, recent sends' client ids, delivered records. */
   private final AsideStore aside;
   private final List<RouterEvent> events = new ArrayList<>();
   private final List<RouterCommand.Delivery> replies = new ArrayList<>();
@@ -115,8 +115,8 @@ final class Decisions {
 
   static Decided decide(
       RouterState state, List<RouterCommand.Decidable> batch, Limits limits, Quotas quotas, MessageTtl ttl, RegistrationPolicy.Mode policy, long now,
-      EventCheck storable, AsideStore bodies) {
-    Decisions decisions = new Decisions(state, limits, quotas, ttl, policy, now, storable, bodies);
+      EventCheck storable, AsideStore aside) {
+    Decisions decisions = new Decisions(state, limits, quotas, ttl, policy, now, storable, aside);
     for (RouterCommand.Decidable command : batch) {
       decisions.decide(command);
     }
