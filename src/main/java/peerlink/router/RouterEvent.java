@@ -193,11 +193,12 @@ public sealed interface RouterEvent extends CborSerializable {
    * beside the journal, where their senders' {@code message_status} and resends find them: written after the
    * events that settled them, with the registry's next write, as {@link BodiesDropped}. Each says its position
    * among its sender's kept records, and what it forgets: the number of the record it moves out of the sender's
-   * window (the one at its position minus {@link DeliveredRecords#KEPT}), null when none. The journal keeps the
-   * event without the records and what they forget: a replay only counts them, and lets them leave the state.
+   * window (the one at its position minus {@link DeliveredRecords#KEPT}), null when none. The journal keeps each
+   * as its number and position only: a replay counts them for their senders (whose names the records waiting in
+   * the state have) and lets them leave the state.
    */
   record RecordsKept(List<Kept> kept) implements RouterEvent, KeptAside {
-    /** One record; {@code record} and {@code forgets} are null as journaled. */
+    /** One record; {@code sender}, {@code record} and {@code forgets} are null as journaled. */
     @JsonFormat(shape = JsonFormat.Shape.ARRAY)
     @JsonPropertyOrder({"number", "sender", "position", "record", "forgets"})
     public record Kept(long number, String sender, long position, MessageRecord record, Long forgets) {}
@@ -216,7 +217,7 @@ public sealed interface RouterEvent extends CborSerializable {
 
     @Override
     public Object journaled() {
-      return new RecordsKept(kept.stream().map(k -> new Kept(k.number(), k.sender(), k.position(), null, null)).toList());
+      return new RecordsKept(kept.stream().map(k -> new Kept(k.number(), null, k.position(), null, null)).toList());
     }
   }
 

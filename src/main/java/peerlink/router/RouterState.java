@@ -275,10 +275,12 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
       bodiesToDrop = bodiesToDrop.minusAll(e.numbers());
     } else if (event instanceof RouterEvent.RecordsKept e) {
       for (RouterEvent.RecordsKept.Kept kept : e.kept()) {
+        MessageRecord waiting = recordsToKeep.get(kept.number());
         recordsToKeep = recordsToKeep.minus(kept.number());
-        PeerRecord sender = peers.get(kept.sender());
+        String from = kept.sender() != null ? kept.sender() : waiting == null ? null : waiting.from();
+        PeerRecord sender = from == null ? null : peers.get(from);
         if (sender != null) {
-          peers = peers.plus(kept.sender(), sender.keptAside(kept.position()));
+          peers = peers.plus(from, sender.keptAside(kept.position()));
         }
       }
     } else if (event instanceof RouterEvent.PeerRegistered e) {

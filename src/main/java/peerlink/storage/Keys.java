@@ -2,6 +2,7 @@ package peerlink.storage;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
 
 /**
  * LevelDB key layout of the event log.
@@ -55,20 +56,20 @@ final class Keys {
    */
   static final byte BODY = 16;
   /**
-   * A kept client id (space, id, sender as a 4-byte length and UTF-8, the client id's UTF-8): the 8-byte number of
+   * A kept client id (space, id's CRC-32C, sender as a 4-byte length and UTF-8, the client id's UTF-8): the 8-byte number of
    * the message it got and its 8-byte position among the sender's sends. Written with the event that accepts
    * the message, deleted with the send that moves the sender's window past it; copied with the content.
    */
   static final byte SENT_ID = 17;
-  /** The client id at a position of a sender's sends (space, id, sender as above, 8-byte position), to forget it by. */
+  /** The client id at a position of a sender's sends (space, id's CRC-32C, sender as above, 8-byte position), to forget it by. */
   static final byte SENT_ORDER = 18;
   /**
-   * The record of a delivered message kept for its sender (space, id, sender as above, 8-byte message number),
+   * The record of a delivered message kept for its sender (space, id's CRC-32C, sender as above, 8-byte message number),
    * as the registry encoded it: written by the write after the one that settled the message, deleted with the
    * record that moves the sender's window past it; copied with the content.
    */
   static final byte KEPT_RECORD = 19;
-  /** The message number at a position of a sender's kept records (space, id, sender as above, 8-byte position). */
+  /** The message number at a position of a sender's kept records (space, id's CRC-32C, sender as above, 8-byte position). */
   static final byte KEPT_RECORD_ORDER = 20;
 
   private Keys() {
@@ -144,11 +145,18 @@ final class Keys {
     return withSequenceNr(bySender(KEPT_RECORD_ORDER, persistenceId, sender), position);
   }
 
-  /** The prefix of one sender's keys in a space: its length first, so no sender's keys are a prefix of another's. */
+  /**
+   * The prefix of one sender's keys in a space: the persistence id as its CRC-32C (4 bytes, where the id itself
+   * would be 21 for the registry's: these keys are written four per message and each byte crosses every
+   * replicated write and the cluster link's TLS; a store holds the keys of one or two ids), then the sender's
+   * length and UTF-8, so no sender's keys are a prefix of another's.
+   */
   private static byte[] bySender(byte space, String persistenceId, String sender) {
-    byte[] prefix = prefix(space, persistenceId);
+    CRC32C id = new CRC32C();
+    id.update(persistenceId.getBytes(StandardCharsets.UTF_8));
     byte[] name = sender.getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(prefix.length + Integer.BYTES + name.length).put(prefix).putInt(name.length).put(name).array();
+    return ByteBuffer.allocate(1 + Integer.BYTES + Integer.BYTES + name.length)
+        .put(space).putInt((int) id.getValue()).putInt(name.length).put(name).array();
   }
 
   static byte[] snapshotInfo(String persistenceId) {
