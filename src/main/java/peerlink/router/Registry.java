@@ -45,7 +45,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
   private final Clock clock;
   private final FreeSpace space;
   private final Serialization serialization;
-  private final AsideStore bodies;
+  private final AsideStore aside;
   // The last reason a recovery failed, so that a wait of many attempts is logged once.
   private String lastRecoveryFailure;
 
@@ -68,7 +68,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
     this.clock = clock;
     this.space = space;
     this.serialization = SerializationExtension.get(context.getSystem());
-    this.bodies = StoredAside.forJournalOf(context.getSystem(), PERSISTENCE_ID.id());
+    this.aside = StoredAside.forJournalOf(context.getSystem(), PERSISTENCE_ID.id());
   }
 
   /**
@@ -98,7 +98,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
       return Effect().persist(expiries).thenRun(after -> context.getSelf().tell(command));
     }
     Decisions.Decided decided = Decisions.decide(
-        state, command.batch(), settings.limits(), settings.quotas(), settings.ttl(), settings.registration().mode(), now, this::storable, bodies);
+        state, command.batch(), settings.limits(), settings.quotas(), settings.ttl(), settings.registration().mode(), now, this::storable, aside);
     List<RouterEvent> events = withSettledWork(state, decided.events());
     if (events.isEmpty()) {
       // Pushes of expiries written just before this batch, if any, go with its replies.
@@ -150,19 +150,19 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
       String sender = settled.getValue().from();
       long position = nextPosition.computeIfAbsent(sender, s -> state.peer(s).keptCount());
       nextPosition.put(sender, position + 1);
-      long forgotten = position >= DeliveredRecords.KEPT ? bodies.keptRecordAt(sender, position - DeliveredRecords.KEPT) : -1;
+      long forgotten = position >= DeliveredRecords.KEPT ? aside.keptRecordAt(sender, position - DeliveredRecords.KEPT) : -1;
       kept.add(new RouterEvent.RecordsKept.Kept(settled.getKey(), sender, position, settled.getValue(), forgotten < 0 ? null : forgotten));
     }
     return new RouterEvent.RecordsKept(kept);
   }
 
-  /** Tells the bodies' keeper what a completed write stored and dropped. */
+  /** Tells the aside store (its cache of recent bodies) what a completed write stored and dropped. */
   private void noteBodies(List<RouterEvent> written) {
     for (RouterEvent event : written) {
       if (event instanceof RouterEvent.MessageAccepted m && m.keepsBodyAside() && m.body() != null) {
-        bodies.written(MessageIds.numberOrThrow(m.msgId()), m.body());
+        aside.written(MessageIds.numberOrThrow(m.msgId()), m.body());
       } else if (event instanceof RouterEvent.BodiesDropped d) {
-        d.numbers().forEach(bodies::dropped);
+        d.numbers().forEach(aside::dropped);
       }
     }
   }
