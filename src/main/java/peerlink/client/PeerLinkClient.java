@@ -14,8 +14,11 @@ import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import peerlink.protocol.ClientFrame;
+import peerlink.protocol.ErrorCode;
+import peerlink.protocol.Limits;
 import peerlink.protocol.PageLimits;
 import peerlink.protocol.ServerFrame;
+import peerlink.protocol.Text;
 
 /**
  * A PeerLink peer: connects to the router nodes of its options (reconnecting and resuming on its own) and
@@ -123,8 +126,26 @@ public final class PeerLinkClient {
    * Whole seconds, at least one; a router refuses more than its maximum with {@code TTL_OUT_OF_RANGE}.
    */
   public CompletionStage<ServerFrame.Ok> send(String id, String to, String text, java.time.Duration ttl) {
+    String badId = badSendId(id);
+    if (badId != null) {
+      // The router refuses such an id with BAD_FRAME and cannot echo it, so the answer would match no request
+      // and this one would wait for its whole deadline: say so now.
+      return CompletableFuture.failedFuture(new PeerLinkException(ErrorCode.BAD_FRAME, badId));
+    }
     Integer seconds = ttl == null ? null : (int) Math.min(Integer.MAX_VALUE, Math.max(1, ttl.toSeconds()));
     return request(new ClientFrame.Send(id, to, text, receipts ? null : Boolean.FALSE, seconds), ServerFrame.Ok.class);
+  }
+
+  /** Why the router would refuse {@code id} as a send id, or null when it takes it. */
+  private static String badSendId(String id) {
+    if (id == null || id.isEmpty()) {
+      return "A send id must not be empty.";
+    }
+    if (id.length() > Limits.MAX_REQUEST_ID_LENGTH) {
+      return "The send id is " + id.length() + " characters long; the router takes at most " + Limits.MAX_REQUEST_ID_LENGTH + ".";
+    }
+    int surrogate = Text.firstLoneSurrogate(id);
+    return surrogate < 0 ? null : "The send id is not valid Unicode: a lone surrogate at position " + (surrogate + 1) + ".";
   }
 
   /** Creates a public group (anyone may find and join it); this peer is its owner and first member. */

@@ -14,7 +14,7 @@ public final class Text {
    * when the text is valid UTF-16. JSON's {@code \ud800} escape produces such a char; it has no UTF-8 form,
    * so it could be neither stored (CBOR) nor sent on (a WebSocket text frame).
    */
-  static int firstLoneSurrogate(String text) {
+  public static int firstLoneSurrogate(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isHighSurrogate(c)) {

@@ -69,6 +69,17 @@ class PeerLinkClientTest {
   }
 
   @Test
+  void aSendIdTheRouterWouldRefuseFailsAtOnceWithBadFrameInsteadOfWaitingForItsDeadline() throws Exception {
+    PeerLinkClient alice = registered("alice");
+    PeerLinkException tooLong = failure(alice.send("x".repeat(65), "alice", "hi"));
+    assertEquals(ErrorCode.BAD_FRAME, tooLong.code());
+    assertEquals("The send id is 65 characters long; the router takes at most 64.", tooLong.getMessage());
+    PeerLinkException notUnicode = failure(alice.send("bad\ud800", "alice", "hi"));
+    assertEquals(ErrorCode.BAD_FRAME, notUnicode.code());
+    assertEquals("SENT", PeerLinkClient.await(alice.send("x".repeat(64), "alice", "hi")).state(), "64 characters are fine");
+  }
+
+  @Test
   void messagesSentWithoutReceiptsBringTheSenderNoDeliveredPushes() throws Exception {
     registered("bob"); // acknowledges what it gets, as every client does
     List<String> receipts = new CopyOnWriteArrayList<>();
