@@ -2,11 +2,11 @@ package peerlink.session;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -48,8 +48,8 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   private Integer version;
   private final ActorRef<ToSession> routerReplies;
   private final String nonce = Signatures.newNonce();
-  /** Requests sent to the router and not answered yet, to resend if the router fails over. */
-  private final Map<String, RouterCommand> pending = new LinkedHashMap<>();
+  /** Requests to the router not answered yet: sent within the node's budget, resent if the router fails over. */
+  private final RouterRequests pending;
   private final PushWindow pushes;
   /** Pushes sent without being written, as this connection's version does not know them. */
   private final UnseenPushes unseen = new UnseenPushes();
@@ -122,6 +122,8 @@ public final class Session extends AbstractBehavior<SessionMessage> {
     this.codec = new FrameCodec(settings.limits());
     this.pushes = new PushWindow(settings.pushWindow());
     this.routerReplies = context.messageAdapter(ToSession.class, SessionMessage.FromRouter::new);
+    ActorRef<SessionMessage> self = context.getSelf();
+    this.pending = new RouterRequests(settings.requestBudget(), () -> self.tell(new SessionMessage.PermitFree()));
     write(new ServerFrame.Welcome(Protocol.VERSIONS, nonce, settings.serverName()));
   }
 
@@ -137,7 +139,9 @@ public final class Session extends AbstractBehavior<SessionMessage> {
         .onMessage(SessionMessage.RouterRestarted.class, this::routerRestarted)
         .onMessage(SessionMessage.Flush.class, f -> flush())
         .onMessage(SessionMessage.ErrorsForgiven.class, f -> errorsForgiven())
+        .onMessage(SessionMessage.PermitFree.class, free -> permitFree())
         .onMessage(SessionMessage.ClientGone.class, gone -> Behaviors.stopped())
+        .onSignal(PostStop.class, stop -> stopped())
         .build();
   }
 
@@ -285,7 +289,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   /** Writes why (an error without id), then closes the connection once it is flushed; nothing more is read. */
   private void close(ProtocolException why) {
     closing = true;
-    pending.keySet().forEach(timers::cancel);
+    pending.ids().forEach(timers::cancel);
     pending.clear();
     write(ServerFrame.Error.of(null, why));
     flush();
@@ -334,15 +338,24 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private void ask(String id, RouterCommand command) {
-    pending.put(id, command);
     if (!inputHeld && pending.size() >= settings.maxRequestsInFlight()) {
       inputHeld = true;
       updateHold();
     }
     timers.startSingleTimer(id, new SessionMessage.RequestTimedOut(id), settings.requestTimeout());
-    if (!holding) {
-      target().tell(command);
-    }
+    pending.add(id, command, !holding, target()::tell);
+  }
+
+  /** A request of another session was answered: send what waits here for a permit, unless the router is changing. */
+  private Behavior<SessionMessage> permitFree() {
+    pending.woken(!holding, target()::tell);
+    return this;
+  }
+
+  /** Whatever is still in flight gives its permits back to the node. */
+  private Behavior<SessionMessage> stopped() {
+    pending.clear();
+    return this;
   }
 
   private Behavior<SessionMessage> fromRouter(SessionMessage.FromRouter message) {
@@ -422,7 +435,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
 
   /** Marks request {@code id} answered; false when it was not pending (it timed out, and the client will retry). */
   private boolean answered(String id) {
-    if (pending.remove(id) == null) {
+    if (!pending.remove(id)) {
       return false;
     }
     fewerInFlight();
@@ -481,7 +494,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private void attached(ToSession.Attached attached) {
-    if (pending.remove(attached.reply().id()) == null) {
+    if (!pending.remove(attached.reply().id())) {
       return;
     }
     fewerInFlight();
@@ -532,7 +545,7 @@ public final class Session extends AbstractBehavior<SessionMessage> {
         target().tell(new RouterCommand.Acknowledge(peer, pushes.ackedUpTo(), routerReplies));
       }
     }
-    pending.values().forEach(target()::tell);
+    pending.resend(target()::tell);
     return this;
   }
 
@@ -554,13 +567,13 @@ public final class Session extends AbstractBehavior<SessionMessage> {
   }
 
   private Behavior<SessionMessage> timedOut(SessionMessage.RequestTimedOut timeout) {
-    if (holding && pending.containsKey(timeout.id())) {
+    if (holding && pending.contains(timeout.id())) {
       // The router is known to be failing over: the request will be resent in order to its successor.
       // Timing it out now would let the client's retry land behind newer requests.
       timers.startSingleTimer(timeout.id(), timeout, settings.requestTimeout());
       return this;
     }
-    if (pending.remove(timeout.id()) != null) {
+    if (pending.remove(timeout.id())) {
       fewerInFlight();
       if (timeout.id().equals(authenticating)) {
         authenticating = null;

@@ -33,6 +33,9 @@ public sealed interface SessionMessage {
   /** The page of pushes (or the resume) this session asked for did not come in time. */
   record PageOverdue() implements SessionMessage {}
 
+  /** A permit of the node's request budget was given back while requests waited here for one. */
+  record PermitFree() implements SessionMessage {}
+
   /** The router did not answer request {@code id} in time. */
   record RequestTimedOut(String id) implements SessionMessage {}
 }

@@ -16,6 +16,8 @@ import peerlink.protocol.PageLimits;
  * @param logins the node's count of failed logins per ID, and the limits per connection (shared by all sessions)
  * @param registrations the node's count of registrations per source address (shared by all sessions)
  * @param registration who may register (the session checks an invitation token's MAC with its secret)
+ * @param requestBudget requests all sessions of the node have sent to the router and not seen answered
+ *     (shared by all sessions; see {@link NodeRequestBudget})
  */
 public record SessionSettings(
     Limits limits,
@@ -27,7 +29,19 @@ public record SessionSettings(
     LoginThrottle logins,
     RegistrationThrottle registrations,
     peerlink.router.RegistrationPolicy registration,
-    ErrorPace.Limits errors) {
+    ErrorPace.Limits errors,
+    NodeRequestBudget requestBudget) {
+
+  /** What a node's sessions may have in flight when the config does not say (tests of other things). */
+  static final int DEFAULT_REQUEST_BUDGET = 4000;
+
+  /** Settings with the default request budget of a node. */
+  public SessionSettings(
+      Limits limits, int pushWindow, Duration requestTimeout, String serverName, int maxRequestsInFlight, int maxFramesBeforeLogin, LoginThrottle logins,
+      RegistrationThrottle registrations, peerlink.router.RegistrationPolicy registration, ErrorPace.Limits errors) {
+    this(limits, pushWindow, requestTimeout, serverName, maxRequestsInFlight, maxFramesBeforeLogin, logins, registrations, registration, errors,
+        new NodeRequestBudget(DEFAULT_REQUEST_BUDGET));
+  }
 
   /** Settings without a pace on errors (tests of other things, which provoke errors on purpose). */
   public SessionSettings(
@@ -60,6 +74,9 @@ public record SessionSettings(
   /** Pekko's largest message between nodes on the ordinary channel, which carries everything from the router to sessions. */
   static final String FRAME_KEY = "pekko.remote.artery.advanced.maximum-frame-size";
 
+  /** Pekko's queue of messages to another node, beyond which it drops them (see {@link NodeRequestBudget}). */
+  static final String QUEUE_KEY = "pekko.remote.artery.advanced.outbound-message-queue-size";
+
   /**
    * @throws IllegalArgumentException when the remote transport's frame cannot carry a page of pushes or one
    *     maximal message: such a message would be dropped on its way between nodes, again at every retry
@@ -79,6 +96,16 @@ public record SessionSettings(
     if (inFlight < 2) {
       throw new IllegalArgumentException("peerlink.session.max-requests-in-flight must be 2 or more, not " + inFlight);
     }
+    int perNode = config.getInt("peerlink.session.max-requests-in-flight-per-node");
+    if (perNode < 1) {
+      throw new IllegalArgumentException("peerlink.session.max-requests-in-flight-per-node must be 1 or more, not " + perNode);
+    }
+    if (config.hasPath(QUEUE_KEY) && perNode > config.getInt(QUEUE_KEY) / 2) {
+      throw new IllegalArgumentException(
+          "peerlink.session.max-requests-in-flight-per-node is " + perNode + ", but " + QUEUE_KEY + " is " + config.getInt(QUEUE_KEY)
+              + ": the requests and what else goes between the nodes would not fit, and Pekko drops what does not. "
+              + "Keep the queue at least twice the requests in flight");
+    }
     int beforeLogin = config.getInt("peerlink.session.max-frames-before-login");
     if (beforeLogin < 1) {
       throw new IllegalArgumentException("peerlink.session.max-frames-before-login must be 1 or more, not " + beforeLogin);
@@ -93,6 +120,7 @@ public record SessionSettings(
         new LoginThrottle(LoginThrottle.Limits.from(config)),
         new RegistrationThrottle(RegistrationThrottle.Limits.from(config)),
         peerlink.router.RegistrationPolicy.from(config),
-        ErrorPace.Limits.from(config));
+        ErrorPace.Limits.from(config),
+        new NodeRequestBudget(perNode));
   }
 }

@@ -30,6 +30,7 @@ class SettingsAtStartTest {
     System.clearProperty("peerlink.gateway.stalled-timeout");
     System.clearProperty("peerlink.limits.max-message-size");
     System.clearProperty("peerlink.ops.host");
+    System.clearProperty("peerlink.session.max-requests-in-flight-per-node");
     System.clearProperty("config.file");
     ConfigFactory.invalidateCaches();
   }
@@ -70,6 +71,17 @@ class SettingsAtStartTest {
     assertEquals(2, run.exitCode());
     assertEquals("peerlink server: invalid setting: peerlink.gateway.io-threads must be 0 (one per core) or more, not -1\n", run.stderr());
     assertFalse(Files.exists(dir.resolve("data")), "nothing was started, not even the data directory's lock");
+  }
+
+  @Test
+  void aRequestBudgetTheClustersSendQueueCannotHoldStopsTheServerAndNamesBothSettings() {
+    // Pekko drops what does not fit its send queue to a node: the requests would be lost between nodes.
+    CliRun run = peerlink("peerlink.session.max-requests-in-flight-per-node", "10000", "server", "--check-config");
+
+    assertEquals(2, run.exitCode());
+    assertEquals("peerlink server: invalid setting: peerlink.session.max-requests-in-flight-per-node is 10000, but "
+        + "pekko.remote.artery.advanced.outbound-message-queue-size is 16384: the requests and what else goes between the nodes "
+        + "would not fit, and Pekko drops what does not. Keep the queue at least twice the requests in flight\n", run.stderr());
   }
 
   @Test
