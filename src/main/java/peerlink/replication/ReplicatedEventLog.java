@@ -96,6 +96,11 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
   }
 
   @Override
+  public java.util.List<String> sentIdsStartingWith(String persistenceId, String sender, String prefix, int limit) {
+    return store.sentIdsStartingWith(persistenceId, sender, prefix, limit);
+  }
+
+  @Override
   public byte[] keptRecord(String persistenceId, String sender, long number) {
     return store.keptRecord(persistenceId, sender, number);
   }

@@ -44,6 +44,14 @@ public interface AsideStore {
     return null;
   }
 
+  /**
+   * The client ids {@code sender} gave messages that start with {@code prefix}, kept in the store and not
+   * forgotten yet: at most {@code limit}, and one more when there are more (none by default).
+   */
+  default java.util.List<String> sentIdsStartingWith(String sender, String prefix, int limit) {
+    return java.util.List.of();
+  }
+
   /** The kept client id at this position of {@code sender}'s sends; null when none is kept there (and by default). */
   default String sentIdAt(String sender, long position) {
     return null;

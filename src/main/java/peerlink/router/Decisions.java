@@ -47,6 +47,12 @@ final class Decisions {
   private final Map<String, ServerFrame.Ok> sentInBatch = new HashMap<>();
   /** Per sender, the messages this batch accepted from it so far: its next send's position is its count plus these. */
   private final Map<String, Long> sendsInBatch = new HashMap<>();
+  /** Senders' {@link SendRun}s after this batch's accepted sends (a null value: the batch cleared it). */
+  private final Map<String, SendRun> runsInBatch = new HashMap<>();
+  /** Per sender, per client id prefix (its hash), the highest number this batch accepted with it. */
+  private final Map<String, Map<Long, Long>> highestInBatch = new HashMap<>();
+  /** Most stored ids of one prefix read to begin a run; with more, the sender's sends are looked up one by one. */
+  static final int RUN_SCAN_LIMIT = 64;
   /** Peers registered earlier in this batch (not yet in the state), with their keys. */
   private final Map<String, String> registeredInBatch = new HashMap<>();
   private long acceptedInBatch;
@@ -318,7 +324,8 @@ final class Decisions {
   private ServerFrame send(String from, ClientFrame.Send s) {
     PeerRecord sender = state.peer(from);
     long sentBefore = sender.sentCount() + sendsInBatch.getOrDefault(from, 0L);
-    String known = knownSend(sender, from, s.id(), sentBefore);
+    SendRun.Parsed parsedId = aside.keptAside() ? SendRun.parse(s.id()) : null;
+    String known = knownSend(sender, from, s.id(), sentBefore, parsedId);
     if (known != null) {
       MessageRecord record = sentMessage(from, known);
       // A record is forgotten only long after its message was delivered to everyone.
@@ -373,12 +380,13 @@ final class Decisions {
     // The client id goes beside the journal, at the sender's next position; the one a window back leaves with it.
     Long position = aside.keptAside() ? sentBefore : null;
     String forgets = position != null && position >= SentIds.KEPT ? aside.sentIdAt(from, position - SentIds.KEPT) : null;
+    SendRun runAfter = position != null ? runAfter(from, sender, parsedId) : null;
     String msgId = MessageIds.of(state.messageCount() + acceptedInBatch + 1);
     emit(
         new RouterEvent.MessageAccepted(
             msgId, s.id(), from, s.to(), group, List.copyOf(accepting), s.body(), now, s.wantsReceipts() ? null : Boolean.FALSE,
             rejected.isEmpty() ? null : List.copyOf(rejected), blocked.isEmpty() ? null : List.copyOf(blocked), expiresAt,
-            aside.keptAside() ? (int) bodyBytes : null, position, forgets));
+            aside.keptAside() ? (int) bodyBytes : null, position, forgets, runAfter));
     acceptedInBatch++; // after emit: a message that cannot be stored takes no message id, nor room in an inbox
     sendsInBatch.merge(from, 1L, Long::sum);
     for (String recipient : accepting) {
@@ -397,13 +405,57 @@ final class Decisions {
    * deletes an id once the window has passed it, in the same write as the send that moved it; the position
    * check only covers the sends of this batch, not written yet.
    */
-  private String knownSend(PeerRecord sender, String from, String clientId, long sentBefore) {
+  private String knownSend(PeerRecord sender, String from, String clientId, long sentBefore, SendRun.Parsed parsedId) {
     String kept = sender.msgIdFor(clientId);
     if (kept != null || !aside.keptAside()) {
       return kept;
     }
+    SendRun run = runOf(from, sender);
+    if (run != null && run.provesNew(parsedId)) {
+      return null; // above the highest number of its prefix: never sent, no need to ask the store
+    }
     SentId stored = aside.sentId(from, clientId);
     return stored != null && stored.position() >= sentBefore - SentIds.KEPT ? MessageIds.of(stored.number()) : null;
+  }
+
+  private SendRun runOf(String from, PeerRecord sender) {
+    return runsInBatch.containsKey(from) ? runsInBatch.get(from) : sender.run();
+  }
+
+  /**
+   * The sender's run once this send is accepted: the same when its id is of another form (the run's claim
+   * still holds), raised when it has the run's prefix, else a new run for its prefix when every stored id
+   * with that prefix can be read (see {@link SendRun}), or none.
+   */
+  private SendRun runAfter(String from, PeerRecord sender, SendRun.Parsed id) {
+    SendRun run = runOf(from, sender);
+    SendRun next = id == null ? run : run != null && run.prefix() == id.prefix() ? run.after(id) : newRun(from, sender, id);
+    runsInBatch.put(from, next);
+    if (id != null) {
+      highestInBatch.computeIfAbsent(from, f -> new HashMap<>()).merge(id.prefix(), id.number(), Math::max);
+    }
+    return next;
+  }
+
+  /**
+   * A run for the prefix of {@code id}: above every number sent with that prefix that the store keeps (it has
+   * every earlier batch) or this batch accepted; null when the state still keeps ids of the sender's or the
+   * store holds more than {@link #RUN_SCAN_LIMIT} with the prefix (then its sends are looked up, as before).
+   */
+  private SendRun newRun(String from, PeerRecord sender, SendRun.Parsed id) {
+    if (sender.keepsSentIds()) {
+      return null;
+    }
+    List<String> stored = aside.sentIdsStartingWith(from, id.prefixText() + "-", RUN_SCAN_LIMIT);
+    if (stored.size() > RUN_SCAN_LIMIT) {
+      return null;
+    }
+    long highest = id.number();
+    for (String other : stored) {
+      highest = Math.max(highest, SendRun.numberWithPrefix(other, id.prefixText()));
+    }
+    Long inBatch = highestInBatch.getOrDefault(from, Map.of()).get(id.prefix());
+    return new SendRun(id.prefix(), inBatch == null ? highest : Math.max(highest, inBatch));
   }
 
   /**

@@ -2,6 +2,7 @@ package peerlink.router;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -60,12 +61,14 @@ public final class PeerRecord {
    * whose records that checkpoint holds among the registry's messages; {@link #withDeliveredFrom} moves them here.
    */
   @JsonIgnore private final Collection<String> deliveredIdsToLoad;
+  /** The run of this peer's client ids that proves a send new without the store (see {@link SendRun}); null when none. */
+  @JsonIgnore private final SendRun run;
   /** Messages in {@link #inbox} and the UTF-8 bytes of their bodies, for the inbox quota; derived, never stored. */
   @JsonIgnore private final int inboxMessages;
   @JsonIgnore private final long inboxBytes;
 
   PeerRecord(String publicKey) {
-    this(publicKey, 0, NO_PUSHES, SentIds.empty(), 0, DeliveredRecords.empty(), 0, 0, 0);
+    this(publicKey, 0, NO_PUSHES, SentIds.empty(), 0, DeliveredRecords.empty(), 0, 0, 0, null);
   }
 
   /**
@@ -84,8 +87,10 @@ public final class PeerRecord {
       @JsonProperty("sentIds") Map<String, String> sentIds,
       @JsonProperty("delivered") Collection<String> delivered,
       @JsonProperty("sentCount") Long sentCount,
-      @JsonProperty("keptCount") Long keptCount) {
+      @JsonProperty("keptCount") Long keptCount,
+      @JsonProperty("run") SendRun run) {
     this.publicKey = publicKey;
+    this.run = run;
     this.lastSeq = lastSeq;
     this.inbox = bySeq(inbox, queued);
     int messages = 0;
@@ -117,8 +122,10 @@ public final class PeerRecord {
       DeliveredRecords delivered,
       long keptCount,
       int inboxMessages,
-      long inboxBytes) {
+      long inboxBytes,
+      SendRun run) {
     this.publicKey = publicKey;
+    this.run = run;
     this.lastSeq = lastSeq;
     this.inbox = inbox;
     this.sentIds = sentIds;
@@ -149,7 +156,7 @@ public final class PeerRecord {
         loaded = loaded.plusLoaded(msgId, record, names);
       }
     }
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentCount, loaded, Math.max(keptCount, loaded.end()), inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentCount, loaded, Math.max(keptCount, loaded.end()), inboxMessages, inboxBytes, run);
   }
 
   /** Whether this record was read from a checkpoint in pieces and still waits for them ({@link #withPieces}). */
@@ -164,7 +171,7 @@ public final class PeerRecord {
     }
     SentIds sent = sentToLoad == null ? sentIds : SentIds.restore(sentToLoad, pieceById);
     DeliveredRecords kept = deliveredToLoad == null ? delivered : DeliveredRecords.restore(deliveredToLoad, pieceById, names);
-    return new PeerRecord(publicKey, lastSeq, inbox, sent, sentCount >= 0 ? sentCount : sent.end(), kept, keptCount >= 0 ? keptCount : kept.end(), inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, sent, sentCount >= 0 ? sentCount : sent.end(), kept, keptCount >= 0 ? keptCount : kept.end(), inboxMessages, inboxBytes, run);
   }
 
   /** The full blocks of this peer's kept logs, each a piece of a checkpoint; ids only, in a record still awaiting them. */
@@ -272,7 +279,7 @@ public final class PeerRecord {
    */
   PeerRecord keptAside(long position) {
     DeliveredRecords kept = delivered.size() > 0 && position + 1 >= delivered.end() + DeliveredRecords.KEPT ? DeliveredRecords.empty() : delivered;
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentCount, kept, position + 1, inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentCount, kept, position + 1, inboxMessages, inboxBytes, run);
   }
 
   /** How many messages this peer has sent: the position its next send gets. */
@@ -285,25 +292,37 @@ public final class PeerRecord {
    * Counts a send whose client id the store keeps, at {@code position} (the count so far, as the event says).
    * Ids the state kept from before are forgotten once the window has moved past the newest of them.
    */
-  PeerRecord sentAside(long position) {
+  PeerRecord sentAside(long position, SendRun runAfter) {
     SentIds kept = sentIds.size() > 0 && position + 1 >= sentIds.end() + SentIds.KEPT ? SentIds.empty() : sentIds;
-    return new PeerRecord(publicKey, lastSeq, inbox, kept, position + 1, delivered, keptCount, inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, kept, position + 1, delivered, keptCount, inboxMessages, inboxBytes, runAfter);
+  }
+
+  /** The run that proves this peer's sends new without the store (see {@link SendRun}); null when none. */
+  @JsonProperty("run")
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  SendRun run() {
+    return run;
+  }
+
+  /** Whether the state still keeps client ids of this peer's (from before ids went aside). */
+  boolean keepsSentIds() {
+    return sentIds.size() > 0;
   }
 
   /** Remembers a client id that was not seen before (the router answers a seen one from {@link #msgIdFor}). */
   PeerRecord rememberSent(String clientId, String msgId) {
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds.plus(clientId, msgId), sentCount + 1, delivered, keptCount, inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds.plus(clientId, msgId), sentCount + 1, delivered, keptCount, inboxMessages, inboxBytes, run);
   }
 
   /** Keeps the record of a message of this peer's that every recipient now has; the oldest kept one may go. */
   PeerRecord rememberDelivered(String msgId, MessageRecord record) {
-    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentCount, delivered.plus(msgId, record), keptCount + 1, inboxMessages, inboxBytes);
+    return new PeerRecord(publicKey, lastSeq, inbox, sentIds, sentCount, delivered.plus(msgId, record), keptCount + 1, inboxMessages, inboxBytes, run);
   }
 
   PeerRecord push(InboxItem item) {
     boolean message = item instanceof QueuedMessage;
     long bytes = item instanceof QueuedMessage m ? m.bodyBytes() : 0;
-    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, sentCount, delivered, keptCount, inboxMessages + (message ? 1 : 0), inboxBytes + bytes);
+    return new PeerRecord(publicKey, item.seq(), inbox.plus(item.seq(), item), sentIds, sentCount, delivered, keptCount, inboxMessages + (message ? 1 : 0), inboxBytes + bytes, run);
   }
 
   /** The items up to and including {@code upTo}, oldest first: what an acknowledgement removes. */
@@ -322,7 +341,7 @@ public final class PeerRecord {
       }
     }
     TreePMap<Long, InboxItem> rest = inbox.tailMap(upTo, false);
-    return new PeerRecord(publicKey, lastSeq, rest.isEmpty() ? NO_PUSHES : rest, sentIds, sentCount, delivered, keptCount, messages, bytes);
+    return new PeerRecord(publicKey, lastSeq, rest.isEmpty() ? NO_PUSHES : rest, sentIds, sentCount, delivered, keptCount, messages, bytes, run);
   }
 
   /**
@@ -344,7 +363,7 @@ public final class PeerRecord {
     if (!(inbox.get(seq) instanceof QueuedMessage m)) {
       return this;
     }
-    return new PeerRecord(publicKey, lastSeq, inbox.minus(seq), sentIds, sentCount, delivered, keptCount, inboxMessages - 1, inboxBytes - m.bodyBytes());
+    return new PeerRecord(publicKey, lastSeq, inbox.minus(seq), sentIds, sentCount, delivered, keptCount, inboxMessages - 1, inboxBytes - m.bodyBytes(), run);
   }
 
   /** Messages waiting in this peer's inbox (delivered notices not counted): what the inbox quota bounds. */

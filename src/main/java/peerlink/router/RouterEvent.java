@@ -83,7 +83,7 @@ public sealed interface RouterEvent extends CborSerializable {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record MessageAccepted(
       String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts,
-      List<String> rejected, List<String> blocked, Long expiresAt, Integer asideBytes, Long sentPosition, String forgets)
+      List<String> rejected, List<String> blocked, Long expiresAt, Integer asideBytes, Long sentPosition, String forgets, SendRun run)
       implements RouterEvent, KeptAside {
 
     /**
@@ -98,8 +98,17 @@ public sealed interface RouterEvent extends CborSerializable {
      * with a journal that keeps nothing aside. {@code forgets} is the kept client id this send moves out of the
      * window (the one at {@code sentPosition} minus {@link SentIds#KEPT}), which the store deletes with it; null
      * when none. The journal keeps the event without it: a replay only counts the send.
+     *
+     * <p>{@code run} is the sender's {@link SendRun} after this send (null: none), as the registry decided it.
      */
     public MessageAccepted {}
+
+    /** A message without a send run (every event journaled before runs). */
+    public MessageAccepted(
+        String msgId, String clientId, String from, String to, String group, List<String> recipients, String body, long at, Boolean receipts,
+        List<String> rejected, List<String> blocked, Long expiresAt, Integer asideBytes, Long sentPosition, String forgets) {
+      this(msgId, clientId, from, to, group, recipients, body, at, receipts, rejected, blocked, expiresAt, asideBytes, sentPosition, forgets, null);
+    }
 
     /** A message whose client id, if kept aside, forgets none (or whose client id the state keeps). */
     public MessageAccepted(
@@ -166,7 +175,7 @@ public sealed interface RouterEvent extends CborSerializable {
     public Object journaled() {
       return keepsBodyAside() || forgets != null
           ? new MessageAccepted(msgId, clientId, from, to, group, recipients, keepsBodyAside() ? null : body, at, receipts, rejected, blocked, expiresAt,
-              asideBytes, sentPosition, null)
+              asideBytes, sentPosition, null, run)
           : this;
     }
   }

@@ -386,7 +386,7 @@ public final class RouterState implements CborSerializable, PiecedSnapshot {
     }
     PeerRecord sender = peers.get(e.from());
     // The client id is in the store when the event says where; else the state keeps it.
-    peers = peers.plus(e.from(), e.keepsSentIdAside() ? sender.sentAside(e.sentPosition()) : sender.rememberSent(e.clientId(), e.msgId()));
+    peers = peers.plus(e.from(), e.keepsSentIdAside() ? sender.sentAside(e.sentPosition(), e.run()) : sender.rememberSent(e.clientId(), e.msgId()));
     boolean aside = e.keepsBodyAside();
     bodiesAside |= aside;
     recordsAside |= e.keepsSentIdAside();

@@ -81,6 +81,11 @@ final class StoredAside implements AsideStore {
   }
 
   @Override
+  public java.util.List<String> sentIdsStartingWith(String sender, String prefix, int limit) {
+    return log().sentIdsStartingWith(persistenceId, sender, prefix, limit);
+  }
+
+  @Override
   public String sentIdAt(String sender, long position) {
     return log().sentIdAt(persistenceId, sender, position);
   }

@@ -57,6 +57,12 @@ public interface EventLog extends AutoCloseable {
   /** The kept client id at this position of {@code sender}'s sends; null when none is kept there. */
   String sentIdAt(String persistenceId, String sender, long position);
 
+  /**
+   * The client ids {@code sender} gave messages that start with {@code prefix}, as {@link #sentId} finds them, in
+   * bytewise order of their UTF-8; at most {@code limit}, and one more when there are more.
+   */
+  List<String> sentIdsStartingWith(String persistenceId, String sender, String prefix, int limit);
+
   /** The record of {@code sender}'s delivered message {@code number} as an appended entry kept it and no later one forgot it; null when none. */
   byte[] keptRecord(String persistenceId, String sender, long number);
 

@@ -282,6 +282,27 @@ public final class LevelDbEventLog implements EventLog {
   }
 
   @Override
+  public List<String> sentIdsStartingWith(String persistenceId, String sender, String prefix, int limit) {
+    byte[] start = Keys.sentId(persistenceId, sender, prefix);
+    byte[] bySender = Keys.sentId(persistenceId, sender, "");
+    List<String> ids = new ArrayList<>();
+    return guarded(() -> {
+      try (DBIterator it = db.iterator(CHECKED)) {
+        for (it.seek(start); it.hasNext() && ids.size() <= limit; ) {
+          byte[] key = it.next().getKey();
+          if (key.length < start.length || !Arrays.equals(key, 0, start.length, start, 0, start.length)) {
+            break;
+          }
+          ids.add(new String(key, bySender.length, key.length - bySender.length, StandardCharsets.UTF_8));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading the event log in " + directory, e);
+      }
+      return ids;
+    });
+  }
+
+  @Override
   public byte[] body(String persistenceId, long number) {
     return guarded(() -> db.get(Keys.body(persistenceId, number), CHECKED));
   }

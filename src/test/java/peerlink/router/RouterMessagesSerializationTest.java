@@ -110,6 +110,8 @@ class RouterMessagesSerializationTest {
         new RouterEvent.MessageAccepted("m2", "c2", "alice", "bob", null, List.of("bob"), "", AT),
         new RouterEvent.MessageAccepted("m4", "c4", "alice", "bob", null, List.of("bob"), null, AT, null, null, null, null, 5), // body aside
         new RouterEvent.MessageAccepted("m5", "c5", "alice", "bob", null, List.of("bob"), null, AT, null, null, null, null, 5, 10_000L, "c0"), // id aside, forgetting one
+        new RouterEvent.MessageAccepted("m6", "ab-7", "alice", "bob", null, List.of("bob"), null, AT, null, null, null, null, 5, 3L, null,
+            new SendRun(-4_611_686_018_427_387_904L, 7)), // with the sender's run
         new RouterEvent.BodiesDropped(List.of(1L, 2L, 9_000_000_000L)),
         new RouterEvent.InboxAcked("bob", 4));
   }

@@ -495,6 +495,18 @@ class RouterStateTest {
   }
 
   @Test
+  void aSendersRunIsWhatItsLastSendSaysAndACheckpointKeepsIt() throws Exception {
+    peers("alice", "bob");
+    SendRun run = new SendRun(SendRun.parse("ab12-4").prefix(), 4);
+    state.apply(new RouterEvent.MessageAccepted("m1", "ab12-4", "alice", "bob", null, List.of("bob"), null, AT, null, null, null, null, 2, 0L, null, run));
+    assertEquals(run, state.peer("alice").run());
+    assertEquals(run, roundTrip(state).peer("alice").run(), "a checkpoint keeps it");
+    state.apply(new RouterEvent.MessageAccepted("m2", "zz-1", "alice", "bob", null, List.of("bob"), null, AT, null, null, null, null, 2, 1L, null, null));
+    assertEquals(null, state.peer("alice").run(), "a send without one ends it (every event of a build before runs)");
+    assertEquals(null, roundTrip(state).peer("alice").run());
+  }
+
+  @Test
   void aSettledRecordWaitsInTheStateAlsoAcrossACheckpointUntilAWriteKeepsItAside() throws Exception {
     peers("alice", "bob");
     state.apply(new RouterEvent.MessageAccepted("m1", "c1", "alice", "bob", null, List.of("bob"), null, AT, null, null, null, null, 2, 0L, null));

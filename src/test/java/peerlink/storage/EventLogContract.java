@@ -102,6 +102,23 @@ public abstract class EventLogContract {
   }
 
   @Test
+  public void theClientIdsOfASenderThatStartWithAPrefixAreListedUpToALimit() {
+    String[] ids = {"k-1", "k-10", "k-2", "k-", "kx-1", "j-5", "k-2-1"};
+    for (int i = 0; i < ids.length; i++) {
+      log.append(List.of(new LogEntry("p", i + 1, new byte[] {1}, sentIds(new SentId("a", ids[i], i + 1, i), null))));
+    }
+    log.append(List.of(new LogEntry("p", 20, new byte[] {1}, sentIds(new SentId("ab", "k-3", 20, 0), null))));
+    assertEquals(List.of("k-", "k-1", "k-10", "k-2", "k-2-1"), log.sentIdsStartingWith("p", "a", "k-", 10), "in bytewise order, this sender's only");
+    assertEquals(List.of("k-", "k-1", "k-10"), log.sentIdsStartingWith("p", "a", "k-", 2), "the limit, and one more to say there are more");
+    assertEquals(List.of("k-3"), log.sentIdsStartingWith("p", "ab", "k-", 10));
+    assertEquals(List.of(), log.sentIdsStartingWith("p", "a", "m-", 10));
+    assertEquals(List.of(), log.sentIdsStartingWith("other", "a", "k-", 10));
+
+    log.append(List.of(new LogEntry("p", 21, new byte[] {1}, sentIds(new SentId("a", "z-1", 21, 7), new SentId("a", "k-1", -1, 0)))));
+    assertEquals(List.of("k-", "k-10", "k-2", "k-2-1"), log.sentIdsStartingWith("p", "a", "k-", 10), "a forgotten id is not listed");
+  }
+
+  @Test
   public void aDeliveredRecordKeptWithAnEntryIsFoundBySenderAndPositionUntilAnEntryForgetsIt() {
     byte[] one = {1, 2, 3};
     byte[] two = {4, 5};
