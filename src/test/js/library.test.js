@@ -133,6 +133,26 @@ test("resending a send id never makes a second message", async () => {
   }
 });
 
+test("a send id the router would refuse fails at once with BAD_FRAME, and the client goes on", async () => {
+  const alice = peer(freshId("alice"));
+  const bob = peer(freshId("bob"));
+  try {
+    await alice.client.register();
+    await bob.client.register();
+    // Without the check, each would wait for its timeout and then fail with TIMED_OUT, not BAD_FRAME.
+    await assert.rejects(alice.client.send(bob.id, "x", { id: "i".repeat(65) }),
+      (e) => e.code === "BAD_FRAME" && /65 characters long; the router takes at most 64/.test(e.message));
+    await assert.rejects(alice.client.send(bob.id, "x", { id: "half \ud800 a pair" }),
+      (e) => e.code === "BAD_FRAME" && /lone surrogate at position 6/.test(e.message));
+    await assert.rejects(alice.client.send(bob.id, "x", { id: "" }), (e) => e.code === "BAD_FRAME");
+    const ok = await alice.client.send(bob.id, "still fine", { id: "i".repeat(64) });
+    assert.equal(ok.state, "SENT");
+  } finally {
+    await alice.client.close();
+    await bob.client.close();
+  }
+});
+
 test("after a dropped connection the client logs in again, resumes, and resends what was unanswered", async () => {
   const alice = peer(freshId("alice"));
   const bob = peer(freshId("bob"));

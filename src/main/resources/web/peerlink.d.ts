@@ -98,6 +98,7 @@ export interface ClientOptions {
 
 export interface CallOptions { timeout?: number }
 export interface PageOptions extends CallOptions { after?: string; limit?: number }
+/** `id`: 1 to 64 characters of valid Unicode, else the send rejects at once with BAD_FRAME. */
 export interface SendOptions extends CallOptions { id?: string; ttl?: number; receipts?: boolean }
 
 export declare function webSocketUrl(server: string, allowPlain?: boolean): string;

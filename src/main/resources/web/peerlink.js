@@ -35,6 +35,21 @@ export class PeerLinkError extends Error {
   }
 }
 
+/** The longest request id the router takes (docs/protocol.md, section 11: Limits.MAX_REQUEST_ID_LENGTH). */
+const MAX_SEND_ID_LENGTH = 64;
+/** A UTF-16 surrogate without its other half: text that is not valid Unicode, which the router refuses. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why the router would refuse `id` as a send id, or null when it takes it. */
+function badSendId(id) {
+  if (typeof id !== "string" || id.length === 0) return "A send id must be a non-empty string.";
+  if (id.length > MAX_SEND_ID_LENGTH) {
+    return `The send id is ${id.length} characters long; the router takes at most ${MAX_SEND_ID_LENGTH}.`;
+  }
+  const lone = LONE_SURROGATE.exec(id);
+  return lone ? `The send id is not valid Unicode: a lone surrogate at position ${lone.index + 1}.` : null;
+}
+
 /**
  * Parses a node's address as users write it: `host:port` or `wss://host:port` (TLS), or `ws://host:port`
  * (plain text, only with `allowPlain`). Returns the WebSocket URL of its /ws endpoint.
@@ -202,6 +217,12 @@ export class PeerLinkClient {
    * message), ttl (seconds), receipts (false: no delivered pushes), timeout (ms).
    */
   send(to, body, { id, ttl, receipts, timeout } = {}) {
+    const badId = id === undefined || id === null ? null : badSendId(id);
+    if (badId) {
+      // The router refuses such an id with BAD_FRAME and cannot echo it, so its answer would match no request
+      // and this send would wait for its whole timeout: say so now.
+      return Promise.reject(new PeerLinkError("BAD_FRAME", badId));
+    }
     const frame = { type: "send", id: id ?? this.newMessageId(), to, body };
     if (receipts === false || (receipts === undefined && !this.#o.receipts)) frame.receipts = false;
     if (ttl !== undefined && ttl !== null) frame.ttl = ttl;
