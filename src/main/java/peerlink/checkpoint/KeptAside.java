@@ -39,6 +39,20 @@ public interface KeptAside {
     return null;
   }
 
+  /**
+   * Senders whose kept client ids at positions below the given one go with this event (the store reads them
+   * by sender and deletes them; a sender's window moves a whole window at a time, so that no send pays a
+   * key to be found by when it is forgotten). None by default.
+   */
+  default Map<String, Long> sentIdsForgottenBefore() {
+    return Map.of();
+  }
+
+  /** Like {@link #sentIdsForgottenBefore}, for kept records and their positions among their sender's kept records. */
+  default Map<String, Long> recordsForgottenBefore() {
+    return Map.of();
+  }
+
   /** Records of delivered messages to keep for their senders; none by default. */
   default List<KeptRecord> recordsToStore() {
     return List.of();

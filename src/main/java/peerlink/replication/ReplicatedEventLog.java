@@ -91,11 +91,6 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
   }
 
   @Override
-  public String sentIdAt(String persistenceId, String sender, long position) {
-    return store.sentIdAt(persistenceId, sender, position);
-  }
-
-  @Override
   public java.util.List<String> sentIdsStartingWith(String persistenceId, String sender, String prefix, int limit) {
     return store.sentIdsStartingWith(persistenceId, sender, prefix, limit);
   }
@@ -103,11 +98,6 @@ public final class ReplicatedEventLog implements EventLog, EventLogs.Positioned 
   @Override
   public byte[] keptRecord(String persistenceId, String sender, long number) {
     return store.keptRecord(persistenceId, sender, number);
-  }
-
-  @Override
-  public long keptRecordAt(String persistenceId, String sender, long position) {
-    return store.keptRecordAt(persistenceId, sender, position);
   }
 
   @Override

@@ -52,18 +52,8 @@ public interface AsideStore {
     return java.util.List.of();
   }
 
-  /** The kept client id at this position of {@code sender}'s sends; null when none is kept there (and by default). */
-  default String sentIdAt(String sender, long position) {
-    return null;
-  }
-
   /** The record of {@code sender}'s delivered message {@code number}, kept in the store and not forgotten yet; null when none (and by default). */
   default MessageRecord keptRecord(String sender, long number) {
     return null;
-  }
-
-  /** The number of the message whose record is kept at this position of {@code sender}'s kept records; -1 when none (and by default). */
-  default long keptRecordAt(String sender, long position) {
-    return -1;
   }
 }

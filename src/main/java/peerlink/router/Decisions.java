@@ -377,16 +377,16 @@ final class Decisions {
       throw nobodyTakes(s.to(), group, rejected, blocked);
     }
     Long expiresAt = ttl.expiresAt(s.ttl(), now);
-    // The client id goes beside the journal, at the sender's next position; the one a window back leaves with it.
+    // The client id goes beside the journal, at the sender's next position; a send that begins a window of the
+    // sender's sends makes the store forget the window before the last (MessageAccepted.sentIdsForgottenBefore).
     Long position = aside.keptAside() ? sentBefore : null;
-    String forgets = position != null && position >= SentIds.KEPT ? aside.sentIdAt(from, position - SentIds.KEPT) : null;
     SendRun runAfter = position != null ? runAfter(from, sender, parsedId) : null;
     String msgId = MessageIds.of(state.messageCount() + acceptedInBatch + 1);
     emit(
         new RouterEvent.MessageAccepted(
             msgId, s.id(), from, s.to(), group, List.copyOf(accepting), s.body(), now, s.wantsReceipts() ? null : Boolean.FALSE,
             rejected.isEmpty() ? null : List.copyOf(rejected), blocked.isEmpty() ? null : List.copyOf(blocked), expiresAt,
-            aside.keptAside() ? (int) bodyBytes : null, position, forgets, runAfter));
+            aside.keptAside() ? (int) bodyBytes : null, position, null, runAfter));
     acceptedInBatch++; // after emit: a message that cannot be stored takes no message id, nor room in an inbox
     sendsInBatch.merge(from, 1L, Long::sum);
     for (String recipient : accepting) {

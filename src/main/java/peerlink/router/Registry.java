@@ -136,8 +136,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
 
   /**
    * The records of settled messages to keep beside the journal with this write, each at its sender's next
-   * position, with the record a window back that it forgets (read from the store, which has every earlier
-   * write); null when none waits.
+   * position (one that begins a window forgets the window before the last: RecordsKept); null when none waits.
    */
   private RouterEvent.RecordsKept recordsKept(RouterState state) {
     List<Map.Entry<Long, MessageRecord>> pending = state.recordsToKeep(MAX_DROPPED_PER_WRITE);
@@ -150,8 +149,7 @@ public final class Registry extends EventSourcedBehavior<Registry.Decide, Router
       String sender = settled.getValue().from();
       long position = nextPosition.computeIfAbsent(sender, s -> state.peer(s).keptCount());
       nextPosition.put(sender, position + 1);
-      long forgotten = position >= DeliveredRecords.KEPT ? aside.keptRecordAt(sender, position - DeliveredRecords.KEPT) : -1;
-      kept.add(new RouterEvent.RecordsKept.Kept(settled.getKey(), sender, position, settled.getValue(), forgotten < 0 ? null : forgotten));
+      kept.add(new RouterEvent.RecordsKept.Kept(settled.getKey(), sender, position, settled.getValue(), null));
     }
     return new RouterEvent.RecordsKept(kept);
   }

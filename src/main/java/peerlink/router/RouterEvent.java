@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import peerlink.checkpoint.KeptAside;
@@ -167,6 +168,13 @@ public sealed interface RouterEvent extends CborSerializable {
       return keepsSentIdAside() && forgets != null ? new SentId(from, forgets, -1, sentPosition - SentIds.KEPT) : null;
     }
 
+    /** The send that begins a window of its sender's sends forgets the ids of the window before the last. */
+    @Override
+    public Map<String, Long> sentIdsForgottenBefore() {
+      return keepsSentIdAside() && sentPosition >= SentIds.KEPT && sentPosition % SentIds.KEPT == 0
+          ? Map.of(from, sentPosition - SentIds.KEPT) : Map.of();
+    }
+
     /**
      * Without its body when that is stored aside (a replay reads the body from the store when it pushes it), and
      * without the client id it forgets (a replay only counts the send).
@@ -216,6 +224,18 @@ public sealed interface RouterEvent extends CborSerializable {
     public List<KeptRecord> recordsToStore() {
       return kept.stream().filter(k -> k.record() != null)
           .map(k -> new KeptRecord(k.sender(), k.number(), k.position(), KeptRecordCodec.encode(k.record()))).toList();
+    }
+
+    /** A record that begins a window of its sender's kept records forgets those of the window before the last. */
+    @Override
+    public Map<String, Long> recordsForgottenBefore() {
+      Map<String, Long> forgotten = new HashMap<>();
+      for (Kept k : kept) {
+        if (k.position() >= DeliveredRecords.KEPT && k.position() % DeliveredRecords.KEPT == 0) {
+          forgotten.put(k.sender(), k.position() - DeliveredRecords.KEPT);
+        }
+      }
+      return forgotten;
     }
 
     @Override

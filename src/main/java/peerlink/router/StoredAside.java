@@ -86,19 +86,9 @@ final class StoredAside implements AsideStore {
   }
 
   @Override
-  public String sentIdAt(String sender, long position) {
-    return log().sentIdAt(persistenceId, sender, position);
-  }
-
-  @Override
   public MessageRecord keptRecord(String sender, long number) {
     byte[] record = log().keptRecord(persistenceId, sender, number);
     return record == null ? null : KeptRecordCodec.decode(sender, record);
-  }
-
-  @Override
-  public long keptRecordAt(String sender, long position) {
-    return log().keptRecordAt(persistenceId, sender, position);
   }
 
   private EventLog log() {

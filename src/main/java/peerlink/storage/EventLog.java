@@ -54,9 +54,6 @@ public interface EventLog extends AutoCloseable {
   /** The client id {@code sender} gave a message, as an appended entry kept it ({@link LogEntry#sentId}) and no later one forgot it; null when none. */
   SentId sentId(String persistenceId, String sender, String clientId);
 
-  /** The kept client id at this position of {@code sender}'s sends; null when none is kept there. */
-  String sentIdAt(String persistenceId, String sender, long position);
-
   /**
    * The client ids {@code sender} gave messages that start with {@code prefix}, as {@link #sentId} finds them, in
    * bytewise order of their UTF-8; at most {@code limit}, and one more when there are more.
@@ -65,9 +62,6 @@ public interface EventLog extends AutoCloseable {
 
   /** The record of {@code sender}'s delivered message {@code number} as an appended entry kept it and no later one forgot it; null when none. */
   byte[] keptRecord(String persistenceId, String sender, long number);
-
-  /** The number of the message whose record is kept at this position of {@code sender}'s kept records; -1 when none. */
-  long keptRecordAt(String persistenceId, String sender, long position);
 
   /** Deletes the entries of the id up to and including {@code toSequenceNr} (which may exceed the highest). */
   void deleteTo(String persistenceId, long toSequenceNr);

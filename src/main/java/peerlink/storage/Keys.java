@@ -61,7 +61,11 @@ final class Keys {
    * the message, deleted with the send that moves the sender's window past it; copied with the content.
    */
   static final byte SENT_ID = 17;
-  /** The client id at a position of a sender's sends (space, id's CRC-32C, sender as above, 8-byte position), to forget it by. */
+  /**
+   * The client id at a position of a sender's sends (space, id's CRC-32C, sender as above, 8-byte position), to
+   * forget it by: written by builds up to {@code 5dd6573} only. Since, a sender's ids are forgotten a window at a
+   * time by reading the positions in {@link #SENT_ID}'s values; these keys are read and deleted the same way.
+   */
   static final byte SENT_ORDER = 18;
   /**
    * The record of a delivered message kept for its sender (space, id's CRC-32C, sender as above, 8-byte message number),
@@ -69,8 +73,14 @@ final class Keys {
    * record that moves the sender's window past it; copied with the content.
    */
   static final byte KEPT_RECORD = 19;
-  /** The message number at a position of a sender's kept records (space, id's CRC-32C, sender as above, 8-byte position). */
+  /**
+   * The message number at a position of a sender's kept records (space, id's CRC-32C, sender as above, 8-byte
+   * position): written by builds up to {@code 5dd6573} only, like {@link #SENT_ORDER}. Since, a record's value
+   * begins with {@link #RECORD_WITH_POSITION} and its 8-byte position, by which it is forgotten.
+   */
   static final byte KEPT_RECORD_ORDER = 20;
+  /** The first byte of a kept record's value that carries its position; the registry's own encodings begin with 1 or 2. */
+  static final byte RECORD_WITH_POSITION = 3;
 
   private Keys() {
   }
@@ -131,6 +141,26 @@ final class Keys {
     byte[] bySender = bySender(SENT_ID, persistenceId, sender);
     byte[] client = clientId.getBytes(StandardCharsets.UTF_8);
     return ByteBuffer.allocate(bySender.length + client.length).put(bySender).put(client).array();
+  }
+
+  /** The prefix of one sender's kept client ids (followed by the id's UTF-8). */
+  static byte[] sentIds(String persistenceId, String sender) {
+    return bySender(SENT_ID, persistenceId, sender);
+  }
+
+  /** The prefix of one sender's client ids by position, as builds before {@code sentIdsForgottenBefore} wrote them. */
+  static byte[] sentOrders(String persistenceId, String sender) {
+    return bySender(SENT_ORDER, persistenceId, sender);
+  }
+
+  /** The prefix of one sender's kept records (followed by the 8-byte message number). */
+  static byte[] keptRecords(String persistenceId, String sender) {
+    return bySender(KEPT_RECORD, persistenceId, sender);
+  }
+
+  /** The prefix of one sender's kept record numbers by position, as builds before {@code recordsForgottenBefore} wrote them. */
+  static byte[] keptRecordOrders(String persistenceId, String sender) {
+    return bySender(KEPT_RECORD_ORDER, persistenceId, sender);
   }
 
   static byte[] sentOrder(String persistenceId, String sender, long position) {

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -218,17 +220,20 @@ public final class LevelDbEventLog implements EventLog {
   /** The mutations that append these entries. */
   public List<Mutation> planAppend(List<LogEntry> entries) {
     List<Mutation> plan = new ArrayList<>(entries.size());
+    // Client ids kept by an earlier entry of this write: a later one that forgets a window reads the store, which
+    // may still have such an id's old value (the same id sent again after its window), and must not delete it.
+    Set<ByteBuffer> idsPut = new HashSet<>();
     for (LogEntry e : entries) {
       plan.add(Mutation.put(Keys.journal(e.persistenceId(), e.sequenceNr()), e.payload()));
       if (e.aside() != null) {
-        planAside(e.persistenceId(), e.aside(), plan);
+        planAside(e.persistenceId(), e.aside(), plan, idsPut);
       }
     }
     return plan;
   }
 
   /** What an event keeps beside the journal, as mutations: what it forgets first, then what it keeps. */
-  private static void planAside(String id, KeptAside aside, List<Mutation> plan) {
+  private void planAside(String id, KeptAside aside, List<Mutation> plan, Set<ByteBuffer> idsPut) {
     aside.bodiesToStore().forEach((number, body) -> plan.add(Mutation.put(Keys.body(id, number), body)));
     for (long number : aside.bodiesToDelete()) {
       plan.add(Mutation.delete(Keys.body(id, number)));
@@ -238,31 +243,83 @@ public final class LevelDbEventLog implements EventLog {
       plan.add(Mutation.delete(Keys.sentOrder(id, forgotten.sender(), forgotten.position())));
       plan.add(Mutation.delete(Keys.sentId(id, forgotten.sender(), forgotten.clientId())));
     }
+    aside.sentIdsForgottenBefore().forEach((sender, before) -> planForgetSentIds(id, sender, before, plan, idsPut));
     SentId sent = aside.sentIdToStore();
     if (sent != null) {
       byte[] numberAndPosition = ByteBuffer.allocate(2 * Long.BYTES).putLong(sent.number()).putLong(sent.position()).array();
-      plan.add(Mutation.put(Keys.sentId(id, sent.sender(), sent.clientId()), numberAndPosition));
-      plan.add(Mutation.put(Keys.sentOrder(id, sent.sender(), sent.position()), sent.clientId().getBytes(StandardCharsets.UTF_8)));
+      byte[] key = Keys.sentId(id, sent.sender(), sent.clientId());
+      plan.add(Mutation.put(key, numberAndPosition));
+      idsPut.add(ByteBuffer.wrap(key));
     }
     for (KeptRecord old : aside.recordsToForget()) {
       plan.add(Mutation.delete(Keys.keptRecordOrder(id, old.sender(), old.position())));
       plan.add(Mutation.delete(Keys.keptRecord(id, old.sender(), old.number())));
     }
+    aside.recordsForgottenBefore().forEach((sender, before) -> planForgetRecords(id, sender, before, plan));
     for (KeptRecord kept : aside.recordsToStore()) {
-      plan.add(Mutation.put(Keys.keptRecord(id, kept.sender(), kept.number()), kept.record()));
-      plan.add(Mutation.put(Keys.keptRecordOrder(id, kept.sender(), kept.position()), ByteBuffer.allocate(Long.BYTES).putLong(kept.number()).array()));
+      byte[] value = ByteBuffer.allocate(1 + Long.BYTES + kept.record().length)
+          .put(Keys.RECORD_WITH_POSITION).putLong(kept.position()).put(kept.record()).array();
+      plan.add(Mutation.put(Keys.keptRecord(id, kept.sender(), kept.number()), value));
     }
+  }
+
+  /**
+   * Deletes {@code sender}'s kept client ids at positions below {@code before}: read from their values, and from
+   * the position keys older builds wrote beside them. Once per window of a sender's sends, so at most two
+   * windows of its ids are read.
+   */
+  private void planForgetSentIds(String id, String sender, long before, List<Mutation> plan, Set<ByteBuffer> idsPut) {
+    forEachWithPrefix(Keys.sentIds(id, sender), (key, value) -> {
+      if (value.length == 2 * Long.BYTES && ByteBuffer.wrap(value).getLong(Long.BYTES) < before && !idsPut.contains(ByteBuffer.wrap(key))) {
+        plan.add(Mutation.delete(key));
+      }
+    });
+    forEachWithPrefix(Keys.sentOrders(id, sender), (key, value) -> {
+      if (ByteBuffer.wrap(key).getLong(key.length - Long.BYTES) < before) {
+        plan.add(Mutation.delete(key));
+      }
+    });
+  }
+
+  /** Deletes {@code sender}'s kept records at positions below {@code before}, as {@link #planForgetSentIds} does ids. */
+  private void planForgetRecords(String id, String sender, long before, List<Mutation> plan) {
+    forEachWithPrefix(Keys.keptRecords(id, sender), (key, value) -> {
+      if (value.length > Long.BYTES && value[0] == Keys.RECORD_WITH_POSITION && ByteBuffer.wrap(value).getLong(1) < before) {
+        plan.add(Mutation.delete(key));
+      }
+    });
+    forEachWithPrefix(Keys.keptRecordOrders(id, sender), (key, value) -> {
+      if (ByteBuffer.wrap(key).getLong(key.length - Long.BYTES) < before) {
+        plan.add(Mutation.delete(key));
+        plan.add(Mutation.delete(Keys.keptRecord(id, sender, ByteBuffer.wrap(value).getLong())));
+      }
+    });
+  }
+
+  /** Every key that starts with {@code prefix}, with its value, in key order. */
+  void forEachWithPrefix(byte[] prefix, BiConsumer<byte[], byte[]> each) {
+    guarded(() -> {
+      try (DBIterator it = db.iterator(CHECKED)) {
+        for (it.seek(prefix); it.hasNext(); ) {
+          Map.Entry<byte[], byte[]> entry = it.next();
+          byte[] key = entry.getKey();
+          if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+            break;
+          }
+          each.accept(key, entry.getValue());
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading the event log in " + directory, e);
+      }
+      return null;
+    });
   }
 
   @Override
   public byte[] keptRecord(String persistenceId, String sender, long number) {
-    return guarded(() -> db.get(Keys.keptRecord(persistenceId, sender, number), CHECKED));
-  }
-
-  @Override
-  public long keptRecordAt(String persistenceId, String sender, long position) {
-    byte[] value = guarded(() -> db.get(Keys.keptRecordOrder(persistenceId, sender, position), CHECKED));
-    return value == null ? -1 : ByteBuffer.wrap(value).getLong();
+    byte[] value = guarded(() -> db.get(Keys.keptRecord(persistenceId, sender, number), CHECKED));
+    // Since older builds' records (kept with position keys), the value begins with its position.
+    return value != null && value.length > Long.BYTES && value[0] == Keys.RECORD_WITH_POSITION ? Arrays.copyOfRange(value, 1 + Long.BYTES, value.length) : value;
   }
 
   @Override
@@ -273,12 +330,6 @@ public final class LevelDbEventLog implements EventLog {
     }
     ByteBuffer numberAndPosition = ByteBuffer.wrap(value);
     return new SentId(sender, clientId, numberAndPosition.getLong(), numberAndPosition.getLong());
-  }
-
-  @Override
-  public String sentIdAt(String persistenceId, String sender, long position) {
-    byte[] value = guarded(() -> db.get(Keys.sentOrder(persistenceId, sender, position), CHECKED));
-    return value == null ? null : new String(value, StandardCharsets.UTF_8);
   }
 
   @Override

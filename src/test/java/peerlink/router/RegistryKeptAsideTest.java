@@ -44,7 +44,6 @@ class RegistryKeptAsideTest extends RegistryStoreTest {
     sendFromAlice(registry, 0, SentIds.KEPT); // c0 … c9999: the whole window
     EventLog store = EventLogs.get(kit.system().classicSystem()).forDirectory(dir);
     assertEquals(new SentId("alice", "c0", 1, 0), store.sentId(REGISTRY, "alice", "c0"), "the first id, its message number and position");
-    assertEquals("c9999", store.sentIdAt(REGISTRY, "alice", SentIds.KEPT - 1));
 
     ServerFrame.Ok resent = sentReply(registry.decide(registry.send("alice", "c0", "bob", "again")));
     assertEquals("m1", resent.msgId(), "the oldest id in the window gets its first message id");
@@ -58,15 +57,22 @@ class RegistryKeptAsideTest extends RegistryStoreTest {
     ServerFrame.Ok next = sentReply(again.decide(again.send("alice", "c10000", "bob", "one more")));
     assertEquals("m10001", next.msgId());
     EventLog reopened = EventLogs.get(after.system().classicSystem()).forDirectory(dir);
-    assertNull(reopened.sentId(REGISTRY, "alice", "c0"), "the send after the window forgot the oldest id");
-    assertNull(reopened.sentIdAt(REGISTRY, "alice", 0));
-    assertNotNull(reopened.sentId(REGISTRY, "alice", "c1"), "the next oldest stays");
     assertFalse(journalMentions(reopened, "forgets"), "what a send forgets is not journaled");
     ServerFrame.Ok forgotten = sentReply(again.decide(again.send("alice", "c0", "bob", "a new message")));
     assertNotEquals("m1", forgotten.msgId(), "an id out of the window is a new message: " + forgotten);
-    // That new message moved the window on by one more: c1 is out too, c2 is the oldest id in it.
-    assertNull(reopened.sentId(REGISTRY, "alice", "c1"));
-    assertEquals("m3", sentReply(again.decide(again.send("alice", "c2", "bob", "again"))).msgId());
+    // That new message moved the window on by one more: c1 is out too; its new message moves it past c2, and
+    // c3 is the oldest id in it.
+    assertEquals("m10003", sentReply(again.decide(again.send("alice", "c1", "bob", "a new message"))).msgId());
+    assertEquals("m4", sentReply(again.decide(again.send("alice", "c3", "bob", "again"))).msgId());
+    assertNotNull(reopened.sentId(REGISTRY, "alice", "c5"), "the store forgets a window whole, not one id per send");
+
+    sendFromAlice(again, 10_003, 2 * SentIds.KEPT - 10_003); // up to position 19,999
+    assertNotNull(reopened.sentId(REGISTRY, "alice", "c5"));
+    sendFromAlice(again, 2 * SentIds.KEPT, 1); // position 20,000 begins a window: the one before the last goes
+    assertNull(reopened.sentId(REGISTRY, "alice", "c5"), "ids below position 10,000 are forgotten");
+    assertNull(reopened.sentId(REGISTRY, "alice", "c9999"));
+    assertEquals(new SentId("alice", "c0", 10_002, 10_001), reopened.sentId(REGISTRY, "alice", "c0"), "c0 sent again at 10,001 stays");
+    assertNotNull(reopened.sentId(REGISTRY, "alice", "c10000"));
   }
 
   @Test
@@ -80,7 +86,6 @@ class RegistryKeptAsideTest extends RegistryStoreTest {
     registry.decide(); // the next write: the router's idle tick
     EventLog store = EventLogs.get(kit.system().classicSystem()).forDirectory(dir);
     assertNotNull(store.keptRecord(REGISTRY, "alice", 1), "the next write kept the record beside the journal");
-    assertEquals(1, store.keptRecordAt(REGISTRY, "alice", 0));
     assertEquals("DELIVERED", state(registry, "alice", "m1"), "from the store");
     assertEquals("UNKNOWN_MESSAGE", state(registry, "bob", "m1"), "another peer's message is unknown to bob, also in the store");
     kit.shutdownTestKit();
@@ -88,17 +93,17 @@ class RegistryKeptAsideTest extends RegistryStoreTest {
     ActorTestKit after = start();
     RegistryOnLevelDb.Registered again = RegistryOnLevelDb.spawn(after, 2_000, NOW);
     assertEquals("DELIVERED", state(again, "alice", "m1"), "after a restart");
-    sendFromAlice(again, 1, DeliveredRecords.KEPT - 1); // m2 … m10000: the window is full
     EventLog reopened = EventLogs.get(after.system().classicSystem()).forDirectory(dir);
-    flushKeptRecords(again, reopened, DeliveredRecords.KEPT - 1);
-    assertEquals(1, reopened.keptRecordAt(REGISTRY, "alice", 0), "m1 is still the oldest kept");
-    assertEquals("DELIVERED", state(again, "alice", "m1"));
+    sendFromAlice(again, 1, 2 * DeliveredRecords.KEPT - 1); // m2 … m20000: records at positions 1 … 19,999
+    flushKeptRecords(again, reopened, 2 * DeliveredRecords.KEPT);
+    assertEquals("DELIVERED", state(again, "alice", "m1"), "a window is forgotten whole: m1 is still kept 19,999 records later");
 
-    sendFromAlice(again, DeliveredRecords.KEPT, 1); // m10001 moves the window past m1
-    flushKeptRecords(again, reopened, DeliveredRecords.KEPT);
-    assertNull(reopened.keptRecord(REGISTRY, "alice", 1), "the record a window back is forgotten");
+    sendFromAlice(again, 2 * DeliveredRecords.KEPT, 1); // m20001's record, at position 20,000, begins a window
+    flushKeptRecords(again, reopened, 2 * DeliveredRecords.KEPT + 1);
+    assertNull(reopened.keptRecord(REGISTRY, "alice", 1), "the window before the last is forgotten");
     assertEquals("UNKNOWN_MESSAGE", state(again, "alice", "m1"));
-    assertEquals("DELIVERED", state(again, "alice", "m2"));
+    assertEquals("UNKNOWN_MESSAGE", state(again, "alice", "m10000"), "at position 9,999");
+    assertEquals("DELIVERED", state(again, "alice", "m10001"), "at position 10,000: the last 10,000 and more are kept");
   }
 
   @Test
@@ -131,12 +136,12 @@ class RegistryKeptAsideTest extends RegistryStoreTest {
     }
   }
 
-  /** Decides empty batches (the router's idle ticks) until the record at {@code position} of alice's is in the store. */
-  private static void flushKeptRecords(RegistryOnLevelDb.Registered registry, EventLog store, long position) {
-    for (int write = 0; write < 20 && store.keptRecordAt(REGISTRY, "alice", position) < 0; write++) {
+  /** Decides empty batches (the router's idle ticks) until the record of alice's message {@code number} is in the store. */
+  private static void flushKeptRecords(RegistryOnLevelDb.Registered registry, EventLog store, long number) {
+    for (int write = 0; write < 20 && store.keptRecord(REGISTRY, "alice", number) == null; write++) {
       registry.decide();
     }
-    assertNotEquals(-1, store.keptRecordAt(REGISTRY, "alice", position), "alice's record at " + position + " was kept");
+    assertNotNull(store.keptRecord(REGISTRY, "alice", number), "the record of alice's m" + number + " was kept");
   }
 
   /** The state {@code peer} is told of {@code msgId}, or the error code it gets. */

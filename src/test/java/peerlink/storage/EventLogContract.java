@@ -84,20 +84,16 @@ public abstract class EventLogContract {
   }
 
   @Test
-  public void aClientIdKeptWithAnEntryIsFoundBySenderAndPositionUntilAnEntryForgetsIt() {
+  public void aClientIdKeptWithAnEntryIsFoundBySenderUntilAnEntryForgetsIt() {
     SentId first = new SentId("a", "same-id", 1, 0);
     log.append(List.of(new LogEntry("p", 1, new byte[] {1}, sentIds(first, null))));
     log.append(List.of(new LogEntry("p", 2, new byte[] {2}, sentIds(new SentId("ab", "same-id", 2, 0), null))));
     assertEquals(first, log.sentId("p", "a", "same-id"));
     assertEquals(new SentId("ab", "same-id", 2, 0), log.sentId("p", "ab", "same-id"), "each sender has its own ids, even when one's name starts the other's");
-    assertEquals("same-id", log.sentIdAt("p", "a", 0));
     assertEquals(null, log.sentId("other", "a", "same-id"), "ids belong to one persistence id");
-    assertEquals(null, log.sentIdAt("p", "a", 1));
 
     log.append(List.of(new LogEntry("p", 3, new byte[] {3}, sentIds(new SentId("a", "next", 3, 1), new SentId("a", "same-id", -1, 0)))));
     assertEquals(null, log.sentId("p", "a", "same-id"), "forgotten with the entry that moved past it");
-    assertEquals(null, log.sentIdAt("p", "a", 0));
-    assertEquals("next", log.sentIdAt("p", "a", 1));
     assertEquals(new SentId("ab", "same-id", 2, 0), log.sentId("p", "ab", "same-id"), "another sender's stays");
   }
 
@@ -119,23 +115,77 @@ public abstract class EventLogContract {
   }
 
   @Test
-  public void aDeliveredRecordKeptWithAnEntryIsFoundBySenderAndPositionUntilAnEntryForgetsIt() {
+  public void aDeliveredRecordKeptWithAnEntryIsFoundBySenderUntilAnEntryForgetsIt() {
     byte[] one = {1, 2, 3};
     byte[] two = {4, 5};
     log.append(List.of(new LogEntry("p", 1, new byte[] {1},
         aside(Map.of(), new long[0], null, null, List.of(new KeptRecord("a", 7, 0, one), new KeptRecord("ab", 7, 0, two)), List.of()))));
     assertArrayEquals(one, log.keptRecord("p", "a", 7));
     assertArrayEquals(two, log.keptRecord("p", "ab", 7), "each sender has its own records");
-    assertEquals(7, log.keptRecordAt("p", "a", 0));
-    assertEquals(-1, log.keptRecordAt("p", "a", 1));
     assertEquals(null, log.keptRecord("other", "a", 7), "records belong to one persistence id");
 
     log.append(List.of(new LogEntry("p", 2, new byte[] {2},
         aside(Map.of(), new long[0], null, null, List.of(new KeptRecord("a", 9, 1, two)), List.of(new KeptRecord("a", 7, 0, null))))));
     assertEquals(null, log.keptRecord("p", "a", 7), "forgotten with the entry that moved past it");
-    assertEquals(-1, log.keptRecordAt("p", "a", 0));
-    assertEquals(9, log.keptRecordAt("p", "a", 1));
     assertArrayEquals(two, log.keptRecord("p", "ab", 7), "another sender's stays");
+  }
+
+  @Test
+  public void anEntryThatBeginsAWindowForgetsTheSendersIdsAndRecordsBelowAPosition() {
+    for (int i = 0; i < 6; i++) {
+      log.append(List.of(new LogEntry("p", i + 1, new byte[] {1}, sentIds(new SentId("a", "c" + i, i + 1, i), null))));
+    }
+    log.append(List.of(new LogEntry("p", 7, new byte[] {1}, sentIds(new SentId("ab", "c0", 7, 0), null))));
+    log.append(List.of(new LogEntry("p", 8, new byte[] {1},
+        aside(Map.of(), new long[0], null, null, List.of(new KeptRecord("a", 70, 0, new byte[] {1, 7}), new KeptRecord("a", 71, 1, new byte[] {1, 8}),
+            new KeptRecord("a", 72, 2, new byte[] {1, 9}), new KeptRecord("ab", 70, 0, new byte[] {2})), List.of()))));
+
+    // One write: c3 sent again (a new message, its old position out of the window), then a send that forgets
+    // what is below position 5, c1 too sent again by that send itself.
+    log.append(List.of(
+        new LogEntry("p", 9, new byte[] {1}, sentIds(new SentId("a", "c3", 9, 6), null)),
+        new LogEntry("p", 10, new byte[] {1}, windows(new SentId("a", "c1", 10, 7), Map.of("a", 5L), List.of(), Map.of("a", 2L)))));
+    assertEquals(null, log.sentId("p", "a", "c0"), "below the position: forgotten");
+    assertEquals(null, log.sentId("p", "a", "c2"));
+    assertEquals(null, log.sentId("p", "a", "c4"));
+    assertEquals(new SentId("a", "c5", 6, 5), log.sentId("p", "a", "c5"), "at the position: kept");
+    assertEquals(new SentId("a", "c3", 9, 6), log.sentId("p", "a", "c3"), "sent again by an earlier entry of the same write: kept");
+    assertEquals(new SentId("a", "c1", 10, 7), log.sentId("p", "a", "c1"), "sent again by the forgetting entry itself: kept");
+    assertEquals(new SentId("ab", "c0", 7, 0), log.sentId("p", "ab", "c0"), "another sender's stay");
+    assertEquals(null, log.keptRecord("p", "a", 70));
+    assertEquals(null, log.keptRecord("p", "a", 71));
+    assertArrayEquals(new byte[] {1, 9}, log.keptRecord("p", "a", 72));
+    assertArrayEquals(new byte[] {2}, log.keptRecord("p", "ab", 70));
+  }
+
+  private static KeptAside windows(SentId kept, Map<String, Long> idsBefore, List<KeptRecord> records, Map<String, Long> recordsBefore) {
+    KeptAside plain = aside(Map.of(), new long[0], kept, null, records, List.of());
+    return new KeptAside() {
+      @Override
+      public SentId sentIdToStore() {
+        return plain.sentIdToStore();
+      }
+
+      @Override
+      public Map<String, Long> sentIdsForgottenBefore() {
+        return idsBefore;
+      }
+
+      @Override
+      public List<KeptRecord> recordsToStore() {
+        return plain.recordsToStore();
+      }
+
+      @Override
+      public Map<String, Long> recordsForgottenBefore() {
+        return recordsBefore;
+      }
+
+      @Override
+      public Object journaled() {
+        return this;
+      }
+    };
   }
 
   private static KeptAside sentIds(SentId kept, SentId forgotten) {

@@ -27,6 +27,56 @@ class LevelDbEventLogTest extends EventLogContract {
     return LevelDbEventLog.open(directory);
   }
 
+  /**
+   * A store written by builds up to 5dd6573 also kept each id's and each record's position under its own key
+   * (key spaces 18 and 20), and a record's value without its position. Those are read as before and forgotten
+   * by the window that passes them, position keys included.
+   */
+  @Test
+  void idsAndRecordsKeptWithPositionKeysByOlderBuildsAreReadAndForgottenByWindow() {
+    LevelDbEventLog store = (LevelDbEventLog) log;
+    List<Mutation> older = new java.util.ArrayList<>();
+    for (long position = 0; position < 4; position++) {
+      older.add(Mutation.put(Keys.sentId("p", "a", "old" + position), java.nio.ByteBuffer.allocate(16).putLong(position + 1).putLong(position).array()));
+      older.add(Mutation.put(Keys.sentOrder("p", "a", position), ("old" + position).getBytes(StandardCharsets.UTF_8)));
+      older.add(Mutation.put(Keys.keptRecord("p", "a", 100 + position), new byte[] {1, 'b', 'o', 'b'}));
+      older.add(Mutation.put(Keys.keptRecordOrder("p", "a", position), java.nio.ByteBuffer.allocate(8).putLong(100 + position).array()));
+    }
+    store.apply(older);
+    assertEquals(new peerlink.checkpoint.SentId("a", "old1", 2, 1), log.sentId("p", "a", "old1"));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1, 'b', 'o', 'b'}, log.keptRecord("p", "a", 101), "an older record's value, as it is");
+
+    log.append(List.of(new LogEntry("p", 1, new byte[] {1}, new peerlink.checkpoint.KeptAside() {
+      @Override
+      public java.util.Map<String, Long> sentIdsForgottenBefore() {
+        return java.util.Map.of("a", 2L);
+      }
+
+      @Override
+      public java.util.Map<String, Long> recordsForgottenBefore() {
+        return java.util.Map.of("a", 3L);
+      }
+
+      @Override
+      public Object journaled() {
+        return this;
+      }
+    })));
+    assertEquals(null, log.sentId("p", "a", "old0"));
+    assertEquals(null, log.sentId("p", "a", "old1"));
+    assertEquals(new peerlink.checkpoint.SentId("a", "old2", 3, 2), log.sentId("p", "a", "old2"));
+    assertEquals(null, log.keptRecord("p", "a", 102));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1, 'b', 'o', 'b'}, log.keptRecord("p", "a", 103));
+    assertEquals(List.of(2L, 3L), positionKeys(store, Keys.sentOrders("p", "a")), "the position keys below the window went too");
+    assertEquals(List.of(3L), positionKeys(store, Keys.keptRecordOrders("p", "a")));
+  }
+
+  private static List<Long> positionKeys(LevelDbEventLog store, byte[] prefix) {
+    List<Long> positions = new java.util.ArrayList<>();
+    store.forEachWithPrefix(prefix, (key, value) -> positions.add(java.nio.ByteBuffer.wrap(key).getLong(key.length - 8)));
+    return positions;
+  }
+
   @Test
   void aLongDeletionIsWrittenInChunksSoOtherWritesGoBetweenThem() {
     int events = LevelDbEventLog.DELETE_CHUNK * 2 + 500;
