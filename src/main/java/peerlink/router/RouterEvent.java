@@ -96,9 +96,9 @@ public sealed interface RouterEvent extends CborSerializable {
      * <p>{@code sentPosition} is the message's position among its sender's sends (0 for the first) when its
      * client id is kept beside the journal, found there by sender and id until the sender's window moves past
      * it; null when the registry's state keeps the id, as for every event journaled before ids went aside and
-     * with a journal that keeps nothing aside. {@code forgets} is the kept client id this send moves out of the
-     * window (the one at {@code sentPosition} minus {@link SentIds#KEPT}), which the store deletes with it; null
-     * when none. The journal keeps the event without it: a replay only counts the send.
+     * with a journal that keeps nothing aside. {@code forgets} is a kept client id the store deletes with this
+     * send: null from the registry since the store forgets a sender's ids a window at a time
+     * ({@link #sentIdsForgottenBefore}); a build up to {@code 5dd6573} set it in memory, and no journal has it.
      *
      * <p>{@code run} is the sender's {@link SendRun} after this send (null: none), as the registry decided it.
      */
@@ -209,8 +209,9 @@ public sealed interface RouterEvent extends CborSerializable {
    * The records of settled messages (every recipient acknowledged them, or their time ran out) go into the store
    * beside the journal, where their senders' {@code message_status} and resends find them: written after the
    * events that settled them, with the registry's next write, as {@link BodiesDropped}. Each says its position
-   * among its sender's kept records, and what it forgets: the number of the record it moves out of the sender's
-   * window (the one at its position minus {@link DeliveredRecords#KEPT}), null when none. The journal keeps each
+   * among its sender's kept records; a position that begins a window makes the store forget the window before
+   * the last ({@link #recordsForgottenBefore}). {@code forgets} (a record to delete with it) is null from the
+   * registry since then, and stays in the journaled array's shape, which older entries have. The journal keeps each
    * as its number and position only: a replay counts them for their senders (whose names the records waiting in
    * the state have) and lets them leave the state.
    */
