@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Shared by the sessions of one node (like {@link LoginThrottle}): a permit is taken and given back by
  * atomic updates, without a message to another actor per request. A session that finds none leaves a wake-up
- * here, and each permit given back wakes the longest waiting one.
+ * here, and each permit given back wakes the longest waiting one. A session sends at most
+ * {@link RouterRequests#PER_TURN} requests per turn and then waits at the back again, so that a client that
+ * pipelines thousands does not take every permit a batch of answers frees while another waits for one.
  */
 public final class NodeRequestBudget {
   private final int size;
@@ -74,6 +76,19 @@ public final class NodeRequestBudget {
   }
 
   /**
+   * Wakes the longest waiting session when a permit is free (a session that ended its turn with requests left,
+   * or one woken for a permit it did not use, calls this so that a free permit never waits for a give-back).
+   */
+  void nudge() {
+    if (free.get() > 0) {
+      Runnable next = waiting.poll();
+      if (next != null) {
+        next.run();
+      }
+    }
+  }
+
+  /**
    * A session woken for a permit it does not use (it has nothing to send, is stopping, or cannot send now)
    * hands the wake-up on, so that no free permit is left while another session waits. {@code wake}, when not
    * null, is the session's own wake-up, taken back if it is still waiting.
@@ -82,11 +97,6 @@ public final class NodeRequestBudget {
     if (wake != null) {
       waiting.remove(wake);
     }
-    if (free.get() > 0) {
-      Runnable next = waiting.poll();
-      if (next != null) {
-        next.run();
-      }
-    }
+    nudge();
   }
 }

@@ -74,6 +74,27 @@ class RouterRequestsTest {
   }
 
   @Test
+  void aSessionSendsAtMostATurnAndThenWaitsBehindTheOthers() {
+    NodeRequestBudget roomy = new NodeRequestBudget(100);
+    List<String> order = new ArrayList<>();
+    List<Runnable> wakes = new ArrayList<>();
+    RouterRequests piper = new RouterRequests(roomy, () -> wakes.add(() -> {}));
+    List<String> pipeline = new ArrayList<>();
+    RouterRequests single = new RouterRequests(roomy, () -> {});
+    for (int i = 0; i < 40; i++) { // read while its router was changing: 40 wait
+      piper.add("p" + i, new RouterCommand.Acknowledge("p" + i, 0, null), false, c -> pipeline.add(((RouterCommand.Acknowledge) c).peer()));
+    }
+    piper.resend(c -> pipeline.add(((RouterCommand.Acknowledge) c).peer()));
+    assertEquals(RouterRequests.PER_TURN, pipeline.size(), "one turn, though permits are free");
+    assertEquals(1, wakes.size(), "and it waits for its next turn, woken at once as a permit is free");
+    single.add("s", new RouterCommand.Acknowledge("s", 0, null), true, c -> order.add("s"));
+    assertEquals(List.of("s"), order, "a client sending one is not behind the pipeline's rest");
+    piper.woken(true, c -> pipeline.add(((RouterCommand.Acknowledge) c).peer()));
+    assertEquals(40, pipeline.size(), "its next turn sends the rest");
+    assertEquals(100 - 41, roomy.free());
+  }
+
+  @Test
   void aWaitingRequestThatTimesOutIsNeverSentAndTakesNoPermit() {
     a.ask("a1");
     a.ask("a2");
