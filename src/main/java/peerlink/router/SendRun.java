@@ -80,12 +80,16 @@ public record SendRun(long prefix, long highest) {
     return id.number() > highest ? new SendRun(prefix, id.number()) : this;
   }
 
-  private static long hash(String prefix) {
+  /** One digest per thread (the registry decides on one): looking the algorithm up for every send costs more than the hash. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(prefix.getBytes(StandardCharsets.UTF_8));
-      return ByteBuffer.wrap(digest).getLong();
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
+  });
+
+  private static long hash(String prefix) {
+    return ByteBuffer.wrap(SHA_256.get().digest(prefix.getBytes(StandardCharsets.UTF_8))).getLong();
   }
 }

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -273,11 +274,13 @@ public final class LevelDbEventLog implements EventLog {
       if (value.length == 2 * Long.BYTES && ByteBuffer.wrap(value).getLong(Long.BYTES) < before && !idsPut.contains(ByteBuffer.wrap(key))) {
         plan.add(Mutation.delete(key));
       }
+      return true;
     });
     forEachWithPrefix(Keys.sentOrders(id, sender), (key, value) -> {
       if (ByteBuffer.wrap(key).getLong(key.length - Long.BYTES) < before) {
         plan.add(Mutation.delete(key));
       }
+      return true;
     });
   }
 
@@ -287,26 +290,27 @@ public final class LevelDbEventLog implements EventLog {
       if (value.length > Long.BYTES && value[0] == Keys.RECORD_WITH_POSITION && ByteBuffer.wrap(value).getLong(1) < before) {
         plan.add(Mutation.delete(key));
       }
+      return true;
     });
     forEachWithPrefix(Keys.keptRecordOrders(id, sender), (key, value) -> {
       if (ByteBuffer.wrap(key).getLong(key.length - Long.BYTES) < before) {
         plan.add(Mutation.delete(key));
         plan.add(Mutation.delete(Keys.keptRecord(id, sender, ByteBuffer.wrap(value).getLong())));
       }
+      return true;
     });
   }
 
-  /** Every key that starts with {@code prefix}, with its value, in key order. */
-  void forEachWithPrefix(byte[] prefix, BiConsumer<byte[], byte[]> each) {
+  /** The keys that start with {@code prefix}, with their values, in key order, while {@code each} says to go on. */
+  void forEachWithPrefix(byte[] prefix, BiPredicate<byte[], byte[]> each) {
     guarded(() -> {
       try (DBIterator it = db.iterator(CHECKED)) {
         for (it.seek(prefix); it.hasNext(); ) {
           Map.Entry<byte[], byte[]> entry = it.next();
           byte[] key = entry.getKey();
-          if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
+          if (key.length < prefix.length || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length) || !each.test(key, entry.getValue())) {
             break;
           }
-          each.accept(key, entry.getValue());
         }
       } catch (IOException e) {
         throw new UncheckedIOException("reading the event log in " + directory, e);
@@ -334,23 +338,13 @@ public final class LevelDbEventLog implements EventLog {
 
   @Override
   public List<String> sentIdsStartingWith(String persistenceId, String sender, String prefix, int limit) {
-    byte[] start = Keys.sentId(persistenceId, sender, prefix);
-    byte[] bySender = Keys.sentId(persistenceId, sender, "");
+    int idFrom = Keys.sentIds(persistenceId, sender).length;
     List<String> ids = new ArrayList<>();
-    return guarded(() -> {
-      try (DBIterator it = db.iterator(CHECKED)) {
-        for (it.seek(start); it.hasNext() && ids.size() <= limit; ) {
-          byte[] key = it.next().getKey();
-          if (key.length < start.length || !Arrays.equals(key, 0, start.length, start, 0, start.length)) {
-            break;
-          }
-          ids.add(new String(key, bySender.length, key.length - bySender.length, StandardCharsets.UTF_8));
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("reading the event log in " + directory, e);
-      }
-      return ids;
+    forEachWithPrefix(Keys.sentId(persistenceId, sender, prefix), (key, value) -> {
+      ids.add(new String(key, idFrom, key.length - idFrom, StandardCharsets.UTF_8));
+      return ids.size() <= limit;
     });
+    return ids;
   }
 
   @Override
@@ -604,18 +598,13 @@ public final class LevelDbEventLog implements EventLog {
   /** The parts of one snapshot in index order (bytewise order of the big-endian index). */
   private void forEachPart(String persistenceId, long sequenceNr, BiConsumer<byte[], byte[]> each) {
     byte[] prefix = Keys.snapshotParts(persistenceId, sequenceNr);
-    try (DBIterator it = db.iterator(CHECKED)) {
-      for (it.seek(prefix); it.hasNext(); ) {
-        Map.Entry<byte[], byte[]> entry = it.next();
-        byte[] key = entry.getKey();
-        if (key.length != prefix.length + Integer.BYTES || !Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length)) {
-          return;
-        }
-        each.accept(key, entry.getValue());
+    forEachWithPrefix(prefix, (key, value) -> {
+      if (key.length != prefix.length + Integer.BYTES) {
+        return false;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the event log in " + directory, e);
-    }
+      each.accept(key, value);
+      return true;
+    });
   }
 
   /** A snapshot's payload: its parts, if it was saved in several writes, then the rest from its own key. */
